@@ -1,0 +1,42 @@
+# The two set-up commands of the README are `make site` and `make test`.
+# Each creates .venv and installs the pinned dependencies when they are missing or stale.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= data
+
+.PHONY: site test test-fast validate schema lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@touch $(STAMP)
+
+## Validate the data and build the site into site/.
+site: $(STAMP)
+	$(BIN)/briefing validate $(DATA)
+
+## Run the whole test suite, slow tests included.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## The suite without the tests marked slow.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+validate: $(STAMP)
+	$(BIN)/briefing validate $(DATA)
+
+## Regenerate the committed JSON Schemas and the field reference from the models.
+schema: $(STAMP)
+	$(BIN)/briefing schema
+
+## Re-pin every dependency (run after changing pyproject.toml's dependencies).
+lock:
+	rm -rf /tmp/briefing-lock && $(PYTHON) -m venv /tmp/briefing-lock
+	/tmp/briefing-lock/bin/python -m pip install --quiet --disable-pip-version-check '.[test]'
+	/tmp/briefing-lock/bin/python -m pip freeze --exclude briefing > requirements.lock
+
+clean:
+	rm -rf $(VENV) site build *.egg-info

@@ -1,0 +1,104 @@
+"""The `briefing` command line: parse arguments, call the library, print, exit.
+
+Exit codes: 0 valid (warnings allowed), 1 the data has errors, 2 usage error or a data folder that
+does not exist or cannot be read, 3 an internal error (a bug: reported in one line, no traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import schema as schema_mod
+from .validate import validate
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def _readable_dir(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    path = Path(value)
+    if not path.exists():
+        raise click.BadParameter(f"the folder {value!r} does not exist", ctx, param)
+    if not path.is_dir():
+        raise click.BadParameter(f"{value!r} is a file, not a folder", ctx, param)
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise click.BadParameter(f"the folder {value!r} cannot be read", ctx, param)
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="briefing")
+def cli() -> None:
+    """Validate conflict-incident data and publish it as briefings."""
+
+
+@cli.command("validate")
+@click.argument("path", default="data", callback=_readable_dir)
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text",
+              show_default=True, help="text for people, github for workflow annotations, json for programs")
+@click.option("--config", "config", type=click.Path(dir_okay=False, exists=True),
+              help="The site configuration (default: briefing.yml beside the data folder)")
+def validate_cmd(path: str, fmt: str, config: str | None) -> None:
+    """Check every file under PATH (default: data) and explain every problem at its file and line."""
+    result = validate(path, config)
+    report = result.report
+    if fmt == "json":
+        click.echo(report.to_json())
+    elif fmt == "github":
+        text = report.to_github()
+        if text:
+            click.echo(text)
+        click.echo(report.summary())
+    else:
+        for problem in report.sorted():
+            click.echo(problem.format_text())
+        click.echo(report.summary())
+    sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
+
+
+@cli.command("schema")
+@click.option("--out", default="schemas", show_default=True, help="Folder for the JSON Schemas")
+@click.option("--reference", default="docs/data-reference.md", show_default=True,
+              help="Where to write the generated field reference")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 when the committed files are stale")
+def schema_cmd(out: str, reference: str, check: bool) -> None:
+    """Write the JSON Schemas (one per record kind) and the field reference, from the models."""
+    files = schema_mod.generated_files(Path(out), Path(reference))
+    stale = [path for path, text in files.items() if not path.is_file() or path.read_text("utf-8") != text]
+    if check:
+        for path in stale:
+            click.echo(f"{path.as_posix()}: stale; run `briefing schema` to regenerate it")
+        sys.exit(EXIT_INVALID if stale else EXIT_OK)
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(files[path], encoding="utf-8")
+        click.echo(f"wrote {path.as_posix()}")
+    if not stale:
+        click.echo("schemas and field reference are up to date")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `briefing` console script."""
+    try:
+        cli.main(args=argv, prog_name="briefing", standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        click.echo(
+            f"briefing: internal error: {type(exc).__name__}: {exc} "
+            f"(at {Path(where.filename).name}:{where.lineno}; this is a bug, please report it)",
+            err=True,
+        )
+        sys.exit(EXIT_BUG)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""The four date forms of the data format, as (start, end, precision), and where a record belongs.
+
+    2020-04-13                          that day                      precision "day"
+    2020-04                             some day in April 2020        precision "month"
+    2020                                some day in 2020              precision "year"
+    {from: 2020-04-01, to: 2020-04-10}  some day in that span         precision "span"
+
+Each end of a span may itself be a day, a month or a year (`{from: 2014, to: 2020-04-17}`): the
+span runs from the first day of `from` to the last day of `to`. That is this project's extension
+of the format, for events a source dates only loosely.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+Precision = Literal["day", "month", "year"]
+_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+MIN_YEAR, MAX_YEAR = 1000, 9999
+
+
+class DateError(ValueError):
+    """A date that cannot be read. `code` is the problem code; `part` is `from`/`to` or None."""
+
+    def __init__(self, code: str, message: str, part: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.part = part
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Point:
+    """A day, a month or a year: the range of days it covers and how precise it is."""
+
+    start: date
+    end: date
+    precision: Precision
+
+    def iso(self) -> str:
+        """The written form: `2020-04-13`, `2020-04` or `2020`."""
+        if self.precision == "day":
+            return self.start.isoformat()
+        if self.precision == "month":
+            return f"{self.start.year:04d}-{self.start.month:02d}"
+        return f"{self.start.year:04d}"
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyDate:
+    """When something happened, no more precisely than the source says.
+
+    `start` and `end` are the first and last day it may have been; `first` and `last` are the
+    written ends (equal for a single day, month or year).
+    """
+
+    first: Point
+    last: Point
+    is_span: bool = False
+
+    @property
+    def start(self) -> date:
+        return self.first.start
+
+    @property
+    def end(self) -> date:
+        return self.last.end
+
+    @property
+    def precision(self) -> Literal["day", "month", "year", "span"]:
+        return "span" if self.is_span else self.first.precision
+
+    def sort_key(self) -> tuple[date, date]:
+        """Records sort by the start of their date (then, by the caller, by id)."""
+        return (self.start, self.end)
+
+    def month(self) -> tuple[int, int | None]:
+        """The month page a record is listed on: (year, month), or (year, None) when only the
+        year of its start is known ("2020 — month not known")."""
+        if self.first.precision == "year":
+            return (self.start.year, None)
+        return (self.start.year, self.start.month)
+
+    def placement(self, start: date, end: date) -> Literal["inside", "overlaps", "outside"]:
+        """Where this date stands against the period [start, end] (both days included).
+
+        A record counts in a period only when its whole date lies inside; a date that only
+        overlaps the period is "possibly in this period" and is not counted in figures.
+        """
+        if start <= self.start and self.end <= end:
+            return "inside"
+        if self.start <= end and start <= self.end:
+            return "overlaps"
+        return "outside"
+
+    def to_data(self) -> Any:
+        """The value as an editor would write it in YAML."""
+        if self.is_span:
+            return {"from": self.first.iso(), "to": self.last.iso()}
+        if self.first.precision == "year":
+            return self.first.start.year
+        return self.first.iso()
+
+
+def parse_point(value: Any) -> Point:
+    """Read `2020-04-13`, `2020-04`, `2020` or the number 2020. Raises DateError."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise DateError("invalid-date", f"{_show(value)} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+    text = str(value).strip()
+    match = _POINT.match(text)
+    if not match:
+        hint = ""
+        if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{4}", text):
+            hint = " (day-first dates are ambiguous: write YYYY-MM-DD)"
+        raise DateError("invalid-date", f"`{text}` is not a date; write YYYY-MM-DD, YYYY-MM or YYYY{hint}")
+    year = int(match.group(1))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateError("invalid-date", f"`{text}`: the year must be between {MIN_YEAR} and {MAX_YEAR}")
+    if match.group(2) is None:
+        return Point(date(year, 1, 1), date(year, 12, 31), "year")
+    month = int(match.group(2))
+    if not 1 <= month <= 12:
+        raise DateError("invalid-date", f"`{text}` is not a date: there is no month {month}")
+    last_day = calendar.monthrange(year, month)[1]
+    if match.group(3) is None:
+        return Point(date(year, month, 1), date(year, month, last_day), "month")
+    day = int(match.group(3))
+    if not 1 <= day <= last_day:
+        name = calendar.month_name[month]
+        raise DateError("invalid-date", f"`{text}` is not a date: {name} {year} has {last_day} days")
+    return Point(date(year, month, day), date(year, month, day), "day")
+
+
+def parse_date(value: Any) -> FuzzyDate:
+    """Read any of the four date forms. Raises DateError with a message fit for an editor."""
+    if isinstance(value, FuzzyDate):
+        return value
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - {"from", "to"})
+        if unknown:
+            raise DateError("invalid-date", f"a date span has only `from` and `to`, not `{unknown[0]}`")
+        for part in ("from", "to"):
+            if value.get(part) is None:
+                raise DateError("invalid-date", f"a date span needs both `from` and `to`; `{part}` is missing")
+        points = []
+        for part in ("from", "to"):
+            try:
+                points.append(parse_point(value[part]))
+            except DateError as exc:
+                raise DateError(exc.code, f"`{part}`: {exc.message}", part) from None
+        first, last = points
+        if last.end < first.start:
+            raise DateError(
+                "date-span-reversed",
+                f"the span ends ({last.iso()}) before it starts ({first.iso()}); swap `from` and `to`",
+                "to",
+            )
+        return FuzzyDate(first, last, is_span=True)
+    point = parse_point(value)
+    return FuzzyDate(point, point)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, list):
+        return "a list"
+    return f"`{value}`"

@@ -1,0 +1,291 @@
+"""Cross-references: resolves every id a record names, finds duplicate ids and parent loops, and
+builds the `Dataset` that the views read.
+
+Positions come from the loader's `RawRecord`, so that an unknown actor is reported at the line of
+the `actor:` field that names it. The `Dataset` keeps only what later stages need: each record
+with its file and line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Generic, Iterator, TypeVar
+
+from .load import Path_, RawRecord, dotted
+from .models import Actor, Incident, Record, Region, Source, Statement
+from .problems import Problem, did_you_mean
+
+R = TypeVar("R", bound=Record)
+
+#: Which kind each reference field points at, by record kind: (path pattern, target kind).
+#: `*` stands for every index of a list.
+REFERENCES: dict[str, list[tuple[tuple[str, ...], str]]] = {
+    "incidents": [
+        (("region",), "regions"),
+        (("actors", "*", "actor"), "actors"),
+        (("casualties", "*", "actor"), "actors"),
+        (("sources", "*", "source"), "sources"),
+    ],
+    "statements": [
+        (("speaker",), "actors"),
+        (("on_behalf_of",), "actors"),
+        (("about", "*"), "actors"),
+        (("regions", "*"), "regions"),
+        (("sources", "*", "source"), "sources"),
+    ],
+    "actors": [(("parent",), "actors"), (("affiliation",), "actors")],
+    "regions": [(("parent",), "regions")],
+    "sources": [],
+}
+
+_SINGULAR = {"actors": "actor", "regions": "region", "sources": "source", "incidents": "incident",
+             "statements": "statement"}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry(Generic[R]):
+    """A valid record and where it was written."""
+
+    record: R
+    path: str
+    line: int
+
+    @property
+    def id(self) -> str:
+        return self.record.id  # type: ignore[attr-defined,no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded(Generic[R]):
+    """A record that passed model validation, with its positions (the input of `link`)."""
+
+    kind: str
+    record: R
+    raw: RawRecord
+    path: str
+
+
+@dataclass
+class Dataset:
+    """Every valid record by kind and id, in id order."""
+
+    actors: dict[str, Entry[Actor]] = field(default_factory=dict)
+    regions: dict[str, Entry[Region]] = field(default_factory=dict)
+    sources: dict[str, Entry[Source]] = field(default_factory=dict)
+    incidents: dict[str, Entry[Incident]] = field(default_factory=dict)
+    statements: dict[str, Entry[Statement]] = field(default_factory=dict)
+
+    def kind(self, name: str) -> dict[str, Entry]:  # type: ignore[type-arg]
+        """The records of one kind (`actors`, `regions`, ...)."""
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+    def region_ancestors(self, region_id: str) -> list[str]:
+        """The ids of a region's parents, nearest first (loops are cut; `link` reports them)."""
+        return _chain(self.regions, region_id)
+
+    def actor_ancestors(self, actor_id: str) -> list[str]:
+        """The ids of an actor's parents, nearest first."""
+        return _chain(self.actors, actor_id)
+
+    def speaks_for(self, statement: Statement) -> str | None:
+        """`on_behalf_of`, defaulting to the speaker's affiliation."""
+        if statement.on_behalf_of:
+            return statement.on_behalf_of
+        speaker = self.actors.get(statement.speaker)
+        return speaker.record.affiliation if speaker else None
+
+
+def _chain(entries: dict[str, Entry], start: str) -> list[str]:  # type: ignore[type-arg]
+    out: list[str] = []
+    current = entries.get(start)
+    while current is not None and current.record.parent and current.record.parent not in out:
+        if current.record.parent == start:
+            break
+        out.append(current.record.parent)
+        current = entries.get(current.record.parent)
+    return out
+
+
+def expand(data: object, pattern: tuple[str, ...], prefix: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every (path, value) in `data` matching `pattern` (`*` is any list index); only text values."""
+    if not pattern:
+        if isinstance(data, str):
+            yield prefix, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from expand(item, rest, prefix + (i,))
+    elif isinstance(data, dict) and head in data:
+        yield from expand(data[head], rest, prefix + (head,))
+
+
+class _Names:
+    """Ids, names and aliases of one kind, for "did you mean" suggestions."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.labels: dict[str, str] = {}  # a name or alias -> the id it belongs to
+
+    def add(self, record_id: str, *names: str) -> None:
+        self.ids.add(record_id)
+        self.labels.setdefault(record_id, record_id)
+        for name in names:
+            self.labels.setdefault(name, record_id)
+
+    def suggest(self, word: str) -> str:
+        return did_you_mean(word, self.labels, self.labels)
+
+
+def link(
+    loaded: list[Loaded],  # type: ignore[type-arg]
+    ids: dict[str, dict[str, list[tuple[str, int, int]]]],
+) -> tuple[Dataset, list[Problem]]:
+    """Resolve references between valid records and build the Dataset.
+
+    `ids` lists every id written in the data by kind, valid record or not, with its file position:
+    duplicates are found there, and a reference to a record that has errors of its own is not
+    reported as unknown.
+    """
+    problems: list[Problem] = []
+    dataset = Dataset()
+    names: dict[str, _Names] = defaultdict(_Names)
+    for kind, by_id in ids.items():
+        for record_id, places in by_id.items():
+            names[kind].add(record_id)
+            if len(places) > 1:
+                problems.extend(_duplicates(kind, record_id, places))
+    for item in loaded:
+        record = item.record
+        if isinstance(record, (Actor, Region, Source)):
+            names[item.kind].add(record.id, record.name, *getattr(record, "aliases", []))
+        target = dataset.kind(item.kind)
+        if record.id not in target:  # type: ignore[attr-defined]
+            target[record.id] = Entry(record, item.path, item.raw.line)  # type: ignore[attr-defined]
+
+    for item in loaded:
+        for pattern, target_kind in REFERENCES[item.kind]:
+            for path, value in expand(item.raw.data, pattern):
+                if value not in names[target_kind].ids:
+                    line, col = item.raw.locate(path)
+                    problems.append(Problem.make(
+                        "unknown-reference", item.path, line, col,
+                        f"{dotted(path)}: there is no {_SINGULAR[target_kind]} with id `{value}`"
+                        + names[target_kind].suggest(value),
+                    ))
+        problems.extend(_warnings(item, dataset))
+
+    problems.extend(_cycles("actors", loaded, dataset.actors))
+    problems.extend(_cycles("regions", loaded, dataset.regions))
+    problems.extend(_shared_names(loaded))
+    for kind in ("actors", "regions", "sources", "incidents", "statements"):
+        table = dataset.kind(kind)
+        sorted_items = sorted(table.items())
+        table.clear()
+        table.update(sorted_items)
+    return dataset, problems
+
+
+def _duplicates(kind: str, record_id: str, places: list[tuple[str, int, int]]) -> Iterator[Problem]:
+    for i, (path, line, col) in enumerate(places):
+        others = ", ".join(f"{p}:{ln}" for j, (p, ln, _) in enumerate(places) if j != i)
+        yield Problem.make(
+            "duplicate-id", path, line, col,
+            f"{_SINGULAR[kind]} id `{record_id}` is used more than once (also at {others}); ids must be unique",
+        )
+
+
+def _cycles(kind: str, loaded: list[Loaded], table: dict[str, Entry]) -> Iterator[Problem]:  # type: ignore[type-arg]
+    raws = {item.record.id: item for item in loaded if item.kind == kind}  # type: ignore[attr-defined]
+    reported: set[str] = set()
+    for start in sorted(table):
+        chain = [start]
+        current = table[start].record.parent
+        while current and current in table and current not in chain:
+            chain.append(current)
+            current = table[current].record.parent
+        if current and current in chain and current == start and start not in reported:
+            loop = chain[chain.index(current):] + [current]
+            reported.update(loop)
+            for member in loop[:-1]:
+                item = raws[member]
+                line, col = item.raw.locate(("parent",))
+                yield Problem.make(
+                    "parent-cycle", item.path, line, col,
+                    f"parent: the chain of parents loops back on itself: {' → '.join(loop)}",
+                )
+
+
+def _warnings(item: Loaded, dataset: Dataset) -> Iterator[Problem]:  # type: ignore[type-arg]
+    record, raw, path = item.record, item.raw, item.path
+    if isinstance(record, Actor):
+        if record.kind == "person" and not record.affiliation:
+            yield Problem.make(
+                "person-without-affiliation", path, raw.line, raw.col,
+                f"person `{record.id}` has no `affiliation`: their statements will be attributed to no one",
+            )
+        if record.kind != "person":
+            for name in ("affiliation", "title"):
+                if getattr(record, name):
+                    line, col = raw.locate((name,), key=True)
+                    yield Problem.make(
+                        "person-only-field", path, line, col,
+                        f"{name}: is meant for people, but `{record.id}` is of kind `{record.kind}`"
+                        + (" (for a larger body use `parent`)" if name == "affiliation" else ""),
+                    )
+    if isinstance(record, Incident):
+        involved = {a.actor for a in record.actors}
+        seen: set[tuple[str, str | None]] = set()
+        for i, role in enumerate(record.actors):
+            if role.role is None:
+                line, col = raw.locate(("actors", i))
+                yield Problem.make(
+                    "role-missing", path, line, col,
+                    f"actors[{i}]: `{role.actor}` has no `role`; it is counted as `associated`",
+                )
+            if (role.actor, role.role) in seen:
+                line, col = raw.locate(("actors", i))
+                yield Problem.make("duplicate-entry", path, line, col,
+                                   f"actors[{i}]: `{role.actor}` is listed twice with the same role")
+            seen.add((role.actor, role.role))
+        for i, casualty in enumerate(record.casualties):
+            if casualty.actor and casualty.actor not in involved:
+                line, col = raw.locate(("casualties", i, "actor"))
+                yield Problem.make(
+                    "casualty-actor-not-involved", path, line, col,
+                    f"casualties[{i}].actor: `{casualty.actor}` is not among the incident's `actors`",
+                )
+    for list_name in ("tags", "about", "regions", "aliases"):
+        values = getattr(record, list_name, None)
+        if isinstance(values, list):
+            first: dict[str, int] = {}
+            for i, value in enumerate(values):
+                if value in first:
+                    line, col = raw.locate((list_name, i))
+                    yield Problem.make("duplicate-entry", path, line, col,
+                                       f"{list_name}[{i}]: `{value}` is already listed")
+                first.setdefault(value, i)
+
+
+def _shared_names(loaded: list[Loaded]) -> Iterator[Problem]:  # type: ignore[type-arg]
+    # An alias that names two actors (or two regions) makes search and "did you mean" ambiguous.
+    for kind in ("actors", "regions"):
+        owner: dict[str, str] = {}
+        for item in sorted((i for i in loaded if i.kind == kind), key=lambda i: i.record.id):  # type: ignore[attr-defined]
+            record = item.record
+            labels = [(("name",), record.name)] + [  # type: ignore[attr-defined]
+                (("aliases", i), alias) for i, alias in enumerate(record.aliases)  # type: ignore[attr-defined]
+            ]
+            for where, label in labels:
+                other = owner.get(label.casefold())
+                if other and other != record.id:  # type: ignore[attr-defined]
+                    line, col = item.raw.locate(where)
+                    yield Problem.make(
+                        "duplicate-alias", item.path, line, col,
+                        f"{dotted(where)}: {label!r} also names {_SINGULAR[kind]} `{other}`",
+                    )
+            for _, label in labels:
+                owner.setdefault(label.casefold(), record.id)  # type: ignore[attr-defined]
+            owner.setdefault(record.id, record.id)  # type: ignore[attr-defined]

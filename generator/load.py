@@ -1,0 +1,388 @@
+"""Bytes → plain values with the line and column of every key and value; refuses what is unsafe.
+
+Parsing uses libyaml through PyYAML's C composer (the fastest YAML parser Python has that reports
+positions); the node tree is then turned into plain `dict`/`list`/`str`/`int`/`float`/`bool`/`None`
+values by this module's own small resolver, never by PyYAML's constructor, so that:
+
+- no tag can construct an object (only the YAML core tags are accepted, and only as data);
+- YAML 1.1 surprises cannot happen: `NO` stays the text "NO", `12:30` stays "12:30", and
+  `2020-04-13` stays text for the date parser (the YAML 1.2 core schema, minus octal/hex);
+- duplicate keys, anchors and aliases are reported at their line instead of being silently merged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml._yaml import CParser  # type: ignore[import-not-found]  # PyYAML's libyaml binding
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+from .problems import Problem
+
+#: Files larger than this are refused before they are read (a runaway export, not a record).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Deeper nesting than this is refused (no record needs it; it guards the recursive walk).
+MAX_DEPTH = 64
+
+Path_ = tuple[str | int, ...]
+Pos = tuple[int, int]
+
+_IMPLICIT = "!implicit"  # what our resolver answers for every untagged node
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUE = frozenset(("true", "True", "TRUE"))
+_FALSE = frozenset(("false", "False", "FALSE"))
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """One record as plain values, with the positions of its keys and values (1-based).
+
+    Paths are tuples of keys and list indexes relative to the record, e.g. `("actors", 0, "role")`.
+    """
+
+    data: Any
+    values: dict[Path_, Pos]
+    keys: dict[Path_, Pos]
+    line: int
+    col: int
+    index: int | None = None  # position in a list file, None for a one-record file
+
+    def locate(self, path: Path_, key: bool = False) -> Pos:
+        """The position of `path` (its key when `key` and the path names a field); the nearest
+        enclosing position when the path itself is absent (a missing field points at its mapping)."""
+        if key and path in self.keys:
+            return self.keys[path]
+        while path:
+            if path in self.values:
+                return self.values[path]
+            if path in self.keys:
+                return self.keys[path]
+            path = path[:-1]
+        return (self.line, self.col)
+
+
+@dataclass(slots=True)
+class LoadedFile:
+    """What one file gave: its records and the problems found while reading it."""
+
+    path: str
+    records: list[RawRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Composer(CParser, BaseResolver):  # type: ignore[misc]
+    """libyaml's composer with a resolver that leaves every untagged node for us to type."""
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        BaseResolver.__init__(self)
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # noqa: ARG002
+        return _IMPLICIT
+
+
+def load_file(path: str, raw: bytes | None = None) -> LoadedFile:
+    """Read and parse one data file. Never raises for bad content: problems are returned.
+
+    `path` is used both to read the file (unless `raw` is given) and as the path in problems.
+    """
+    out = LoadedFile(path)
+    if raw is None:
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            out.problems.append(Problem.make("file-unreadable", path, 1, 1, f"cannot read the file: {exc.strerror}"))
+            return out
+    if len(raw) > MAX_FILE_BYTES:
+        out.problems.append(
+            Problem.make(
+                "file-too-large", path, 1, 1,
+                f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it into smaller files",
+            )
+        )
+        return out
+    text = _decode(raw, path, out.problems)
+    if text is None:
+        return out
+    _parse(text, out)
+    return out
+
+
+def _decode(raw: bytes, path: str, problems: list[Problem]) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 byte order mark is tolerated
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = raw[exc.start : exc.start + 1].hex()
+        hint = " (it looks like UTF-16: save it as UTF-8)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        problems.append(
+            Problem.make(
+                "file-encoding", path, line, col,
+                f"the file is not UTF-8: byte 0x{bad} cannot be read{hint}; save the file as UTF-8",
+            )
+        )
+        return None
+
+
+def _parse(text: str, out: LoadedFile) -> None:
+    path = out.path
+    if "&" in text or "*" in text:  # cheap test first: only then look for anchors and aliases
+        _report_anchors(text, out)
+    loader = _Composer(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        out.problems.append(_syntax_problem(exc, path, text))
+        return
+    finally:
+        loader.dispose()
+    if root is None:
+        out.problems.append(
+            Problem.make("file-empty", path, 1, 1, "the file is empty: it should hold a record (or a list of records)")
+        )
+        return
+    walker = _Walker(path, out.problems)
+    if root.tag != _IMPLICIT and root.tag not in _ALLOWED_TAGS:
+        walker.refuse_tag(root)
+        return
+    if isinstance(root, SequenceNode):
+        if not root.value:
+            out.problems.append(
+                Problem.make("file-empty", path, *_pos(root), "the file holds an empty list: it should hold records")
+            )
+        for index, item in enumerate(root.value):
+            record = walker.record(item, index)
+            if record is not None:
+                out.records.append(record)
+    else:
+        record = walker.record(root, None)
+        if record is not None:
+            out.records.append(record)
+
+
+def _pos(node: Node) -> Pos:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or "").strip()
+    if "found character '\\t'" in problem or _tab_indented(text, line):
+        return Problem.make(
+            "yaml-tab-indent", path, line, col,
+            "a tab is used for indentation; YAML indents with spaces only (replace the tab with spaces)",
+        )
+    if problem.startswith("but found another document"):
+        return Problem.make(
+            "yaml-multiple-documents", path, line, col,
+            "a second YAML document starts here (`---`); put each record in its own file, "
+            "or several records in one list",
+        )
+    context = (exc.context or "").strip()
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    if "mapping values are not allowed" in problem:
+        message += "; a value that contains ': ' must be quoted"
+    return Problem.make("yaml-syntax", path, line, col, message)
+
+
+def _tab_indented(text: str, line: int) -> bool:
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return False
+    current = lines[line - 1]
+    return "\t" in current[: len(current) - len(current.lstrip(" \t"))]
+
+
+def _report_anchors(text: str, out: LoadedFile) -> None:
+    # The composer forgets which nodes carried anchors, so read the event stream once more.
+    # Only files that contain `&` or `*` pay for this second pass.
+    loader = _Composer(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            if isinstance(event, yaml.AliasEvent):
+                out.problems.append(
+                    Problem.make(
+                        "yaml-anchor", out.path, line, col,
+                        f"YAML alias `*{event.anchor}` is not allowed; write the value out in full",
+                    )
+                )
+            elif getattr(event, "anchor", None):
+                out.problems.append(
+                    Problem.make(
+                        "yaml-anchor", out.path, line, col,
+                        f"YAML anchor `&{event.anchor}` is not allowed; write values out in full",
+                    )
+                )
+    except yaml.YAMLError:
+        pass  # the syntax error is reported by the main parse
+    finally:
+        loader.dispose()
+
+
+class _Walker:
+    """Turns composed nodes into plain values, recording positions as it goes."""
+
+    __slots__ = ("path", "problems", "seen", "values", "keys")
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        self.seen: set[int] = set()
+        self.values: dict[Path_, Pos] = {}
+        self.keys: dict[Path_, Pos] = {}
+
+    def record(self, node: Node, index: int | None) -> RawRecord | None:
+        line, col = _pos(node)
+        if not isinstance(node, MappingNode):
+            what = _describe(node)
+            where = "a list item" if index is not None else "the file"
+            self.problems.append(
+                Problem.make(
+                    "not-a-record", self.path, line, col,
+                    f"{where} holds {what}, not a record: a record is a mapping of `field: value` lines",
+                )
+            )
+            return None
+        self.values, self.keys = {}, {}
+        data = self.walk(node, (), 0)
+        return RawRecord(data, self.values, self.keys, line, col, index)
+
+    def refuse_tag(self, node: Node) -> bool:
+        self.problems.append(
+            Problem.make(
+                "yaml-tag", self.path, *_pos(node),
+                f"YAML tag `{_short_tag(node.tag)}` is not allowed; data files hold plain values only",
+            )
+        )
+        return True
+
+    def walk(self, node: Node, path: Path_, depth: int) -> Any:
+        self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        tag = node.tag
+        if tag != _IMPLICIT and tag not in _ALLOWED_TAGS:
+            self.refuse_tag(node)
+            return None
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, tag)
+        if id(node) in self.seen:  # an alias: already reported by _report_anchors
+            return None
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self.problems.append(
+                Problem.make("yaml-syntax", self.path, *_pos(node), f"values are nested more than {MAX_DEPTH} levels deep")
+            )
+            return None
+        if isinstance(node, MappingNode):
+            if tag == _CORE + "seq":
+                self.refuse_tag(node)
+            out: dict[str, Any] = {}
+            first: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode) or (
+                    key_node.tag != _IMPLICIT and key_node.tag != _CORE + "str"
+                ):
+                    self.problems.append(
+                        Problem.make(
+                            "yaml-complex-key", self.path, *_pos(key_node),
+                            "a mapping key must be plain text (a field name)",
+                        )
+                    )
+                    continue
+                key = key_node.value
+                if key in first:
+                    self.problems.append(
+                        Problem.make(
+                            "yaml-duplicate-key", self.path, *_pos(key_node),
+                            f"duplicate key `{key}`: it is already given on line {first[key]}; "
+                            "YAML would silently keep only one of them",
+                        )
+                    )
+                    continue
+                first[key] = key_node.start_mark.line + 1
+                sub = path + (key,)
+                self.keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                out[key] = self.walk(value_node, sub, depth + 1)
+            return out
+        if tag == _CORE + "map":
+            self.refuse_tag(node)
+        return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+
+    def scalar(self, node: ScalarNode, tag: str) -> Any:
+        value: str = node.value
+        if tag == _IMPLICIT:
+            return resolve_plain(value) if node.style == "" or node.style is None else value
+        if tag == _CORE + "str":
+            return value
+        resolved = resolve_plain(value)
+        kind = tag[len(_CORE) :]
+        ok = {
+            "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+            "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+            "bool": lambda v: isinstance(v, bool),
+            "null": lambda v: v is None,
+        }.get(kind, lambda v: False)(resolved)
+        if not ok:
+            self.problems.append(
+                Problem.make(
+                    "yaml-tag", self.path, *_pos(node), f"`{value}` cannot be read as `!!{kind}`; remove the tag"
+                )
+            )
+            return value
+        return float(resolved) if kind == "float" else resolved
+
+
+def resolve_plain(value: str) -> Any:
+    """Type an unquoted scalar by the YAML 1.2 core schema (decimal numbers, true/false, null).
+
+    Everything else stays text, so `NO`, `on`, `12:30`, `0x1F` and `2020-04-13` are strings.
+    """
+    if not value or value in _NULLS:
+        return None
+    first = value[0]
+    if first.isdigit() or first in "+-.":
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):
+            return float(value)
+        return value
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    return value
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, ScalarNode):
+        text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        return f"a single value ({text!r})" if text else "no value"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return "a mapping"
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+
+
+def dotted(path: Path_) -> str:
+    """A field path as editors read it: `sources[0].url` (`record` for the record itself)."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "record"

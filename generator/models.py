@@ -1,0 +1,407 @@
+"""The five record kinds. These classes are the schema: the JSON Schemas under `schemas/` and the
+field reference `docs/data-reference.md` are generated from them (`briefing schema`).
+
+Validation raises pydantic errors whose `type` is one of our problem codes where we wrote the
+check ourselves (`PydanticCustomError`); `validate.py` turns every error into a `Problem` at the
+line of the offending field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Union
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainValidator,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .dates import DateError, FuzzyDate, parse_date
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+_ID = re.compile(ID_PATTERN)
+_TAG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+#: ACLED's six event types and their sub-event types, as slugs. A site adds its own in its config.
+EVENT_TYPES: dict[str, list[str]] = {
+    "battles": ["armed-clash", "government-regains-territory", "non-state-actor-overtakes-territory"],
+    "explosions-remote-violence": [
+        "chemical-weapon",
+        "air-drone-strike",
+        "suicide-bomb",
+        "shelling-artillery-missile-attack",
+        "remote-explosive-landmine-ied",
+        "grenade",
+    ],
+    "violence-against-civilians": ["sexual-violence", "attack", "abduction-forced-disappearance"],
+    "protests": ["peaceful-protest", "protest-with-intervention", "excessive-force-against-protesters"],
+    "riots": ["violent-demonstration", "mob-violence"],
+    "strategic-developments": [
+        "agreement",
+        "arrests",
+        "change-to-group-activity",
+        "disrupted-weapons-use",
+        "headquarters-or-base-established",
+        "looting-property-destruction",
+        "non-violent-transfer-of-territory",
+        "other",
+    ],
+}
+EVENT_GROUPS = tuple(EVENT_TYPES)
+DEFAULT_EVENT_TYPES: dict[str, str] = {t: g for g, types in EVENT_TYPES.items() for t in types}
+
+Role = Literal["perpetrator", "target", "claimant", "responder", "associated", "mediator"]
+CasualtyGroup = Literal["civilians", "security-forces", "militants", "unknown"]
+CASUALTY_KINDS = ("killed", "wounded", "abducted", "arrested")
+Status = Literal["draft", "review", "published"]
+Confidence = Literal["reported", "corroborated", "confirmed", "disputed"]
+ActorKind = Literal[
+    "state-forces", "armed-group", "militia", "coalition", "government", "political", "person", "other"
+]
+RegionLevel = Literal["country", "governorate", "district", "subdistrict", "area", "place"]
+SourceKind = Literal["media", "government", "military", "ngo", "academic", "social-media", "other"]
+LocationPrecision = Literal["exact", "near", "area", "region"]
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+
+
+# --- value checks ---------------------------------------------------------------------------
+
+
+def _check(pattern: re.Pattern[str], code: str, what: str) -> Any:
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise PydanticCustomError(code, "`{value}` is not " + what, {"value": value})
+        return value
+
+    return check
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("empty-text", "the text is empty")
+    return value
+
+
+def _url(value: str) -> str:
+    parts = urlsplit(value.strip()) if isinstance(value, str) else None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in value.strip():
+        raise PydanticCustomError(
+            "invalid-url", "`{value}` is not a web address: it must start with http:// or https://", {"value": value}
+        )
+    return value.strip()
+
+
+def _date(value: Any) -> FuzzyDate:
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        raise PydanticCustomError(exc.code, exc.message, {"part": exc.part}) from None
+
+
+def _coordinates(value: Any) -> Any:
+    numbers = isinstance(value, (list, tuple)) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+    )
+    if not numbers or len(value) != 2:
+        raise PydanticCustomError("invalid-coordinates", "coordinates are written [latitude, longitude]")
+    lat, lon = value
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise PydanticCustomError(
+            "invalid-coordinates",
+            "[{lat}, {lon}] is out of range: latitude is -90..90 and longitude -180..180 "
+            "(is the order [latitude, longitude]?)",
+            {"lat": lat, "lon": lon},
+        )
+    return (float(lat), float(lon))
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise PydanticCustomError(
+            "invalid-count",
+            "`{value}` is not a count: write a whole number (0 means none reported), "
+            "or a range {{low, best, high}}; leave the field out when unknown",
+            {"value": value},
+        )
+    return value
+
+
+def _count(value: Any) -> "int | CountRange":
+    # Validated by hand, not as a pydantic Union, so that one mistake gives one clear message.
+    if not isinstance(value, dict):
+        return _whole(value)
+    unknown = sorted(set(value) - {"low", "best", "high"})
+    if unknown:
+        raise PydanticCustomError("invalid-range", "a range has only `low`, `best` and `high`, not `{key}`",
+                                  {"key": unknown[0]})
+    return CountRange(**{k: _whole(v) for k, v in value.items() if v is not None})
+
+
+_DATE_SCHEMA = {
+    "description": "A day (2020-04-13), a month (2020-04), a year (2020) or a span {from, to}",
+    "oneOf": [
+        {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+        {"type": "integer", "minimum": 1000, "maximum": 9999},
+        {
+            "type": "object",
+            "properties": {
+                "from": {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                "to": {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+            },
+            "required": ["from", "to"],
+            "additionalProperties": False,
+        },
+    ],
+}
+
+Id = Annotated[str, AfterValidator(_check(_ID, "invalid-id", "an id: use lowercase a-z, 0-9 and -, up to 80 characters")),
+               WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "x-id": True})]
+Ref = Annotated[str, WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "x-reference": True})]
+Text = Annotated[str, AfterValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+Url = Annotated[str, AfterValidator(_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
+Tag = Annotated[str, AfterValidator(_check(_TAG, "invalid-tag", "a tag: use a lowercase slug such as `counter-isis`")),
+                WithJsonSchema({"type": "string", "pattern": _TAG.pattern})]
+Country = Annotated[str, AfterValidator(_check(_COUNTRY, "invalid-country", "an ISO 3166-1 alpha-2 country code such as IQ")),
+                    WithJsonSchema({"type": "string", "pattern": _COUNTRY.pattern})]
+Language = Annotated[str, AfterValidator(_check(_LANGUAGE, "invalid-language", "a BCP 47 language tag such as `en` or `ckb`")),
+                     WithJsonSchema({"type": "string", "pattern": _LANGUAGE.pattern})]
+Date = Annotated[FuzzyDate, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA)]
+Coordinates = Annotated[
+    tuple[float, float],
+    BeforeValidator(_coordinates),
+    WithJsonSchema({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+                    "description": "[latitude, longitude]"}),
+]
+
+
+class Record(BaseModel):
+    """Settings shared by every record and entry: unknown fields are errors, values are frozen."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        coerce_numbers_to_str=True,  # `title: 1984` is the text "1984", not a type error
+        arbitrary_types_allowed=True,
+        hide_input_in_errors=True,
+    )
+
+
+class CountRange(Record):
+    """A casualty count given as a range: any of low, best, high, with low <= best <= high."""
+
+    low: Annotated[int, Field(ge=0)] | None = None
+    best: Annotated[int, Field(ge=0)] | None = None
+    high: Annotated[int, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "CountRange":
+        given = [(n, v) for n, v in (("low", self.low), ("best", self.best), ("high", self.high)) if v is not None]
+        if not given:
+            raise PydanticCustomError("invalid-range", "a range needs at least one of low, best, high")
+        for (n1, v1), (n2, v2) in zip(given, given[1:]):
+            if v1 > v2:
+                raise PydanticCustomError(
+                    "invalid-range", "{n1} ({v1}) is greater than {n2} ({v2}); a range needs low <= best <= high",
+                    {"n1": n1, "v1": v1, "n2": n2, "v2": v2},
+                )
+        return self
+
+    @property
+    def point(self) -> int | None:
+        """The figure used in totals: best, else low (a conservative floor), else None."""
+        return self.best if self.best is not None else self.low
+
+
+_RANGE_SCHEMA = {
+    "type": "object",
+    "description": "A range: any of low, best, high (low <= best <= high)",
+    "properties": {k: {"type": "integer", "minimum": 0} for k in ("low", "best", "high")},
+    "additionalProperties": False,
+    "minProperties": 1,
+}
+Count = Annotated[Union[int, CountRange], PlainValidator(_count),
+                  WithJsonSchema({"description": "A whole number, or a range {low, best, high}; absent means unknown",
+                                  "oneOf": [{"type": "integer", "minimum": 0}, _RANGE_SCHEMA]})]
+
+
+class Citation(Record):
+    """One source a record cites (an entry of `sources`)."""
+
+    source: Ref = Field(description="The id of a source (a publisher or outlet)")
+    url: Url | None = Field(None, description="The address of the cited item; http(s) only")
+    title: Text | None = Field(None, description="The headline or title of the cited item")
+    published: Date | None = Field(None, description="When the cited item was published (any date form)")
+    archive_url: Url | None = Field(None, description="An archived copy of the cited item")
+    credibility: Annotated[int, Field(ge=1, le=6)] | None = Field(
+        None, description="Admiralty credibility of this item, 1 (confirmed) to 6 (cannot be judged)")
+
+
+class Correction(Record):
+    """A change to a published fact, shown to readers."""
+
+    date: Date = Field(description="When the correction was made")
+    note: Text = Field(description="What changed, and why")
+
+
+class ActorRole(Record):
+    """An actor involved in an incident, with its role."""
+
+    actor: Ref = Field(description="The id of an actor")
+    role: Role | None = Field(None, description="perpetrator | target | claimant | responder | associated | mediator")
+
+
+class Casualty(Record):
+    """Casualties of one actor or one group; absent counts are unknown, 0 means none reported."""
+
+    actor: Ref | None = Field(None, description="The id of the actor who suffered them (or give `group`)")
+    group: CasualtyGroup | None = Field(None, description="civilians | security-forces | militants | unknown")
+    killed: Count | None = None
+    wounded: Count | None = None
+    abducted: Count | None = None
+    arrested: Count | None = None
+
+    @model_validator(mode="after")
+    def _subject_and_count(self) -> "Casualty":
+        if (self.actor is None) == (self.group is None):
+            which = "both" if self.actor is not None else "neither"
+            raise PydanticCustomError(
+                "casualty-subject", "a casualty entry names " + which +
+                " `actor` and `group`; give exactly one of them",
+            )
+        if all(getattr(self, k) is None for k in CASUALTY_KINDS):
+            raise PydanticCustomError(
+                "casualty-no-count", "a casualty entry needs at least one count: killed, wounded, abducted or arrested"
+            )
+        return self
+
+
+class Dated(Record):
+    """Fields shared by incidents and statements."""
+
+    id: Id
+    date: Date = Field(description="A day, a month, a year or a span {from, to}")
+    date_note: Text | None = Field(None, description="Free text shown beside the date, e.g. 'early April'")
+    sources: Annotated[list[Citation], Field(min_length=1)] = Field(description="At least one citation")
+    tags: list[Tag] = Field(default_factory=list, description="Lowercase slugs")
+    status: Status = Field("published", description="draft | review | published; only published records are public")
+    confidence: Confidence = Field("reported", description="reported | corroborated | confirmed | disputed")
+    corrections: list[Correction] = Field(default_factory=list, description="Changes to a published fact")
+    extra: dict[str, Any] | None = Field(None, description="Free mapping for your own fields")
+
+
+class Incident(Dated):
+    """What happened: an attack, a strike, a handover, an arrest..."""
+
+    title: Text = Field(description="A one-line headline")
+    type: str = Field(description="An event type slug (ACLED's sub-event types, or the site's own)")
+    region: Ref = Field(description="The id of the most specific region known")
+    place: Text | None = Field(None, description="Free text: where exactly")
+    coordinates: Coordinates | None = None
+    location_precision: LocationPrecision | None = Field(None, description="exact | near | area | region")
+    actors: Annotated[list[ActorRole], Field(min_length=1)] = Field(description="At least one actor with its role")
+    casualties: list[Casualty] = Field(default_factory=list, description="One entry per actor or group")
+    summary: Text | None = Field(None, description="Plain text")
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str, info: ValidationInfo) -> str:
+        types = (info.context or {}).get("event_types") or DEFAULT_EVENT_TYPES
+        if value not in types:
+            raise PydanticCustomError("invalid-value", "unknown event type `{value}`", {"value": value,
+                                      "choices": sorted(types)})
+        return value
+
+
+class Statement(Dated):
+    """What someone said: a verbatim quote or reported speech."""
+
+    speaker: Ref = Field(description="The id of the actor who spoke, usually a person")
+    on_behalf_of: Ref | None = Field(None, description="Defaults to the speaker's affiliation")
+    medium: Text | None = Field(None, description="Free text: interview, press release...")
+    quote: Text | None = Field(None, description="Verbatim words (give this or `paraphrase`)")
+    paraphrase: Text | None = Field(None, description="Reported speech (give this or `quote`)")
+    about: list[Ref] = Field(default_factory=list, description="Actor ids the statement concerns")
+    regions: list[Ref] = Field(default_factory=list, description="Region ids the statement concerns")
+    language: Language | None = Field(None, description="BCP 47 tag of the original language")
+
+    @model_validator(mode="after")
+    def _one_text(self) -> "Statement":
+        if (self.quote is None) == (self.paraphrase is None):
+            which = "both" if self.quote is not None else "neither"
+            raise PydanticCustomError(
+                "statement-text", f"a statement has {which} `quote` and `paraphrase`; give exactly one of them"
+            )
+        return self
+
+
+class Actor(Record):
+    """A party: a force, an armed group, a government, a person..."""
+
+    id: Id
+    name: Text
+    aliases: list[Text] = Field(default_factory=list, description="Other names, in any script")
+    kind: ActorKind
+    parent: Ref | None = Field(None, description="The id of the larger body this actor belongs to")
+    affiliation: Ref | None = Field(None, description="For a person: the id of the actor they speak for")
+    title: Text | None = Field(None, description="For a person: their position")
+    country: Country | None = Field(None, description="ISO 3166-1 alpha-2 code")
+    description: Text | None = Field(None, description="Plain text")
+    extra: dict[str, Any] | None = None
+
+
+class Region(Record):
+    """A place or administrative area."""
+
+    id: Id
+    name: Text
+    level: RegionLevel
+    parent: Ref | None = Field(None, description="The id of the enclosing region")
+    aliases: list[Text] = Field(default_factory=list, description="Other names, in any script")
+    disputed: bool = Field(False, description="E.g. territories disputed between Erbil and Baghdad")
+    coordinates: Coordinates | None = None
+    description: Text | None = Field(None, description="Plain text", json_schema_extra={"x-project": True})
+    extra: dict[str, Any] | None = None
+
+
+class Source(Record):
+    """A publisher or outlet that records cite."""
+
+    id: Id
+    name: Text
+    kind: SourceKind
+    url: Url | None = None
+    reliability: Reliability | None = Field(None, description="Admiralty reliability, A (completely reliable) to F")
+    description: Text | None = Field(None, description="Plain text", json_schema_extra={"x-project": True})
+    extra: dict[str, Any] | None = None
+
+
+#: The order of fields in the data format; the schema, the field reference and `fmt` follow it.
+FIELD_ORDER: dict[str, list[str]] = {
+    "Incident": ["id", "title", "date", "date_note", "type", "region", "place", "coordinates",
+                 "location_precision", "actors", "casualties", "summary", "sources", "tags", "status",
+                 "confidence", "corrections", "extra"],
+    "Statement": ["id", "date", "date_note", "speaker", "on_behalf_of", "medium", "quote", "paraphrase",
+                  "about", "regions", "language", "sources", "tags", "status", "confidence", "corrections",
+                  "extra"],
+}
+
+#: The folder name under the data folder that holds each kind, and its model.
+KINDS: dict[str, type[Record]] = {
+    "actors": Actor,
+    "regions": Region,
+    "sources": Source,
+    "incidents": Incident,
+    "statements": Statement,
+}
