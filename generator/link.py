@@ -139,33 +139,40 @@ class _Names:
         return did_you_mean(word, self.labels, self.labels)
 
 
-def link(
-    loaded: list[Loaded],  # type: ignore[type-arg]
-    ids: dict[str, dict[str, list[tuple[str, int, int]]]],
-) -> tuple[Dataset, list[Problem]]:
-    """Resolve references between valid records and build the Dataset.
+@dataclass(frozen=True, slots=True)
+class Written:
+    """Any record as written (valid or not): enough to check ids and references."""
 
-    `ids` lists every id written in the data by kind, valid record or not, with its file position:
-    duplicates are found there, and a reference to a record that has errors of its own is not
-    reported as unknown.
+    kind: str
+    path: str
+    raw: RawRecord
+
+
+def link(loaded: list[Loaded], written: list[Written]) -> tuple[Dataset, list[Problem]]:  # type: ignore[type-arg]
+    """Resolve references and build the Dataset of valid records.
+
+    Ids and references are checked on every record as written, valid or not, so that one run
+    reports an unknown actor even in a record that also has a bad date; and a reference to a
+    record that has errors of its own is not reported as unknown.
     """
     problems: list[Problem] = []
     dataset = Dataset()
     names: dict[str, _Names] = defaultdict(_Names)
-    for kind, by_id in ids.items():
-        for record_id, places in by_id.items():
-            names[kind].add(record_id)
-            if len(places) > 1:
-                problems.extend(_duplicates(kind, record_id, places))
-    for item in loaded:
-        record = item.record
-        if isinstance(record, (Actor, Region, Source)):
-            names[item.kind].add(record.id, record.name, *getattr(record, "aliases", []))
-        target = dataset.kind(item.kind)
-        if record.id not in target:  # type: ignore[attr-defined]
-            target[record.id] = Entry(record, item.path, item.raw.line)  # type: ignore[attr-defined]
-
-    for item in loaded:
+    places: dict[str, dict[str, list[tuple[str, int, int]]]] = defaultdict(dict)
+    for item in written:
+        data = item.raw.data
+        record_id = data.get("id")
+        if not isinstance(record_id, str):
+            continue
+        line, col = item.raw.locate(("id",))
+        places[item.kind].setdefault(record_id, []).append((item.path, line, col))
+        labels = [data.get("name")] + (data.get("aliases") if isinstance(data.get("aliases"), list) else [])
+        names[item.kind].add(record_id, *(label for label in labels if isinstance(label, str)))
+    for kind, by_id in sorted(places.items()):
+        for record_id, where in by_id.items():
+            if len(where) > 1:
+                problems.extend(_duplicates(kind, record_id, where))
+    for item in written:
         for pattern, target_kind in REFERENCES[item.kind]:
             for path, value in expand(item.raw.data, pattern):
                 if value not in names[target_kind].ids:
@@ -175,6 +182,12 @@ def link(
                         f"{dotted(path)}: there is no {_SINGULAR[target_kind]} with id `{value}`"
                         + names[target_kind].suggest(value),
                     ))
+    for item in loaded:
+        target = dataset.kind(item.kind)
+        record_id = item.record.id  # type: ignore[attr-defined]
+        if record_id not in target:
+            target[record_id] = Entry(item.record, item.path, item.raw.line)
+    for item in loaded:
         problems.extend(_warnings(item, dataset))
 
     problems.extend(_cycles("actors", loaded, dataset.actors))

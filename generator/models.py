@@ -132,7 +132,7 @@ def _whole(value: Any) -> int:
         raise PydanticCustomError(
             "invalid-count",
             "`{value}` is not a count: write a whole number (0 means none reported), "
-            "or a range {{low, best, high}}; leave the field out when unknown",
+            "or a range with low, best and high; leave the field out when unknown",
             {"value": value},
         )
     return value
@@ -184,6 +184,45 @@ Coordinates = Annotated[
     WithJsonSchema({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
                     "description": "[latitude, longitude]"}),
 ]
+
+
+# --- rules across fields ---------------------------------------------------------------------
+# Written over plain mappings so that `validate` can also apply them to a record whose other
+# fields failed (pydantic skips model validators then), and every problem is found in one run.
+
+
+def casualty_rules(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """(code, message) for a casualty entry that names both or neither subject, or no count."""
+    out = []
+    if (entry.get("actor") is None) == (entry.get("group") is None):
+        which = "both `actor` and" if entry.get("actor") is not None else "neither `actor` nor"
+        out.append(("casualty-subject", f"a casualty entry names {which} `group`; give exactly one of them"))
+    if all(entry.get(k) is None for k in CASUALTY_KINDS):
+        out.append(("casualty-no-count",
+                    "a casualty entry needs at least one count: killed, wounded, abducted or arrested"))
+    return out
+
+
+def statement_rules(statement: dict[str, Any]) -> list[tuple[str, str]]:
+    """(code, message) for a statement with both or neither of `quote` and `paraphrase`."""
+    if (statement.get("quote") is None) == (statement.get("paraphrase") is None):
+        which = "both `quote` and" if statement.get("quote") is not None else "neither `quote` nor"
+        return [("statement-text", f"a statement has {which} `paraphrase`; give exactly one of them")]
+    return []
+
+
+def cross_field_rules(kind: str, data: Any) -> list[tuple[tuple[Any, ...], str, str]]:
+    """Every cross-field rule of a record as written: (path, code, message)."""
+    if not isinstance(data, dict):
+        return []
+    out: list[tuple[tuple[Any, ...], str, str]] = []
+    if kind == "statements":
+        out += [((), code, msg) for code, msg in statement_rules(data)]
+    if kind == "incidents" and isinstance(data.get("casualties"), list):
+        for i, entry in enumerate(data["casualties"]):
+            if isinstance(entry, dict):
+                out += [(("casualties", i), code, msg) for code, msg in casualty_rules(entry)]
+    return out
 
 
 class Record(BaseModel):
@@ -274,16 +313,8 @@ class Casualty(Record):
 
     @model_validator(mode="after")
     def _subject_and_count(self) -> "Casualty":
-        if (self.actor is None) == (self.group is None):
-            which = "both" if self.actor is not None else "neither"
-            raise PydanticCustomError(
-                "casualty-subject", "a casualty entry names " + which +
-                " `actor` and `group`; give exactly one of them",
-            )
-        if all(getattr(self, k) is None for k in CASUALTY_KINDS):
-            raise PydanticCustomError(
-                "casualty-no-count", "a casualty entry needs at least one count: killed, wounded, abducted or arrested"
-            )
+        for code, message in casualty_rules(self.__dict__):
+            raise PydanticCustomError(code, message)
         return self
 
 
@@ -338,11 +369,8 @@ class Statement(Dated):
 
     @model_validator(mode="after")
     def _one_text(self) -> "Statement":
-        if (self.quote is None) == (self.paraphrase is None):
-            which = "both" if self.quote is not None else "neither"
-            raise PydanticCustomError(
-                "statement-text", f"a statement has {which} `quote` and `paraphrase`; give exactly one of them"
-            )
+        for code, message in statement_rules(self.__dict__):
+            raise PydanticCustomError(code, message)
         return self
 
 

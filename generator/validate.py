@@ -16,9 +16,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .config import SiteConfig, find_config, load_config
-from .link import Dataset, Loaded, link
+from .link import Dataset, Loaded, Written, link
 from .load import LoadedFile, RawRecord, dotted, load_file
-from .models import KINDS, Record
+from .models import KINDS, Record, cross_field_rules
 from .problems import CODES, Problem, Report, did_you_mean
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -96,18 +96,15 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     report.files = len(files)
     context = {"event_types": config.all_event_types()}
     loaded: list[Loaded] = []  # type: ignore[type-arg]
-    ids: dict[str, dict[str, list[tuple[str, int, int]]]] = {kind: {} for kind in KINDS}
+    written: list[Written] = []
     for path, kind in files:
         result = check_file(path, kind, context)
         report.extend(result.problems)
         report.records += len(result.records)
-        for raw in result.records:
-            record_id = raw.data.get("id")
-            if kind and isinstance(record_id, str):
-                line, col = raw.locate(("id",))
-                ids[kind].setdefault(record_id, []).append((path, line, col))
+        if kind is not None:
+            written.extend(Written(kind, path, raw) for raw in result.records)
         loaded.extend(result.valid)
-    dataset, link_problems = link(loaded, ids)
+    dataset, link_problems = link(loaded, written)
     report.extend(link_problems)
     return Result(dataset, report, config)
 
@@ -140,6 +137,9 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
             record = model.model_validate(raw.data, context=context)
         except ValidationError as exc:
             problems.extend(problems_from_errors(exc.errors(), raw, path, model))
+            # pydantic skips the rules across fields when a field failed: apply them here too
+            for where, code, message in cross_field_rules(kind, raw.data):
+                problems.append(Problem.make(code, path, *raw.locate(where), _prefixed(where, message)))
             continue
         valid.append(Loaded(kind, record, raw, path))
     return FileResult(loaded.records, valid, problems)
@@ -169,7 +169,7 @@ def _explain(err: ErrorDetails, loc: tuple[Any, ...], model: type[Record]) -> tu
             message += did_you_mean(str(ctx.get("value")), ctx["choices"]) or (
                 "; see the list of event types in the data format")
         where = loc + (ctx["part"],) if ctx.get("part") else loc
-        return kind, f"{field}: {message}", where, False
+        return kind, _prefixed(loc, message), where, False
     if kind == "extra_forbidden":
         name = str(loc[-1])
         allowed = _fields_at(model, loc[:-1])
@@ -243,3 +243,8 @@ def _describe(value: Any) -> str:
         return f"the number {value}"
     text = str(value)
     return f"`{text if len(text) < 40 else text[:37] + '...'}`"
+
+
+def _prefixed(loc: tuple[Any, ...], message: str) -> str:
+    """`field: message`, or the bare message for a problem with the record as a whole."""
+    return f"{dotted(loc)}: {message}" if loc else message
