@@ -141,11 +141,30 @@ class _Names:
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """Any record as written (valid or not): enough to check ids and references."""
+    """What linking needs of any record as written, valid or not: its id, its names and the ids
+    it refers to. Small, so that worker processes can send it back cheaply."""
 
     kind: str
     path: str
-    raw: RawRecord
+    raw: RawRecord  # for positions only; its data may have been dropped
+    id: str | None
+    labels: tuple[str, ...]
+    refs: tuple[tuple[Path_, str, str], ...]  # (where, target kind, id)
+
+    @classmethod
+    def of(cls, kind: str, path: str, raw: RawRecord) -> "Written":
+        """Read the id, names and references out of a record as written."""
+        data = raw.data
+        record_id = data.get("id")
+        aliases = data.get("aliases")
+        labels = [data.get("name")] + (aliases if isinstance(aliases, list) else [])
+        refs = tuple(
+            (where, target_kind, value)
+            for pattern, target_kind in REFERENCES[kind]
+            for where, value in expand(data, pattern)
+        )
+        return cls(kind, path, raw, record_id if isinstance(record_id, str) else None,
+                   tuple(label for label in labels if isinstance(label, str)), refs)
 
 
 def link(loaded: list[Loaded], written: list[Written]) -> tuple[Dataset, list[Problem]]:  # type: ignore[type-arg]
@@ -158,37 +177,29 @@ def link(loaded: list[Loaded], written: list[Written]) -> tuple[Dataset, list[Pr
     problems: list[Problem] = []
     dataset = Dataset()
     names: dict[str, _Names] = defaultdict(_Names)
-    places: dict[str, dict[str, list[tuple[str, int, int]]]] = defaultdict(dict)
+    places: dict[str, dict[str, list[Written]]] = defaultdict(dict)
     for item in written:
-        data = item.raw.data
-        record_id = data.get("id")
-        if not isinstance(record_id, str):
-            continue
-        line, col = item.raw.locate(("id",))
-        places[item.kind].setdefault(record_id, []).append((item.path, line, col))
-        labels = [data.get("name")] + (data.get("aliases") if isinstance(data.get("aliases"), list) else [])
-        names[item.kind].add(record_id, *(label for label in labels if isinstance(label, str)))
+        if item.id is not None:
+            places[item.kind].setdefault(item.id, []).append(item)
+            names[item.kind].add(item.id, *item.labels)
     for kind, by_id in sorted(places.items()):
         for record_id, where in by_id.items():
-            if len(where) > 1:
-                problems.extend(_duplicates(kind, record_id, where))
+            if len(where) > 1:  # positions are worked out only now, for the few that need them
+                problems.extend(_duplicates(kind, record_id, [(w.path, *w.raw.locate(("id",))) for w in where]))
     for item in written:
-        for pattern, target_kind in REFERENCES[item.kind]:
-            for path, value in expand(item.raw.data, pattern):
-                if value not in names[target_kind].ids:
-                    line, col = item.raw.locate(path)
-                    problems.append(Problem.make(
-                        "unknown-reference", item.path, line, col,
-                        f"{dotted(path)}: there is no {_SINGULAR[target_kind]} with id `{value}`"
-                        + names[target_kind].suggest(value),
-                    ))
+        for where, target_kind, value in item.refs:
+            if value not in names[target_kind].ids:
+                line, col = item.raw.locate(where)
+                problems.append(Problem.make(
+                    "unknown-reference", item.path, line, col,
+                    f"{dotted(where)}: there is no {_SINGULAR[target_kind]} with id `{value}`"
+                    + names[target_kind].suggest(value),
+                ))
     for item in loaded:
         target = dataset.kind(item.kind)
         record_id = item.record.id  # type: ignore[attr-defined]
         if record_id not in target:
             target[record_id] = Entry(item.record, item.path, item.raw.line)
-    for item in loaded:
-        problems.extend(_warnings(item, dataset))
 
     problems.extend(_cycles("actors", loaded, dataset.actors))
     problems.extend(_cycles("regions", loaded, dataset.regions))
@@ -231,7 +242,8 @@ def _cycles(kind: str, loaded: list[Loaded], table: dict[str, Entry]) -> Iterato
                 )
 
 
-def _warnings(item: Loaded, dataset: Dataset) -> Iterator[Problem]:  # type: ignore[type-arg]
+def record_warnings(item: Loaded) -> Iterator[Problem]:  # type: ignore[type-arg]
+    """Warnings about one valid record on its own: legal but suspect data."""
     record, raw, path = item.record, item.raw, item.path
     if isinstance(record, Actor):
         if record.kind == "person" and not record.affiliation:

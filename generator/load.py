@@ -43,21 +43,32 @@ _FALSE = frozenset(("false", "False", "FALSE"))
 
 @dataclass(slots=True)
 class RawRecord:
-    """One record as plain values, with the positions of its keys and values (1-based).
+    """One record as plain values, and the means to find the line and column of any part of it.
 
     Paths are tuples of keys and list indexes relative to the record, e.g. `("actors", 0, "role")`.
+    Positions are worked out only when a problem asks for one (most records have none), by
+    composing the record's text again: that keeps the common path, valid data, fast.
     """
 
     data: Any
-    values: dict[Path_, Pos]
-    keys: dict[Path_, Pos]
     line: int
     col: int
     index: int | None = None  # position in a list file, None for a one-record file
+    text: str | None = field(default=None, repr=False)  # None: read the file `source` again
+    source: str = ""
+    values: dict[Path_, Pos] | None = field(default=None, repr=False)
+    keys: dict[Path_, Pos] | None = field(default=None, repr=False)
 
     def locate(self, path: Path_, key: bool = False) -> Pos:
         """The position of `path` (its key when `key` and the path names a field); the nearest
         enclosing position when the path itself is absent (a missing field points at its mapping)."""
+        if self.values is None or self.keys is None:
+            text = self.text
+            if text is None:
+                loaded = LoadedFile(self.source)
+                with open(self.source, "rb") as fh:
+                    text = _decode(fh.read(), self.source, loaded.problems) or ""
+            self.values, self.keys = _positions(text, self.index)
         if key and path in self.keys:
             return self.keys[path]
         while path:
@@ -67,6 +78,23 @@ class RawRecord:
                 return self.keys[path]
             path = path[:-1]
         return (self.line, self.col)
+
+
+def _positions(text: str, index: int | None) -> tuple[dict[Path_, Pos], dict[Path_, Pos]]:
+    loader = _Composer(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return {}, {}
+    finally:
+        loader.dispose()
+    try:
+        node = root.value[index] if index is not None else root
+    except (AttributeError, IndexError, TypeError):  # the file changed since it was read
+        return {}, {}
+    walker = _Walker("", [], track=True)
+    walker.walk(node, (), 0)
+    return walker.values, walker.keys
 
 
 @dataclass(slots=True)
@@ -153,7 +181,7 @@ def _parse(text: str, out: LoadedFile) -> None:
             Problem.make("file-empty", path, 1, 1, "the file is empty: it should hold a record (or a list of records)")
         )
         return
-    walker = _Walker(path, out.problems)
+    walker = _Walker(path, out.problems, text=text)
     if root.tag != _IMPLICIT and root.tag not in _ALLOWED_TAGS:
         walker.refuse_tag(root)
         return
@@ -235,13 +263,15 @@ def _report_anchors(text: str, out: LoadedFile) -> None:
 
 
 class _Walker:
-    """Turns composed nodes into plain values, recording positions as it goes."""
+    """Turns composed nodes into plain values; with `track`, records every position as it goes."""
 
-    __slots__ = ("path", "problems", "seen", "values", "keys")
+    __slots__ = ("path", "problems", "seen", "values", "keys", "track", "text")
 
-    def __init__(self, path: str, problems: list[Problem]) -> None:
+    def __init__(self, path: str, problems: list[Problem], track: bool = False, text: str = "") -> None:
         self.path = path
         self.problems = problems
+        self.track = track
+        self.text = text
         self.seen: set[int] = set()
         self.values: dict[Path_, Pos] = {}
         self.keys: dict[Path_, Pos] = {}
@@ -258,9 +288,8 @@ class _Walker:
                 )
             )
             return None
-        self.values, self.keys = {}, {}
         data = self.walk(node, (), 0)
-        return RawRecord(data, self.values, self.keys, line, col, index)
+        return RawRecord(data, line, col, index, self.text, self.path)
 
     def refuse_tag(self, node: Node) -> bool:
         self.problems.append(
@@ -272,7 +301,9 @@ class _Walker:
         return True
 
     def walk(self, node: Node, path: Path_, depth: int) -> Any:
-        self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        track = self.track
+        if track:
+            self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         tag = node.tag
         if tag != _IMPLICIT and tag not in _ALLOWED_TAGS:
             self.refuse_tag(node)
@@ -314,18 +345,27 @@ class _Walker:
                     )
                     continue
                 first[key] = key_node.start_mark.line + 1
-                sub = path + (key,)
-                self.keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                out[key] = self.walk(value_node, sub, depth + 1)
+                if track:
+                    sub = path + (key,)
+                    self.keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                    out[key] = self.walk(value_node, sub, depth + 1)
+                elif type(value_node) is ScalarNode and value_node.tag == _IMPLICIT:
+                    # the common case, inlined: an untagged scalar value
+                    value = value_node.value
+                    out[key] = resolve_plain(value) if not value_node.style else value
+                else:
+                    out[key] = self.walk(value_node, path, depth + 1)
             return out
         if tag == _CORE + "map":
             self.refuse_tag(node)
-        return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if track:
+            return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return [self.walk(item, path, depth + 1) for item in node.value]
 
     def scalar(self, node: ScalarNode, tag: str) -> Any:
         value: str = node.value
         if tag == _IMPLICIT:
-            return resolve_plain(value) if node.style == "" or node.style is None else value
+            return resolve_plain(value) if not node.style else value
         if tag == _CORE + "str":
             return value
         resolved = resolve_plain(value)

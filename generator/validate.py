@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .config import SiteConfig, find_config, load_config
-from .link import Dataset, Loaded, Written, link
+from .link import Dataset, Loaded, Written, link, record_warnings
 from .load import LoadedFile, RawRecord, dotted, load_file
 from .models import KINDS, Record, cross_field_rules
 from .problems import CODES, Problem, Report, did_you_mean
@@ -100,9 +100,8 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     for path, kind in files:
         result = check_file(path, kind, context)
         report.extend(result.problems)
-        report.records += len(result.records)
-        if kind is not None:
-            written.extend(Written(kind, path, raw) for raw in result.records)
+        report.records += result.count
+        written.extend(result.written)
         loaded.extend(result.valid)
     dataset, link_problems = link(loaded, written)
     report.extend(link_problems)
@@ -111,9 +110,12 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
 
 @dataclass
 class FileResult:
-    """One file's records, the ones that passed their model, and its problems."""
+    """One file's checked records: what linking needs of each, the valid ones, its problems."""
 
-    records: list[RawRecord]
+    path: str
+    kind: str | None
+    count: int
+    written: list[Written]
     valid: list[Loaded]  # type: ignore[type-arg]
     problems: list[Problem]
 
@@ -123,6 +125,7 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
     loaded: LoadedFile = load_file(path)
     problems = list(loaded.problems)
     valid: list[Loaded] = []  # type: ignore[type-arg]
+    count = len(loaded.records)
     if kind is None:
         if loaded.records or not problems:
             problems.append(Problem.make(
@@ -130,7 +133,7 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
                 "the folder does not say what kind of record this is: put the file under "
                 + ", ".join(f"{k}/" for k in KINDS),
             ))
-        return FileResult(loaded.records, valid, problems)
+        return FileResult(path, kind, count, [], valid, problems)
     model = KINDS[kind]
     for raw in loaded.records:
         try:
@@ -141,8 +144,11 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
             for where, code, message in cross_field_rules(kind, raw.data):
                 problems.append(Problem.make(code, path, *raw.locate(where), _prefixed(where, message)))
             continue
-        valid.append(Loaded(kind, record, raw, path))
-    return FileResult(loaded.records, valid, problems)
+        item = Loaded(kind, record, raw, path)
+        problems.extend(record_warnings(item))
+        valid.append(item)
+    written = [Written.of(kind, path, raw) for raw in loaded.records]
+    return FileResult(path, kind, count, written, valid, problems)
 
 
 def problems_from_errors(
