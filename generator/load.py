@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml._yaml import CParser  # type: ignore[import-not-found]  # PyYAML's libyaml binding
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
@@ -173,6 +174,17 @@ def _parse(text: str, out: LoadedFile) -> None:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         out.problems.append(_syntax_problem(exc, path, text))
+        return
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        out.problems.append(Problem.make(
+            "yaml-syntax", path, line, col,
+            f"the character U+{_codepoint(exc.character):04X} is not allowed in a YAML file; delete it",
+        ))
+        return
+    except yaml.YAMLError as exc:  # any other parser complaint: still a problem, not a crash
+        out.problems.append(Problem.make("yaml-syntax", path, 1, 1, f"YAML syntax error: {exc}"))
         return
     finally:
         loader.dispose()
@@ -426,3 +438,7 @@ def dotted(path: Path_) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "record"
+
+
+def _codepoint(character: int | str) -> int:
+    return ord(character[0]) if isinstance(character, str) and character else int(character or 0)

@@ -1,0 +1,77 @@
+"""The JSON Schemas and the field reference are generated from the models and kept fresh."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from generator.load import load_file
+from generator.models import KINDS
+from generator.schema import generated_files, kind_schema
+from conftest import BASE, REPO
+
+_SCHEMA_OF = {"actors": "actor", "regions": "region", "sources": "source", "incidents": "incident",
+              "statements": "statement"}
+
+
+def test_committed_schemas_and_reference_are_fresh() -> None:
+    files = generated_files(REPO / "schemas", REPO / "docs" / "data-reference.md")
+    stale = [p.relative_to(REPO).as_posix() for p, text in files.items()
+             if not p.is_file() or p.read_text("utf-8") != text]
+    assert stale == [], f"stale generated files {stale}: run `make schema` (briefing schema)"
+
+
+def test_reference_lists_every_field_of_every_model() -> None:
+    reference = (REPO / "docs" / "data-reference.md").read_text("utf-8")
+    for model in KINDS.values():
+        for name in model.model_fields:
+            assert f"| `{name}` |" in reference, (model.__name__, name)
+
+
+def test_vscode_maps_every_schema_to_its_folder() -> None:
+    settings = json.loads((REPO / ".vscode" / "settings.json").read_text("utf-8"))
+    mapping = settings["yaml.schemas"]
+    for kind, name in _SCHEMA_OF.items():
+        schema_path = f"./schemas/{name}.schema.json"
+        assert (REPO / schema_path).is_file()
+        assert f"data/{kind}/**/*.yml" in mapping[schema_path]
+
+
+def _records(root: Path) -> list[tuple[str, object]]:
+    out = []
+    for kind in KINDS:
+        for path in sorted((root / kind).rglob("*.yml")):
+            loaded = load_file(str(path))
+            out.append((kind, [r.data for r in loaded.records] if loaded.records[0].index is not None
+                        else loaded.records[0].data))
+    return out
+
+
+@pytest.mark.parametrize("root", [REPO / "data", BASE], ids=["example-data", "base-fixture"])
+def test_valid_data_passes_the_schemas(root: Path) -> None:
+    records = _records(root)
+    assert records
+    for kind, document in records:
+        jsonschema.validate(document, kind_schema(kind))
+
+
+@pytest.mark.parametrize(
+    ("kind", "document"),
+    [
+        ("incidents", {"id": "x", "title": "t", "date": "2020-04-01", "type": "armed-clash", "region": "r",
+                       "actors": [{"actor": "a", "role": "perp"}], "sources": [{"source": "s"}]}),
+        ("incidents", {"id": "x", "title": "t", "date": "13/04/2020", "type": "armed-clash", "region": "r",
+                       "actors": [{"actor": "a"}], "sources": [{"source": "s"}]}),
+        ("incidents", {"id": "x", "title": "t", "date": "2020", "type": "no-such-type", "region": "r",
+                       "actors": [{"actor": "a"}], "sources": [{"source": "s"}]}),
+        ("actors", {"id": "Bad Id", "name": "n", "kind": "militia"}),
+        ("actors", {"id": "x", "name": "n", "kind": "militia", "nmae": "typo"}),
+        ("sources", {"id": "x", "name": "n", "kind": "media", "url": "ftp://x"}),
+    ],
+)
+def test_schemas_flag_what_editors_get_wrong(kind: str, document: dict) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, kind_schema(kind))
