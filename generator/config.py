@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import AfterValidator, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from .explain import problems_from_errors
 from .load import load_file
-from .models import DEFAULT_EVENT_TYPES, EVENT_GROUPS, Record, Text, _check, _TAG
-from .problems import Problem
+from .models import _TAG, DEFAULT_EVENT_TYPES, EVENT_GROUPS, Record, Text
+from .problems import Problem, did_you_mean
 
 CONFIG_NAME = "briefing.yml"
-
-Slug = Annotated[str, AfterValidator(_check(_TAG, "invalid-config", "a slug: use lowercase a-z, 0-9 and -"))]
 
 
 class SiteConfig(Record):
     """Settings of one briefing site. Every field is optional."""
 
     title: Text = Field("Conflict briefing", description="The site's title")
-    event_types: dict[Slug, str] = Field(
+    event_types: dict[str, str] = Field(
         default_factory=dict,
-        description="The site's own event types: slug -> one of ACLED's six groups",
+        description="The site's own event types: a slug mapped to one of ACLED's six groups",
     )
 
     def all_event_types(self) -> dict[str, str]:
@@ -31,13 +30,15 @@ class SiteConfig(Record):
 
 
 def find_config(data_dir: Path) -> Path | None:
-    """`briefing.yml` in the folder that holds the data folder, when there is one."""
-    candidate = data_dir.resolve().parent / CONFIG_NAME
+    """`briefing.yml` in the folder that holds the data folder, when there is one, written the way
+    the data folder was given (relative stays relative), so that problems show a short path."""
+    candidate = Path(os.path.normpath(os.path.join(data_dir, os.pardir, CONFIG_NAME)))
     return candidate if candidate.is_file() else None
 
 
 def load_config(path: Path | None, display: str | None = None) -> tuple[SiteConfig, list[Problem]]:
-    """Read and check the configuration; the defaults when `path` is None."""
+    """Read and check the configuration; the defaults when `path` is None. Every problem in it is
+    reported (code `invalid-config`), and the defaults are used in its place."""
     if path is None:
         return SiteConfig(), []
     shown = display or path.as_posix()
@@ -46,22 +47,24 @@ def load_config(path: Path | None, display: str | None = None) -> tuple[SiteConf
     if problems or not loaded.records:
         return SiteConfig(), problems
     raw = loaded.records[0]
-    if loaded.records[0].index is not None:
+    if raw.index is not None:
         return SiteConfig(), [Problem.make("invalid-config", shown, raw.line, raw.col,
                                            "the configuration is a mapping of settings, not a list")]
     try:
         config = SiteConfig.model_validate(raw.data)
     except ValidationError as exc:
-        out = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            line, col = raw.locate(loc, key=err["type"] in ("extra_forbidden", "invalid-config"))
-            out.append(Problem.make("invalid-config", shown, line, col, f"{'.'.join(map(str, loc))}: {err['msg']}"))
-        return SiteConfig(), out
+        return SiteConfig(), problems_from_errors(exc.errors(), raw, shown, SiteConfig, code="invalid-config")
     for slug, group in config.event_types.items():
+        where = ("event_types", slug)
+        if not _TAG.match(slug):
+            problems.append(Problem.make("invalid-config", shown, *raw.locate(where, key=True),
+                                         f"event_types: `{slug}` is not a slug; use lowercase a-z, 0-9 and -"))
+        elif slug in DEFAULT_EVENT_TYPES:
+            problems.append(Problem.make("invalid-config", shown, *raw.locate(where, key=True),
+                                         f"event_types: `{slug}` is already one of ACLED's types; remove it"))
         if group not in EVENT_GROUPS:
-            line, col = raw.locate(("event_types", slug))
-            return SiteConfig(), [Problem.make(
-                "invalid-config", shown, line, col,
-                f"event_types.{slug}: `{group}` is not an event group; use one of {', '.join(EVENT_GROUPS)}")]
-    return config, []
+            problems.append(Problem.make(
+                "invalid-config", shown, *raw.locate(where),
+                f"event_types.{slug}: `{group}` is not an event group; use one of {', '.join(EVENT_GROUPS)}"
+                + did_you_mean(str(group), EVENT_GROUPS)))
+    return (SiteConfig(), problems) if problems else (config, [])

@@ -295,22 +295,30 @@ def record_warnings(item: Loaded) -> Iterator[Problem]:  # type: ignore[type-arg
 
 
 def _shared_names(loaded: list[Loaded]) -> Iterator[Problem]:  # type: ignore[type-arg]
-    # An alias that names two actors (or two regions) makes search and "did you mean" ambiguous.
+    """An alias or name that names two actors (or two regions) makes search and "did you mean"
+    ambiguous: reported at each place that writes it, each citing the other record."""
     for kind in ("actors", "regions"):
-        owner: dict[str, str] = {}
-        for item in sorted((i for i in loaded if i.kind == kind), key=lambda i: i.record.id):  # type: ignore[attr-defined]
+        users: dict[str, dict[str, list[tuple[Loaded, Path_ | None, str]]]] = defaultdict(dict)  # type: ignore[type-arg]
+        for item in loaded:
+            if item.kind != kind:
+                continue
             record = item.record
-            labels = [(("name",), record.name)] + [  # type: ignore[attr-defined]
-                (("aliases", i), alias) for i, alias in enumerate(record.aliases)  # type: ignore[attr-defined]
-            ]
+            labels: list[tuple[Path_ | None, str]] = [(None, record.id), (("name",), record.name)]  # type: ignore[attr-defined]
+            labels += [(("aliases", i), alias) for i, alias in enumerate(record.aliases)]  # type: ignore[attr-defined]
             for where, label in labels:
-                other = owner.get(label.casefold())
-                if other and other != record.id:  # type: ignore[attr-defined]
-                    line, col = item.raw.locate(where)
-                    yield Problem.make(
-                        "duplicate-alias", item.path, line, col,
-                        f"{dotted(where)}: {label!r} also names {_SINGULAR[kind]} `{other}`",
-                    )
-            for _, label in labels:
-                owner.setdefault(label.casefold(), record.id)  # type: ignore[attr-defined]
-            owner.setdefault(record.id, record.id)  # type: ignore[attr-defined]
+                # the first place per record only: a repeat inside one record is `duplicate-entry`
+                users[label.casefold()].setdefault(record.id, []).append((item, where, label))  # type: ignore[attr-defined]
+        for by_record in users.values():
+            if len(by_record) < 2:
+                continue
+            for record_id, places in sorted(by_record.items()):
+                item, where, label = places[0]
+                if where is None:
+                    continue  # an id is not a name: the other record's alias is reported
+                others = ", ".join(f"`{other}` ({by_record[other][0][0].path})"
+                                   for other in sorted(by_record) if other != record_id)
+                line, col = item.raw.locate(where)
+                yield Problem.make(
+                    "duplicate-alias", item.path, line, col,
+                    f"{dotted(where)}: `{label}` also names {_SINGULAR[kind]} {others}",
+                )

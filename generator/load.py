@@ -59,6 +59,7 @@ class RawRecord:
     source: str = ""
     values: dict[Path_, Pos] | None = field(default=None, repr=False)
     keys: dict[Path_, Pos] | None = field(default=None, repr=False)
+    aliased: bool = False  # holds a YAML alias (already reported): not checked further
 
     def locate(self, path: Path_, key: bool = False) -> Pos:
         """The position of `path` (its key when `key` and the path names a field); the nearest
@@ -81,14 +82,31 @@ class RawRecord:
         return (self.line, self.col)
 
 
-def _positions(text: str, index: int | None) -> tuple[dict[Path_, Pos], dict[Path_, Pos]]:
+_TRAILER = re.compile(r"(?:\s*(?:---|\.\.\.|#[^\n]*)?\s*)*\Z")
+
+
+def _compose(text: str) -> Node | None:
+    """The single document's root node (None for an empty stream). A `---` or `...` with nothing
+    after it but comments is tolerated: editors add one at the end out of habit."""
     loader = _Composer(text)
     try:
-        root = loader.get_single_node()
-    except yaml.YAMLError:
-        return {}, {}
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if (exc.problem or "").startswith("but found another document") and mark is not None:
+            rest = text[mark.index :]
+            if _TRAILER.match(rest):
+                return _compose(text[: mark.index])
+        raise
     finally:
         loader.dispose()
+
+
+def _positions(text: str, index: int | None) -> tuple[dict[Path_, Pos], dict[Path_, Pos]]:
+    try:
+        root = _compose(text)
+    except yaml.YAMLError:
+        return {}, {}
     try:
         node = root.value[index] if index is not None else root
     except (AttributeError, IndexError, TypeError):  # the file changed since it was read
@@ -153,7 +171,8 @@ def _decode(raw: bytes, path: str, problems: list[Problem]) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1  # in characters
         bad = raw[exc.start : exc.start + 1].hex()
         hint = " (it looks like UTF-16: save it as UTF-8)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
         problems.append(
@@ -169,9 +188,8 @@ def _parse(text: str, out: LoadedFile) -> None:
     path = out.path
     if "&" in text or "*" in text:  # cheap test first: only then look for anchors and aliases
         _report_anchors(text, out)
-    loader = _Composer(text)
     try:
-        root = loader.get_single_node()
+        root = _compose(text)
     except yaml.MarkedYAMLError as exc:
         out.problems.append(_syntax_problem(exc, path, text))
         return
@@ -186,9 +204,7 @@ def _parse(text: str, out: LoadedFile) -> None:
     except yaml.YAMLError as exc:  # any other parser complaint: still a problem, not a crash
         out.problems.append(Problem.make("yaml-syntax", path, 1, 1, f"YAML syntax error: {exc}"))
         return
-    finally:
-        loader.dispose()
-    if root is None:
+    if root is None or (isinstance(root, ScalarNode) and not root.style and root.value in _NULLS):
         out.problems.append(
             Problem.make("file-empty", path, 1, 1, "the file is empty: it should hold a record (or a list of records)")
         )
@@ -277,14 +293,15 @@ def _report_anchors(text: str, out: LoadedFile) -> None:
 class _Walker:
     """Turns composed nodes into plain values; with `track`, records every position as it goes."""
 
-    __slots__ = ("path", "problems", "seen", "values", "keys", "track", "text")
+    __slots__ = ("path", "problems", "built", "values", "keys", "track", "text", "aliased")
 
     def __init__(self, path: str, problems: list[Problem], track: bool = False, text: str = "") -> None:
         self.path = path
         self.problems = problems
         self.track = track
         self.text = text
-        self.seen: set[int] = set()
+        self.built: dict[int, Any] = {}  # node id -> value, to spot aliases without expanding them
+        self.aliased = False
         self.values: dict[Path_, Pos] = {}
         self.keys: dict[Path_, Pos] = {}
 
@@ -300,8 +317,9 @@ class _Walker:
                 )
             )
             return None
+        self.aliased = False
         data = self.walk(node, (), 0)
-        return RawRecord(data, line, col, index, self.text, self.path)
+        return RawRecord(data, line, col, index, self.text, self.path, aliased=self.aliased)
 
     def refuse_tag(self, node: Node) -> bool:
         self.problems.append(
@@ -318,13 +336,20 @@ class _Walker:
             self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         tag = node.tag
         if tag != _IMPLICIT and tag not in _ALLOWED_TAGS:
+            # Reported, then read as if untagged: the value is kept as plain data, so that the
+            # record's other fields are still checked and no "missing value" follows.
             self.refuse_tag(node)
-            return None
+            if isinstance(node, ScalarNode):
+                return node.value
+            tag = _IMPLICIT
         if isinstance(node, ScalarNode):
             return self.scalar(node, tag)
-        if id(node) in self.seen:  # an alias: already reported by _report_anchors
-            return None
-        self.seen.add(id(node))
+        if id(node) in self.built:
+            # An alias (reported by _report_anchors). The value already built is shared, never
+            # copied, so "billion laughs" cannot expand; the record is marked and not validated.
+            self.aliased = True
+            return self.built[id(node)]
+        self.built[id(node)] = None
         if depth > MAX_DEPTH:
             self.problems.append(
                 Problem.make("yaml-syntax", self.path, *_pos(node), f"values are nested more than {MAX_DEPTH} levels deep")
@@ -342,7 +367,7 @@ class _Walker:
                     self.problems.append(
                         Problem.make(
                             "yaml-complex-key", self.path, *_pos(key_node),
-                            "a mapping key must be plain text (a field name)",
+                            "a field name must be plain text, not a list or a mapping",
                         )
                     )
                     continue
@@ -367,12 +392,16 @@ class _Walker:
                     out[key] = resolve_plain(value) if not value_node.style else value
                 else:
                     out[key] = self.walk(value_node, path, depth + 1)
+            self.built[id(node)] = out
             return out
         if tag == _CORE + "map":
             self.refuse_tag(node)
         if track:
-            return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        return [self.walk(item, path, depth + 1) for item in node.value]
+            items = [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        else:
+            items = [self.walk(item, path, depth + 1) for item in node.value]
+        self.built[id(node)] = items
+        return items
 
     def scalar(self, node: ScalarNode, tag: str) -> Any:
         value: str = node.value

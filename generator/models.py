@@ -117,7 +117,7 @@ def _coordinates(value: Any) -> Any:
         isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
     )
     if not numbers or len(value) != 2:
-        raise PydanticCustomError("invalid-coordinates", "coordinates are written [latitude, longitude]")
+        raise PydanticCustomError("invalid-coordinates", "write two numbers, [latitude, longitude]")
     lat, lon = value
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise PydanticCustomError(

@@ -59,10 +59,20 @@ def test_refusals_at_their_lines() -> None:
     assert codes(b"[] \n") == [(1, 1, "file-empty")]
 
 
-def test_tags_never_construct_objects() -> None:
-    loaded = load_file("x.yml", b"a: !!python/object/apply:os.system ['touch /tmp/pwned']\nb: !!binary aGk=\n")
-    assert loaded.records[0].data == {"a": None, "b": None}
+def test_tags_never_construct_objects(tmp_path) -> None:
+    marker = tmp_path / "pwned"
+    raw = f"a: !!python/object/apply:os.system ['touch {marker}']\nb: !!binary aGk=\n".encode()
+    loaded = load_file("x.yml", raw)
+    # reported, then read as the plain data they are: never run, never decoded
+    assert loaded.records[0].data == {"a": [f"touch {marker}"], "b": "aGk="}
     assert [p.code for p in loaded.problems] == ["yaml-tag", "yaml-tag"]
+    assert not marker.exists()
+
+
+def test_alias_marks_the_record_and_shares_instead_of_copying() -> None:
+    loaded = load_file("x.yml", b"- &s {a: 1}\n- *s\n")
+    assert [r.aliased for r in loaded.records] == [False, True]
+    assert loaded.records[0].data is loaded.records[1].data
 
 
 def test_billion_laughs_is_refused_quickly() -> None:
