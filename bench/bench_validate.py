@@ -215,17 +215,18 @@ def main(argv: list[str] | None = None) -> int:
     else:
         tmp = Path(tempfile.mkdtemp(prefix="briefing-bench-", dir="/tmp"))
         data = tmp / "data"
-    out_ok = ROOT / "bench" / "out"
-    if (data == ROOT or ROOT in data.parents) and not (data == out_ok or out_ok in data.parents):
-        log(f"error: {data} is inside the repository; use /tmp or bench/out/")
-        return 2
-
     gen_note = ""
     try:
         if has_data(data):
             log(f"reusing the data in {data}")
             gen_note = f"reused from `{data}`"
         else:
+            out_ok = ROOT / "bench" / "out"
+            if (data == ROOT or ROOT in data.parents) and \
+                    not (data == out_ok or out_ok in data.parents):
+                log(f"error: will not generate into {data}, inside the repository; "
+                    "use /tmp or bench/out/")
+                return 2
             if data.exists() and any(data.iterdir()):
                 log(f"error: {data} exists, is not empty and holds no incidents")
                 return 2

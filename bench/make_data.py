@@ -447,6 +447,7 @@ def build_actors(rng: random.Random, regions: list[Region]) -> list[Actor]:
               "Deputy commander of the {n}", "Media officer of the {n}", "Head of the {n}",
               "Senior official of the {n}")
     used_ids = {a.id for a in A}
+    used_aliases = {x.lower() for a in A for x in a.aliases}
     persons = 0
     while persons < 75:
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -455,11 +456,15 @@ def build_actors(rng: random.Random, regions: list[Region]) -> list[Actor]:
             continue
         used_ids.add(pid)
         inst = rng.choice(institutions)
-        aff = inst.id if rng.random() < 0.93 else None  # a few independent voices
-        title = rng.choice(titles).format(n=inst.name) if aff else "Independent analyst"
-        add(Actor(pid, f"{first} {last}", "person", affiliation=aff, title=title,
-                  country=inst.country or "IQ",
-                  aliases=[f"{first[0]}. {last}"] if rng.random() < 0.3 else []))
+        # every person speaks for someone, so statements are attributed (no warnings)
+        title = rng.choice(titles).format(n=inst.name)
+        initials = f"{first[0]}. {last}"
+        aliases: list[str] = []
+        if rng.random() < 0.3 and initials.lower() not in used_aliases:
+            used_aliases.add(initials.lower())
+            aliases.append(initials)
+        add(Actor(pid, f"{first} {last}", "person", affiliation=inst.id, title=title,
+                  country=inst.country or "IQ", aliases=aliases))
         persons += 1
     return A
 
@@ -824,7 +829,9 @@ def gen_incident(rng: random.Random, w: World, i: int, types: list[str],
     L.append(f"type: {etype}")
     L.append(f"region: {region.id}")
     if region.level == "district" and rng.random() < 0.6:
-        L.append(f"place: {ys(rng.choice(('Village of ', 'Outskirts of ', 'Road to ', 'Market in ', 'Checkpoint near ')) + place_name)}")
+        where = rng.choice(("Village of ", "Outskirts of ", "Road to ", "Market in ",
+                            "Checkpoint near "))
+        L.append(f"place: {ys(where + place_name)}")
     if region.level != "country" and rng.random() < 0.7:
         lat = region.lat + rng.uniform(-0.15, 0.15)
         lon = region.lon + rng.uniform(-0.15, 0.15)

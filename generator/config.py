@@ -50,11 +50,13 @@ def load_config(path: Path | None, display: str | None = None) -> tuple[SiteConf
     if raw.index is not None:
         return SiteConfig(), [Problem.make("invalid-config", shown, raw.line, raw.col,
                                            "the configuration is a mapping of settings, not a list")]
+    config = SiteConfig()
     try:
         config = SiteConfig.model_validate(raw.data)
     except ValidationError as exc:
-        return SiteConfig(), problems_from_errors(exc.errors(), raw, shown, SiteConfig, code="invalid-config")
-    for slug, group in config.event_types.items():
+        problems += problems_from_errors(exc.errors(), raw, shown, SiteConfig, code="invalid-config")
+    types = raw.data.get("event_types")
+    for slug, group in (types.items() if isinstance(types, dict) else ()):
         where = ("event_types", slug)
         if not _TAG.match(slug):
             problems.append(Problem.make("invalid-config", shown, *raw.locate(where, key=True),
@@ -62,7 +64,7 @@ def load_config(path: Path | None, display: str | None = None) -> tuple[SiteConf
         elif slug in DEFAULT_EVENT_TYPES:
             problems.append(Problem.make("invalid-config", shown, *raw.locate(where, key=True),
                                          f"event_types: `{slug}` is already one of ACLED's types; remove it"))
-        if group not in EVENT_GROUPS:
+        if isinstance(group, str) and group not in EVENT_GROUPS:
             problems.append(Problem.make(
                 "invalid-config", shown, *raw.locate(where),
                 f"event_types.{slug}: `{group}` is not an event group; use one of {', '.join(EVENT_GROUPS)}"

@@ -26,11 +26,12 @@ MIN_YEAR, MAX_YEAR = 1000, 9999
 class DateError(ValueError):
     """A date that cannot be read. `code` is the problem code; `part` is `from`/`to` or None."""
 
-    def __init__(self, code: str, message: str, part: str | None = None) -> None:
+    def __init__(self, code: str, message: str, part: str | None = None, at_key: bool = False) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.part = part
+        self.at_key = at_key  # the problem is the key `part` itself, not its value
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -142,7 +143,8 @@ def parse_date(value: Any) -> FuzzyDate:
     if isinstance(value, dict):
         unknown = sorted(set(value) - {"from", "to"})
         if unknown:
-            raise DateError("invalid-date", f"a date span has only `from` and `to`, not `{unknown[0]}`")
+            raise DateError("invalid-date", f"a date span has only `from` and `to`, not `{unknown[0]}`", unknown[0],
+                            at_key=True)
         for part in ("from", "to"):
             if value.get(part) is None:
                 raise DateError("invalid-date", f"a date span needs both `from` and `to`; `{part}` is missing")

@@ -56,7 +56,7 @@ def _explain(err: ErrorDetails, loc: tuple[Any, ...], model: type[BaseModel]) ->
             message += did_you_mean(str(ctx.get("value")), ctx["choices"]) or (
                 "; see the list of event types in the data format")
         where = loc + (ctx["part"],) if ctx.get("part") else loc
-        return kind, prefixed(loc, message), where, False
+        return kind, prefixed(loc, message), where, bool(ctx.get("at_key"))
     if kind == "extra_forbidden":
         name = str(loc[-1])
         allowed = _fields_at(model, loc[:-1])

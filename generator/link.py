@@ -112,6 +112,8 @@ def expand(data: object, pattern: tuple[str, ...], prefix: Path_ = ()) -> Iterat
     if not pattern:
         if isinstance(data, str):
             yield prefix, data
+        elif isinstance(data, int) and not isinstance(data, bool):
+            yield prefix, str(data)  # `actor: 999` is read as the id "999", as the models read it
         return
     head, rest = pattern[0], pattern[1:]
     if head == "*":
@@ -163,6 +165,8 @@ class Written:
             for pattern, target_kind in REFERENCES[kind]
             for where, value in expand(data, pattern)
         )
+        if isinstance(record_id, int) and not isinstance(record_id, bool):
+            record_id = str(record_id)
         return cls(kind, path, raw, record_id if isinstance(record_id, str) else None,
                    tuple(label for label in labels if isinstance(label, str)), refs)
 

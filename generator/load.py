@@ -60,6 +60,14 @@ class RawRecord:
     values: dict[Path_, Pos] | None = field(default=None, repr=False)
     keys: dict[Path_, Pos] | None = field(default=None, repr=False)
     aliased: bool = False  # holds a YAML alias (already reported): not checked further
+    tainted: bool = False  # holds a refused tag (already reported)
+    refused: list[Path_] | None = field(default=None, repr=False)
+
+    def refused_paths(self) -> list[Path_]:
+        """The paths of values that carried a refused tag (worked out on demand, as positions)."""
+        if self.refused is None:
+            self.locate(())
+        return self.refused or []
 
     def locate(self, path: Path_, key: bool = False) -> Pos:
         """The position of `path` (its key when `key` and the path names a field); the nearest
@@ -70,7 +78,7 @@ class RawRecord:
                 loaded = LoadedFile(self.source)
                 with open(self.source, "rb") as fh:
                     text = _decode(fh.read(), self.source, loaded.problems) or ""
-            self.values, self.keys = _positions(text, self.index)
+            self.values, self.keys, self.refused = _positions(text, self.index)
         if key and path in self.keys:
             return self.keys[path]
         while path:
@@ -102,18 +110,18 @@ def _compose(text: str) -> Node | None:
         loader.dispose()
 
 
-def _positions(text: str, index: int | None) -> tuple[dict[Path_, Pos], dict[Path_, Pos]]:
+def _positions(text: str, index: int | None) -> tuple[dict[Path_, Pos], dict[Path_, Pos], list[Path_]]:
     try:
         root = _compose(text)
     except yaml.YAMLError:
-        return {}, {}
+        return {}, {}, []
     try:
         node = root.value[index] if index is not None else root
     except (AttributeError, IndexError, TypeError):  # the file changed since it was read
-        return {}, {}
+        return {}, {}, []
     walker = _Walker("", [], track=True)
     walker.walk(node, (), 0)
-    return walker.values, walker.keys
+    return walker.values, walker.keys, walker.refused
 
 
 @dataclass(slots=True)
@@ -293,7 +301,7 @@ def _report_anchors(text: str, out: LoadedFile) -> None:
 class _Walker:
     """Turns composed nodes into plain values; with `track`, records every position as it goes."""
 
-    __slots__ = ("path", "problems", "built", "values", "keys", "track", "text", "aliased")
+    __slots__ = ("path", "problems", "built", "values", "keys", "track", "text", "aliased", "tainted", "refused")
 
     def __init__(self, path: str, problems: list[Problem], track: bool = False, text: str = "") -> None:
         self.path = path
@@ -302,6 +310,8 @@ class _Walker:
         self.text = text
         self.built: dict[int, Any] = {}  # node id -> value, to spot aliases without expanding them
         self.aliased = False
+        self.tainted = False
+        self.refused: list[Path_] = []
         self.values: dict[Path_, Pos] = {}
         self.keys: dict[Path_, Pos] = {}
 
@@ -317,9 +327,9 @@ class _Walker:
                 )
             )
             return None
-        self.aliased = False
+        self.aliased = self.tainted = False
         data = self.walk(node, (), 0)
-        return RawRecord(data, line, col, index, self.text, self.path, aliased=self.aliased)
+        return RawRecord(data, line, col, index, self.text, self.path, aliased=self.aliased, tainted=self.tainted)
 
     def refuse_tag(self, node: Node) -> bool:
         self.problems.append(
@@ -339,6 +349,8 @@ class _Walker:
             # Reported, then read as if untagged: the value is kept as plain data, so that the
             # record's other fields are still checked and no "missing value" follows.
             self.refuse_tag(node)
+            self.tainted = True
+            self.refused.append(path)
             if isinstance(node, ScalarNode):
                 return node.value
             tag = _IMPLICIT
@@ -437,7 +449,9 @@ def resolve_plain(value: str) -> Any:
     first = value[0]
     if first.isdigit() or first in "+-.":
         if _INT.match(value):
-            return int(value)
+            digits = value.lstrip("+-")
+            # `007` keeps its zeros: a text field gets them back, a count is told it is no number
+            return int(value) if digits == "0" or digits[0] != "0" else value
         if _FLOAT.match(value):
             return float(value)
         return value

@@ -109,7 +109,7 @@ def _date(value: Any) -> FuzzyDate:
     try:
         return parse_date(value)
     except DateError as exc:
-        raise PydanticCustomError(exc.code, exc.message, {"part": exc.part}) from None
+        raise PydanticCustomError(exc.code, exc.message, {"part": exc.part, "at_key": exc.at_key}) from None
 
 
 def _coordinates(value: Any) -> Any:
@@ -147,7 +147,7 @@ def _count(value: Any) -> "int | CountRange":
     unknown = sorted(set(value) - {"low", "best", "high"})
     if unknown:
         raise PydanticCustomError("invalid-range", "a range has only `low`, `best` and `high`, not `{key}`",
-                                  {"key": unknown[0]})
+                                  {"key": unknown[0], "part": unknown[0], "at_key": True})
     return CountRange(**{k: _whole(v) for k, v in value.items() if v is not None})
 
 

@@ -126,7 +126,11 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
         try:
             record = model.model_validate(raw.data, context=context)
         except ValidationError as exc:
-            problems.extend(problems_from_errors(exc.errors(), raw, path, model))
+            errors = exc.errors()
+            if raw.tainted:  # what a refused tag wrapped is reported once, as the tag
+                refused = raw.refused_paths()
+                errors = [e for e in errors if not any(tuple(e["loc"])[: len(r)] == r for r in refused)]
+            problems.extend(problems_from_errors(errors, raw, path, model))
             # pydantic skips the rules across fields when a field failed: apply them here too
             for where, code, message in cross_field_rules(kind, raw.data):
                 problems.append(Problem.make(code, path, *raw.locate(where), prefixed(where, message)))
@@ -135,4 +139,9 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
         problems.extend(record_warnings(item))
         valid.append(item)
     written = [Written.of(kind, path, raw) for raw in loaded.records]
+    for raw in loaded.records:
+        # What later stages need is in the models and in `written`; letting the values and the
+        # text go keeps memory near the size of the models (positions re-read the file if asked).
+        raw.data = None
+        raw.text = None
     return FileResult(path, kind, count, written, valid, problems)

@@ -19,7 +19,7 @@ def codes(raw: bytes) -> list[tuple[int, int, str]]:
 def test_yaml_11_surprises_stay_text() -> None:
     loaded = load_file("x.yml", b"a: NO\nb: 12:30\nc: on\nd: 0x1F\ne: 2020-04-13\nf: 010\ng: 1_000\nh: .inf\n")
     assert loaded.records[0].data == {
-        "a": "NO", "b": "12:30", "c": "on", "d": "0x1F", "e": "2020-04-13", "f": 10, "g": "1_000", "h": ".inf",
+        "a": "NO", "b": "12:30", "c": "on", "d": "0x1F", "e": "2020-04-13", "f": "010", "g": "1_000", "h": ".inf",
     }
 
 

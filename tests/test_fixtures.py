@@ -1,0 +1,268 @@
+"""Golden error lists: every broken fixture gives exactly the problems its `expected.txt` lists.
+
+Each folder `tests/fixtures/broken/<case>/` is laid out like a data folder; the test copies it on
+top of a fresh copy of the valid dataset `tests/fixtures/base` and compares the WHOLE problem list
+(`path:line:code`, sorted as `problem_list` sorts) with `expected.txt`, which is a hand-written
+specification, not a recording of the validator's output. An empty `expected.txt` means "valid".
+
+A few problems cannot be committed as a file (a 5 MB file, an unreadable file, a configuration
+beside the data folder); they have dedicated tests at the end that build their input in tmp_path.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, problem_list
+from generator.load import MAX_FILE_BYTES
+from generator.problems import CODES, Problem
+from generator.validate import validate
+
+BROKEN = FIXTURES / "broken"
+CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
+
+#: Codes that no committed fixture can produce, and the test below that produces each one.
+BUILT_IN_TMP: dict[str, str] = {
+    "file-too-large": "test_file_too_large",
+    "file-unreadable": "test_file_unreadable",
+    "invalid-config": "test_invalid_config",
+}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def read_expected(case: str) -> list[tuple[str, int, str]]:
+    """`expected.txt` of a case as (relative path, line, code) tuples, in file order."""
+    out = []
+    for line in (BROKEN / case / "expected.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        path, number, code = line.rsplit(":", 2)
+        out.append((path, int(number), code))
+    return out
+
+
+def apply_case(case: str, data: Path) -> Path:
+    """Copy the case's files (all but its top-level `expected.txt`) on top of the data folder."""
+    case_dir = BROKEN / case
+
+    def ignore(directory: str, names: list[str]) -> list[str]:
+        return ["expected.txt"] if Path(directory) == case_dir else []
+
+    shutil.copytree(case_dir, data, dirs_exist_ok=True, ignore=ignore)
+    return data
+
+
+def show(problems: list[tuple[str, int, str]]) -> list[str]:
+    """`path:line:code` strings, so that a failing comparison shows a readable diff."""
+    return [f"{path}:{line}:{code}" for path, line, code in problems]
+
+
+def problems_of(data: Path) -> list[Problem]:
+    """Every problem, sorted, with paths relative to the data folder (for message checks)."""
+    prefix = data.as_posix() + "/"
+    return [
+        Problem(p.path.removeprefix(prefix), p.line, p.col, p.code, p.message, p.severity)
+        for p in validate(data).report.sorted()
+    ]
+
+
+def the_problem(problems: list[Problem], path: str, line: int, code: str) -> Problem:
+    """The single problem at `path:line` with `code`."""
+    found = [p for p in problems if (p.path, p.line, p.code) == (path, line, code)]
+    assert len(found) == 1, f"expected one {path}:{line}:{code}, found {found}"
+    return found[0]
+
+
+# --- the golden lists --------------------------------------------------------------------------
+
+
+def test_base_is_valid(base_data: Path) -> None:
+    assert problem_list(base_data) == []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case(case: str, base_data: Path) -> None:
+    apply_case(case, base_data)
+    assert show(problem_list(base_data)) == show(read_expected(case))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case_is_well_formed(case: str) -> None:
+    """Each case has data files and an expected.txt of known codes, sorted by path and line."""
+    case_dir = BROKEN / case
+    assert (case_dir / "expected.txt").is_file()
+    assert [p for p in case_dir.rglob("*") if p.is_file() and p.name != "expected.txt"], "no data files"
+    expected = read_expected(case)
+    unknown = [code for _, _, code in expected if code not in CODES]
+    assert not unknown, f"unknown codes in expected.txt: {unknown}"
+    positions = [(path, line) for path, line, _ in expected]
+    assert positions == sorted(positions), "expected.txt must be sorted by path, then line"
+
+
+def test_every_code_is_covered() -> None:
+    covered = {code for case in CASES for _, _, code in read_expected(case)}
+    assert set(BUILT_IN_TMP) <= set(CODES)
+    assert not covered & set(BUILT_IN_TMP), "a committed case covers a code listed as impossible to commit"
+    missing = sorted(set(CODES) - covered - set(BUILT_IN_TMP))
+    assert not missing, f"codes that no broken fixture covers: {missing}"
+    for test_name in BUILT_IN_TMP.values():
+        assert callable(globals().get(test_name)), f"missing dedicated test {test_name}"
+
+
+# --- messages and values that the golden lists cannot show ------------------------------------
+
+
+def test_unknown_field_suggests_the_field(base_data: Path) -> None:
+    problems = problems_of(apply_case("unknown-field", base_data))
+    assert "did you mean `date`" in the_problem(problems, "incidents/typo.yml", 3, "unknown-field").message
+    assert "did you mean `title`" in the_problem(problems, "incidents/typo.yml", 10, "unknown-field").message
+
+
+def test_duplicate_ids_cite_each_other(base_data: Path) -> None:
+    problems = problems_of(apply_case("duplicate-id-across-files", base_data))
+    again = the_problem(problems, "actors/isis-again.yml", 2, "duplicate-id").message
+    first = the_problem(problems, "actors/isis.yml", 1, "duplicate-id").message
+    assert "actors/isis.yml:1" in again
+    assert "actors/isis-again.yml:2" in first
+
+
+def test_duplicate_ids_in_one_file_cite_each_other(base_data: Path) -> None:
+    problems = problems_of(apply_case("duplicate-id-in-list", base_data))
+    assert "regions/more.yml:5" in the_problem(problems, "regions/more.yml", 1, "duplicate-id").message
+    assert "regions/more.yml:1" in the_problem(problems, "regions/more.yml", 5, "duplicate-id").message
+
+
+def test_shared_alias_names_the_other_actor(base_data: Path) -> None:
+    problems = problems_of(apply_case("warning-duplicate-alias", base_data))
+    assert "`so-cell`" in the_problem(problems, "actors/isis.yml", 3, "duplicate-alias").message
+    assert "`isis`" in the_problem(problems, "actors/so-cell.yml", 5, "duplicate-alias").message
+
+
+def test_alias_used_as_reference_suggests_the_id(base_data: Path) -> None:
+    problems = problems_of(apply_case("alias-as-reference", base_data))
+    actor = the_problem(problems, "incidents/alias-reference.yml", 7, "unknown-reference").message
+    assert "`Daesh`" in actor
+    assert "did you mean `isis`" in actor
+    region = the_problem(problems, "incidents/alias-reference.yml", 5, "unknown-reference").message
+    assert "did you mean `kirkuk`" in region
+
+
+def test_yaml11_traps_load_as_text(base_data: Path) -> None:
+    dataset = validate(apply_case("yaml11-traps-valid", base_data)).dataset
+    incident = dataset.incidents["yaml-traps"].record
+    assert incident.title == "NO"
+    assert incident.place == "12:30"
+    assert incident.summary == "off"
+    assert dataset.actors["norwegian-peoples-aid"].record.country == "NO"
+
+
+def test_bom_crlf_fixture_keeps_its_bytes(base_data: Path) -> None:
+    """Guard the fixture itself: a checkout that normalised it would make the case meaningless."""
+    for path in [*(BROKEN / "bom-crlf-valid").rglob("*.yml"), *(BROKEN / "bom-crlf-positions").rglob("*.yml")]:
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), path
+        assert raw.count(b"\r\n") == raw.count(b"\n"), path
+    dataset = validate(apply_case("bom-crlf-valid", base_data)).dataset
+    assert "saved-by-notepad" in dataset.actors
+    assert [a.actor for a in dataset.incidents["crlf-incident"].record.actors] == ["saved-by-notepad"]
+
+
+def test_byte_level_fixtures_keep_their_bytes() -> None:
+    assert b"Caf\xe9 " in (BROKEN / "file-encoding/sources/latin1.yml").read_bytes()
+    assert (BROKEN / "file-encoding/sources/utf16.yml").read_bytes().startswith(b"\xff\xfe")
+    assert b"\n\t- " in (BROKEN / "yaml-tab-indent/incidents/tabs.yml").read_bytes()
+    assert b"Pasted\x0bfrom" in (BROKEN / "control-character/actors/pasted.yml").read_bytes()
+
+
+def test_file_encoding_message_names_utf16(base_data: Path) -> None:
+    problems = problems_of(apply_case("file-encoding", base_data))
+    assert "UTF-16" in the_problem(problems, "sources/utf16.yml", 1, "file-encoding").message
+    assert "0xe9" in the_problem(problems, "sources/latin1.yml", 2, "file-encoding").message
+
+
+# --- codes that cannot be committed as a file -------------------------------------------------
+
+
+def test_file_too_large(base_data: Path) -> None:
+    record = b"id: huge\nname: Huge\nkind: other\n"
+    (base_data / "actors" / "huge.yml").write_bytes(record + b"#" * (5 * 1024 * 1024) + b"\n")
+    assert problem_list(base_data) == [("actors/huge.yml", 1, "file-too-large")]
+
+
+def test_file_at_the_size_limit_is_read(base_data: Path) -> None:
+    record = b"id: just-fits\nname: Just Fits\nkind: other\n#"
+    padding = MAX_FILE_BYTES - len(record) - 1
+    (base_data / "actors" / "just-fits.yml").write_bytes(record + b"x" * padding + b"\n")
+    assert (base_data / "actors" / "just-fits.yml").stat().st_size == MAX_FILE_BYTES
+    assert problem_list(base_data) == []
+
+
+@pytest.mark.parametrize("how", ["dangling-symlink", "symlink-loop"])
+def test_file_unreadable(how: str, base_data: Path, tmp_path: Path) -> None:
+    # chmod 000 does not stop root; a symlink that leads nowhere stops everyone.
+    target = base_data / "incidents" / "x.yml"
+    if how == "dangling-symlink":
+        os.symlink(tmp_path / "nowhere" / "x.yml", target)
+    else:
+        os.symlink("x.yml", target)  # a link to itself: ELOOP
+    assert problem_list(base_data) == [("incidents/x.yml", 1, "file-unreadable")]
+
+
+CONFIGS = {
+    "unknown-setting-and-bad-slug": (
+        "title: Kirkuk briefing\n"
+        "event_types:\n"
+        "  drone-sighting: explosions-remote-violence\n"
+        "  Drone_Sighting: explosions-remote-violence\n"
+        "colour: red\n",
+        [4, 5],
+    ),
+    "bad-slug": (
+        "title: Kirkuk briefing\n"
+        "event_types:\n"
+        "  drone-sighting: explosions-remote-violence\n"
+        "  Drone_Sighting: explosions-remote-violence\n",
+        [4],
+    ),
+    "unknown-event-group": (
+        "title: Kirkuk briefing\n"
+        "event_types:\n"
+        "  drone-sighting: explosions-remote-violence\n"
+        "  kidnapping: violence\n",
+        [4],
+    ),
+    "a-list": (
+        "# settings written as a list by mistake\n"
+        "- title: Kirkuk briefing\n",
+        [2],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_invalid_config(name: str, base_data: Path, tmp_path: Path) -> None:
+    text, lines = CONFIGS[name]
+    config = tmp_path / "briefing.yml"  # the validator reads <data folder>/../briefing.yml
+    assert base_data == tmp_path / "data"
+    config.write_text(text, encoding="utf-8")
+    problems = [
+        (Path(path).resolve().relative_to(tmp_path.resolve()).as_posix() if Path(path).is_absolute() else path,
+         line, code)
+        for path, line, code in problem_list(base_data)
+    ]
+    assert problems == [("briefing.yml", line, "invalid-config") for line in lines]
+
+
+def test_valid_config_adds_event_types(base_data: Path, tmp_path: Path) -> None:
+    (tmp_path / "briefing.yml").write_text(
+        "title: Kirkuk briefing\nevent_types:\n  drone-sighting: explosions-remote-violence\n", encoding="utf-8"
+    )
+    incident = base_data / "incidents" / "2020" / "04" / "attack.yml"
+    incident.write_text(incident.read_text(encoding="utf-8").replace("armed-clash", "drone-sighting"), encoding="utf-8")
+    assert problem_list(base_data) == []
