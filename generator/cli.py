@@ -60,6 +60,45 @@ def validate_cmd(path: str, fmt: str, config: str | None) -> None:
     sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
 
 
+def _print_report(report, fmt: str = "text") -> None:  # type: ignore[no-untyped-def]
+    for problem in report.sorted():
+        click.echo(problem.format_text(), err=True)
+    click.echo(report.summary(), err=True)
+
+
+@cli.command("build")
+@click.option("--data", "data", default="data", show_default=True, callback=_readable_dir, help="The data folder")
+@click.option("--content", default="content", show_default=True, help="MkDocs' docs folder (generated parts only are written)")
+@click.option("--mkdocs-config", default="mkdocs.yml", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--site", "site_dir", default="site", show_default=True, help="Where the built site goes")
+@click.option("--preview", is_flag=True, help="Include draft and review records, with a banner on each")
+@click.option("--pages-only", is_flag=True, help="Write the Markdown pages only; do not run MkDocs")
+def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, preview: bool, pages_only: bool) -> None:
+    """Validate the data, write the site's pages, and build the site with MkDocs (--strict).
+
+    Invalid data stops the build before anything is written: the previous pages and site stay."""
+    from . import site as site_mod
+
+    result = validate(data)
+    if not result.report.ok:
+        _print_report(result.report)
+        sys.exit(EXIT_INVALID)
+    for problem in result.report.sorted():  # warnings
+        click.echo(problem.format_text(), err=True)
+    written = site_mod.generate(result.dataset, result.config, Path(content), preview=preview)
+    click.echo(f"pages: {len(written.written)} written, {len(written.unchanged)} unchanged, "
+               f"{len(written.deleted)} deleted in {content}/")
+    if pages_only:
+        return
+    try:
+        site_mod.mkdocs_build(Path(mkdocs_config), Path(site_dir))
+    except site_mod.BuildError as exc:
+        click.echo(exc.output, err=True)
+        click.echo(f"mkdocs build failed; {site_dir}/ was left as it was", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"site built in {site_dir}/")
+
+
 @cli.command("schema")
 @click.option("--out", default="schemas", show_default=True, help="Folder for the JSON Schemas")
 @click.option("--reference", default="docs/data-reference.md", show_default=True,

@@ -174,3 +174,41 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return f"`{value}`"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def month_name(year: int, month: int | None) -> str:
+    """`April 2020`, or `2020 — month not known` for a year-precision record's group."""
+    return f"{_MONTHS[month - 1]} {year}" if month else f"{year} — month not known"
+
+
+def _point_text(point: Point, with_year: bool = True, with_month: bool = True) -> str:
+    day, month, year = point.start.day, _MONTHS[point.start.month - 1], point.start.year
+    if point.precision == "year":
+        return str(year)
+    if point.precision == "month":
+        return f"{month} {year}" if with_year else month
+    parts = [str(day)] + ([month] if with_month else []) + ([str(year)] if with_year else [])
+    return " ".join(parts)
+
+
+def format_date(value: FuzzyDate) -> str:
+    """The date with exactly the precision written: `13 April 2020`, `April 2020`, `2020`,
+    `1–10 April 2020`, `17 March – 17 April 2020`, `2014 – 17 April 2020`."""
+    first, last = value.first, value.last
+    if not value.is_span:
+        return _point_text(first)
+    if first == last:
+        return _point_text(first)
+    if first.precision == last.precision == "day":
+        a, b = first.start, last.start
+        if a.year == b.year and a.month == b.month:
+            return f"{a.day}–{b.day} {_MONTHS[a.month - 1]} {a.year}"
+        if a.year == b.year:
+            return f"{_point_text(first, with_year=False)} – {_point_text(last)}"
+    if first.precision == last.precision == "month" and first.start.year == last.start.year:
+        return f"{_MONTHS[first.start.month - 1]} – {_MONTHS[last.start.month - 1]} {last.start.year}"
+    return f"{_point_text(first)} – {_point_text(last)}"

@@ -59,6 +59,45 @@ EVENT_TYPES: dict[str, list[str]] = {
     ],
 }
 EVENT_GROUPS = tuple(EVENT_TYPES)
+#: How readers see the event groups and types (ACLED's own wording).
+EVENT_LABELS: dict[str, str] = {
+    "battles": "Battles",
+    "explosions-remote-violence": "Explosions/Remote violence",
+    "violence-against-civilians": "Violence against civilians",
+    "protests": "Protests",
+    "riots": "Riots",
+    "strategic-developments": "Strategic developments",
+    "armed-clash": "Armed clash",
+    "government-regains-territory": "Government regains territory",
+    "non-state-actor-overtakes-territory": "Non-state actor overtakes territory",
+    "chemical-weapon": "Chemical weapon",
+    "air-drone-strike": "Air/drone strike",
+    "suicide-bomb": "Suicide bomb",
+    "shelling-artillery-missile-attack": "Shelling/artillery/missile attack",
+    "remote-explosive-landmine-ied": "Remote explosive/landmine/IED",
+    "grenade": "Grenade",
+    "sexual-violence": "Sexual violence",
+    "attack": "Attack",
+    "abduction-forced-disappearance": "Abduction/forced disappearance",
+    "peaceful-protest": "Peaceful protest",
+    "protest-with-intervention": "Protest with intervention",
+    "excessive-force-against-protesters": "Excessive force against protesters",
+    "violent-demonstration": "Violent demonstration",
+    "mob-violence": "Mob violence",
+    "agreement": "Agreement",
+    "arrests": "Arrests",
+    "change-to-group-activity": "Change to group/activity",
+    "disrupted-weapons-use": "Disrupted weapons use",
+    "headquarters-or-base-established": "Headquarters or base established",
+    "looting-property-destruction": "Looting/property destruction",
+    "non-violent-transfer-of-territory": "Non-violent transfer of territory",
+    "other": "Other",
+}
+
+
+def event_label(slug: str) -> str:
+    """A reader's label for an event type or group (a site's own types: from the slug)."""
+    return EVENT_LABELS.get(slug) or slug.replace("-", " ").capitalize()
 DEFAULT_EVENT_TYPES: dict[str, str] = {t: g for g, types in EVENT_TYPES.items() for t in types}
 
 Role = Literal["perpetrator", "target", "claimant", "responder", "associated", "mediator"]

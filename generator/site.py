@@ -1,0 +1,90 @@
+"""From a validated dataset to the Markdown pages of the site, and from there to the built site.
+
+    validate ─▶ Dataset ─▶ views (plain data per page) ─▶ render (Jinja2) ─▶ write (content/)
+                                                                    ─▶ mkdocs build --strict ─▶ site/
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SiteConfig
+from .link import Dataset
+from .render import environment, render
+from .charts import ChartSpec, render_svg
+from .views import actors, overview, regions, sources, statements, tags, timeline
+from .views.common import Context, Page
+from .write import WriteResult, write_tree
+
+#: Every page family, in the order pages are produced. A new family is one module here.
+FAMILIES = (overview, timeline, actors, regions, statements, sources, tags)
+
+
+def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False) -> list[Page | ChartSpec]:
+    """Every page (and chart) the site shows, as data (no Markdown yet)."""
+    ctx = Context(dataset, preview=preview, event_types=config.all_event_types())
+    out: list[Page | ChartSpec] = []
+    for family in FAMILIES:
+        out.extend(family.pages(ctx))  # type: ignore[attr-defined]
+    return out
+
+
+def render_pages(pages: list[Page | ChartSpec], config: SiteConfig) -> dict[str, str | bytes]:
+    """Every page as Markdown text (and every chart as SVG), by path."""
+    env = environment()
+    rendered: dict[str, str | bytes] = {}
+    for page in pages:
+        if page.path in rendered:
+            raise ValueError(f"two pages map to {page.path}")
+        if isinstance(page, ChartSpec):
+            rendered[page.path] = render_svg(page)
+        else:
+            rendered[page.path] = render(env, page.template, page=page.data, site=config)
+    return rendered
+
+
+def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool = False) -> WriteResult:
+    """Write the generated pages into `content` (only its generated folders are touched)."""
+    return write_tree(content, render_pages(site_pages(dataset, config, preview), config))
+
+
+class BuildError(Exception):
+    """MkDocs refused to build the site (its own message is in `output`)."""
+
+    def __init__(self, output: str) -> None:
+        super().__init__("mkdocs build failed")
+        self.output = output
+
+
+@dataclass
+class Built:
+    site_dir: Path
+    output: str
+
+
+def mkdocs_build(config_file: Path, site_dir: Path) -> Built:
+    """`mkdocs build --strict` into a temporary folder beside `site_dir`, swapped in on success;
+    on failure the previous site is left as it was."""
+    site_dir = site_dir.resolve()
+    tmp = site_dir.with_name(site_dir.name + ".building")
+    old = site_dir.with_name(site_dir.name + ".old")
+    for leftover in (tmp, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file), "-d", str(tmp)],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    if proc.returncode != 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError((proc.stdout + proc.stderr).strip())
+    if site_dir.exists():
+        os.replace(site_dir, old)
+    os.replace(tmp, site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return Built(site_dir, (proc.stdout + proc.stderr).strip())

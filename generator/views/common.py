@@ -1,0 +1,294 @@
+"""What every page family shares: where pages live, links between them, and a record as a reader
+sees it (`RecordView`). Plain data only: no Markdown, no HTML. Escaping is the renderer's job.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..dates import FuzzyDate, format_date, month_name
+from ..link import Dataset, Entry
+from ..models import DEFAULT_EVENT_TYPES, Actor, Casualty, Citation, CountRange, Incident, Statement, event_label
+
+# --- where pages live ---------------------------------------------------------------------
+
+OVERVIEW = "index.md"
+TIMELINE_INDEX = "timeline/index.md"
+ACTORS_INDEX = "actors/index.md"
+REGIONS_INDEX = "regions/index.md"
+STATEMENTS_INDEX = "statements/index.md"
+SOURCES_PAGE = "sources/index.md"
+TAGS_PAGE = "tags/index.md"
+
+
+def month_key(date: FuzzyDate) -> str:
+    """`2020-04`, or `2020` for a record whose start is known only to the year."""
+    year, month = date.month()
+    return f"{year:04d}-{month:02d}" if month else f"{year:04d}"
+
+
+def month_title(key: str) -> str:
+    """`April 2020` or `2020 — month not known`."""
+    year, _, month = key.partition("-")
+    return month_name(int(year), int(month) if month else None)
+
+
+def month_page(key: str) -> str:
+    return f"timeline/{key}.md"
+
+
+def statements_page(key: str) -> str:
+    return f"statements/{key}.md"
+
+
+def actor_page(actor_id: str) -> str:
+    return f"actors/{actor_id}.md"
+
+
+def region_page(region_id: str) -> str:
+    return f"regions/{region_id}.md"
+
+
+def href(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """A relative Markdown link from one page to another (MkDocs checks them in --strict)."""
+    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return f"{target}#{anchor}" if anchor else target
+
+
+# --- records as readers see them ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A link to another page: its text and where it goes (relative to the current page)."""
+
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class ActorInvolved:
+    actor: Ref
+    role: str  # a reader's word: "perpetrator", "target", ...
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CasualtyLine:
+    subject: Ref | str  # an actor (linked) or a group ("civilians")
+    counts: tuple[tuple[str, str], ...]  # ("killed", "3–6 (best 4)"), in the order of the format
+
+
+@dataclass(frozen=True)
+class CitationView:
+    number: int
+    source: str
+    title: str | None
+    url: str | None
+    archive_url: str | None
+    published: str | None
+    grade: str | None  # Admiralty grade such as "B2", when both parts are known
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    date: str
+    note: str
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """One incident or statement, everything a reader sees of it."""
+
+    id: str
+    kind: str  # "incident" | "statement"
+    title: str
+    date: str
+    date_note: str | None
+    sort_key: tuple
+    month: str  # the month key of the page that holds it
+    permalink: str  # page#anchor relative to the page being built
+    status: str
+    confidence: str
+    sources: tuple[CitationView, ...]
+    tags: tuple[str, ...] = ()
+    corrections: tuple[CorrectionView, ...] = ()
+    # incidents
+    type_label: str | None = None
+    group_label: str | None = None
+    region: Ref | None = None
+    region_trail: tuple[Ref, ...] = ()
+    place: str | None = None
+    actors: tuple[ActorInvolved, ...] = ()
+    casualties: tuple[CasualtyLine, ...] = ()
+    casualties_unknown: bool = False
+    summary: str | None = None
+    # statements
+    speaker: Ref | None = None
+    speaker_title: str | None = None
+    on_behalf_of: Ref | None = None
+    medium: str | None = None
+    quote: str | None = None
+    paraphrase: str | None = None
+    about: tuple[Ref, ...] = ()
+    regions: tuple[Ref, ...] = ()
+    language: str | None = None
+
+
+def count_text(value: int | CountRange | None) -> str:
+    """`20`; a range as `3–6 (best 4)`, `at least 3`, `up to 6`; None as `unknown`."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, int):
+        return str(value)
+    low, best, high = value.low, value.best, value.high
+    if low is not None and high is not None:
+        text = f"{low}–{high}"
+        return f"{text} (best {best})" if best is not None else text
+    if best is not None:
+        extra = f", at least {low}" if low is not None else (f", up to {high}" if high is not None else "")
+        return f"{best}{extra}"
+    return f"at least {low}" if low is not None else f"up to {high}"
+
+
+_KINDS = ("killed", "wounded", "abducted", "arrested")
+ROLE_WORDS = {
+    "perpetrator": "perpetrator", "target": "target", "claimant": "claimed by", "responder": "responder",
+    "associated": "associated", "mediator": "mediator", None: "associated",
+}
+
+
+@dataclass
+class Context:
+    """What views need to turn ids into names and links: the dataset and the publication rule."""
+
+    dataset: Dataset
+    preview: bool = False
+    event_types: dict[str, str] = field(default_factory=dict)  # slug -> group, the site's included
+
+    def visible(self, entry: Entry) -> bool:  # type: ignore[type-arg]
+        """Published records always; drafts and records in review only in a preview build."""
+        status = getattr(entry.record, "status", "published")
+        return self.preview or status == "published"
+
+    def incidents(self) -> list[Entry[Incident]]:
+        """Visible incidents in date order (start of the date, then id)."""
+        items = [e for e in self.dataset.incidents.values() if self.visible(e)]
+        return sorted(items, key=lambda e: (e.record.date.sort_key(), e.id))
+
+    def statements(self) -> list[Entry[Statement]]:
+        items = [e for e in self.dataset.statements.values() if self.visible(e)]
+        return sorted(items, key=lambda e: (e.record.date.sort_key(), e.id))
+
+    def actor_ref(self, actor_id: str, page: str) -> Ref:
+        entry = self.dataset.actors.get(actor_id)
+        return Ref(entry.record.name if entry else actor_id, href(page, actor_page(actor_id)))
+
+    def region_ref(self, region_id: str, page: str) -> Ref:
+        entry = self.dataset.regions.get(region_id)
+        return Ref(entry.record.name if entry else region_id, href(page, region_page(region_id)))
+
+    def source_name(self, source_id: str) -> str:
+        entry = self.dataset.sources.get(source_id)
+        return entry.record.name if entry else source_id
+
+    def citations(self, citations: Iterable[Citation]) -> tuple[CitationView, ...]:
+        out = []
+        for number, citation in enumerate(citations, start=1):
+            source = self.dataset.sources.get(citation.source)
+            reliability = source.record.reliability if source else None
+            grade = f"{reliability}{citation.credibility}" if reliability and citation.credibility else None
+            out.append(CitationView(
+                number, self.source_name(citation.source), citation.title, citation.url, citation.archive_url,
+                format_date(citation.published) if citation.published else None, grade,
+            ))
+        return tuple(out)
+
+    def casualty_line(self, casualty: Casualty, page: str) -> CasualtyLine:
+        subject: Ref | str = (self.actor_ref(casualty.actor, page) if casualty.actor
+                              else (casualty.group or "unknown").replace("-", " "))
+        counts = tuple((kind, count_text(getattr(casualty, kind))) for kind in _KINDS
+                       if getattr(casualty, kind) is not None)
+        return CasualtyLine(subject, counts)
+
+    def record_view(self, entry: Entry, page: str) -> RecordView:  # type: ignore[type-arg]
+        """A record as seen from `page` (links are relative to it)."""
+        record = entry.record
+        key = month_key(record.date)
+        common = dict(
+            id=record.id,
+            date=format_date(record.date),
+            date_note=record.date_note,
+            sort_key=(record.date.sort_key(), record.id),
+            month=key,
+            status=record.status,
+            confidence=record.confidence,
+            sources=self.citations(record.sources),
+            tags=tuple(record.tags),
+            corrections=tuple(CorrectionView(format_date(c.date), c.note) for c in record.corrections),
+        )
+        if isinstance(record, Incident):
+            trail = [self.region_ref(r, page) for r in reversed(self.dataset.region_ancestors(record.region))]
+            return RecordView(
+                kind="incident",
+                title=record.title,
+                permalink=href(page, month_page(key), record.id),
+                type_label=event_label(record.type),
+                group_label=event_label(self.group_of(record.type)),
+                region=self.region_ref(record.region, page),
+                region_trail=tuple(trail),
+                place=record.place,
+                actors=tuple(
+                    ActorInvolved(self.actor_ref(a.actor, page), ROLE_WORDS[a.role], self.aliases(a.actor))
+                    for a in record.actors
+                ),
+                casualties=tuple(self.casualty_line(c, page) for c in record.casualties),
+                casualties_unknown=not record.casualties,
+                summary=record.summary,
+                **common,  # type: ignore[arg-type]
+            )
+        speaker = self.dataset.actors.get(record.speaker)
+        behalf = self.dataset.speaks_for(record)
+        return RecordView(
+            kind="statement",
+            title=statement_title(speaker.record if speaker else None, record),
+            permalink=href(page, month_page(key), record.id),
+            speaker=self.actor_ref(record.speaker, page),
+            speaker_title=speaker.record.title if speaker else None,
+            on_behalf_of=self.actor_ref(behalf, page) if behalf and behalf != record.speaker else None,
+            medium=record.medium,
+            quote=record.quote,
+            paraphrase=record.paraphrase,
+            about=tuple(self.actor_ref(a, page) for a in record.about),
+            regions=tuple(self.region_ref(r, page) for r in record.regions),
+            language=record.language,
+            **common,  # type: ignore[arg-type]
+        )
+
+    def aliases(self, actor_id: str) -> tuple[str, ...]:
+        entry = self.dataset.actors.get(actor_id)
+        return tuple(entry.record.aliases) if entry else ()
+
+    def group_of(self, event_type: str) -> str:
+        """The ACLED group of an event type."""
+        return self.event_types.get(event_type) or DEFAULT_EVENT_TYPES.get(event_type, "strategic-developments")
+
+
+def statement_title(speaker: Actor | None, statement: Statement) -> str:
+    """A heading for a statement: who spoke, and the first words of what they said."""
+    who = speaker.name if speaker else statement.speaker
+    text = statement.quote or statement.paraphrase or ""
+    words = text.split()
+    excerpt = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    return f"{who}: “{excerpt}”" if statement.quote else f"{who}: {excerpt}"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to render: where it goes, with which template, and what it shows."""
+
+    path: str
+    template: str
+    data: object

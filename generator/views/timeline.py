@@ -1,0 +1,81 @@
+"""The timeline: one page per month (never one per incident), incidents and statements
+interleaved by the start of their date, and an index of months with counts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .common import TAGS_PAGE, Page, TIMELINE_INDEX, Context, RecordView, Ref, href, month_key, month_page, month_title
+
+
+@dataclass(frozen=True)
+class MonthPage:
+    key: str  # "2020-04", or "2020" for records dated only to the year
+    title: str
+    path: str
+    records: tuple[RecordView, ...]
+    incidents: int
+    statements: int
+    previous: Ref | None
+    next: Ref | None
+    index_href: str
+    tag_href: str
+
+    @property
+    def is_year(self) -> bool:
+        return "-" not in self.key
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: Ref
+    incidents: int
+    statements: int
+
+
+@dataclass(frozen=True)
+class TimelineIndex:
+    path: str
+    rows: tuple[MonthRow, ...]
+
+
+def month_keys(ctx: Context) -> dict[str, tuple[list, list]]:  # type: ignore[type-arg]
+    """Visible incidents and statements grouped by the month page that lists them, in order."""
+    groups: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))  # type: ignore[type-arg]
+    for entry in ctx.incidents():
+        groups[month_key(entry.record.date)][0].append(entry)
+    for entry in ctx.statements():
+        groups[month_key(entry.record.date)][1].append(entry)
+    return dict(sorted(groups.items()))
+
+
+def pages(ctx: Context) -> list[Page]:
+    """The timeline index and every month page."""
+    index, months = build(ctx)
+    return [Page(index.path, "timeline_index.md.j2", index)] + [Page(m.path, "month.md.j2", m) for m in months]
+
+
+def build(ctx: Context) -> tuple[TimelineIndex, list[MonthPage]]:
+    """The index and every month page, as data."""
+    groups = month_keys(ctx)
+    keys = list(groups)
+    pages = []
+    for i, key in enumerate(keys):
+        path = month_page(key)
+        incidents, statements = groups[key]
+        views = sorted(
+            [ctx.record_view(e, path) for e in incidents] + [ctx.record_view(e, path) for e in statements],
+            key=lambda v: v.sort_key,
+        )
+        previous = Ref(month_title(keys[i - 1]), href(path, month_page(keys[i - 1]))) if i > 0 else None
+        following = Ref(month_title(keys[i + 1]), href(path, month_page(keys[i + 1]))) if i + 1 < len(keys) else None
+        pages.append(MonthPage(
+            key, month_title(key), path, tuple(views), len(incidents), len(statements), previous, following,
+            href(path, TIMELINE_INDEX), href(path, TAGS_PAGE),
+        ))
+    rows = tuple(
+        MonthRow(Ref(month_title(k), href(TIMELINE_INDEX, month_page(k))), len(groups[k][0]), len(groups[k][1]))
+        for k in reversed(keys)  # newest first: what readers look for
+    )
+    return TimelineIndex(TIMELINE_INDEX, rows), pages
