@@ -75,7 +75,7 @@ def mkdocs_build(config_file: Path, site_dir: Path) -> Built:
     old = site_dir.with_name(site_dir.name + ".old")
     for leftover in (tmp, old):
         shutil.rmtree(leftover, ignore_errors=True)
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env = {**os.environ, "PYTHONHASHSEED": "0", "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file), "-d", str(tmp)],
         capture_output=True, text=True, env=env, check=False,

@@ -1,0 +1,106 @@
+"""Figures are computed, never typed: the visible records as pandas tables, and the sums every
+page family draws on (per month, per actor, per region, per group).
+
+Two tables:
+
+- `incidents`: one row per visible incident — id, start, end, month (page key), type, group,
+  region, and `regions`: the region and all its ancestors (for roll-up).
+- `casualties`: one row per (incident, subject, kind) with a known count — `subject` is an actor
+  id or a group name, `is_actor` says which, `value` is the count used in totals (a range's best
+  figure, else its low), and the incident's month/region for grouping.
+- `roles`: one row per (incident, actor, role).
+
+Unknown counts have no row: a sum over nothing is reported as unknown by the views, never as 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from .dates import FuzzyDate
+from .models import CASUALTY_KINDS, CountRange
+from .views.common import Context, month_key
+
+
+def point(value: int | CountRange | None) -> int | None:
+    """The number a count adds to totals: itself, a range's best figure, else its low figure."""
+    if value is None or isinstance(value, int):
+        return value
+    return value.point
+
+
+@dataclass(frozen=True)
+class Tables:
+    incidents: pd.DataFrame
+    casualties: pd.DataFrame
+    roles: pd.DataFrame
+
+
+def tables(ctx: Context) -> Tables:
+    """The visible incidents as the three tables above (deterministic row order: date, id)."""
+    inc_rows, cas_rows, role_rows = [], [], []
+    for entry in ctx.incidents():
+        r = entry.record
+        d: FuzzyDate = r.date
+        chain = [r.region, *ctx.dataset.region_ancestors(r.region)]
+        inc_rows.append({
+            "id": r.id, "start": d.start, "end": d.end, "month": month_key(d), "type": r.type,
+            "group": ctx.group_of(r.type), "region": r.region, "regions": tuple(chain),
+        })
+        for role in r.actors:
+            role_rows.append({"id": r.id, "actor": role.actor, "role": role.role or "associated",
+                              "month": month_key(d), "start": d.start, "end": d.end})
+        for c in r.casualties:
+            for kind in CASUALTY_KINDS:
+                value = point(getattr(c, kind))
+                if value is not None:
+                    cas_rows.append({
+                        "id": r.id, "subject": c.actor or c.group, "is_actor": c.actor is not None,
+                        "kind": kind, "value": value, "month": month_key(d), "start": d.start, "end": d.end,
+                        "region": r.region, "regions": tuple(chain),
+                    })
+    incidents = pd.DataFrame(inc_rows, columns=["id", "start", "end", "month", "type", "group", "region", "regions"])
+    casualties = pd.DataFrame(cas_rows, columns=["id", "subject", "is_actor", "kind", "value", "month", "start",
+                                                 "end", "region", "regions"])
+    roles = pd.DataFrame(role_rows, columns=["id", "actor", "role", "month", "start", "end"])
+    return Tables(incidents, casualties, roles)
+
+
+def inside(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Rows whose whole date lies inside [start, end]: the ones that count in a period's figures."""
+    if frame.empty:
+        return frame
+    return frame[(frame["start"] >= start) & (frame["end"] <= end)]
+
+
+def overlapping(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Rows whose date only overlaps [start, end]: "possibly in this period", never counted."""
+    if frame.empty:
+        return frame
+    touches = (frame["start"] <= end) & (frame["end"] >= start)
+    within = (frame["start"] >= start) & (frame["end"] <= end)
+    return frame[touches & ~within]
+
+
+def in_region(frame: pd.DataFrame, region_id: str) -> pd.DataFrame:
+    """Rows in a region or any of its sub-regions (roll-up)."""
+    if frame.empty:
+        return frame
+    return frame[frame["regions"].map(lambda chain: region_id in chain)]
+
+
+def per_month(incidents: pd.DataFrame, by: str = "group") -> pd.DataFrame:
+    """Incident counts per month page key (rows, in order) and `by` (columns), zeros filled."""
+    if incidents.empty:
+        return pd.DataFrame()
+    table = incidents.groupby(["month", by]).size().unstack(by, fill_value=0)
+    return table.sort_index().reindex(sorted(table.columns), axis=1)
+
+
+def total(casualties: pd.DataFrame, kind: str = "killed") -> int | None:
+    """The sum of known counts of one kind; None (unknown) when no record gives one."""
+    rows = casualties[casualties["kind"] == kind] if not casualties.empty else casualties
+    return None if rows.empty else int(rows["value"].sum())
