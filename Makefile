@@ -5,17 +5,27 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= data
+PORT   ?= 8000
 
-.PHONY: site test test-fast validate schema lock clean
+.PHONY: site serve preview test test-fast validate schema lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
 	@touch $(STAMP)
 
-## Validate the data and build the site into site/.
+## Validate the data, write the pages into content/ and build the site into site/ (mkdocs --strict).
+## Invalid data stops it with the validator's report, before content/ or site/ is touched.
 site: $(STAMP)
-	$(BIN)/briefing validate $(DATA)
+	$(BIN)/briefing build --data $(DATA)
+
+## Serve the site on http://127.0.0.1:$(PORT)/, rebuilt and reloaded whenever a data file changes.
+serve: $(STAMP)
+	$(BIN)/briefing serve --data $(DATA) --port $(PORT)
+
+## As `serve`, with draft and review records included, each under a banner.
+preview: $(STAMP)
+	$(BIN)/briefing serve --data $(DATA) --port $(PORT) --preview
 
 ## Run the whole test suite, slow tests included.
 test: $(STAMP)
@@ -40,3 +50,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) site build *.egg-info
+
+## Build the example site and save docs/screenshot-overview.png (the README's picture) with chromium.
+.PHONY: screenshot
+screenshot: $(STAMP)
+	$(BIN)/python tools/screenshot.py

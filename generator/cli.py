@@ -99,6 +99,24 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     click.echo(f"site built in {site_dir}/")
 
 
+@cli.command("serve")
+@click.option("--data", "data", default="data", show_default=True, callback=_readable_dir, help="The data folder")
+@click.option("--preview", is_flag=True, help="Include draft and review records, with a banner on each")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port to serve on")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to serve on")
+@click.option("--content", default="content", show_default=True, help="MkDocs' docs folder (generated parts only are written)")
+@click.option("--mkdocs-config", default="mkdocs.yml", show_default=True, type=click.Path(dir_okay=False, exists=True))
+def serve_cmd(data: str, preview: bool, port: int, host: str, content: str, mkdocs_config: str) -> None:
+    """Write the pages and serve the site with live reload; re-validate and rewrite the pages
+    whenever a data file changes (invalid data is reported, and the last good pages stay).
+
+    Ctrl-C stops the server."""
+    from . import serve as serve_mod
+
+    sys.exit(serve_mod.serve(Path(data), Path(content), Path(mkdocs_config), host=host, port=port,
+                             preview=preview))
+
+
 @cli.command("schema")
 @click.option("--out", default="schemas", show_default=True, help="Folder for the JSON Schemas")
 @click.option("--reference", default="docs/data-reference.md", show_default=True,

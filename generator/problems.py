@@ -67,6 +67,7 @@ CODES: dict[str, Code] = _codes(
     ("invalid-language", "error", "A language is not a BCP 47 tag"),
     ("unknown-reference", "error", "A reference names no record of the expected kind"),
     ("parent-cycle", "error", "A chain of parents loops back on itself"),
+    ("page-conflict", "error", "Two records, or a record and a page of the site, need the same page"),
     ("invalid-config", "error", "The site configuration is invalid"),
     # Legal but suspect
     ("person-without-affiliation", "warning", "A person speaks for no actor"),

@@ -75,7 +75,11 @@ def mkdocs_build(config_file: Path, site_dir: Path) -> Built:
     old = site_dir.with_name(site_dir.name + ".old")
     for leftover in (tmp, old):
         shutil.rmtree(leftover, ignore_errors=True)
-    env = {**os.environ, "PYTHONHASHSEED": "0", "NO_MKDOCS_2_WARNING": "1"}
+    # MkDocs stamps the build date into sitemap.xml.gz (its gzip header) and into the sitemap's
+    # <lastmod> when site_url is set; SOURCE_DATE_EPOCH replaces the clock there (the
+    # reproducible-builds convention: a release may pass its commit time; the default is fixed).
+    env = {**os.environ, "PYTHONHASHSEED": "0", "NO_MKDOCS_2_WARNING": "1",
+           "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0")}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file), "-d", str(tmp)],
         capture_output=True, text=True, env=env, check=False,

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from .config import SiteConfig, find_config, load_config
 from .link import Dataset, Loaded, Written, link, record_warnings
 from .load import LoadedFile, RawRecord, load_file
 from .models import KINDS, cross_field_rules
+from .pages import page_conflicts
 from .explain import prefixed, problems_from_errors
 from .problems import Problem, Report
 
@@ -82,14 +84,23 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     context = {"event_types": config.all_event_types()}
     loaded: list[Loaded] = []  # type: ignore[type-arg]
     written: list[Written] = []
-    for path, kind in files:
-        result = check_file(path, kind, context)
-        report.extend(result.problems)
-        report.records += result.count
-        written.extend(result.written)
-        loaded.extend(result.valid)
-    dataset, link_problems = link(loaded, written)
+    # Loading makes millions of long-lived objects and almost no reference cycles; the cyclic
+    # garbage collector would scan them again and again (measured: 40% of the time on 11k files).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for path, kind in files:
+            result = check_file(path, kind, context)
+            report.extend(result.problems)
+            report.records += result.count
+            written.extend(result.written)
+            loaded.extend(result.valid)
+        dataset, link_problems = link(loaded, written)
+    finally:
+        if was_enabled:
+            gc.enable()
     report.extend(link_problems)
+    report.extend(page_conflicts(loaded))  # an id whose page another page needs
     return Result(dataset, report, config)
 
 

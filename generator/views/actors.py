@@ -1,10 +1,259 @@
-"""Actor pages and the index of actors."""
+"""Actor pages and the index of actors.
+
+One page per actor (never one per incident): who it is, its figures computed from the visible
+incidents, a monthly chart with the table of the same numbers, and capped lists of its latest
+incidents and statements, each a line linking to the record in the timeline. Full records are
+not repeated here: the timeline holds them, and search finds them there.
+"""
 
 from __future__ import annotations
 
-from .common import ACTORS_INDEX, Context, Page
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from .. import figures
+from ..charts import ChartSpec
+from ..dates import format_date
+from ..link import Entry
+from ..models import CASUALTY_KINDS, Actor, Incident, Statement
+from .common import ACTORS_INDEX, TIMELINE_INDEX, Context, Page, Ref, actor_page, href
+from .trend import CasualtyIndex, RecordLine, Subject, Tally, Trend, monthly, newest, record_line, tally
+
+#: An incident is counted once in the chart, under the actor's main role in it: the first of
+#: these that it has (an actor both claiming and carrying out an attack is its perpetrator).
+ROLE_ORDER = ("perpetrator", "claimant", "target", "responder", "mediator", "associated")
+ROLE_SERIES = {"perpetrator": "Perpetrator", "claimant": "Claimant", "target": "Target",
+               "responder": "Responder", "mediator": "Mediator", "associated": "Associated"}
 
 
-def pages(ctx: Context) -> list[Page]:
-    """Placeholder until the page family is written: an index page only."""
-    return [Page(ACTORS_INDEX, "placeholder.md.j2", {"title": "Actors"})]
+@dataclass(frozen=True)
+class Words:
+    """How a page refers to its actor: "it" for a group or a body, "they" for a person."""
+
+    subj: str
+    obj: str
+    poss: str
+
+
+WORDS = Words("it", "it", "its")
+PERSON_WORDS = Words("they", "them", "their")
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    label: str
+    value: str
+    link: Ref | None = None  # the record a figure points at (first and last seen)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    actor: Ref
+    title: str | None
+
+
+@dataclass(frozen=True)
+class ActorPage:
+    path: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: str
+    words: Words
+    title: str | None  # a person's position
+    country: str | None
+    description: str | None
+    parent: Ref | None
+    affiliation: Ref | None
+    members: tuple[Ref, ...]  # actors whose parent this is
+    speakers: tuple[Speaker, ...]  # people whose affiliation this is
+    figures: tuple[FigureRow, ...]
+    trend: Trend
+    incidents: tuple[RecordLine, ...]
+    more_incidents: int
+    statements_by: tuple[RecordLine, ...]
+    more_by: int
+    statements_about: tuple[RecordLine, ...]
+    more_about: int
+    timeline_href: str
+    index_href: str
+
+
+@dataclass(frozen=True)
+class ActorRow:
+    actor: Ref
+    kind: str
+    incidents: int
+    suffered: str  # killed among its own, as in its page's figures
+    last_seen: str
+
+
+@dataclass(frozen=True)
+class ActorsIndex:
+    path: str
+    rows: tuple[ActorRow, ...]
+    timeline_href: str
+
+
+def kind_label(kind: str) -> str:
+    """`armed-group` → `Armed group`."""
+    return kind.replace("-", " ").capitalize()
+
+
+def pages(ctx: Context) -> list[Page | ChartSpec]:
+    """The index of actors, one page per actor, and each actor's monthly chart."""
+    index, actor_pages, charts = build(ctx)
+    out: list[Page | ChartSpec] = [Page(index.path, "actors_index.md.j2", index)]
+    out += [Page(p.path, "actor.md.j2", p) for p in actor_pages]
+    return out + charts
+
+
+@dataclass
+class _Involvement:
+    """What one actor is part of, gathered in one pass over the visible records."""
+
+    incidents: list[tuple[Entry[Incident], tuple[str, ...]]]  # with the actor's roles in each
+    by: list[Entry[Statement]]
+    about: list[Entry[Statement]]
+
+
+def _gather(ctx: Context) -> dict[str, _Involvement]:
+    found: dict[str, _Involvement] = defaultdict(lambda: _Involvement([], [], []))
+    for entry in ctx.incidents():
+        roles: dict[str, list[str]] = defaultdict(list)
+        for role in entry.record.actors:
+            roles[role.actor].append(role.role or "associated")
+        for actor_id, names in roles.items():
+            found[actor_id].incidents.append((entry, tuple(names)))
+    for entry in ctx.statements():
+        # "by" an actor: its own words, or a spokesperson's on its behalf
+        speakers = {entry.record.speaker, ctx.dataset.speaks_for(entry.record)} - {None}
+        for actor_id in sorted(speakers):  # type: ignore[type-var]
+            found[actor_id].by.append(entry)
+        for actor_id in dict.fromkeys(entry.record.about):
+            found[actor_id].about.append(entry)
+    return found
+
+
+def build(ctx: Context) -> tuple[ActorsIndex, list[ActorPage], list[ChartSpec]]:
+    """The index, every actor page and every chart, as data."""
+    tables = figures.tables(ctx)
+    casualties = CasualtyIndex(tables.casualties)
+    months = dict(zip(tables.incidents["id"], tables.incidents["month"]))
+    involved = _gather(ctx)
+    pages_out, charts, rows = [], [], []
+    for actor_id, entry in ctx.dataset.actors.items():
+        page, chart, suffered, last_seen = _actor_page(ctx, casualties, months, actor_id, involved.get(actor_id))
+        pages_out.append(page)
+        if chart is not None:
+            charts.append(chart)
+        rows.append(ActorRow(
+            ctx.actor_ref(actor_id, ACTORS_INDEX), kind_label(entry.record.kind),
+            len(page.incidents) + page.more_incidents, suffered.short, last_seen,
+        ))
+    rows.sort(key=lambda row: (row.actor.text.casefold(), row.actor.href))
+    return ActorsIndex(ACTORS_INDEX, tuple(rows), href(ACTORS_INDEX, TIMELINE_INDEX)), pages_out, charts
+
+
+def _actor_page(
+    ctx: Context, casualties: CasualtyIndex, months: dict[str, str], actor_id: str,
+    involvement: _Involvement | None,
+) -> tuple[ActorPage, ChartSpec | None, Tally, str]:
+    """One actor's page, its chart (None without incidents), its own killed and its last-seen date."""
+    involvement = involvement or _Involvement([], [], [])
+    actor = ctx.dataset.actors[actor_id].record
+    path = actor_page(actor_id)
+    own: Subject = ("actor", actor_id)
+    w = PERSON_WORDS if actor.kind == "person" else WORDS
+    perpetrated = [e.id for e, names in involvement.incidents if "perpetrator" in names]
+    targeted = {e.id for e, names in involvement.incidents if "target" in names}
+    # Losses: where it was a target, and any (visible) incident that reports losses of its own.
+    suffered_ids = sorted(targeted | casualties.incidents_of.get(own, set()))
+
+    def inflicted(ids: Iterable[str], kind: str) -> Tally:
+        # every count in the incidents it carried out, except its own losses in them
+        return tally(casualties.count(i, kind, without=own) for i in ids)
+
+    def suffered(ids: Iterable[str], kind: str) -> Tally:
+        return tally(casualties.count(i, kind, only=own) for i in ids)
+
+    figure_rows = [FigureRow(f"Incidents involving {w.obj}", str(len(involvement.incidents)))]
+    if involvement.incidents:  # without incidents, the rest would only say "none" several ways
+        figure_rows += [FigureRow("… as perpetrator", str(len(perpetrated))),
+                        FigureRow("… as target", str(len(targeted)))]
+    for kind in CASUALTY_KINDS if involvement.incidents else ():
+        given, taken = inflicted(perpetrated, kind), suffered(suffered_ids, kind)
+        if kind == "killed" or given.known or taken.known:  # the other kinds only when reported
+            figure_rows.append(FigureRow(f"{kind.capitalize()} in incidents {w.subj} perpetrated (not {w.poss} own)",
+                                         given.text))
+            figure_rows.append(FigureRow(f"{kind.capitalize()} among {w.poss} own", taken.text))
+
+    # First and last seen: the earliest and latest record that involves it, at written precision.
+    seen = [e for e, _ in involvement.incidents] + involvement.by + involvement.about
+    last_seen = ""
+    if seen:
+        order = sorted(seen, key=lambda e: (e.record.date.sort_key(), e.id))
+        for label, entry in (("First seen", order[0]), ("Last seen", order[-1])):
+            view = ctx.record_view(entry, path)
+            figure_rows.append(FigureRow(label, view.date, Ref(view.title, view.permalink)))
+        last_seen = format_date(order[-1].record.date)
+    figure_rows.append(FigureRow(f"Statements by {w.obj} or on {w.poss} behalf", str(len(involvement.by))))
+    figure_rows.append(FigureRow(f"Statements about {w.obj}", str(len(involvement.about))))
+
+    # The chart: each incident once, under the actor's main role in it.
+    perpetrated_set, suffered_set = set(perpetrated), set(suffered_ids)
+    trend, chart = monthly(
+        name=f"actor-{actor_id}-by-month",
+        page=path,
+        title="Incidents per month, by role",
+        alt=f"Bar chart of incidents involving {actor.name} per month, by role; the table below gives the numbers",
+        incidents=((e.id, months[e.id], min(names, key=ROLE_ORDER.index)) for e, names in involvement.incidents),
+        series=[(role, ROLE_SERIES[role]) for role in ROLE_ORDER],
+        note="Each incident is counted once, under the actor's main role in it "
+             "(perpetrator, then claimant, target, responder, mediator, associated).",
+        extra_columns=("Killed (perpetrated)", f"Killed ({w.poss} own)"),
+        extra=lambda ids: (inflicted([i for i in ids if i in perpetrated_set], "killed").short,
+                           suffered([i for i in ids if i in suffered_set], "killed").short),
+    )
+
+    roles_of = {e.id: names for e, names in involvement.incidents}
+    shown, more_incidents = newest(e for e, _ in involvement.incidents)
+    incidents = tuple(record_line(ctx.record_view(e, path), ", ".join(ROLE_SERIES[n].lower() for n in dict.fromkeys(roles_of[e.id])))
+                      for e in shown)
+    shown_by, more_by = newest(involvement.by)
+    shown_about, more_about = newest(involvement.about)
+
+    others = ctx.dataset.actors.values()
+    members = tuple(ctx.actor_ref(o.id, path) for o in _by_name(o for o in others if o.record.parent == actor_id))
+    speakers = tuple(Speaker(ctx.actor_ref(o.id, path), o.record.title)
+                     for o in _by_name(o for o in others if o.record.affiliation == actor_id))
+    page = ActorPage(
+        path=path,
+        name=actor.name,
+        aliases=tuple(actor.aliases),
+        kind=kind_label(actor.kind),
+        words=w,
+        title=actor.title,
+        country=actor.country,
+        description=actor.description,
+        parent=ctx.actor_ref(actor.parent, path) if actor.parent else None,
+        affiliation=ctx.actor_ref(actor.affiliation, path) if actor.affiliation else None,
+        members=members,
+        speakers=speakers,
+        figures=tuple(figure_rows),
+        trend=trend,
+        incidents=incidents,
+        more_incidents=more_incidents,
+        statements_by=tuple(record_line(ctx.record_view(e, path)) for e in shown_by),
+        more_by=more_by,
+        statements_about=tuple(record_line(ctx.record_view(e, path)) for e in shown_about),
+        more_about=more_about,
+        timeline_href=href(path, TIMELINE_INDEX),
+        index_href=href(path, ACTORS_INDEX),
+    )
+    return page, chart, suffered(suffered_ids, "killed"), last_seen
+
+
+def _by_name(entries: Iterable[Entry[Actor]]) -> list[Entry[Actor]]:
+    """Actor entries sorted for reading: by name, then id (deterministic)."""
+    return sorted(entries, key=lambda e: (e.record.name.casefold(), e.id))

@@ -1,10 +1,285 @@
-"""Region pages (with roll-up of sub-regions) and the index of regions."""
+"""Region pages (with roll-up of sub-regions) and the index of regions.
+
+Every figure on a region's page rolls up its sub-regions: an incident in Hawija district counts for
+Kirkuk governorate and for Iraq, never for a neighbour (`figures.in_region`). Statements are listed
+when they name the region or one of its sub-regions.
+"""
 
 from __future__ import annotations
 
-from .common import REGIONS_INDEX, Context, Page
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+import pandas as pd
+
+from .. import figures
+from ..charts import ChartSpec
+from ..link import Entry
+from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Region, Statement, event_label
+from .common import REGIONS_INDEX, TIMELINE_INDEX, Context, Page, Ref, href, region_page
+from .actors import ROLE_ORDER, ROLE_SERIES
+from .trend import CasualtyIndex, RecordLine, Tally, Trend, monthly, newest, record_line, tally
+
+#: The most active actors table stops here (the rest are counted in a line below it).
+ACTORS_CAP = 15
 
 
-def pages(ctx: Context) -> list[Page]:
-    """Placeholder until the page family is written: an index page only."""
-    return [Page(REGIONS_INDEX, "placeholder.md.j2", {"title": "Regions"})]
+@dataclass(frozen=True)
+class FigureRow:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class SubRegion:
+    region: Ref
+    level: str
+    disputed: bool
+    incidents: int  # rolled up
+
+
+@dataclass(frozen=True)
+class TypeRow:
+    type_label: str
+    group_label: str
+    incidents: int
+    killed: str
+
+
+@dataclass(frozen=True)
+class ActorActivity:
+    actor: Ref
+    incidents: int
+    roles: str  # "perpetrator 3 · target 1"
+
+
+@dataclass(frozen=True)
+class RegionPage:
+    path: str
+    name: str
+    trail: tuple[Ref, ...]  # ancestors, from the country down
+    level: str
+    disputed: bool
+    disputed_within: Ref | None  # the nearest disputed ancestor, when the region itself is not marked
+    aliases: tuple[str, ...]
+    description: str | None
+    children: tuple[SubRegion, ...]
+    figures: tuple[FigureRow, ...]
+    trend: Trend
+    types: tuple[TypeRow, ...]
+    actors: tuple[ActorActivity, ...]
+    more_actors: int
+    incidents: tuple[RecordLine, ...]
+    more_incidents: int
+    statements: tuple[RecordLine, ...]
+    more_statements: int
+    timeline_href: str
+    index_href: str
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    depth: int  # 0 for a region without parent
+    region: Ref
+    level: str
+    disputed: bool
+    incidents: int
+
+
+@dataclass(frozen=True)
+class RegionsIndex:
+    path: str
+    rows: tuple[IndexRow, ...]  # the hierarchy, depth first, each level sorted by name
+
+
+def level_label(level: str) -> str:
+    """`governorate` → `Governorate`."""
+    return level.replace("-", " ").capitalize()
+
+
+def pages(ctx: Context) -> list[Page | ChartSpec]:
+    """The index of regions, one page per region, and each region's monthly chart."""
+    index, region_pages, charts = build(ctx)
+    out: list[Page | ChartSpec] = [Page(index.path, "regions_index.md.j2", index)]
+    out += [Page(p.path, "region.md.j2", p) for p in region_pages]
+    return out + charts
+
+
+def _children(ctx: Context) -> dict[str | None, list[Entry[Region]]]:
+    """Each region's direct sub-regions (None: regions without parent), sorted by name then id."""
+    out: dict[str | None, list[Entry[Region]]] = defaultdict(list)
+    for entry in ctx.dataset.regions.values():
+        parent = entry.record.parent if entry.record.parent in ctx.dataset.regions else None
+        out[parent].append(entry)
+    for entries in out.values():
+        entries.sort(key=lambda e: (e.record.name.casefold(), e.id))
+    return out
+
+
+@dataclass
+class _Shared:
+    """What every region page reads, worked out once: per-incident facts and the visible records."""
+
+    incidents: pd.DataFrame  # figures' incidents table (for `in_region`)
+    casualties: CasualtyIndex
+    month: dict[str, str]
+    type: dict[str, str]
+    group: dict[str, str]
+    roles: dict[str, list[tuple[str, str]]]  # incident id -> (actor, role)
+    entries: dict[str, Entry[Incident]]
+    statements: list[Entry[Statement]]
+    children: dict[str | None, list[Entry[Region]]]
+    counts: dict[str, int]  # rolled-up incident counts
+
+
+def build(ctx: Context) -> tuple[RegionsIndex, list[RegionPage], list[ChartSpec]]:
+    """The index, every region page and every chart, as data."""
+    tables = figures.tables(ctx)
+    inc = tables.incidents
+    roles: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in tables.roles.itertuples(index=False):
+        roles[row.id].append((row.actor, row.role))
+    counts: dict[str, int] = defaultdict(int)
+    for chain in inc["regions"]:
+        for region_id in chain:  # each incident counts in its region and every ancestor
+            counts[region_id] += 1
+    shared = _Shared(
+        incidents=inc,
+        casualties=CasualtyIndex(tables.casualties),
+        month=dict(zip(inc["id"], inc["month"])),
+        type=dict(zip(inc["id"], inc["type"])),
+        group=dict(zip(inc["id"], inc["group"])),
+        roles=roles,
+        entries={e.id: e for e in ctx.incidents()},
+        statements=ctx.statements(),
+        children=_children(ctx),
+        counts=dict(counts),
+    )
+    pages_out, charts = [], []
+    for region_id in ctx.dataset.regions:
+        page, chart = _region_page(ctx, shared, region_id)
+        pages_out.append(page)
+        if chart is not None:
+            charts.append(chart)
+
+    rows: list[IndexRow] = []
+    seen: set[str] = set()
+
+    def walk(entries: Iterable[Entry[Region]], depth: int) -> None:
+        for entry in entries:
+            if entry.id in seen:  # a parent loop is a validation error; never recurse forever
+                continue
+            seen.add(entry.id)
+            r = entry.record
+            rows.append(IndexRow(depth, ctx.region_ref(r.id, REGIONS_INDEX), level_label(r.level), r.disputed,
+                                 shared.counts.get(r.id, 0)))
+            walk(shared.children.get(r.id, []), depth + 1)
+
+    walk(shared.children.get(None, []), 0)
+    return RegionsIndex(REGIONS_INDEX, tuple(rows)), pages_out, charts
+
+
+def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionPage, ChartSpec | None]:
+    region = ctx.dataset.regions[region_id].record
+    path = region_page(region_id)
+    inside = figures.in_region(shared.incidents, region_id)  # the region and all its sub-regions
+    ids = list(inside["id"]) if not inside.empty else []
+    children = shared.children
+    ancestors = ctx.dataset.region_ancestors(region_id)
+    disputed_within = next((a for a in ancestors if ctx.dataset.regions[a].record.disputed), None)
+
+    def killed(incident_ids: Iterable[str]) -> Tally:
+        return tally(shared.casualties.count(i, "killed") for i in incident_ids)
+
+    figure_rows = [FigureRow("Incidents", str(len(ids))), FigureRow("Killed", killed(ids).text)]
+    for kind in CASUALTY_KINDS[1:]:  # the other kinds only when some record reports them
+        other = tally(shared.casualties.count(i, kind) for i in ids)
+        if other.known:
+            figure_rows.append(FigureRow(kind.capitalize(), other.text))
+
+    where = f"{region.name} and its sub-regions" if children.get(region_id) else region.name
+    trend, chart = monthly(
+        name=f"region-{region_id}-by-month",
+        page=path,
+        title="Incidents per month, by event type",
+        alt=f"Bar chart of incidents in {where} per month, by event type; the table below gives the numbers",
+        incidents=((i, shared.month[i], shared.group[i]) for i in ids),
+        series=[(group, event_label(group)) for group in EVENT_GROUPS],
+        note=f"Incidents in {where}, by ACLED event type.",
+        extra_columns=("Killed",),
+        extra=lambda month_ids: (killed(month_ids).short,),
+    )
+
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for i in ids:
+        by_type[shared.type[i]].append(i)
+    types = sorted(
+        (TypeRow(event_label(t), event_label(shared.group[found[0]]), len(found), killed(found).short)
+         for t, found in by_type.items()),
+        key=lambda row: (-row.incidents, row.type_label),
+    )
+
+    activity = _actors(ctx, shared, ids, path)
+    shown, more_incidents = newest(shared.entries[i] for i in ids)
+    named = {region_id} | _descendants(region_id, children)
+    shown_statements, more_statements = newest(e for e in shared.statements if named.intersection(e.record.regions))
+
+    page = RegionPage(
+        path=path,
+        name=region.name,
+        trail=tuple(ctx.region_ref(a, path) for a in reversed(ancestors)),
+        level=level_label(region.level),
+        disputed=region.disputed,
+        disputed_within=ctx.region_ref(disputed_within, path) if disputed_within and not region.disputed else None,
+        aliases=tuple(region.aliases),
+        description=region.description,
+        children=tuple(
+            SubRegion(ctx.region_ref(c.id, path), level_label(c.record.level), c.record.disputed,
+                      shared.counts.get(c.id, 0))
+            for c in children.get(region_id, [])
+        ),
+        figures=tuple(figure_rows),
+        trend=trend,
+        types=tuple(types),
+        actors=activity[:ACTORS_CAP],
+        more_actors=max(0, len(activity) - ACTORS_CAP),
+        incidents=tuple(record_line(ctx.record_view(e, path)) for e in shown),
+        more_incidents=more_incidents,
+        statements=tuple(record_line(ctx.record_view(e, path)) for e in shown_statements),
+        more_statements=more_statements,
+        timeline_href=href(path, TIMELINE_INDEX),
+        index_href=href(path, REGIONS_INDEX),
+    )
+    return page, chart
+
+
+def _descendants(region_id: str, children: dict[str | None, list[Entry[Region]]]) -> set[str]:
+    out: set[str] = set()
+    stack = [region_id]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child.id not in out:
+                out.add(child.id)
+                stack.append(child.id)
+    return out
+
+
+def _actors(ctx: Context, shared: _Shared, ids: list[str], page: str) -> tuple[ActorActivity, ...]:
+    """Actors by the number of the region's incidents they are in (then by name), with their roles."""
+    incidents: dict[str, set[str]] = defaultdict(set)
+    by_role: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for i in ids:
+        for actor_id, role in shared.roles.get(i, ()):
+            incidents[actor_id].add(i)
+            by_role[actor_id][role].add(i)
+    out = [
+        ActorActivity(
+            ctx.actor_ref(actor_id, page), len(found),
+            " · ".join(f"{ROLE_SERIES[role].lower()} {len(by_role[actor_id][role])}" for role in ROLE_ORDER
+                       if role in by_role[actor_id]),
+        )
+        for actor_id, found in incidents.items()
+    ]
+    out.sort(key=lambda a: (-a.incidents, a.actor.text.casefold(), a.actor.href))
+    return tuple(out)

@@ -1,0 +1,180 @@
+"""Build a site into a temporary folder, serve it on 127.0.0.1, and drive Debian's chromium.
+
+Shared by the browser tests (tests/test_browser.py) and the README screenshot (tools/screenshot.py),
+so that the picture in the README shows exactly what the tests look at.
+
+Nothing here touches the repository's content/ or site/ folders: the hand-written pages of
+content/ are copied next to the generated ones in a temporary folder, and MkDocs is pointed at it
+by a small configuration file that inherits the repository's mkdocs.yml.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from generator.site import BuildError, generate, mkdocs_build
+from generator.validate import validate
+from generator.write import GENERATED
+
+if TYPE_CHECKING:  # Playwright is imported by the callers; here it only names types.
+    from playwright.sync_api import BrowserContext, Playwright
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: Debian's chromium: Playwright's own browser download is never used (it needs network access
+#: to a CDN, and the point of the tests is the browser readers have).
+CHROMIUM = Path("/usr/bin/chromium")
+INSTALL_COMMAND = "apt-get update && apt-get install -y chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    # Keep the browser itself quiet, so that every request it makes comes from the page.
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+class ChromiumMissing(RuntimeError):
+    """/usr/bin/chromium is not there and could not be installed."""
+
+
+def ensure_chromium() -> Path:
+    """Return the chromium executable, installing Debian's package first when running as root.
+
+    Never returns without a browser: a missing one is an error that names the command to run."""
+    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    if getattr(os, "geteuid", lambda: -1)() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        proc = subprocess.run(["sh", "-c", INSTALL_COMMAND], capture_output=True, text=True, env=env, check=False)
+        if proc.returncode == 0 and CHROMIUM.is_file():
+            return CHROMIUM
+        raise ChromiumMissing(
+            f"{CHROMIUM} is missing and `{INSTALL_COMMAND}` failed (exit {proc.returncode}):\n"
+            + (proc.stdout + proc.stderr)[-3000:]
+        )
+    raise ChromiumMissing(f"{CHROMIUM} is missing. Install Debian's chromium as root: sudo sh -c '{INSTALL_COMMAND}'")
+
+
+def launch(playwright: Playwright, user_data_dir: Path, **options: Any) -> BrowserContext:
+    """A headless chromium with a fresh profile in `user_data_dir`, light colour scheme, 1280×900.
+
+    `options` are passed on to Playwright's `launch_persistent_context` (e.g. `color_scheme`)."""
+    settings: dict[str, Any] = {"viewport": VIEWPORT, "color_scheme": "light", "locale": "en-GB",
+                                "device_scale_factor": 1}
+    settings.update(options)
+    return playwright.chromium.launch_persistent_context(
+        str(user_data_dir), executable_path=str(ensure_chromium()), headless=True, args=CHROMIUM_ARGS,
+        **settings,
+    )
+
+
+def _absolute(path: str, base: Path) -> str:
+    return str((base / path).resolve()) if not Path(path).is_absolute() else path
+
+
+def mkdocs_config(work: Path, content: Path, site: Path) -> Path:
+    """Write `<work>/mkdocs.yml`: the repository's mkdocs.yml (by INHERIT, so it stays the one
+    source of truth) with the docs and site folders moved to `content` and `site`.
+
+    MkDocs resolves relative paths against the file it was given, so every path the repository's
+    configuration names relative to the repository (hooks, the theme's custom_dir) is made absolute.
+    """
+    from mkdocs.utils import yaml_load  # MkDocs' own loader: reads whatever MkDocs itself accepts
+
+    source = REPO / "mkdocs.yml"
+    with source.open("rb") as fh:
+        base = yaml_load(fh)
+    child: dict[str, Any] = {
+        "INHERIT": str(source),
+        "docs_dir": str(content.resolve()),
+        "site_dir": str(site.resolve()),
+    }
+    if base.get("hooks"):
+        child["hooks"] = [_absolute(h, REPO) for h in base["hooks"]]
+    theme = base.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        child["theme"] = {"custom_dir": _absolute(theme["custom_dir"], REPO)}
+    target = work / "mkdocs.yml"
+    target.write_text(json.dumps(child, indent=2) + "\n", encoding="utf-8")  # JSON is YAML
+    return target
+
+
+def copy_hand_written(content: Path) -> None:
+    """Copy the repository's hand-written pages (everything in content/ the generator does not own)."""
+    content.mkdir(parents=True, exist_ok=True)
+    for item in sorted((REPO / "content").iterdir()):
+        if item.name in GENERATED or item.name.startswith("."):
+            continue
+        if item.is_dir():
+            shutil.copytree(item, content / item.name)
+        else:
+            shutil.copy2(item, content / item.name)
+
+
+def build_site(data_dir: Path, work: Path) -> Path:
+    """Validate `data_dir`, write its pages beside a copy of the hand-written ones in
+    `<work>/content`, and build the site with `mkdocs build --strict` into `<work>/site`."""
+    result = validate(data_dir)
+    if not result.report.ok:
+        problems = "\n".join(p.format_text() for p in result.report.sorted())
+        raise AssertionError(f"{data_dir} is not valid:\n{problems}")
+    content, site = work / "content", work / "site"
+    copy_hand_written(content)
+    generate(result.dataset, result.config, content)
+    try:
+        return mkdocs_build(mkdocs_config(work, content, site), site).site_dir
+    except BuildError as exc:  # MkDocs' own message says what is wrong; show it
+        raise AssertionError(f"mkdocs build --strict failed for {data_dir}:\n{exc.output}") from None
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class' name
+        """Requests are not logged: the tests record them in the browser instead."""
+
+
+@dataclass
+class SiteServer:
+    """A built site served by a threaded `http.server` on 127.0.0.1 at a free port."""
+
+    root: Path
+    _server: ThreadingHTTPServer | None = None
+    _thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The site's address, ending in a slash."""
+        assert self._server is not None, "the server is not running"
+        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+
+    def start(self) -> SiteServer:
+        """Start serving in a background thread (port 0: the system picks a free port)."""
+        handler = functools.partial(_QuietHandler, directory=str(self.root))
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="site-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> SiteServer:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,319 @@
+"""The built site in a real browser: what a reader sees and does.
+
+Debian's chromium (driven by Playwright, never Playwright's own browser download) opens sites built
+once per session from the example data in data/ and from a hostile copy of tests/fixtures/base,
+served on 127.0.0.1. The tests search, follow links, look for scripts that should not run, print,
+and watch every request the pages make. They are slow (a browser and two MkDocs builds) but run in
+`make test` and in CI: a missing browser is installed (as root) or is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import BrowserContext, Dialog, Page, Playwright, Request, Response, expect, sync_playwright
+
+from browser_helpers import REPO, ChromiumMissing, SiteServer, build_site, ensure_chromium, launch
+from generator.link import Dataset
+from generator.models import Incident
+from generator.validate import validate
+from generator.views.common import actor_page, month_key, month_page
+
+pytestmark = pytest.mark.slow
+
+BASE = REPO / "tests" / "fixtures" / "base"
+
+HOSTILE_TITLE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+HOSTILE_LINK_MD = "[click](javascript:alert(3))"
+HOSTILE_LINK_HTML = '<a href="javascript:alert(4)">x</a>'
+HOSTILE_TEMPLATE = "{{ 7*7 }}"
+HOSTILE_HEADING = "# not a heading"
+
+
+def url_path(md_path: str, anchor: str | None = None) -> str:
+    """The address (relative to the site's root) MkDocs gives a page: `timeline/2020-04.md` →
+    `timeline/2020-04/` (use_directory_urls), with `#anchor` when given."""
+    stem = md_path.removesuffix(".md")
+    path = "" if stem == "index" else stem.removesuffix("/index") + "/"
+    return path + (f"#{anchor}" if anchor else "")
+
+
+# --- sites and servers (once per session) ----------------------------------------------------
+
+
+@dataclass
+class Served:
+    """A built site, the dataset it was built from, and where it is served."""
+
+    dataset: Dataset
+    site: Path
+    url: str
+
+    def page(self, md_path: str, anchor: str | None = None) -> str:
+        """The full address of a page given by its Markdown path."""
+        return self.url + url_path(md_path, anchor)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's chromium, installed first when missing and running as root; otherwise a failure
+    that names the command to run (never a skip: these tests are the only check of the real page)."""
+    try:
+        return ensure_chromium()
+    except ChromiumMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def playwright(chromium: Path) -> Iterator[Playwright]:
+    """One Playwright driver for the session (each test still gets its own browser profile)."""
+    with sync_playwright() as pw:
+        yield pw
+
+
+def _serve(data: Path, work: Path) -> Iterator[Served]:
+    site = build_site(data, work)
+    with SiteServer(site) as server:
+        yield Served(validate(data).dataset, site, server.url)
+
+
+@pytest.fixture(scope="session")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The example data of data/, built and served."""
+    yield from _serve(REPO / "data", tmp_path_factory.mktemp("example-site"))
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """tests/fixtures/base with an incident whose text tries every way to run or inject code."""
+    root = tmp_path_factory.mktemp("hostile-site")
+    data = root / "data"
+    shutil.copytree(BASE, data)
+    path = data / "incidents" / "2020" / "04" / "attack.yml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record["title"] = HOSTILE_TITLE
+    # Each paragraph on its own, so that none could hide behind another one's escaping.
+    record["summary"] = f"{HOSTILE_LINK_MD}\n\n{HOSTILE_LINK_HTML}\n\n{HOSTILE_HEADING} in the summary"
+    # A line break before `#`: a heading if the line were pasted into Markdown unescaped.
+    record["place"] = f"{HOSTILE_TEMPLATE}\n{HOSTILE_HEADING}"
+    path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    yield from _serve(data, root / "work")
+
+
+# --- one browser per test ------------------------------------------------------------------
+
+
+@dataclass
+class Tab:
+    """A page in a fresh browser profile, with everything it did recorded."""
+
+    page: Page
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def browser(playwright: Playwright, chromium: Path, tmp_path: Path) -> Iterator[BrowserContext]:
+    """Chromium with a fresh user-data dir, 1280×900, light scheme."""
+    context = launch(playwright, tmp_path / "profile")
+    context.set_default_timeout(15_000)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def tab(browser: BrowserContext) -> Tab:
+    """The browser's page, recording dialogs (dismissed), script errors, every request (the
+    search worker's too: they are recorded on the context) and every failed response."""
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    tab = Tab(page)
+
+    def on_dialog(dialog: Dialog) -> None:
+        tab.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            tab.failures.append(f"{response.status} {response.url}")
+
+    def on_failed(request: Request) -> None:
+        tab.failures.append(f"{request.failure} {request.url}")
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    browser.on("request", lambda request: tab.requests.append(request.url))
+    browser.on("response", on_response)
+    browser.on("requestfailed", on_failed)
+    return tab
+
+
+def isis_incidents(dataset: Dataset) -> list[Incident]:
+    """The incidents the example data links to the actor `isis` (the one with the alias Daesh)."""
+    return sorted((e.record for e in dataset.incidents.values() if any(a.actor == "isis" for a in e.record.actors)),
+                  key=lambda r: r.id)
+
+
+# --- the tests ---------------------------------------------------------------------------------
+
+
+def test_search_by_alias_finds_incidents(example: Served, tab: Tab) -> None:
+    """Typing an alias ("Daesh") into the search box finds the ISIS incidents, whose titles do not
+    contain the word: the "Also known as" line of each record is what the search indexes."""
+    isis = {r.id: r for r in isis_incidents(example.dataset)}
+    assert "Daesh" in example.dataset.actors["isis"].record.aliases
+    assert isis, "the example data has no ISIS incident to search for"
+    page = tab.page
+    page.goto(example.url)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("Daesh")
+    expect(page.locator("li.md-search-result__item").first).to_be_visible()
+    # Material folds a page's further matching sections under "N more on this page": open them
+    # as a reader would.
+    for more in page.locator("details.md-search-result__more > summary").all():
+        more.click()
+    found: dict[str, str] = {}
+    for link in page.locator("a.md-search-result__link").all():
+        if not link.is_visible():
+            continue
+        fragment = urlsplit(link.get_attribute("href") or "").fragment
+        if fragment in isis:
+            found[fragment] = link.inner_text()
+    assert found, "no ISIS incident among the results for 'Daesh'"
+    for incident_id, text in found.items():
+        title = isis[incident_id].title
+        assert title in text, f"the result for {incident_id} does not show its title {title!r}: {text!r}"
+        assert "daesh" not in title.lower()  # found through the aliases, not the title
+        assert "Daesh" in text  # and the result shows the reader why it matched
+    assert not tab.errors
+
+
+def test_actor_page_links_to_the_incident_on_the_timeline(example: Served, tab: Tab) -> None:
+    """On the ISIS actor page, clicking an incident lands on its month page, at its heading."""
+    page = tab.page
+    page.goto(example.page(actor_page("isis")))
+    candidates = [r for r in isis_incidents(example.dataset) if page.get_by_role("link", name=r.title, exact=True).count()]
+    assert candidates, "the ISIS actor page links to none of its incidents"
+    incident = candidates[0]
+    page.get_by_role("link", name=incident.title, exact=True).first.click()
+    expected = example.page(month_page(month_key(incident.date)), incident.id)
+    expect(page).to_have_url(expected)
+    heading = page.locator(f"article h2#{incident.id}")
+    expect(heading).to_contain_text(incident.title)
+    expect(heading).to_be_in_viewport()
+    assert not tab.errors
+
+
+def test_timeline_actor_links_lead_to_the_actor_page(example: Served, tab: Tab) -> None:
+    """The other direction: from an incident on its month page to the actor page of ISIS."""
+    incident = isis_incidents(example.dataset)[0]
+    page = tab.page
+    page.goto(example.page(month_page(month_key(incident.date)), incident.id))
+    name = example.dataset.actors["isis"].record.name
+    # The actor link inside the incident's own block: between its heading and the next one.
+    block = page.locator(f"article h2#{incident.id} ~ p").filter(has_text="Actors:").first
+    block.get_by_role("link", name=name, exact=True).click()
+    expect(page).to_have_url(example.page(actor_page("isis")))
+    expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
+    assert not tab.errors
+
+
+def test_hostile_text_shows_literally_and_runs_nothing(hostile: Served, tab: Tab) -> None:
+    """An incident whose title, summary and place hold script tags, event handlers,
+    `javascript:` links, a template expression and a Markdown heading: the reader sees each one
+    as typed, no dialog opens, no such link exists, on its month page and on every other page."""
+    page = tab.page
+    record = hostile.dataset.incidents["attack"].record
+    page.goto(hostile.page(month_page(month_key(record.date))))
+    page.wait_for_load_state("networkidle")  # the broken <img> would fire its onerror by now
+    assert tab.dialogs == []
+
+    expect(page.get_by_role("heading", name=HOSTILE_TITLE)).to_be_visible()
+    expect(page.locator("article").get_by_text("<script>alert(1)</script>", exact=False).first).to_be_visible()
+    for literal in (HOSTILE_LINK_MD, HOSTILE_LINK_HTML, HOSTILE_TEMPLATE, f"{HOSTILE_HEADING} in the summary"):
+        expect(page.locator("article").get_by_text(literal, exact=False).first).to_be_visible()
+    where = page.locator("article p").filter(has_text="Where:")
+    expect(where).to_contain_text(f"{HOSTILE_TEMPLATE} {HOSTILE_HEADING}")  # the line break folded
+    assert "49" not in where.inner_text()
+    assert page.locator("h1, h2, h3").filter(has_text="not a heading").count() == 0
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.locator("script:not([src])").filter(has_text="alert(").count() == 0
+
+    # Every page the record appears on (actor, region, source, overview...) is as safe.
+    pages = sorted(p.relative_to(hostile.site).parent.as_posix() for p in hostile.site.rglob("index.html")
+                   if p.relative_to(hostile.site).parts[0] not in ("assets", "search"))
+    assert len(pages) > 5
+    problems: list[str] = []
+    for path in pages:
+        # `load` waits for images too, so a broken <img>'s onerror would have fired by then.
+        page.goto(hostile.url + ("" if path == "." else path + "/"))
+        problems += [f"{path}: dialog {d}" for d in tab.dialogs]
+        tab.dialogs.clear()
+        if page.locator('a[href^="javascript:" i]').count():
+            problems.append(f"{path}: a javascript: link")
+        if page.locator("[onerror], [onload], [onclick]").count():
+            problems.append(f"{path}: an event-handler attribute")
+    assert problems == []
+    assert not tab.errors
+
+    # The dialog recorder works: a dialog that does open is seen.
+    page.evaluate("() => alert('control')")
+    assert tab.dialogs == ["alert: control"]
+
+
+def test_print_hides_navigation_and_shows_link_addresses(example: Served, tab: Tab) -> None:
+    """Printed, a month page has no header, tabs, sidebars or search, and each external link
+    is followed by its address (the print rules of content/stylesheets/extra.css)."""
+    incident = isis_incidents(example.dataset)[0]
+    page = tab.page
+    page.goto(example.page(month_page(month_key(incident.date))))
+    chrome = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary"]
+    external = page.locator('article a[href^="http"]').first
+    url = external.get_attribute("href")
+    assert url and url.startswith("http"), "the month page has no external (source) link"
+
+    def after() -> str:
+        return str(external.evaluate("a => getComputedStyle(a, '::after').content"))
+
+    # On screen: the navigation is there and the address is not repeated (so the check below
+    # measures the print rules, not something that is always true).
+    for selector in chrome:
+        expect(page.locator(selector).first).to_be_visible()
+    assert url not in after()
+
+    page.emulate_media(media="print")
+    for selector in chrome + [".md-search"]:
+        expect(page.locator(selector).first).to_be_hidden()
+    expect(page.locator("article h1")).to_be_visible()
+    assert after() == f'" <{url}>"'
+    assert not tab.errors
+
+
+@pytest.mark.parametrize("md_path", ["index.md", "timeline/index.md", "actors/isis.md", "regions/index.md"])
+def test_pages_load_nothing_from_other_hosts(example: Served, tab: Tab, md_path: str) -> None:
+    """A reader's browser asks no host but the site's own for anything (no web fonts, CDNs or
+    trackers), and every request it makes succeeds: the privacy goal, with nothing broken."""
+    page = tab.page
+    page.goto(example.page(md_path))
+    page.wait_for_load_state("networkidle")
+    if md_path == "index.md":  # the search worker loads its index only when search is used
+        page.locator("input.md-search__input").click()
+        page.keyboard.type("Kirkuk")
+        expect(page.locator("li.md-search-result__item").first).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        assert any(urlsplit(u).path == "/search/search_index.json" for u in tab.requests)
+    assert tab.requests, "no request was recorded"
+    foreign = [u for u in tab.requests
+               if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).hostname != "127.0.0.1"]
+    assert foreign == []
+    assert tab.failures == []
+    assert not tab.errors

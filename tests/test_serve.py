@@ -1,0 +1,178 @@
+"""`briefing serve` as an editor uses it: a real server on a free port, a browser's view of a page
+(fetched over HTTP), data edited while it runs, and Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from test_build import ATTACK, BRIEFING, Project, add_unpublished, make_project, section, set_field
+
+#: How long a change in data/ may take to show in the served page (the brief's promise to editors).
+RELOAD_SECONDS = 15
+#: The first start imports the views, builds the pages and the whole site.
+START_SECONDS = 120
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str | None:
+    """The page's HTML, or None while the server is not answering (starting, rebuilding)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+def wait_for(check: Callable[[], bool], seconds: float, what: str, log: Path) -> float:
+    """Poll `check` until it holds; the seconds it took. Fails with the server's output if it never does."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if check():
+            return time.monotonic() - start
+        time.sleep(0.2)
+    pytest.fail(f"{what}: not within {seconds} s. The server printed:\n{log.read_text('utf-8', 'replace')}")
+
+
+class Server:
+    """`briefing serve` for a project, in its own process group, its output in a log file."""
+
+    def __init__(self, project: Project, tmp: Path, *args: str, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.log = tmp / "serve.log"
+        self.tmpdir = tmp / "tmpdir"  # MkDocs' temporary site goes here: it must be gone at the end
+        self.tmpdir.mkdir()
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                [str(BRIEFING), "serve", "--data", str(project.data), "--content", str(project.content),
+                 "--mkdocs-config", str(project.mkdocs), "--port", str(self.port), *args],
+                stdout=out, stderr=subprocess.STDOUT, cwd=project.root, start_new_session=True,
+                env={**os.environ, "TMPDIR": str(self.tmpdir), "PYTHONUNBUFFERED": "1"},
+            )
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+    def output(self) -> str:
+        return self.log.read_text("utf-8", "replace")
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return make_project(tmp_path / "p")
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    servers: list[Server] = []
+
+    def start(project: Project, *args: str, port: int | None = None) -> Server:
+        server = Server(project, tmp_path, *args, port=port)
+        servers.append(server)
+        return server
+
+    try:
+        yield start
+    finally:
+        for server in servers:  # always, whatever failed
+            server.kill()
+
+
+@pytest.mark.slow
+def test_serve_follows_data_edits_and_keeps_the_last_good_pages(project: Project, server_factory) -> None:  # type: ignore[no-untyped-def]
+    server = server_factory(project)
+    page = server.url("timeline/2020-04/")
+
+    def shows(text: str) -> Callable[[], bool]:
+        return lambda: text in (fetch(page) or "")
+
+    started = wait_for(shows("An attack on a checkpoint"), START_SECONDS, "the month page is served", server.log)
+
+    set_field(project.data / ATTACK, "title", "Checkpoint attack, renamed while serving")
+    reload = wait_for(shows("Checkpoint attack, renamed while serving"), RELOAD_SECONDS,
+                      "the new title is served", server.log)
+    assert "An attack on a checkpoint" not in (fetch(page) or "")
+
+    set_field(project.data / ATTACK, "date", "2020-04-31")
+    report = (f"{project.data}/{ATTACK.as_posix()}:3:7: error: date: `2020-04-31` is not a date: "
+              "April 2020 has 30 days [invalid-date]")
+    wait_for(lambda: report in server.output(), RELOAD_SECONDS, "the validator's report is printed", server.log)
+    assert "1 error, 0 warnings in 7 files (9 records)" in server.output()
+    assert "still serving the last good pages" in server.output()
+    time.sleep(2)  # time enough for a (wrong) rebuild to show
+    html = fetch(page)
+    assert html is not None and "Checkpoint attack, renamed while serving" in html
+    assert "Checkpoint attack, renamed while serving" in (project.content / "timeline" / "2020-04.md").read_text("utf-8")
+
+    # Fixed again, saved as many editors save (a hidden temporary file renamed over the old one):
+    # the server picks up where it left off.
+    saved = project.data / ATTACK.parent / ".attack.yml.tmp"
+    shutil.copy2(project.data / ATTACK, saved)
+    set_field(saved, "date", "2020-04-12")
+    set_field(saved, "title", "Checkpoint attack, third title")
+    os.replace(saved, project.data / ATTACK)
+    wait_for(shows("Checkpoint attack, third title"), RELOAD_SECONDS, "the fixed data is served", server.log)
+
+    # Ctrl-C stops the server, the watchers and MkDocs' temporary site.
+    server.proc.send_signal(signal.SIGINT)
+    assert server.proc.wait(timeout=30) == 0, server.output()
+    assert server.output().rstrip().endswith("stopped")
+    assert fetch(page) is None
+    assert list(server.tmpdir.iterdir()) == []
+    print(f"\nserve: first page after {started:.1f} s, an edited title shown after {reload:.1f} s")
+
+
+@pytest.mark.slow
+def test_serve_preview_shows_drafts_under_a_banner(project: Project, server_factory) -> None:  # type: ignore[no-untyped-def]
+    add_unpublished(project.data)
+    server = server_factory(project, "--preview")
+    page = server.url("timeline/2020-04/")
+    wait_for(lambda: "DRAFT-MARKER-7Q" in (fetch(page) or ""), START_SECONDS, "the draft is served", server.log)
+    record = section(fetch(page) or "", "draft-raid")
+    assert '<div class="admonition warning">\n<p class="admonition-title">Draft: not published</p>' in record
+    assert "do not publish this build" in server.output()
+    server.proc.send_signal(signal.SIGTERM)  # as a process manager stops it: also a clean stop
+    assert server.proc.wait(timeout=30) == 0, server.output()
+    assert list(server.tmpdir.iterdir()) == []
+
+
+def test_serve_refuses_to_start_on_invalid_data(project: Project, server_factory) -> None:  # type: ignore[no-untyped-def]
+    set_field(project.data / ATTACK, "date", "2020-04-31")
+    server = server_factory(project)
+    assert server.proc.wait(timeout=120) == 1
+    assert "[invalid-date]" in server.output() and "1 error, 0 warnings" in server.output()
+    assert not (project.content / "timeline").exists()  # nothing was written
+    assert fetch(server.url("")) is None
+
+
+@pytest.mark.slow
+def test_serve_on_a_port_in_use_says_so(project: Project, server_factory) -> None:  # type: ignore[no-untyped-def]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = server_factory(project, port=port)
+        assert server.proc.wait(timeout=120) == 2, server.output()
+    assert f"127.0.0.1:{port} is already in use; choose another with --port" in server.output()
+    assert list(server.tmpdir.iterdir()) == []

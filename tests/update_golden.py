@@ -1,0 +1,68 @@
+"""Regenerate the golden pages of the example site: `.venv/bin/python tests/update_golden.py`.
+
+tests/golden/ holds every Markdown page that the bundled example data (data/) produces, byte for
+byte, and `charts.txt`, the list of the charts (SVG files) the site draws. test_site_overview.py
+compares a fresh rendering with them. After a deliberate change to the pages, run this script
+and review the difference before committing it.
+
+The SVG bytes themselves are not kept: they depend on the matplotlib version, and a separate
+test checks that they are the same from one run to the next.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = REPO / "tests" / "golden"
+CHARTS_LIST = "charts.txt"
+COMMAND = ".venv/bin/python tests/update_golden.py"
+
+
+def golden_files(data_dir: Path = REPO / "data") -> dict[str, bytes]:
+    """What tests/golden/ must hold for `data_dir`: every Markdown page, and the list of charts."""
+    from generator.charts import ChartSpec
+    from generator.site import render_pages, site_pages
+    from generator.validate import validate
+
+    result = validate(data_dir)
+    if not result.report.ok:
+        raise SystemExit(f"the example data is not valid:\n{result.report.summary()}")
+    items = site_pages(result.dataset, result.config)
+    pages = render_pages([p for p in items if not isinstance(p, ChartSpec)], result.config)
+    files = {path: str(text).encode("utf-8") for path, text in pages.items()}
+    charts = sorted(p.path for p in items if isinstance(p, ChartSpec))
+    files[CHARTS_LIST] = "".join(f"{path}\n" for path in charts).encode("utf-8")
+    return dict(sorted(files.items()))
+
+
+def stored_files(golden: Path = GOLDEN) -> dict[str, bytes]:
+    """What tests/golden/ holds now."""
+    if not golden.is_dir():
+        return {}
+    return {p.relative_to(golden).as_posix(): p.read_bytes() for p in sorted(golden.rglob("*")) if p.is_file()}
+
+
+def main() -> None:
+    """Replace tests/golden/ with a fresh rendering of data/, and say what changed."""
+    files = golden_files()
+    before = stored_files()
+    shutil.rmtree(GOLDEN, ignore_errors=True)
+    for path, data in files.items():
+        target = GOLDEN / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    changed = sorted(p for p in files if p in before and before[p] != files[p])
+    added = sorted(set(files) - set(before))
+    removed = sorted(set(before) - set(files))
+    for label, paths in (("changed", changed), ("added", added), ("removed", removed)):
+        for path in paths:
+            print(f"{label}: tests/golden/{path}")
+    print(f"tests/golden/: {len(files)} files ({len(changed)} changed, {len(added)} added, {len(removed)} removed)")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))  # run from anywhere, with or without an installed package
+    main()
