@@ -19,6 +19,10 @@ class SiteConfig(Record):
     """Settings of one briefing site. Every field is optional."""
 
     title: Text = Field("Conflict briefing", description="The site's title")
+    distribution: Text = Field(
+        "UNCLASSIFIED — FOR PUBLIC RELEASE",
+        description="The distribution line printed on every page of a PDF briefing",
+    )
     event_types: dict[str, str] = Field(
         default_factory=dict,
         description="The site's own event types: a slug mapped to one of ACLED's six groups",

@@ -62,7 +62,7 @@ class Regenerator:
             say(f"{self.data}/ is not a folder any more: {self.content}/ was left as it was")
             return False
         try:
-            from . import site as site_mod  # the views, Jinja2 and matplotlib: only once serving
+            from . import site as site_mod  # the views and Jinja2: only once serving
 
             result = validate(self.data)
             if not result.report.ok:

@@ -25,9 +25,10 @@ from .write import WriteResult, write_tree
 FAMILIES = (overview, timeline, actors, regions, statements, sources, tags)
 
 
-def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False) -> list[Page | ChartSpec]:
-    """Every page (and chart) the site shows, as data (no Markdown yet)."""
-    ctx = Context(dataset, preview=preview, event_types=config.all_event_types())
+def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs: bool = False) -> list[Page | ChartSpec]:
+    """Every page (and chart) the site shows, as data (no Markdown yet). With `pdfs`, month and
+    region pages link their PDF briefings (which `generate` then writes)."""
+    ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=pdfs)
     out: list[Page | ChartSpec] = []
     for family in FAMILIES:
         out.extend(family.pages(ctx))  # type: ignore[attr-defined]
@@ -48,9 +49,17 @@ def render_pages(pages: list[Page | ChartSpec], config: SiteConfig) -> dict[str,
     return rendered
 
 
-def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool = False) -> WriteResult:
-    """Write the generated pages into `content` (only its generated folders are touched)."""
-    return write_tree(content, render_pages(site_pages(dataset, config, preview), config))
+def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool = False, pdfs: bool = False,
+             pdf_cache: Path | None = None) -> WriteResult:
+    """Write the generated pages into `content` (only its generated folders are touched); with
+    `pdfs`, also the PDF briefings the pages link (content/pdf/), rendered again only when their
+    HTML changed (cached by its hash in `pdf_cache`; None: no cache)."""
+    rendered = render_pages(site_pages(dataset, config, preview, pdfs=pdfs), config)
+    if pdfs:
+        from .pdf import PdfCache, site_pdfs  # WeasyPrint is loaded only for builds that make PDFs
+
+        rendered.update(site_pdfs(dataset, config, content, preview=preview, cache=PdfCache(pdf_cache)))
+    return write_tree(content, rendered)
 
 
 class BuildError(Exception):

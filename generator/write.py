@@ -16,9 +16,10 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-#: What the generator owns inside the content folder; everything else there is hand-written.
+#: What the generator owns inside the content folder; everything else there is hand-written
+#: (`briefings/` too: the editors' key judgements for PDF briefings; the PDFs go to `pdf/`).
 GENERATED: tuple[str, ...] = ("index.md", "timeline", "actors", "regions", "statements", "sources", "tags",
-                              "charts", "briefings")
+                              "charts", "pdf")
 _STAGING = ".briefing-staging"
 _TRASH = ".briefing-old"
 

@@ -1,12 +1,9 @@
 """Regenerate the golden pages of the example site: `.venv/bin/python tests/update_golden.py`.
 
 tests/golden/ holds every Markdown page that the bundled example data (data/) produces, byte for
-byte, and `charts.txt`, the list of the charts (SVG files) the site draws. test_site_overview.py
-compares a fresh rendering with them. After a deliberate change to the pages, run this script
-and review the difference before committing it.
-
-The SVG bytes themselves are not kept: they depend on the matplotlib version, and a separate
-test checks that they are the same from one run to the next.
+byte, and every chart (SVG) it draws. test_site_overview.py compares a fresh rendering with them.
+After a deliberate change to the pages, run this script and review the difference before
+committing it.
 """
 
 from __future__ import annotations
@@ -17,13 +14,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "golden"
-CHARTS_LIST = "charts.txt"
 COMMAND = ".venv/bin/python tests/update_golden.py"
 
 
 def golden_files(data_dir: Path = REPO / "data") -> dict[str, bytes]:
-    """What tests/golden/ must hold for `data_dir`: every Markdown page, and the list of charts."""
-    from generator.charts import ChartSpec
+    """What tests/golden/ must hold for `data_dir`: every Markdown page and every chart."""
     from generator.site import render_pages, site_pages
     from generator.validate import validate
 
@@ -31,10 +26,8 @@ def golden_files(data_dir: Path = REPO / "data") -> dict[str, bytes]:
     if not result.report.ok:
         raise SystemExit(f"the example data is not valid:\n{result.report.summary()}")
     items = site_pages(result.dataset, result.config)
-    pages = render_pages([p for p in items if not isinstance(p, ChartSpec)], result.config)
-    files = {path: str(text).encode("utf-8") for path, text in pages.items()}
-    charts = sorted(p.path for p in items if isinstance(p, ChartSpec))
-    files[CHARTS_LIST] = "".join(f"{path}\n" for path in charts).encode("utf-8")
+    pages = render_pages(items, result.config)
+    files = {path: text.encode("utf-8") if isinstance(text, str) else text for path, text in pages.items()}
     return dict(sorted(files.items()))
 
 

@@ -167,6 +167,7 @@ class Context:
     dataset: Dataset
     preview: bool = False
     event_types: dict[str, str] = field(default_factory=dict)  # slug -> group, the site's included
+    pdfs: bool = False  # the build writes PDF briefings (views link them only then: see views/briefing.py)
 
     def visible(self, entry: Entry) -> bool:  # type: ignore[type-arg]
         """Published records always; drafts and records in review only in a preview build."""

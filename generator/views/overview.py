@@ -154,9 +154,10 @@ def _killed(casualties: pd.DataFrame, is_actor: bool) -> dict[str, int]:
     return {str(k): int(v) for k, v in rows.groupby("subject")["value"].sum().items()}
 
 
-def key_figures(ctx: Context, tables: figures.Tables, latest: Period) -> KeyFigures:
-    """The latest month's figures against the previous calendar month's."""
-    previous = previous_period(latest)
+def key_figures(ctx: Context, tables: figures.Tables, latest: Period, previous: Period | None = None) -> KeyFigures:
+    """The latest month's figures against the previous calendar month's (or against `previous`,
+    for a PDF briefing's period of any length)."""
+    previous = previous or previous_period(latest)
     inc_now = figures.inside(tables.incidents, latest.start, latest.end)
     inc_before = figures.inside(tables.incidents, previous.start, previous.end)
     cas_now = figures.inside(tables.casualties, latest.start, latest.end)

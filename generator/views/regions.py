@@ -17,7 +17,8 @@ from .. import figures
 from ..charts import ChartSpec
 from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Region, Statement, event_label
-from .common import REGIONS_INDEX, TIMELINE_INDEX, Context, Page, Ref, href, region_page
+from .briefing import pdf_path, region_latest_months, region_request
+from .common import REGIONS_INDEX, TIMELINE_INDEX, Context, Page, Ref, href, month_title, region_page
 from .actors import ROLE_ORDER, ROLE_SERIES
 from .trend import CasualtyIndex, RecordLine, Tally, Trend, monthly, newest, record_line, tally
 
@@ -76,6 +77,7 @@ class RegionPage:
     more_statements: int
     timeline_href: str
     index_href: str
+    pdf: Ref | None = None  # the PDF briefing of its latest month (text: that month), when the build makes PDFs
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class _Shared:
     statements: list[Entry[Statement]]
     children: dict[str | None, list[Entry[Region]]]
     counts: dict[str, int]  # rolled-up incident counts
+    latest: dict[str, str]  # region id -> the month of its PDF briefing (only when the build makes PDFs)
 
 
 def build(ctx: Context) -> tuple[RegionsIndex, list[RegionPage], list[ChartSpec]]:
@@ -155,6 +158,7 @@ def build(ctx: Context) -> tuple[RegionsIndex, list[RegionPage], list[ChartSpec]
         statements=ctx.statements(),
         children=_children(ctx),
         counts=dict(counts),
+        latest=region_latest_months(ctx) if ctx.pdfs else {},
     )
     pages_out, charts = [], []
     for region_id in ctx.dataset.regions:
@@ -250,6 +254,9 @@ def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionP
         more_statements=more_statements,
         timeline_href=href(path, TIMELINE_INDEX),
         index_href=href(path, REGIONS_INDEX),
+        pdf=(Ref(month_title(shared.latest[region_id]),
+                 href(path, pdf_path(region_request(region_id, shared.latest[region_id]))))
+             if region_id in shared.latest else None),
     )
     return page, chart
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .briefing import month_request, pdf_path
 from .common import TAGS_PAGE, Page, TIMELINE_INDEX, Context, RecordView, Ref, href, month_key, month_page, month_title
 
 
@@ -21,6 +22,7 @@ class MonthPage:
     next: Ref | None
     index_href: str
     tag_href: str
+    pdf_href: str | None = None  # the month's PDF briefing, when the build makes PDFs
 
     @property
     def is_year(self) -> bool:
@@ -73,6 +75,7 @@ def build(ctx: Context) -> tuple[TimelineIndex, list[MonthPage]]:
         pages.append(MonthPage(
             key, month_title(key), path, tuple(views), len(incidents), len(statements), previous, following,
             href(path, TIMELINE_INDEX), href(path, TAGS_PAGE),
+            href(path, pdf_path(month_request(key))) if ctx.pdfs and "-" in key else None,
         ))
     rows = tuple(
         MonthRow(Ref(month_title(k), href(TIMELINE_INDEX, month_page(k))), len(groups[k][0]), len(groups[k][1]))

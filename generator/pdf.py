@@ -1,0 +1,246 @@
+"""PDF briefings: briefing data (views/briefing.py) → HTML (Jinja2, its own environment with HTML
+autoescape) → PDF bytes (WeasyPrint, with the print stylesheet templates/briefing.css).
+
+    Briefing ──render_html──▶ one HTML document (CSS inline) ──html_to_pdf──▶ PDF bytes
+                                                               └─ cached by the hash of the HTML
+
+Data is text here too: every `{{ value }}` is HTML-escaped, so a quote holding
+`<script>alert(1)</script>` prints as those characters. The only HTML that does not come from our
+template is the editors' key judgements (Markdown, rendered by Python-Markdown and then cleaned
+by the same sanitizer as the site, without images).
+
+Deterministic: the same data gives the same bytes. Nothing reads the clock: the PDF's creation
+and modification dates are the briefing's date of issue, its file identifier is derived from the
+hash of the HTML, fonts are subset under names WeasyPrint derives from their content, and no
+resource is fetched from anywhere (the only URLs allowed are the `data:` URLs of our charts).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import markdown
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .charts import ChartSpec, render_svg
+from .config import SiteConfig
+from .link import Dataset
+from .render import TEMPLATES
+from .sanitize import sanitize
+from .views import briefing as views
+from .views.common import Context
+
+#: Paper sizes, as `briefing pdf --paper` names them and as CSS `@page { size }` does.
+PAPERS = {"a4": "A4", "letter": "letter"}
+TEMPLATE = "briefing.html.j2"
+STYLESHEET = TEMPLATES / "briefing.css"
+#: The default cache of rendered PDFs (relative to the working folder: outside the data folder).
+CACHE_DIR = Path(".cache") / "briefing-pdf"
+#: The cache keeps at least this many PDFs, and at least twice as many as one build uses.
+CACHE_KEEP = 200
+
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "unknown"
+
+
+def paragraphs(value: object) -> list[str]:
+    """Plain text split into paragraphs at blank lines (each still escaped by the template)."""
+    return [p.strip() for p in _PARAGRAPHS.split(str(value or "").strip()) if p.strip()]
+
+
+def html_environment(templates: Path = TEMPLATES) -> Environment:
+    """The Jinja2 environment of the briefing HTML: HTML autoescape on every value, unknown
+    names are errors. Separate from the Markdown environment of the site (render.py), whose
+    escaping is for Markdown."""
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=lambda value: "" if value is None else value,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["paragraphs"] = paragraphs
+    return env
+
+
+def judgements_html(text: str | None) -> Markup | None:
+    """The editors' key judgements: Markdown → HTML → sanitized (no script, no event handler,
+    no images: a PDF never fetches anything)."""
+    if text is None or not text.strip():
+        return None
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    return Markup(sanitize(html, images=False))  # noqa: S704 - sanitized just above
+
+
+def read_judgements(content: Path, name: str) -> str | None:
+    """`<content>/briefings/<name>.md`, the editors' key judgements for the briefing `name`,
+    when there is such a file."""
+    path = content / views.JUDGEMENTS_FOLDER / f"{name}.md"
+    return path.read_text(encoding="utf-8-sig") if path.is_file() else None
+
+
+def chart_uri(spec: ChartSpec) -> str:
+    """The chart as an SVG `data:` URL (deterministic: the SVG is)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(render_svg(spec)).decode("ascii")
+
+
+def render_html(briefing: views.Briefing, paper: str = "a4") -> str:
+    """The whole briefing as one HTML document, its stylesheet inline."""
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper size {paper!r}; use one of {', '.join(PAPERS)}")
+    env = html_environment()
+    css = STYLESHEET.read_text(encoding="utf-8")
+    return env.get_template(TEMPLATE).render(
+        b=briefing,
+        css=Markup(css),  # noqa: S704 - our own stylesheet file, not data
+        paper=Markup(PAPERS[paper]),  # noqa: S704 - one of two fixed words
+        judgements=judgements_html(briefing.judgements),
+        chart=chart_uri(briefing.chart.spec) if briefing.chart else None,
+        generator=f"briefing {_version('briefing')}",
+    )
+
+
+def cache_key(html: str) -> str:
+    """What a rendered PDF depends on: the HTML (data, template, stylesheet, options all end up
+    in it) and the WeasyPrint version that lays it out."""
+    digest = hashlib.sha256()
+    digest.update(f"weasyprint {_version('weasyprint')}\n".encode())
+    digest.update(html.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Lay out the HTML and return the PDF bytes: tagged (PDF/UA-1, for screen readers), fonts
+    embedded (subset), no URL fetched but `data:` URLs, the same bytes for the same HTML."""
+    from weasyprint import HTML  # imported here: it takes a moment, and only PDFs need it
+    from weasyprint.urls import URLFetcher
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    document = HTML(string=html, url_fetcher=fetcher, base_url=None)
+    return document.write_pdf(
+        pdf_identifier=cache_key(html)[:32].encode("ascii"),
+        pdf_variant="pdf/ua-1",
+        uncompressed_pdf=False,
+    )
+
+
+@dataclass
+class PdfCache:
+    """Rendered PDFs by the hash of their HTML (`<folder>/<hash>.pdf`), so that a build renders
+    again only what changed. A cache miss only costs time: the bytes are the same either way."""
+
+    folder: Path | None = CACHE_DIR
+    hits: int = 0
+    misses: int = 0
+    used: set[str] = field(default_factory=set)
+
+    def get(self, key: str) -> bytes | None:
+        """The cached PDF, or None."""
+        self.used.add(key)
+        if self.folder is None:
+            return None
+        path = self.folder / f"{key}.pdf"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        os.utime(path)  # most recently used: pruned last
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        """Keep a rendered PDF (written to a temporary name, then renamed: never half a file)."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, self.folder / f"{key}.pdf")
+
+    def prune(self) -> None:
+        """Forget the least recently used PDFs beyond max(CACHE_KEEP, twice what this build used)."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        files = sorted(self.folder.glob("*.pdf"), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+        keep = max(CACHE_KEEP, 2 * len(self.used))
+        for stale in files[keep:]:
+            if stale.stem not in self.used:
+                stale.unlink(missing_ok=True)
+
+
+def render_many(documents: dict[str, str], cache: PdfCache | None = None, workers: int | None = None) -> dict[str, bytes]:
+    """Every HTML document (by output path) as PDF bytes: from the cache when it has them, the
+    rest rendered, in parallel processes when there are several (layout is CPU-bound)."""
+    cache = cache or PdfCache(None)
+    out: dict[str, bytes] = {}
+    todo: dict[str, tuple[str, str]] = {}  # key -> (html, first path)
+    keys: dict[str, str] = {}
+    for path, html in sorted(documents.items()):
+        key = keys[path] = cache_key(html)
+        cached = cache.get(key)
+        if cached is not None:
+            cache.hits += 1
+            out[path] = cached
+        elif key not in todo:
+            todo[key] = (html, path)
+    cache.misses += len(todo)
+    rendered: dict[str, bytes] = {}
+    workers = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
+    if workers > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for key, data in zip(todo, pool.map(html_to_pdf, [html for html, _ in todo.values()])):
+                rendered[key] = data
+    else:
+        rendered = {key: html_to_pdf(html) for key, (html, _) in todo.items()}
+    for key, data in rendered.items():
+        cache.put(key, data)
+    for path in documents:
+        out.setdefault(path, rendered.get(keys[path], b""))
+    cache.prune()
+    return dict(sorted(out.items()))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One briefing: what it shows and its PDF."""
+
+    briefing: views.Briefing
+    data: bytes
+
+
+def briefing_pdf(dataset: Dataset, config: SiteConfig, request: views.Request, *, content: Path | None = None,
+                 preview: bool = False, paper: str = "a4", cache: PdfCache | None = None) -> Rendered:
+    """One briefing as PDF bytes; its key judgements from `<content>/briefings/<name>.md`.
+    Raises views.UnknownId for a region or actor the data does not have."""
+    ctx = Context(dataset, preview=preview, event_types=config.all_event_types())
+    judgements = read_judgements(content, request.name) if content is not None else None
+    briefing = views.build(ctx, request, config, judgements)
+    html = render_html(briefing, paper)
+    return Rendered(briefing, render_many({"briefing.pdf": html}, cache, workers=1)["briefing.pdf"])
+
+
+def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: bool = False,
+              cache: PdfCache | None = None, workers: int | None = None) -> dict[str, bytes]:
+    """Every PDF the site offers (views.briefing.site_requests), by path in the content folder."""
+    ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=True)
+    documents = {}
+    for request in views.site_requests(ctx):
+        judgements = read_judgements(content, request.name)
+        documents[views.pdf_path(request)] = render_html(views.build(ctx, request, config, judgements))
+    return render_many(documents, cache, workers)

@@ -1,0 +1,708 @@
+"""What a PDF briefing shows, as plain data: the records of a period, optionally for one region
+(with its sub-regions) or one actor, their figures against the previous period of the same
+length, a chart, region summaries, the timeline, an actor glossary and numbered endnotes.
+
+Records are placed by the rule of the data format ("Where a record belongs"): a record counts in
+the period when its whole date lies inside it (`FuzzyDate.placement` is "inside"); a record whose
+date only overlaps the period is listed apart, as "possibly in this period", and never counted.
+
+The site's own PDFs are named here too (`site_requests`): one per month of the timeline, and one
+per region for the latest month with records there. The timeline and region views link them
+(only when `Context.pdfs` says the build writes them), and `generator/site.py` renders them.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterable
+
+import pandas as pd
+
+from .. import figures
+from ..charts import ChartSpec
+from ..config import SiteConfig
+from ..dates import FuzzyDate, Point, format_date
+from ..link import Entry
+from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Statement, event_label
+from .common import OVERVIEW, Context, RecordView, month_key, month_title
+from .overview import TOP_REGIONS, Period, area_of, key_figures, number
+from .trend import Tally, tally
+
+#: Where the site's PDFs go in the content folder (a generated folder: see write.GENERATED).
+PDF_FOLDER = "pdf"
+#: Where editors keep key judgements, in the content folder: `briefings/<name>.md`.
+JUDGEMENTS_FOLDER = "briefings"
+#: Actors in the "killed, by actor" table; the rest are counted in a line below it.
+ACTORS_CAP = 10
+#: Incidents listed under each region summary; all of them are in the timeline.
+SUMMARY_CAP = 8
+#: Actors named under each region summary.
+SUMMARY_ACTORS = 5
+#: The chart shows at least this many months (the period and the months before it) ...
+CHART_MIN_MONTHS = 12
+#: ... and at most this many (the last ones of a long period).
+CHART_MAX_MONTHS = 36
+
+ACTOR_KINDS = {
+    "state-forces": "State forces", "armed-group": "Armed group", "militia": "Militia", "coalition": "Coalition",
+    "government": "Government", "political": "Political", "person": "Person", "other": "Other",
+}
+
+
+# --- what is asked for --------------------------------------------------------------------------
+
+
+def month_bounds(key: str) -> tuple[date, date]:
+    """The first and last day of a month key `2020-04`."""
+    year, month = (int(part) for part in key.split("-"))
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _whole_months(start: date, end: date) -> bool:
+    return start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+
+
+def period_key(start: date, end: date) -> str:
+    """The period as part of a name: `2020-04` (a calendar month), `2020` (a calendar year),
+    `2020-01_2020-03` (whole months), otherwise `2020-04-01_2020-04-15`."""
+    if _whole_months(start, end):
+        if start.month == 1 and end.month == 12 and start.year == end.year:
+            return f"{start.year:04d}"
+        first, last = f"{start.year:04d}-{start.month:02d}", f"{end.year:04d}-{end.month:02d}"
+        return first if first == last else f"{first}_{last}"
+    return f"{start.isoformat()}_{end.isoformat()}"
+
+
+def period_title(start: date, end: date) -> str:
+    """The period as readers see it, at its own precision: `April 2020`, `January – March 2020`,
+    `2020`, `1–15 April 2020`, `17 March – 17 April 2020`."""
+    if _whole_months(start, end):
+        if start.month == 1 and end.month == 12 and start.year == end.year:
+            year = Point(start, end, "year")
+            return format_date(FuzzyDate(year, year))
+        first = Point(start, date(start.year, start.month, calendar.monthrange(start.year, start.month)[1]), "month")
+        last = Point(date(end.year, end.month, 1), end, "month")
+        return format_date(FuzzyDate(first, last, is_span=first != last))
+    first, last = Point(start, start, "day"), Point(end, end, "day")
+    return format_date(FuzzyDate(first, last, is_span=first != last))
+
+
+def previous_of(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length just before [start, end]: the same number of calendar months
+    when the period is whole months (April → March; Q2 → Q1), otherwise the same number of days."""
+    if _whole_months(start, end):
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        first = start.year * 12 + start.month - 1 - months
+        prev_start = date(first // 12, first % 12 + 1, 1)
+        return prev_start, start - timedelta(days=1)
+    days = (end - start).days + 1
+    return start - timedelta(days=days), start - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a briefing covers: a period (both days included), optionally one region (with its
+    sub-regions) or one actor, a title, and the date of issue (None: taken from the data)."""
+
+    start: date
+    end: date
+    region: str | None = None
+    actor: str | None = None
+    title: str | None = None
+    issued: date | None = None
+
+    @property
+    def name(self) -> str:
+        """The briefing's name: `2020-04`, `region-kirkuk-2020-04`, `actor-isis-2020-04-01_2020-04-15`.
+
+        The site's PDF of it is `pdf/<name>.pdf`, and the editors' key judgements for it are
+        `content/briefings/<name>.md`."""
+        parts = ([f"region-{self.region}"] if self.region else []) + ([f"actor-{self.actor}"] if self.actor else [])
+        return "-".join(parts + [period_key(self.start, self.end)])
+
+
+# --- what is shown ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filter:
+    label: str  # "Region", "Actor", "Records"
+    value: str
+    note: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FigureLine:
+    """A figure of the period beside the same figure of the previous period, as text."""
+
+    label: str
+    current: str
+    previous: str
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    main: tuple[FigureLine, ...]
+    killed_reporting: int  # incidents of the period that give a death toll
+    incidents: int
+    by_actor: tuple[FigureLine, ...]
+    more_actors: int
+    by_group: tuple[FigureLine, ...]
+    regions: tuple[FigureLine, ...]
+    top_regions: int
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    month: str
+    counts: tuple[int, ...]
+    total: int
+    in_period: bool
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of incidents per month (drawn by pdf.py) and the table of the same numbers."""
+
+    spec: ChartSpec
+    groups: tuple[str, ...]
+    rows: tuple[ChartRow, ...]
+    outside: int  # incidents of the chart's filters whose date starts before its first month or with only a year
+    first: str  # the title of the chart's first month
+
+
+@dataclass(frozen=True)
+class Line:
+    """A record in one line: its date and title."""
+
+    date: str
+    title: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class RegionSummary:
+    id: str
+    name: str
+    level: str
+    disputed: bool
+    aliases: tuple[str, ...]
+    incidents: int
+    killed: str  # for the table: "21", "at least 3", "unknown", "—" (no incidents)
+    killed_note: str  # for the block: "21", "at least 3 (1 of 2 incidents give no count)", ...
+    possibly: int
+    statements: int
+    actors: tuple[str, ...]  # "Islamic State (ISIS) (2)": the actors of its incidents, the most involved first
+    lines: tuple[Line, ...]
+    more: int
+
+
+@dataclass(frozen=True)
+class Item:
+    """A record of the timeline, with the endnote number of each of its sources."""
+
+    view: RecordView
+    notes: tuple[int, ...]
+
+    @property
+    def refs(self) -> tuple[tuple[int, str], ...]:
+        """(endnote number, source name), one per source of the record."""
+        return tuple((n, s.source) for n, s in zip(self.notes, self.view.sources))
+
+    @property
+    def anchor(self) -> str:
+        return f"record-{self.view.id}" if self.view.kind == "incident" else f"statement-{self.view.id}"
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    key: str
+    title: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    title: str | None
+    affiliation: str | None
+    parent: str | None
+    description: str | None
+    incidents: int
+    statements: int
+
+
+@dataclass(frozen=True)
+class Endnote:
+    number: int
+    source: str
+    title: str | None
+    url: str | None
+    archive_url: str | None
+    published: str | None
+    grade: str | None
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything one briefing prints, in the order it prints it."""
+
+    name: str
+    title: str
+    site_title: str
+    period: Period
+    previous: Period
+    filters: tuple[Filter, ...]
+    issued: str  # "17 April 2020"
+    issued_iso: str
+    issued_given: bool  # from the command line (else from the data)
+    distribution: str
+    preview: bool
+    subject: str  # the PDF's subject: what the briefing covers, in one line
+    keywords: tuple[str, ...]
+    judgements: str | None  # the editors' Markdown, rendered and sanitized by pdf.py
+    judgements_file: str  # where it is read from, relative to the content folder
+    counted_incidents: int
+    counted_statements: int
+    figures: KeyFigures
+    chart: Chart | None
+    regions: tuple[RegionSummary, ...]
+    region_level: str  # what the summaries are grouped by, for readers
+    timeline: tuple[MonthGroup, ...]
+    possibly: tuple[Item, ...]
+    glossary: tuple[GlossaryEntry, ...]
+    endnotes: tuple[Endnote, ...]
+
+    @property
+    def possibly_count(self) -> int:
+        return len(self.possibly)
+
+
+class UnknownId(ValueError):
+    """A region or actor id that the data does not have (the CLI turns it into a usage error)."""
+
+    def __init__(self, kind: str, value: str, known: Iterable[str]) -> None:
+        super().__init__(f"there is no {kind} with id `{value}`")
+        self.kind = kind
+        self.value = value
+        self.known = sorted(known)
+
+
+# --- filters ------------------------------------------------------------------------------------
+
+
+def descendants(ctx: Context, region_id: str) -> set[str]:
+    """Every region below `region_id`, at any depth."""
+    return {r for r in ctx.dataset.regions if region_id in ctx.dataset.region_ancestors(r)}
+
+
+def incident_matches(ctx: Context, request: Request, record: Incident) -> bool:
+    """The region filter takes sub-regions; the actor filter takes any role in the incident."""
+    if request.region and request.region != record.region and request.region not in ctx.dataset.region_ancestors(record.region):
+        return False
+    if request.actor and all(role.actor != request.actor for role in record.actors):
+        return False
+    return True
+
+
+def statement_matches(ctx: Context, request: Request, record: Statement, within: set[str]) -> bool:
+    """The region filter takes statements that name the region or a sub-region (`within`); the
+    actor filter takes statements by it, on its behalf, or about it."""
+    if request.region and not within.intersection(record.regions):
+        return False
+    if request.actor and request.actor not in (record.speaker, ctx.dataset.speaks_for(record), *record.about):
+        return False
+    return True
+
+
+def check_request(ctx: Context, request: Request) -> None:
+    """Raise UnknownId for a region or actor the data does not have."""
+    if request.region and request.region not in ctx.dataset.regions:
+        raise UnknownId("region", request.region, ctx.dataset.regions)
+    if request.actor and request.actor not in ctx.dataset.actors:
+        raise UnknownId("actor", request.actor, ctx.dataset.actors)
+
+
+# --- the briefing -------------------------------------------------------------------------------
+
+
+def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | None = None) -> Briefing:
+    """The briefing as data. `judgements` is the editors' Markdown for it, when there is one."""
+    check_request(ctx, request)
+    start, end = request.start, request.end
+    period = Period(request.name, period_title(start, end), start, end)
+    prev_start, prev_end = previous_of(start, end)
+    previous = Period(period_key(prev_start, prev_end), period_title(prev_start, prev_end), prev_start, prev_end)
+    within = ({request.region} | descendants(ctx, request.region)) if request.region else set()
+
+    incidents = [e for e in ctx.incidents() if incident_matches(ctx, request, e.record)]
+    statements = [e for e in ctx.statements() if statement_matches(ctx, request, e.record, within)]
+    inside: list[Entry] = []  # type: ignore[type-arg]
+    possibly: list[Entry] = []  # type: ignore[type-arg]
+    for entry in [*incidents, *statements]:
+        placed = entry.record.date.placement(start, end)
+        if placed == "inside":
+            inside.append(entry)
+        elif placed == "overlaps":
+            possibly.append(entry)
+    order = lambda e: (e.record.date.sort_key(), e.id)  # noqa: E731 - the timeline's order
+    inside.sort(key=order)
+    possibly.sort(key=order)
+
+    notes = _Notes(ctx)
+    items = [Item(ctx.record_view(e, OVERVIEW), notes.of(e.record.sources)) for e in inside]
+    possibly_items = [Item(ctx.record_view(e, OVERVIEW), notes.of(e.record.sources)) for e in possibly]
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        groups[item.view.month].append(item)
+
+    counted_incidents = sum(1 for e in inside if isinstance(e.record, Incident))
+    counted_statements = len(inside) - counted_incidents
+    filters, title = _filters(ctx, request, config)
+    shown = [*inside, *possibly]
+    issued_from = request.issued or issue_date(ctx, shown) or end
+    keywords = [title, period.title]
+    if request.region:
+        keywords.append(ctx.dataset.regions[request.region].record.name)
+    if request.actor:
+        keywords.append(ctx.dataset.actors[request.actor].record.name)
+    keywords += sorted({t for e in inside for t in e.record.tags})
+    subject = f"Incidents and statements, {period.title}" + "".join(f"; {f.label.lower()}: {f.value}" for f in filters
+                                                                     if f.label != "Records")
+    return Briefing(
+        name=request.name,
+        title=title,
+        site_title=config.title,
+        period=period,
+        previous=previous,
+        filters=filters,
+        issued=format_date(FuzzyDate(Point(issued_from, issued_from, "day"), Point(issued_from, issued_from, "day"))),
+        issued_iso=issued_from.isoformat(),
+        issued_given=request.issued is not None,
+        distribution=config.distribution,
+        preview=ctx.preview,
+        subject=subject,
+        keywords=tuple(dict.fromkeys(keywords)),
+        judgements=judgements,
+        judgements_file=f"{JUDGEMENTS_FOLDER}/{request.name}.md",
+        counted_incidents=counted_incidents,
+        counted_statements=counted_statements,
+        figures=_key_figures(ctx, {e.id for e in incidents}, statements, period, previous),
+        chart=_chart(ctx, request, incidents),
+        regions=_summaries(ctx, request, inside, possibly),
+        region_level=(f"the parts of {ctx.dataset.regions[request.region].record.name}" if request.region
+                      else "governorate"),
+        timeline=tuple(MonthGroup(k, month_title(k), tuple(v)) for k, v in sorted(groups.items())),
+        possibly=tuple(possibly_items),
+        glossary=_glossary(ctx, request, shown),
+        endnotes=notes.endnotes(),
+    )
+
+
+def issue_date(ctx: Context, entries: list[Entry]) -> date | None:  # type: ignore[type-arg]
+    """The date of issue taken from the data: the latest day the briefing's records show to have
+    been reached — the first day of each record's date, of each citation's publication and of
+    each correction. (A date `2020-04` proves only that 1 April came; the clock is never read.)
+    None when the briefing has no records: the caller then looks at the whole dataset."""
+    days: list[date] = []
+    for entry in entries or [*ctx.incidents(), *ctx.statements()]:
+        record = entry.record
+        days.append(record.date.start)
+        days += [c.published.start for c in record.sources if c.published]
+        days += [c.date.start for c in record.corrections]
+    return max(days) if days else None
+
+
+class _Notes:
+    """Endnote numbers, in order of first citation; the same item cited twice is one endnote."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.numbers: dict[tuple, int] = {}  # type: ignore[type-arg]
+        self.notes: list[Endnote] = []
+
+    def of(self, citations: Iterable) -> tuple[int, ...]:  # type: ignore[type-arg]
+        citations = list(citations)
+        out = []
+        for citation, view in zip(citations, self.ctx.citations(citations)):
+            key = (citation.source, citation.url, citation.title, view.published, citation.archive_url, view.grade)
+            if key not in self.numbers:
+                self.numbers[key] = len(self.notes) + 1
+                self.notes.append(Endnote(len(self.notes) + 1, view.source, view.title, view.url, view.archive_url,
+                                          view.published, view.grade))
+            out.append(self.numbers[key])
+        return tuple(out)
+
+    def endnotes(self) -> tuple[Endnote, ...]:
+        return tuple(self.notes)
+
+
+def _filters(ctx: Context, request: Request, config: SiteConfig) -> tuple[tuple[Filter, ...], str]:
+    out: list[Filter] = []
+    subject = []
+    if request.region:
+        region = ctx.dataset.regions[request.region].record
+        out.append(Filter("Region", region.name, "with its sub-regions" if descendants(ctx, region.id) else None,
+                          tuple(region.aliases)))
+        subject.append(region.name)
+    if request.actor:
+        actor = ctx.dataset.actors[request.actor].record
+        out.append(Filter("Actor", actor.name, "incidents in which it has any role; statements by it, on its "
+                          "behalf or about it", tuple(actor.aliases)))
+        subject.append(actor.name)
+    out.append(Filter("Records", "published, draft and in review (PREVIEW)" if ctx.preview else "published only"))
+    title = request.title or ": ".join([config.title, *subject])
+    return tuple(out), title
+
+
+def _key_figures(ctx: Context, ids: set[str], statements: list[Entry[Statement]], period: Period,
+                 previous: Period) -> KeyFigures:
+    """The overview's key figures (same rules, same helpers) for the briefing's records."""
+    tables = figures.tables(ctx)
+
+    def only(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["id"].isin(ids)] if not frame.empty else frame
+
+    mine = figures.Tables(only(tables.incidents), only(tables.casualties), only(tables.roles))
+    found = key_figures(ctx, mine, period, previous)
+    now = figures.inside(mine.casualties, period.start, period.end)
+    before = figures.inside(mine.casualties, previous.start, previous.end)
+
+    def said(p: Period) -> int:
+        return sum(1 for e in statements if e.record.date.placement(p.start, p.end) == "inside")
+
+    main = [
+        FigureLine("Incidents", found.incidents.current, found.incidents.previous),
+        FigureLine("Statements", str(said(period)), str(said(previous))),
+        FigureLine("People killed", found.killed.current, found.killed.previous),
+    ]
+    for kind in CASUALTY_KINDS[1:]:  # the other kinds only when a record of either period gives one
+        a, b = figures.total(now, kind), figures.total(before, kind)
+        if a is not None or b is not None:
+            main.append(FigureLine(f"People {kind}", number(a), number(b)))
+    text = lambda f: f.label.text if hasattr(f.label, "text") else str(f.label)  # noqa: E731
+    by_actor = [FigureLine(text(f), f.current, f.previous) for f in found.by_actor]
+    return KeyFigures(
+        main=tuple(main),
+        killed_reporting=found.killed_reporting,
+        incidents=int(found.incidents.current),
+        by_actor=tuple(by_actor[:ACTORS_CAP]),
+        more_actors=max(0, len(by_actor) - ACTORS_CAP),
+        by_group=tuple(FigureLine(text(f), f.current, f.previous) for f in found.by_group),
+        regions=tuple(FigureLine(text(f), f.current, f.previous) for f in found.regions),
+        top_regions=TOP_REGIONS,
+    )
+
+
+def _months_between(first: str, last: str) -> list[str]:
+    y, m = (int(p) for p in first.split("-"))
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]]) -> Chart | None:
+    """The site's chart — incidents per month (the month each date starts in, as on the timeline)
+    by event type group — for the briefing's filters, over the period and, for context, the months
+    before it up to CHART_MIN_MONTHS in all."""
+    last = f"{request.end.year:04d}-{request.end.month:02d}"
+    first_y, first_m = request.start.year, request.start.month
+    y, m = divmod(request.end.year * 12 + request.end.month - CHART_MIN_MONTHS, 12)
+    first = min(f"{first_y:04d}-{first_m:02d}", f"{y:04d}-{m + 1:02d}")
+    columns = _months_between(first, last)[-CHART_MAX_MONTHS:]
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    outside = 0
+    for entry in incidents:
+        key = month_key(entry.record.date)
+        if key in columns:
+            counts[key, ctx.group_of(entry.record.type)] += 1
+        elif entry.record.date.start <= request.end:  # before the chart's first month, or dated to a year only
+            outside += 1
+    present = {g for _, g in counts}
+    groups = [g for g in EVENT_GROUPS if g in present] + sorted(present - set(EVENT_GROUPS))
+    if not groups:
+        return None
+    p_first = f"{request.start.year:04d}-{request.start.month:02d}"
+    rows = tuple(
+        ChartRow(month_title(k), tuple(counts.get((k, g), 0) for g in groups), sum(counts.get((k, g), 0) for g in groups),
+                 p_first <= k <= last)
+        for k in columns
+        if p_first <= k <= last or any(counts.get((k, g), 0) for g in groups)  # the table skips empty months
+    )
+    span = f"{month_title(columns[0])} to {month_title(columns[-1])}"
+    spec = ChartSpec(
+        name=f"briefing-{request.name}",
+        title="Incidents per month, by event type group",
+        alt=f"Stacked bar chart of incidents per month by event type group, {span}. The table gives the same numbers.",
+        x_labels=tuple(_short(k) for k in columns),
+        series=tuple((event_label(g), tuple(float(counts.get((k, g), 0)) for k in columns)) for g in groups),
+    )
+    return Chart(spec, tuple(event_label(g) for g in groups), rows, outside, month_title(columns[0]))
+
+
+_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _short(key: str) -> str:
+    year, month = key.split("-")
+    return f"{_SHORT[int(month) - 1]} {year}"
+
+
+def _summary_region(ctx: Context, request: Request, region_id: str) -> str | None:
+    """The region a record is summarised under: without a region filter, the governorate that
+    holds it (as "most affected regions" on the overview); with one, the part of the filter's
+    region that holds it (its child on the way down), or the filter's region itself."""
+    if not request.region:
+        return area_of(ctx, region_id)
+    chain = [region_id, *ctx.dataset.region_ancestors(region_id)]
+    if request.region not in chain:
+        return None
+    i = chain.index(request.region)
+    return chain[i - 1] if i > 0 else chain[i]
+
+
+def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: list[Entry]) -> tuple[RegionSummary, ...]:  # type: ignore[type-arg]
+    from .regions import level_label  # here: the regions view imports this module for its PDF links
+
+    counted: dict[str, list[Entry[Incident]]] = defaultdict(list)
+    maybe: dict[str, int] = defaultdict(int)
+    said: dict[str, int] = defaultdict(int)
+    for entry in inside:
+        record = entry.record
+        if isinstance(record, Incident):
+            key = _summary_region(ctx, request, record.region)
+            if key:
+                counted[key].append(entry)
+        else:
+            for key in sorted({k for r in record.regions if (k := _summary_region(ctx, request, r))}):
+                said[key] += 1
+    for entry in possibly:
+        if isinstance(entry.record, Incident) and (key := _summary_region(ctx, request, entry.record.region)):
+            maybe[key] += 1
+
+    def killed(entries: list[Entry[Incident]]) -> Tally:
+        values = []
+        for e in entries:
+            known = [v for c in e.record.casualties if (v := figures.point(c.killed)) is not None]
+            values.append(sum(known) if known else None)
+        return tally(values)
+
+    def actors(entries: list[Entry[Incident]]) -> tuple[str, ...]:
+        seen: dict[str, int] = defaultdict(int)
+        for e in entries:
+            for actor_id in dict.fromkeys(a.actor for a in e.record.actors):
+                seen[actor_id] += 1
+        named = sorted(seen, key=lambda a: (-seen[a], ctx.actor_ref(a, OVERVIEW).text.casefold(), a))
+        return tuple(f"{ctx.actor_ref(a, OVERVIEW).text} ({seen[a]})" for a in named[:SUMMARY_ACTORS])
+
+    out = []
+    for key in set(counted) | set(maybe) | set(said):
+        entry = ctx.dataset.regions.get(key)
+        if entry is None:
+            continue
+        region = entry.record
+        found = counted.get(key, [])
+        out.append(RegionSummary(
+            id=key, name=region.name, level=level_label(region.level), disputed=region.disputed,
+            aliases=tuple(region.aliases), incidents=len(found), killed=killed(found).short,
+            killed_note=killed(found).text, possibly=maybe.get(key, 0), statements=said.get(key, 0),
+            actors=actors(found),
+            lines=tuple(Line(format_date(e.record.date), e.record.title, f"record-{e.id}") for e in found[:SUMMARY_CAP]),
+            more=max(0, len(found) - SUMMARY_CAP),
+        ))
+    out.sort(key=lambda s: (-s.incidents, -s.statements, -s.possibly, s.name.casefold(), s.id))
+    return tuple(out)
+
+
+def _glossary(ctx: Context, request: Request, shown: list[Entry]) -> tuple[GlossaryEntry, ...]:  # type: ignore[type-arg]
+    """Every actor the briefing's records name (and the filter's actor), with its aliases."""
+    incidents: dict[str, set[str]] = defaultdict(set)
+    statements: dict[str, set[str]] = defaultdict(set)
+    for entry in shown:
+        record = entry.record
+        if isinstance(record, Incident):
+            for actor_id in [*(a.actor for a in record.actors), *(c.actor for c in record.casualties if c.actor)]:
+                incidents[actor_id].add(record.id)
+        else:
+            behalf = ctx.dataset.speaks_for(record)
+            for actor_id in [record.speaker, *([behalf] if behalf else []), *record.about]:
+                statements[actor_id].add(record.id)
+    named = set(incidents) | set(statements) | ({request.actor} if request.actor else set())
+    out = []
+    for actor_id in named:
+        entry = ctx.dataset.actors.get(actor_id)
+        if entry is None:
+            continue
+        actor = entry.record
+
+        def name_of(other: str | None) -> str | None:
+            found = ctx.dataset.actors.get(other) if other else None
+            return found.record.name if found else other
+
+        out.append(GlossaryEntry(
+            id=actor.id, name=actor.name, kind=ACTOR_KINDS.get(actor.kind, actor.kind), aliases=tuple(actor.aliases),
+            title=actor.title, affiliation=name_of(actor.affiliation), parent=name_of(actor.parent),
+            description=actor.description, incidents=len(incidents.get(actor_id, ())),
+            statements=len(statements.get(actor_id, ())),
+        ))
+    out.sort(key=lambda g: (g.name.casefold(), g.id))
+    return tuple(out)
+
+
+# --- the site's PDFs ----------------------------------------------------------------------------
+
+
+def pdf_path(request: Request) -> str:
+    """Where the site keeps a briefing's PDF, in the content folder: `pdf/<name>.pdf`."""
+    return f"{PDF_FOLDER}/{request.name}.pdf"
+
+
+def month_request(key: str) -> Request:
+    """The site's briefing for one timeline month (`2020-04`)."""
+    return Request(*month_bounds(key))
+
+
+def region_latest_months(ctx: Context) -> dict[str, str]:
+    """For each region with records, the latest month (`2020-04`) in which one starts: an incident
+    in it or a sub-region, or a statement naming it or a sub-region (records dated to a year only
+    belong to no month)."""
+    latest: dict[str, str] = {}
+
+    def note(region_ids: Iterable[str], key: str) -> None:
+        for region_id in region_ids:
+            if key > latest.get(region_id, ""):
+                latest[region_id] = key
+
+    for entry in ctx.incidents():
+        key = month_key(entry.record.date)
+        if "-" in key:
+            note([entry.record.region, *ctx.dataset.region_ancestors(entry.record.region)], key)
+    for entry in ctx.statements():
+        key = month_key(entry.record.date)
+        if "-" in key:
+            for region_id in entry.record.regions:
+                note([region_id, *ctx.dataset.region_ancestors(region_id)], key)
+    return {r: k for r, k in sorted(latest.items()) if r in ctx.dataset.regions}
+
+
+def region_request(region_id: str, key: str) -> Request:
+    """The site's briefing for a region's latest month."""
+    return Request(*month_bounds(key), region=region_id)
+
+
+def site_requests(ctx: Context) -> list[Request]:
+    """Every PDF the site offers: one per month of the timeline (not for the groups of records
+    dated to a year only), and one per region with records, for its latest month."""
+    keys = sorted({month_key(e.record.date) for e in [*ctx.incidents(), *ctx.statements()]})
+    out = [month_request(k) for k in keys if "-" in k]
+    out += [region_request(r, k) for r, k in region_latest_months(ctx).items()]
+    return out
