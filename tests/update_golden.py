@@ -14,6 +14,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "golden"
+#: The timeline pages of tests/fixtures/dates: the four date forms, ranges, unknown and 0.
+DATES_DATA = REPO / "tests" / "fixtures" / "dates"
+GOLDEN_DATES = REPO / "tests" / "golden_dates"
 COMMAND = ".venv/bin/python tests/update_golden.py"
 
 
@@ -38,22 +41,33 @@ def stored_files(golden: Path = GOLDEN) -> dict[str, bytes]:
     return {p.relative_to(golden).as_posix(): p.read_bytes() for p in sorted(golden.rglob("*")) if p.is_file()}
 
 
+def dates_files() -> dict[str, bytes]:
+    """What tests/golden_dates/ must hold: the timeline pages of the dates fixture."""
+    return {path: data for path, data in golden_files(DATES_DATA).items() if path.startswith("timeline/")}
+
+
 def main() -> None:
-    """Replace tests/golden/ with a fresh rendering of data/, and say what changed."""
-    files = golden_files()
-    before = stored_files()
-    shutil.rmtree(GOLDEN, ignore_errors=True)
+    """Replace tests/golden/ and tests/golden_dates/ with fresh renderings, and say what changed."""
+    for folder, files in ((GOLDEN, golden_files()), (GOLDEN_DATES, dates_files())):
+        replace(folder, files)
+
+
+def replace(golden: Path, files: dict[str, bytes]) -> None:
+    """Make `golden` hold exactly `files`, printing what changed."""
+    before = stored_files(golden)
+    shutil.rmtree(golden, ignore_errors=True)
     for path, data in files.items():
-        target = GOLDEN / path
+        target = golden / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     changed = sorted(p for p in files if p in before and before[p] != files[p])
     added = sorted(set(files) - set(before))
     removed = sorted(set(before) - set(files))
+    name = golden.relative_to(REPO).as_posix()
     for label, paths in (("changed", changed), ("added", added), ("removed", removed)):
         for path in paths:
-            print(f"{label}: tests/golden/{path}")
-    print(f"tests/golden/: {len(files)} files ({len(changed)} changed, {len(added)} added, {len(removed)} removed)")
+            print(f"{label}: {name}/{path}")
+    print(f"{name}/: {len(files)} files ({len(changed)} changed, {len(added)} added, {len(removed)} removed)")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,26 @@
+"""Golden timeline pages for the four date forms (day, month, year, span with its note), casualty
+ranges, unknown casualties and a reported 0 (tests/fixtures/dates)."""
+
+from __future__ import annotations
+
+from update_golden import COMMAND, GOLDEN_DATES, dates_files, stored_files
+
+
+def test_dates_and_counts_render_as_written() -> None:
+    fresh, stored = dates_files(), stored_files(GOLDEN_DATES)
+    hint = f"the timeline pages of tests/fixtures/dates changed; if intended, run `{COMMAND}` and review the diff"
+    assert sorted(fresh) == sorted(stored), hint
+    assert [p for p in fresh if fresh[p] != stored[p]] == [], hint
+
+
+def test_each_form_reads_as_a_reader_expects() -> None:
+    pages = {path: data.decode("utf-8") for path, data in dates_files().items()}
+    april, may, year = pages["timeline/2020-04.md"], pages["timeline/2020-05.md"], pages["timeline/2021.md"]
+    assert "**12 April 2020** · *Sunday before publication*" in april  # a day
+    assert "**1–10 April 2020** · *early April*" in april  # a span with its note
+    assert "**May 2020**" in may  # a month, not "1 May"
+    assert "**2021** · *the source gives only the year*" in year  # a year, not "January 2021"
+    assert "# 2021 — month not known" in year
+    assert "3–6 \\(best 4\\) killed" in april  # a range stays a range
+    assert "**Casualties:** not reported (unknown)" in april  # unknown is not 0
+    assert "civilians: 0 killed" in april  # and 0 is shown as 0
