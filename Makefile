@@ -49,9 +49,15 @@ lock:
 	/tmp/briefing-lock/bin/python -m pip freeze --exclude briefing > requirements.lock
 
 clean:
-	rm -rf $(VENV) site build *.egg-info
+	rm -rf $(VENV) site build *.egg-info .cache
 
 ## Build the example site and save docs/screenshot-overview.png (the README's picture) with chromium.
 .PHONY: screenshot
 screenshot: $(STAMP)
 	$(BIN)/python tools/screenshot.py
+
+## Render the example data's April 2020 PDF briefing and save one page as docs/briefing-page.png
+## (the README's picture of a briefing) with poppler's pdftoppm.
+.PHONY: briefing-sample
+briefing-sample: $(STAMP)
+	$(BIN)/python tools/briefing_sample.py

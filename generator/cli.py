@@ -12,6 +12,7 @@ import sys
 import traceback
 from datetime import date
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import click
 
@@ -93,7 +94,7 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     for problem in result.report.sorted():  # warnings
         click.echo(problem.format_text(), err=True)
     written = site_mod.generate(result.dataset, result.config, Path(content), preview=preview, pdfs=not no_pdf,
-                                pdf_cache=Path(pdf_cache))
+                                pdf_cache=Path(pdf_cache), data_dir=Path(data))
     click.echo(f"pages: {len(written.written)} written, {len(written.unchanged)} unchanged, "
                f"{len(written.deleted)} deleted in {content}/")
     if pages_only:
@@ -178,6 +179,9 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
         if last < first:
             raise click.BadParameter(f"the period ends ({end}) before it starts ({start})", param_hint="'--to'")
     issued_day = _day(issued, "--issued") if issued else None
+    target = Path(output)
+    if not target.parent.is_dir():
+        raise click.BadParameter(f"the folder {target.parent.as_posix()!r} does not exist", param_hint="'-o'")
 
     result = validate(data)
     if not result.report.ok:
@@ -193,13 +197,16 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
     request = Request(first, last, region=region, actor=actor, title=title, issued=issued_day)
     rendered = pdf_mod.briefing_pdf(result.dataset, result.config, request, content=Path(content),
                                     preview=preview, paper=paper)
-    target = Path(output)
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_bytes(rendered.data)
     os.replace(tmp, target)  # never half a PDF under the name asked for
     b = rendered.briefing
-    click.echo(f"wrote {output}: {b.period.title}, {b.counted_incidents} incidents and {b.counted_statements} "
-               f"statements" + (f" ({b.possibly_count} more possibly in the period)" if b.possibly_count else "")
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}" + ("" if n == 1 else "s")
+
+    click.echo(f"wrote {output}: {b.period.title}, {count(b.counted_incidents, 'incident')} and "
+               f"{count(b.counted_statements, 'statement')}"
+               + (f" ({b.possibly_count} more possibly in the period)" if b.possibly_count else "")
                + ("; key judgements from " + f"{content}/{b.judgements_file}" if b.judgements else ""))
 
 
@@ -240,6 +247,154 @@ def schema_cmd(out: str, reference: str, check: bool) -> None:
         click.echo(f"wrote {path.as_posix()}")
     if not stale:
         click.echo("schemas and field reference are up to date")
+
+
+@cli.command("changes")
+@click.option("--since", "since", required=True, metavar="REF",
+              help="The Git revision to compare with: a branch, a tag or a commit (e.g. origin/main)")
+@click.option("--data", "data", default="data", show_default=True, callback=_readable_dir,
+              help="The data folder (anywhere in a Git work tree, its root included)")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="markdown for people (a pull request's summary), json for programs")
+def changes_cmd(since: str, data: str, fmt: str) -> None:
+    """List the records added, changed (with the fields that changed) and removed since REF, by
+    kind and id. Works on data that does not validate: files that cannot be read are listed.
+
+    Example: briefing changes --since origin/main --format json"""
+    from . import changes as changes_mod
+
+    try:
+        found = changes_mod.changes_since(since, Path(data))
+    except changes_mod.GitError as exc:
+        click.echo(f"briefing changes: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(found.to_json() if fmt == "json" else found.to_markdown(), nl=False if fmt == "markdown" else True)
+
+
+@cli.command("fmt")
+@click.argument("paths", nargs=-1, metavar="[FILE]...")
+@click.option("--data", "data", default="data", show_default=True, callback=_readable_dir, help="The data folder")
+@click.option("--check", is_flag=True, help="Change nothing: list the files that would change, and exit 1 if any would")
+def fmt_cmd(paths: tuple[str, ...], data: str, check: bool) -> None:
+    """Rewrite every data file in one canonical layout, keeping every comment, so that diffs show
+    only real changes: keys in the data format's order, 2-space indentation, lists indented under
+    their key, quotes only where a value would otherwise be read as something else (`'NO'`,
+    `'007'`), UTF-8 without BOM, LF line ends, one final newline.
+
+    Values never change: each file must read back exactly as before, or it is not written.
+    Files that cannot be parsed are reported (path:line) and left as they are (exit 1).
+
+    FILEs (optional) limit it to those files of the data folder, e.g. the ones a commit touches."""
+    from . import fmt as fmt_mod
+
+    root = Path(data).resolve()
+    for path in paths:
+        if not Path(path).resolve().is_relative_to(root):
+            raise click.BadParameter(f"{path} is not in the data folder {data}", param_hint="FILE")
+    results = fmt_mod.format_folder(data, only=paths if paths else None)
+    changed = [r for r in results if r.changed]
+    problems = [r.problem for r in results if r.problem is not None]
+    for result in changed:
+        if check:
+            click.echo(f"{result.path}: would be reformatted")
+        else:
+            fmt_mod.replace_file(result.path, result.formatted or b"")
+            click.echo(f"formatted {result.path}")
+    for problem in problems:
+        click.echo(problem.format_text(), err=True)
+    parts = [f"{len(changed)} {'would be reformatted' if check else 'reformatted'}",
+             f"{len(results) - len(changed) - len(problems)} already canonical"]
+    if problems:
+        parts.append(f"{len(problems)} could not be parsed and were left as they are")
+    click.echo(f"{len(results)} files: " + ", ".join(parts))
+    if problems or (check and changed):
+        if check and changed:
+            click.echo("run `briefing fmt` to reformat them", err=True)
+        sys.exit(EXIT_INVALID)
+
+
+T = TypeVar("T")
+
+
+def _as_param(reader: Callable[[str], T], option: str) -> Callable[[str], T]:
+    """`reader` with its NewError turned into click's usage error for `option` (exit 2; at a
+    prompt, click asks again)."""
+    from .new import NewError
+
+    def read(value: str) -> T:
+        try:
+            return reader(value)
+        except NewError as exc:
+            raise click.BadParameter(str(exc), param_hint=option) from None
+
+    return read
+
+
+@cli.command("new")
+@click.argument("kind", type=click.Choice(["incident", "statement", "actor", "region", "source"]))
+@click.option("--id", "record_id", metavar="ID", help="The record's id (default: made from the title, with the "
+              "date after it for incidents and statements)")
+@click.option("--title", metavar="TEXT", help="An incident's title; the name of an actor, region or source; "
+              "for a statement, only the words its id is made from")
+@click.option("--date", "when", metavar="DATE", help="Incidents and statements: YYYY-MM-DD, YYYY-MM or YYYY "
+              "(default: today); it also picks the folder, e.g. incidents/2020/04/")
+@click.option("--data", "data", default="data", show_default=True, callback=_readable_dir, help="The data folder")
+def new_cmd(kind: str, record_id: str | None, title: str | None, when: str | None, data: str) -> None:
+    """Write the skeleton of a new record: every required field, each with a comment saying what it
+    holds, in the right folder, ready for `briefing fmt` and for editors' schema hints.
+
+    Example: briefing new incident --title "Coalition airstrike in Wadi Ashai" --date 2020-04-13
+
+    On a terminal, missing values are asked for. Otherwise nothing is asked: the date defaults to
+    today, the id is made from --title (give --id or --title, or the command stops with exit 2), and
+    any other value not given (a title, a name) is left empty in the file, for `briefing validate`
+    to flag until it is filled in. The command lists the fields left to fill.
+
+    It never overwrites: an id that a record of the same kind already has, anywhere in the data
+    folder, or an existing file is an error (exit 1), and nothing is written."""
+    from . import new as new_mod
+
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    dated = kind in new_mod.DATED
+    if when is not None and not dated:
+        raise click.BadParameter("only incidents and statements have a date", param_hint="'--date'")
+
+    if title is None and interactive and (kind != "statement" or record_id is None):
+        label = {"incident": "Title (a one-line headline)", "statement": "A few words naming the statement (for its id)"}
+        title = click.prompt(label.get(kind, "Name"))
+    point = None
+    if dated:
+        if when is None:
+            # The one place the clock is read: a new record is dated today unless told otherwise.
+            today = date.today().isoformat()
+            when = click.prompt("Date (YYYY-MM-DD, YYYY-MM or YYYY)", default=today,
+                                value_proc=_as_param(new_mod.read_date, "date")).iso() if interactive else today
+        point = _as_param(new_mod.read_date, "'--date'")(when)
+    if record_id is None:
+        if title is None:
+            raise click.UsageError("give --id, or --title to make the id from")
+        try:
+            derived: str | None = new_mod.derive_id(kind, title, point)
+        except new_mod.NewError as exc:
+            if not interactive:
+                raise click.BadParameter(str(exc), param_hint="'--title'") from None
+            derived = None  # no latin letter in the title: the editor types the id
+        if interactive:
+            record_id = click.prompt("Id", default=derived, value_proc=_as_param(new_mod.check_id, "id"))
+        else:
+            record_id = derived
+    assert record_id is not None
+    _as_param(new_mod.check_id, "'--id'")(record_id)
+    if kind == "statement":
+        title = None  # a statement has no title: the words only made its id
+    try:
+        made = new_mod.create(Path(data), kind, record_id, title, point)
+    except new_mod.NewError as exc:
+        click.echo(f"briefing new: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"wrote {made.path.as_posix()}")
+    if made.fill:
+        click.echo("fill in: " + ", ".join(made.fill) + f"; then run `briefing validate {data}`")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,6 +27,11 @@ class SiteConfig(Record):
         default_factory=dict,
         description="The site's own event types: a slug mapped to one of ACLED's six groups",
     )
+    whats_new_since: Text | None = Field(
+        None,
+        description="The Git revision (a tag, a branch or a commit) that the \"What's new\" page compares the "
+        "data with; by default the last commit more than a month older than the newest one",
+    )
 
     def all_event_types(self) -> dict[str, str]:
         """ACLED's sub-event types plus the site's own, each mapped to its group."""

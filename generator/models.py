@@ -266,6 +266,11 @@ def cross_field_rules(kind: str, data: Any) -> list[tuple[tuple[Any, ...], str, 
     return out
 
 
+#: Shown in the field reference, the JSON Schemas and the skeletons of `briefing new`.
+ID_DESCRIPTION = "Unique and permanent (it becomes a web address): lowercase a-z, 0-9 and -"
+NAME_DESCRIPTION = "The name readers see"
+
+
 class Record(BaseModel):
     """Settings shared by every record and entry: unknown fields are errors, values are frozen."""
 
@@ -362,7 +367,7 @@ class Casualty(Record):
 class Dated(Record):
     """Fields shared by incidents and statements."""
 
-    id: Id
+    id: Id = Field(description=ID_DESCRIPTION)
     date: Date = Field(description="A day, a month, a year or a span {from, to}")
     date_note: Text | None = Field(None, description="Free text shown beside the date, e.g. 'early April'")
     sources: Annotated[list[Citation], Field(min_length=1)] = Field(description="At least one citation")
@@ -418,8 +423,8 @@ class Statement(Dated):
 class Actor(Record):
     """A party: a force, an armed group, a government, a person..."""
 
-    id: Id
-    name: Text
+    id: Id = Field(description=ID_DESCRIPTION)
+    name: Text = Field(description=NAME_DESCRIPTION)
     aliases: list[Text] = Field(default_factory=list, description="Other names, in any script")
     kind: ActorKind
     parent: Ref | None = Field(None, description="The id of the larger body this actor belongs to")
@@ -433,8 +438,8 @@ class Actor(Record):
 class Region(Record):
     """A place or administrative area."""
 
-    id: Id
-    name: Text
+    id: Id = Field(description=ID_DESCRIPTION)
+    name: Text = Field(description=NAME_DESCRIPTION)
     level: RegionLevel
     parent: Ref | None = Field(None, description="The id of the enclosing region")
     aliases: list[Text] = Field(default_factory=list, description="Other names, in any script")
@@ -447,8 +452,8 @@ class Region(Record):
 class Source(Record):
     """A publisher or outlet that records cite."""
 
-    id: Id
-    name: Text
+    id: Id = Field(description=ID_DESCRIPTION)
+    name: Text = Field(description=NAME_DESCRIPTION)
     kind: SourceKind
     url: Url | None = None
     reliability: Reliability | None = Field(None, description="Admiralty reliability, A (completely reliable) to F")
@@ -464,6 +469,27 @@ FIELD_ORDER: dict[str, list[str]] = {
     "Statement": ["id", "date", "date_note", "speaker", "on_behalf_of", "medium", "quote", "paraphrase",
                   "about", "regions", "language", "sources", "tags", "status", "confidence", "corrections",
                   "extra"],
+    "Actor": ["id", "name", "aliases", "kind", "parent", "affiliation", "title", "country", "description",
+              "extra"],
+    "Region": ["id", "name", "level", "parent", "aliases", "disputed", "coordinates", "description", "extra"],
+    "Source": ["id", "name", "kind", "url", "reliability", "description", "extra"],
+    "Citation": ["source", "url", "title", "published", "archive_url", "credibility"],
+    "ActorRole": ["actor", "role"],
+    "Casualty": ["actor", "group", "killed", "wounded", "abducted", "arrested"],
+    "CountRange": ["low", "best", "high"],
+    "Correction": ["date", "note"],
+    "DateSpan": ["from", "to"],  # a date written as {from, to}
+}
+
+#: Which order (a key of FIELD_ORDER) applies to the mapping, or to each mapping of the list, under
+#: a field; `fmt` follows it. Fields not named here (`extra:` above all) keep their own order.
+FIELD_NESTING: dict[str, dict[str, str]] = {
+    "Incident": {"date": "DateSpan", "actors": "ActorRole", "casualties": "Casualty", "sources": "Citation",
+                 "corrections": "Correction"},
+    "Statement": {"date": "DateSpan", "sources": "Citation", "corrections": "Correction"},
+    "Citation": {"published": "DateSpan"},
+    "Correction": {"date": "DateSpan"},
+    "Casualty": {kind: "CountRange" for kind in CASUALTY_KINDS},
 }
 
 #: The folder name under the data folder that holds each kind, and its model.

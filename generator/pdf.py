@@ -18,6 +18,7 @@ resource is fetched from anywhere (the only URLs allowed are the `data:` URLs of
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import logging
 import os
@@ -31,6 +32,7 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from . import figures
 from .charts import ChartSpec, render_svg
 from .config import SiteConfig
 from .link import Dataset
@@ -47,6 +49,10 @@ STYLESHEET = TEMPLATES / "briefing.css"
 CACHE_DIR = Path(".cache") / "briefing-pdf"
 #: The cache keeps at least this many PDFs, and at least twice as many as one build uses.
 CACHE_KEEP = 200
+#: A document whose HTML is longer than this (some 500 records) is laid out alone, in a process
+#: of its own: WeasyPrint keeps every page of a document in memory (a few MB a page), so that two
+#: such documents at once could exhaust it, and a process that ends gives its memory back.
+LARGE_HTML = 1_000_000
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 
@@ -63,10 +69,12 @@ def paragraphs(value: object) -> list[str]:
     return [p.strip() for p in _PARAGRAPHS.split(str(value or "").strip()) if p.strip()]
 
 
+@functools.lru_cache(maxsize=4)
 def html_environment(templates: Path = TEMPLATES) -> Environment:
     """The Jinja2 environment of the briefing HTML: HTML autoescape on every value, unknown
     names are errors. Separate from the Markdown environment of the site (render.py), whose
-    escaping is for Markdown."""
+    escaping is for Markdown. One per templates folder: compiling the template takes longer than
+    rendering it."""
     env = Environment(
         loader=FileSystemLoader(str(templates)),
         autoescape=True,
@@ -186,10 +194,12 @@ class PdfCache:
 
 def render_many(documents: dict[str, str], cache: PdfCache | None = None, workers: int | None = None) -> dict[str, bytes]:
     """Every HTML document (by output path) as PDF bytes: from the cache when it has them, the
-    rest rendered, in parallel processes when there are several (layout is CPU-bound)."""
+    rest rendered — in parallel processes when there are several (layout is CPU-bound), except
+    large documents, each laid out alone in a process of its own (see LARGE_HTML). With
+    `workers=1` everything is rendered in this process."""
     cache = cache or PdfCache(None)
     out: dict[str, bytes] = {}
-    todo: dict[str, tuple[str, str]] = {}  # key -> (html, first path)
+    todo: dict[str, str] = {}  # cache key -> HTML, each distinct document once
     keys: dict[str, str] = {}
     for path, html in sorted(documents.items()):
         key = keys[path] = cache_key(html)
@@ -198,18 +208,28 @@ def render_many(documents: dict[str, str], cache: PdfCache | None = None, worker
             cache.hits += 1
             out[path] = cached
         elif key not in todo:
-            todo[key] = (html, path)
+            todo[key] = html
     cache.misses += len(todo)
     rendered: dict[str, bytes] = {}
+
+    def done(key: str, data: bytes) -> None:
+        rendered[key] = data
+        cache.put(key, data)  # at once: an interrupted build keeps what it has made
+
     workers = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
-    if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for key, data in zip(todo, pool.map(html_to_pdf, [html for html, _ in todo.values()])):
-                rendered[key] = data
+    if workers <= 1:
+        for key, html in todo.items():
+            done(key, html_to_pdf(html))
     else:
-        rendered = {key: html_to_pdf(html) for key, (html, _) in todo.items()}
-    for key, data in rendered.items():
-        cache.put(key, data)
+        small = {k: h for k, h in todo.items() if len(h) <= LARGE_HTML}
+        if small:
+            with ProcessPoolExecutor(max_workers=min(workers, len(small))) as pool:
+                for key, data in zip(small, pool.map(html_to_pdf, small.values())):
+                    done(key, data)
+        for key, html in todo.items():
+            if key not in small:
+                with ProcessPoolExecutor(max_workers=1) as pool:
+                    done(key, pool.submit(html_to_pdf, html).result())
     for path in documents:
         out.setdefault(path, rendered.get(keys[path], b""))
     cache.prune()
@@ -239,8 +259,9 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
               cache: PdfCache | None = None, workers: int | None = None) -> dict[str, bytes]:
     """Every PDF the site offers (views.briefing.site_requests), by path in the content folder."""
     ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=True)
+    tables = figures.tables(ctx)
     documents = {}
     for request in views.site_requests(ctx):
         judgements = read_judgements(content, request.name)
-        documents[views.pdf_path(request)] = render_html(views.build(ctx, request, config, judgements))
+        documents[views.pdf_path(request)] = render_html(views.build(ctx, request, config, judgements, tables))
     return render_many(documents, cache, workers)

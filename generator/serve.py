@@ -74,7 +74,8 @@ class Regenerator:
                 return False
             for problem in result.report.sorted():  # warnings
                 say(problem.format_text())
-            written = site_mod.generate(result.dataset, result.config, self.content, preview=self.preview)
+            written = site_mod.generate(result.dataset, result.config, self.content, preview=self.preview,
+                                        data_dir=self.data)
         except WriteError as exc:  # something in content/ that the writer will not touch
             say(f"briefing: {exc}; {self.content}/ was left as it was")
             return False

@@ -17,18 +17,26 @@ from .config import SiteConfig
 from .link import Dataset
 from .render import environment, render
 from .charts import ChartSpec, render_svg
-from .views import actors, overview, regions, sources, statements, tags, timeline
+from .views import actors, corrections, overview, regions, sources, statements, tags, timeline, whatsnew
 from .views.common import Context, Page
 from .write import WriteResult, write_tree
 
 #: Every page family, in the order pages are produced. A new family is one module here.
-FAMILIES = (overview, timeline, actors, regions, statements, sources, tags)
+FAMILIES = (overview, timeline, actors, regions, statements, sources, tags, whatsnew, corrections)
 
 
-def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs: bool = False) -> list[Page | ChartSpec]:
+def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs: bool = False,
+               data_dir: Path | None = None) -> list[Page | ChartSpec]:
     """Every page (and chart) the site shows, as data (no Markdown yet). With `pdfs`, month and
-    region pages link their PDF briefings (which `generate` then writes)."""
-    ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=pdfs)
+    region pages link their PDF briefings (which `generate` then writes). With `data_dir`, "What's
+    new" compares the data with its Git history (read-only `git` commands); without, it says that
+    the history was not looked at."""
+    history = None
+    if data_dir is not None:
+        from .changes import site_history
+
+        history = site_history(data_dir, config.whats_new_since)
+    ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=pdfs, history=history)
     out: list[Page | ChartSpec] = []
     for family in FAMILIES:
         out.extend(family.pages(ctx))  # type: ignore[attr-defined]
@@ -50,11 +58,11 @@ def render_pages(pages: list[Page | ChartSpec], config: SiteConfig) -> dict[str,
 
 
 def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool = False, pdfs: bool = False,
-             pdf_cache: Path | None = None) -> WriteResult:
+             pdf_cache: Path | None = None, data_dir: Path | None = None) -> WriteResult:
     """Write the generated pages into `content` (only its generated folders are touched); with
     `pdfs`, also the PDF briefings the pages link (content/pdf/), rendered again only when their
-    HTML changed (cached by its hash in `pdf_cache`; None: no cache)."""
-    rendered = render_pages(site_pages(dataset, config, preview, pdfs=pdfs), config)
+    HTML changed (cached by its hash in `pdf_cache`; None: no cache). `data_dir`: see `site_pages`."""
+    rendered = render_pages(site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir), config)
     if pdfs:
         from .pdf import PdfCache, site_pdfs  # WeasyPrint is loaded only for builds that make PDFs
 

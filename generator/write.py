@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 #: What the generator owns inside the content folder; everything else there is hand-written
 #: (`briefings/` too: the editors' key judgements for PDF briefings; the PDFs go to `pdf/`).
 GENERATED: tuple[str, ...] = ("index.md", "timeline", "actors", "regions", "statements", "sources", "tags",
-                              "charts", "pdf")
+                              "charts", "pdf", "whatsnew", "corrections")
 _STAGING = ".briefing-staging"
 _TRASH = ".briefing-old"
 

@@ -72,11 +72,12 @@ class Project:
         """The generated part of content/ (hand-written pages left out)."""
         return {k: v for k, v in tree(self.content).items() if k.split("/")[0] in GENERATED}
 
-    def build(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        """`briefing build` on this project, in a real process."""
+    def build(self, *args: str, env: dict[str, str] | None = None, pdf: bool = False) -> subprocess.CompletedProcess[str]:
+        """`briefing build` on this project, in a real process; without the PDF briefings (most of
+        a real build's time, tested in test_pdf.py) unless `pdf`."""
         return subprocess.run(
             [str(BRIEFING), "build", "--data", str(self.data), "--content", str(self.content),
-             "--mkdocs-config", str(self.mkdocs), "--site", str(self.site), *args],
+             "--mkdocs-config", str(self.mkdocs), "--site", str(self.site), *(() if pdf else ("--no-pdf",)), *args],
             capture_output=True, text=True, cwd=self.root, timeout=300, env=env,
         )
 
@@ -349,8 +350,9 @@ def test_same_data_gives_the_same_bytes(tmp_path: Path) -> None:
     first, second = make_project(tmp_path / "a", REPO / "data"), make_project(tmp_path / "b", REPO / "data")
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     for project, seed in ((first, "1"), (second, "2")):
-        result = project.build(env={**env, "PYTHONHASHSEED": seed})
+        result = project.build(env={**env, "PYTHONHASHSEED": seed}, pdf=True)  # the PDF briefings too
         assert result.returncode == 0, result.stderr
+    assert any(path.startswith("pdf/") for path in first.generated())
     assert first.generated() and first.generated() == second.generated()
     pages = tree(first.site)
     assert any(path.endswith(".html") for path in pages)

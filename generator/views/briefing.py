@@ -333,8 +333,11 @@ def check_request(ctx: Context, request: Request) -> None:
 # --- the briefing -------------------------------------------------------------------------------
 
 
-def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | None = None) -> Briefing:
-    """The briefing as data. `judgements` is the editors' Markdown for it, when there is one."""
+def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | None = None,
+          tables: figures.Tables | None = None) -> Briefing:
+    """The briefing as data. `judgements` is the editors' Markdown for it, when there is one;
+    `tables` are `figures.tables(ctx)`, when the caller already has them (a site build makes
+    many briefings of one dataset)."""
     check_request(ctx, request)
     start, end = request.start, request.end
     period = Period(request.name, period_title(start, end), start, end)
@@ -394,7 +397,8 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
         judgements_file=f"{JUDGEMENTS_FOLDER}/{request.name}.md",
         counted_incidents=counted_incidents,
         counted_statements=counted_statements,
-        figures=_key_figures(ctx, {e.id for e in incidents}, statements, period, previous),
+        figures=_key_figures(ctx, tables or figures.tables(ctx), {e.id for e in incidents}, statements, period,
+                             previous),
         chart=_chart(ctx, request, incidents),
         regions=_summaries(ctx, request, inside, possibly),
         region_level=(f"the parts of {ctx.dataset.regions[request.region].record.name}" if request.region
@@ -462,10 +466,9 @@ def _filters(ctx: Context, request: Request, config: SiteConfig) -> tuple[tuple[
     return tuple(out), title
 
 
-def _key_figures(ctx: Context, ids: set[str], statements: list[Entry[Statement]], period: Period,
-                 previous: Period) -> KeyFigures:
+def _key_figures(ctx: Context, tables: figures.Tables, ids: set[str], statements: list[Entry[Statement]],
+                 period: Period, previous: Period) -> KeyFigures:
     """The overview's key figures (same rules, same helpers) for the briefing's records."""
-    tables = figures.tables(ctx)
 
     def only(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["id"].isin(ids)] if not frame.empty else frame

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..dates import FuzzyDate, format_date, month_name
 from ..link import Dataset, Entry
 from ..models import DEFAULT_EVENT_TYPES, Actor, Casualty, Citation, CountRange, Incident, Statement, event_label
+
+if TYPE_CHECKING:  # changes imports the loader; views need only the type
+    from ..changes import History
 
 # --- where pages live ---------------------------------------------------------------------
 
@@ -168,6 +171,7 @@ class Context:
     preview: bool = False
     event_types: dict[str, str] = field(default_factory=dict)  # slug -> group, the site's included
     pdfs: bool = False  # the build writes PDF briefings (views link them only then: see views/briefing.py)
+    history: History | None = None  # the data's Git history, for "What's new" (None: not looked at)
 
     def visible(self, entry: Entry) -> bool:  # type: ignore[type-arg]
         """Published records always; drafts and records in review only in a preview build."""

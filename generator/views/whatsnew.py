@@ -1,0 +1,159 @@
+"""What's new: the published records added, changed or withdrawn since the previous month (or
+since the revision the site configuration names), from the data's Git history.
+
+The history is read before the views run (`generator.changes.site_history`, passed in as
+`Context.history`); this module only decides what readers see of it:
+
+- published now, and absent or not published before: **new**;
+- published on both sides, with different values: **changed**, with the fields that changed;
+- published before, and absent or not published now: **no longer published**.
+
+Drafts and records in review are never listed, in a preview build neither: the page tells readers
+what changed in what they can cite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..changes import SINGULAR, Changes, RecordChange, record_label
+from ..dates import format_date, month_name
+from ..link import Entry
+from .common import (SOURCES_PAGE, TIMELINE_INDEX, Context, Page, actor_page, href, month_key, month_page,
+                     region_page, statement_title)
+
+WHATSNEW_PAGE = "whatsnew/index.md"
+#: At most this many records in each list, the newest first; the timeline has the rest.
+LIST_CAP = 50
+
+
+@dataclass(frozen=True)
+class Item:
+    """One record in a list of the page."""
+
+    kind: str  # "incident", "statement", "actor", "region", "source"
+    id: str
+    title: str
+    href: str | None  # None for a record that is no longer published (it has no page)
+    date: str | None  # incidents and statements: their date as written
+    fields: tuple[str, ...] = ()  # changed records: the fields that changed
+
+
+@dataclass(frozen=True)
+class Section:
+    items: tuple[Item, ...]  # at most LIST_CAP
+    more: int  # how many more there are
+
+
+@dataclass(frozen=True)
+class WhatsNewPage:
+    path: str
+    problem: str | None  # why nothing can be listed (no Git history...), for readers
+    since: str | None  # "14 March 2024", the date of the version compared with (None: from the start)
+    commit: str | None  # its short id
+    configured: str | None  # the revision the configuration names
+    new: Section
+    changed: Section
+    withdrawn: Section
+    timeline_href: str
+    corrections_href: str
+
+
+def pages(ctx: Context) -> list[Page]:
+    """The one "What's new" page."""
+    return [Page(WHATSNEW_PAGE, "whatsnew.md.j2", build(ctx))]
+
+
+def _published(data: Any) -> bool:
+    """Published at the revision, by its raw values (the field defaults to published)."""
+    if not isinstance(data, dict):
+        return False
+    return data.get("status", "published") in ("published", None)
+
+
+def _entry(ctx: Context, change: RecordChange) -> Entry | None:  # type: ignore[type-arg]
+    """The record as the site shows it now, when it is published."""
+    entry = ctx.dataset.kind(change.kind).get(change.id)
+    if entry is None or getattr(entry.record, "status", "published") != "published":
+        return None
+    return entry
+
+
+def _item(ctx: Context, change: RecordChange, entry: Entry | None, fields: tuple[str, ...] = ()) -> Item:  # type: ignore[type-arg]
+    kind = SINGULAR[change.kind]
+    page = WHATSNEW_PAGE
+    if entry is None:  # no longer published: its title as readers last saw it, no link
+        data = change.before if isinstance(change.before, dict) else {}
+        title = record_label(change.kind, data) or change.id
+        speaker = data.get("speaker")
+        if change.kind == "statements" and isinstance(speaker, str) and speaker in ctx.dataset.actors:
+            title = ctx.dataset.actors[speaker].record.name + title[len(speaker):]  # "id: words" → "Name: words"
+        return Item(kind, change.id, title, None, None, fields)
+    record = entry.record
+    if change.kind in ("incidents", "statements"):
+        if change.kind == "incidents":
+            title = record.title
+        else:
+            speaker = ctx.dataset.actors.get(record.speaker)
+            title = statement_title(speaker.record if speaker else None, record)
+        return Item(kind, change.id, title, href(page, month_page(month_key(record.date)), record.id),
+                    format_date(record.date), fields)
+    target = {"actors": actor_page(change.id), "regions": region_page(change.id)}.get(change.kind)
+    link = href(page, target) if target else href(page, SOURCES_PAGE, change.id)
+    return Item(kind, change.id, record.name, link, None, fields)
+
+
+def _newest_first(items: list[tuple[tuple, Item]]) -> Section:  # type: ignore[type-arg]
+    ordered = [item for _, item in sorted(items, key=lambda pair: pair[0])]
+    return Section(tuple(ordered[:LIST_CAP]), max(0, len(ordered) - LIST_CAP))
+
+
+_KIND_RANK = {"incidents": 0, "statements": 1, "actors": 2, "regions": 3, "sources": 4}
+
+
+def _key(ctx: Context, change: RecordChange, entry: Entry | None) -> tuple:  # type: ignore[type-arg]
+    """Incidents and statements first, the latest date first; then actors, regions and sources by
+    name. Ties by id: the order never depends on anything but the data."""
+    record = entry.record if entry is not None else None
+    if record is not None and change.kind in ("incidents", "statements"):
+        start, end = record.date.sort_key()
+        return (0, -start.toordinal(), -end.toordinal(), _KIND_RANK[change.kind], change.id)
+    name = (record.name if record is not None and hasattr(record, "name") else change.label or change.id)
+    return (1, _KIND_RANK[change.kind], 0, name.casefold(), change.id)
+
+
+def build(ctx: Context) -> WhatsNewPage:
+    """The page as data: empty lists, and the reason, when the history is not known."""
+    from .corrections import CORRECTIONS_PAGE
+
+    history = ctx.history
+    empty = Section((), 0)
+    links = dict(timeline_href=href(WHATSNEW_PAGE, TIMELINE_INDEX),
+                 corrections_href=href(WHATSNEW_PAGE, CORRECTIONS_PAGE))
+    if history is None or history.changes is None:
+        problem = history.problem if history is not None else "This build did not look at the history of the data."
+        return WhatsNewPage(WHATSNEW_PAGE, problem, None, None, None, empty, empty, empty, **links)
+    changes: Changes = history.changes
+    new: list[tuple[tuple, Item]] = []  # type: ignore[type-arg]
+    changed: list[tuple[tuple, Item]] = []  # type: ignore[type-arg]
+    withdrawn: list[tuple[tuple, Item]] = []  # type: ignore[type-arg]
+    for change in [*changes.added, *changes.changed, *changes.removed]:
+        entry = _entry(ctx, change) if change.after is not None else None
+        was = _published(change.before)
+        if entry is not None and not was:
+            new.append((_key(ctx, change, entry), _item(ctx, change, entry)))
+        elif entry is not None and was:
+            changed.append((_key(ctx, change, entry), _item(ctx, change, entry, change.fields)))
+        elif entry is None and was:
+            withdrawn.append((_key(ctx, change, None), _item(ctx, change, None)))
+    since = _day(history.since_date) if history.since_date else None
+    commit = history.since_commit[:12] if history.since_commit else None
+    return WhatsNewPage(WHATSNEW_PAGE, None, since, commit, history.configured, _newest_first(new),
+                        _newest_first(changed), _newest_first(withdrawn), **links)
+
+
+def _day(day: date) -> str:
+    """`14 March 2024`."""
+    return f"{day.day} {month_name(day.year, day.month)}"

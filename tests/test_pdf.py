@@ -1,0 +1,452 @@
+"""PDF briefings (`briefing pdf`, and the PDFs `briefing build` puts on the site), read back as a
+reader would: the text of the pages (pypdf), their fonts, metadata and size.
+
+The example data's April 2020 briefing is rendered once per module (a few seconds); the tests that
+change data render small briefings of their own copies.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import REPO
+from generator import pdf
+from generator.validate import validate
+from generator.views import briefing as views
+from generator.views.common import Context
+
+BRIEFING = Path(sys.executable).with_name("briefing")
+APRIL = views.Request(date(2020, 4, 1), date(2020, 4, 30))
+ARABIC = ("داعش", "كركوك", "پێشمەرگە")  # an actor's alias, a region's alias, a Kurdish alias
+
+
+@dataclass
+class Read:
+    """A PDF as a reader gets it: the text of each page (whitespace folded) and the document."""
+
+    data: bytes
+    reader: PdfReader
+    pages: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.pages)
+
+    def between(self, start: str, end: str) -> str:
+        """The text from the heading `start` to the heading `end` (both as printed), after the
+        cover and the contents page (which name every heading)."""
+        text = "\n".join(self.pages[2:])
+        first = text.index(start)
+        return text[first:text.index(end, first)]
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def read(data: bytes) -> Read:
+    reader = PdfReader(BytesIO(data))
+    return Read(data, reader, [fold(page.extract_text()) for page in reader.pages])
+
+
+def render(data_dir: Path, request: views.Request = APRIL, *, content: Path | None = None, preview: bool = False,
+           paper: str = "a4") -> Read:
+    result = validate(data_dir)
+    assert result.report.ok, result.report.summary()
+    return read(pdf.briefing_pdf(result.dataset, result.config, request, content=content, preview=preview,
+                                 paper=paper).data)
+
+
+def run(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BRIEFING), *args], capture_output=True, text=True, cwd=cwd, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+def example_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(REPO / "data", target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def april() -> Read:
+    return render(REPO / "data")
+
+
+@pytest.fixture(scope="module")
+def example() -> Context:
+    result = validate(REPO / "data")
+    return Context(result.dataset)
+
+
+def in_april(ctx: Context, kind: str) -> list:  # type: ignore[type-arg]
+    """The records whose whole date lies inside April 2020, read from the data (not from a view)."""
+    entries = ctx.incidents() if kind == "incidents" else ctx.statements()
+    return [e.record for e in entries if date(2020, 4, 1) <= e.record.date.start and e.record.date.end <= date(2020, 4, 30)]
+
+
+# --- the example data's April 2020 briefing ---------------------------------------------------
+
+
+@pytest.mark.slow
+def test_april_briefing_prints_every_incident_and_statement_of_the_month(april: Read, example: Context) -> None:
+    timeline = fold(april.between("Timeline", "Actor glossary"))
+    incidents, statements = in_april(example, "incidents"), in_april(example, "statements")
+    assert len(incidents) == 4 and len(statements) == 6  # the article's April records
+    for incident in incidents:
+        assert fold(incident.title) in timeline
+        assert fold(incident.summary) in timeline
+    for statement in statements:
+        assert fold(statement.quote or statement.paraphrase) in timeline
+    # A record that only overlaps April is listed apart, after the month's own records.
+    possibly = fold(april.between("Possibly in this period", "Actor glossary"))
+    for entry in example.incidents():
+        placed = entry.record.date.placement(date(2020, 4, 1), date(2020, 4, 30))
+        if placed == "overlaps":
+            assert fold(entry.record.title) in possibly
+        elif placed == "inside":
+            assert fold(entry.record.title) not in possibly
+
+
+@pytest.mark.slow
+def test_april_briefing_cover_figures_and_sections(april: Read) -> None:
+    cover = april.pages[0]
+    assert "Conflict briefing" in cover and "April 2020" in cover
+    assert "UNCLASSIFIED — FOR PUBLIC RELEASE" in cover
+    assert "Issued 17 April 2020" in cover  # the article's publication date: the latest date in the records
+    # The key figures count April's four incidents against March's one (the handovers of March
+    # are dated "17 March – 17 April" and lie inside neither month).
+    figures = april.between("Key figures", "People killed, by actor")
+    assert "Incidents 4 1" in figures and "Statements 6 0" in figures
+    assert "People killed 25 unknown" in figures  # 20 + 2 + 2 + 1; March gives no death toll
+    contents = april.pages[1]
+    for heading in ("Key figures", "Incidents per month", "Region summaries", "Timeline", "Possibly in this period",
+                    "Actor glossary", "Sources"):
+        assert re.search(re.escape(heading) + r" [. ]*\d+", contents), heading  # with its page number
+
+
+@pytest.mark.slow
+def test_april_briefing_numbers_its_pages_and_ends_with_endnotes(april: Read) -> None:
+    total = len(april.pages)
+    assert total > 5
+    for number, page in enumerate(april.pages, start=1):
+        assert f"Page {number} of {total}" in page
+        assert "UNCLASSIFIED — FOR PUBLIC RELEASE" in page
+    for page in april.pages[2:]:
+        assert "Conflict briefing · April 2020" in page  # the running header (not on the cover)
+    sources = april.text[april.text.rindex("Sources"):]
+    assert "1. Rudaw, “Coalition training mission in Iraq and Syria ‘will resume as conditions permit’”, " \
+           "17 April 2020." in sources
+    assert "https://www.rudaw.net/english/middleeast/170420202" in sources.replace(" ", "")
+    assert "[1] Rudaw" in april.between("Timeline", "Actor glossary")  # every record points at its endnote
+
+
+@pytest.mark.slow
+def test_april_briefing_embeds_every_font_and_has_metadata(april: Read) -> None:
+    fonts = {}
+    for page in april.reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            fonts[str(font["/BaseFont"])] = described["/FontDescriptor"].get_object()
+    assert len(fonts) >= 3
+    for name, descriptor in fonts.items():
+        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), f"{name} is not embedded"
+    assert any("Arabic" in name for name in fonts)  # the aliases are set in an Arabic-script face
+    meta = april.reader.metadata
+    assert meta.title == "Conflict briefing · April 2020"
+    assert meta.subject == "Incidents and statements, April 2020"
+    assert "April 2020" in meta["/Keywords"]
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20200417"  # the date of issue, not the clock
+    catalog = april.reader.trailer["/Root"]
+    assert catalog["/Lang"] == "en" and catalog["/MarkInfo"]["/Marked"]  # tagged, for screen readers
+
+
+@pytest.mark.slow
+def test_april_briefing_keeps_arabic_and_kurdish_names_as_text(april: Read) -> None:
+    glossary = april.between("Actor glossary", "Sources")
+    assert "داعش" in glossary and "پێشمەرگە" in glossary
+    assert "كركوك" in april.between("Region summaries", "Timeline")
+
+
+@pytest.mark.slow
+def test_same_data_gives_byte_identical_pdfs(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("1", "2"):
+        target = tmp_path / f"april-{seed}.pdf"
+        result = run("pdf", "--month", "2020-04", "-o", str(target), env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        assert "wrote" in result.stdout and "April 2020, 4 incidents and 6 statements" in result.stdout
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].startswith(b"%PDF-")
+
+
+@pytest.mark.slow
+def test_letter_paper(tmp_path: Path) -> None:
+    a4 = PdfReader(BytesIO(run_pdf(tmp_path / "a4.pdf", "--paper", "a4"))).pages[0].mediabox
+    letter = PdfReader(BytesIO(run_pdf(tmp_path / "letter.pdf", "--paper", "letter"))).pages[0].mediabox
+    assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
+    assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
+
+
+def run_pdf(target: Path, *args: str) -> bytes:
+    result = run("pdf", "--month", "2020-04", "-o", str(target), *args)
+    assert result.returncode == 0, result.stderr
+    return target.read_bytes()
+
+
+# --- filters and figures -----------------------------------------------------------------------
+
+
+def test_region_filter_takes_sub_regions_and_nothing_else(example: Context) -> None:
+    from generator.config import SiteConfig
+
+    briefing = views.build(example, views.Request(APRIL.start, APRIL.end, region="kirkuk"), SiteConfig())
+    titles = {item.view.title for group in briefing.timeline for item in group.items}
+    ids = {item.view.id for group in briefing.timeline for item in group.items}
+    # Hawija (a district of Kirkuk) and Wadi Ashai (an area of Kirkuk) are in; Kolajo (Garmiyan)
+    # and Tuz Khurmatu (Salahaddin) are not.
+    assert {"hawija-checkpoint-killing-2020-04-12", "wadi-ashai-airstrike-2020-04-13"} <= ids
+    assert not {"kolajo-attack-2020-04", "tuz-khurmatu-pmf-killing-2020-04"} & ids
+    # Statements count when they name Kirkuk or a region inside it.
+    for item in (i for group in briefing.timeline for i in group.items if i.view.kind == "statement"):
+        assert {"Kirkuk", "Hawija", "Wadi Ashai"} & {r.text for r in item.view.regions}, item.view.title
+    assert briefing.figures.main[0].current == str(sum(1 for i in ids if i.startswith(("hawija", "wadi"))))
+    # Summaries are by the parts of Kirkuk that hold the incidents.
+    assert sorted(s.name for s in briefing.regions if s.incidents) == ["Hawija", "Wadi Ashai"]
+    assert "Coalition airstrike in Wadi Ashai kills 20 militants" in titles
+
+
+@pytest.mark.slow
+def test_region_filter_in_the_pdf(tmp_path: Path) -> None:
+    target = tmp_path / "kirkuk.pdf"
+    result = run("pdf", "--month", "2020-04", "--region", "kirkuk", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    printed = read(target.read_bytes())
+    timeline = printed.between("Timeline", "Actor glossary")
+    assert "ISIS militants kill a federal police officer at a checkpoint in Hawija" in timeline
+    assert "Coalition airstrike in Wadi Ashai kills 20 militants" in timeline
+    for elsewhere in ("ISIS attack in Kolajo kills two Peshmerga fighters", "Two PMF fighters killed in Tuz Khurmatu"):
+        assert elsewhere not in printed.text  # Garmiyan and Salahaddin are not in Kirkuk
+    assert "Region Kirkuk (with its sub-regions)" in printed.pages[0]
+    assert "Conflict briefing: Kirkuk · April 2020" in printed.pages[2]
+
+
+def test_actor_filter_takes_any_role_and_statements_by_or_about_it(example: Context) -> None:
+    from generator.config import SiteConfig
+
+    briefing = views.build(example, views.Request(APRIL.start, APRIL.end, actor="peshmerga"), SiteConfig())
+    items = [i for group in briefing.timeline for i in group.items]
+    incidents = {i.view.id for i in items if i.view.kind == "incident"}
+    assert incidents == {"kolajo-attack-2020-04"}  # Peshmerga is the target there, and in no other April incident
+    for item in (i for i in items if i.view.kind == "statement"):
+        assert "Peshmerga" in {a.text for a in item.view.about} | {item.view.speaker.text}
+    assert [g.name for g in briefing.glossary if g.id == "peshmerga"]
+
+
+@pytest.mark.slow
+def test_a_changed_casualty_count_changes_the_printed_figure(tmp_path: Path) -> None:
+    data = example_copy(tmp_path)
+    strike = data / "incidents" / "2020" / "04" / "wadi-ashai-airstrike-2020-04-13.yml"
+    text = strike.read_text(encoding="utf-8")
+    assert "    killed: 20\n" in text
+    strike.write_text(text.replace("    killed: 20\n", "    killed: 27\n"), encoding="utf-8")
+    figures = render(data).between("Key figures", "People killed, by actor")
+    assert "People killed 32 unknown" in figures  # 27 + 2 + 2 + 1
+
+
+def test_records_count_only_when_their_whole_date_lies_inside(tmp_path: Path, base_data: Path) -> None:
+    from generator.config import SiteConfig
+
+    # The base data: one incident on 12 April 2020 (1 killed) and a statement dated April 2020.
+    result = validate(base_data)
+    ctx = Context(result.dataset)
+    half = views.build(ctx, views.Request(date(2020, 4, 1), date(2020, 4, 15)), SiteConfig())
+    assert half.counted_incidents == 1 and half.counted_statements == 0
+    assert [i.view.id for i in half.possibly] == ["said"]  # "2020-04" only overlaps 1–15 April
+    assert half.previous.title == "17–31 March 2020"  # the 15 days before
+    month = views.build(ctx, APRIL, SiteConfig())
+    assert month.counted_statements == 1 and not month.possibly
+    assert month.previous.title == "March 2020"
+    assert [(f.label, f.current, f.previous) for f in month.figures.main[:3]] == [
+        ("Incidents", "1", "0"), ("Statements", "1", "0"), ("People killed", "1", "unknown")]
+
+
+def test_periods_names_and_previous_periods() -> None:
+    assert views.period_title(date(2020, 4, 1), date(2020, 4, 30)) == "April 2020"
+    assert views.period_title(date(2020, 1, 1), date(2020, 3, 31)) == "January – March 2020"
+    assert views.period_title(date(2020, 1, 1), date(2020, 12, 31)) == "2020"
+    assert views.period_title(date(2020, 4, 1), date(2020, 4, 15)) == "1–15 April 2020"
+    assert views.previous_of(date(2020, 4, 1), date(2020, 6, 30)) == (date(2020, 1, 1), date(2020, 3, 31))
+    assert views.previous_of(date(2020, 1, 1), date(2020, 1, 31)) == (date(2019, 12, 1), date(2019, 12, 31))
+    assert views.previous_of(date(2020, 4, 10), date(2020, 4, 19)) == (date(2020, 3, 31), date(2020, 4, 9))
+    assert APRIL.name == "2020-04"
+    assert views.Request(date(2020, 4, 1), date(2020, 4, 30), region="kirkuk").name == "region-kirkuk-2020-04"
+    assert views.Request(date(2020, 4, 1), date(2020, 4, 15), actor="isis").name == "actor-isis-2020-04-01_2020-04-15"
+
+
+# --- data is text, drafts stay out, key judgements ---------------------------------------------
+
+
+HOSTILE_QUOTE = "<script>alert(1)</script> & <b>not bold</b> {{ 7*7 }} **not strong**"
+
+
+def test_hostile_text_prints_as_typed(base_data: Path) -> None:
+    said = base_data / "statements" / "2020" / "04" / "said.yml"
+    said.write_text(said.read_text(encoding="utf-8").replace(
+        "paraphrase: Something was said.", f"quote: '{HOSTILE_QUOTE}'"), encoding="utf-8")
+    attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
+    attack.write_text(attack.read_text(encoding="utf-8").replace(
+        "title: An attack on a checkpoint", "title: '<img src=x onerror=alert(2)> attack'"), encoding="utf-8")
+    printed = render(base_data)
+    assert f"“{HOSTILE_QUOTE}”" in printed.text
+    assert "<img src=x onerror=alert(2)> attack" in printed.text
+
+
+def test_drafts_only_in_a_preview_stamped_on_every_page(base_data: Path) -> None:
+    attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
+    attack.write_text(attack.read_text(encoding="utf-8").replace(
+        "title: An attack on a checkpoint", "title: DRAFT-MARKER-9Z attack\nstatus: draft"), encoding="utf-8")
+    published = render(base_data)
+    assert "DRAFT-MARKER-9Z" not in published.text
+    assert "PREVIEW" not in published.text
+    assert "Incidents 0 0" in published.between("Key figures", "People killed, by actor")
+    preview = render(base_data, preview=True)
+    assert "DRAFT-MARKER-9Z attack" in preview.text
+    assert "DRAFT: not published" in preview.text
+    assert all("PREVIEW" in page for page in preview.pages)
+
+
+def test_key_judgements_are_markdown_rendered_and_sanitized(tmp_path: Path, base_data: Path) -> None:
+    content = tmp_path / "content"
+    (content / "briefings").mkdir(parents=True)
+    (content / "briefings" / "2020-04.md").write_text(
+        "## Outlook\n\n- ISIS **remains** active in Hawija.\n- <script>alert('judged')</script>Attacks continue.\n\n"
+        "<img src=\"https://example.org/tracker.png\" onerror=\"alert(3)\"> [a link](javascript:alert(4))\n",
+        encoding="utf-8")
+    printed = render(base_data, content=content)
+    judgements = printed.between("Key judgements", "Key figures")
+    assert "Outlook" in judgements and "ISIS remains active in Hawija." in judgements
+    assert "Attacks continue." in judgements and "a link" in judgements
+    assert "alert" not in printed.text and "<script>" not in printed.text  # removed, not printed
+    assert "Key judgements" in printed.pages[1]  # listed in the contents
+    other = render(base_data, views.Request(date(2020, 4, 1), date(2020, 4, 15)), content=content)
+    assert "Key judgements" not in other.text  # matched by name: 2020-04.md is for April 2020 only
+
+
+def test_judgements_html_keeps_structure_and_drops_what_could_run() -> None:
+    html = pdf.judgements_html("# Title\n\n*one* <a href=\"javascript:x\" onclick=\"y\">two</a> <img src=\"data:x\">")
+    assert html is not None
+    assert "<h1>Title</h1>" in html and "<em>one</em>" in html
+    assert "javascript" not in html and "onclick" not in html and "<img" not in html
+    assert pdf.judgements_html("  \n") is None
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+def test_cli_invalid_data_prints_the_report_and_writes_nothing(tmp_path: Path, base_data: Path) -> None:
+    attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
+    attack.write_text(attack.read_text(encoding="utf-8").replace("region: hawija", "region: hawjia"), encoding="utf-8")
+    target = tmp_path / "out.pdf"
+    result = run("pdf", "--month", "2020-04", "--data", str(base_data), "-o", str(target))
+    assert result.returncode == 1
+    assert "unknown-reference" in result.stderr and "did you mean `hawija`" in result.stderr
+    assert "no PDF written" in result.stderr
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--month", "2020-04", "--region", "kirkuk2"), "there is no region with id `kirkuk2` — did you mean `kirkuk`?"),
+    (("--month", "2020-04", "--region", "Kerkuk"), "did you mean `kirkuk` ('Kerkuk' is one of its names)?"),
+    (("--month", "2020-04", "--actor", "isil"), "there is no actor with id `isil` — did you mean `isis`?"),
+    (("--month", "2020-13",), "there is no month 13"),
+    (("--month", "April",), "`April` is not a month"),
+    (("--from", "2020-04-31", "--to", "2020-05-01"), "April 2020 has 30 days"),
+    (("--from", "2020-05-01", "--to", "2020-04-01"), "the period ends (2020-04-01) before it starts (2020-05-01)"),
+    (("--from", "2020-04-01",), "give the period"),
+    (("--month", "2020-04", "--from", "2020-04-01", "--to", "2020-04-02"), "either --month or --from and --to"),
+    (("--month", "2020-04", "--issued", "2020-04"), "is not a day"),
+    (("--month", "2020-04", "-o", "no/such/folder/out.pdf"), "the folder 'no/such/folder' does not exist"),
+])
+def test_cli_usage_errors(tmp_path: Path, base_data: Path, args: tuple[str, ...], message: str) -> None:
+    target = tmp_path / "out.pdf"
+    result = run("pdf", "--data", str(base_data), "-o", str(target), *args)  # a second -o wins
+    assert result.returncode == 2, result.stderr
+    assert message in fold(result.stderr)
+    assert not target.exists()
+
+
+def test_cli_issued_date_and_title(tmp_path: Path, base_data: Path) -> None:
+    target = tmp_path / "out.pdf"
+    result = run("pdf", "--from", "2020-04", "--to", "2020-04", "--issued", "2020-05-03", "--title",
+                 "Hawija weekly <b>", "--data", str(base_data), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    printed = read(target.read_bytes())
+    assert "Issued 3 May 2020 (as given when the briefing was made)" in printed.pages[0]
+    assert "Hawija weekly <b>" in printed.pages[0]
+    assert printed.reader.metadata["/CreationDate"] == "D:20200503"
+
+
+# --- on the site ---------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_site_pdfs_are_linked_cached_and_free_of_drafts(tmp_path: Path, base_data: Path) -> None:
+    from generator.site import generate
+
+    attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
+    (base_data / "incidents" / "2020" / "04" / "draft.yml").write_text(
+        attack.read_text(encoding="utf-8").replace("id: attack", "id: draft-attack").replace(
+            "title: An attack on a checkpoint", "title: DRAFT-MARKER-3W\nstatus: draft"), encoding="utf-8")
+    result = validate(base_data)
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    written = generate(result.dataset, result.config, content, pdfs=True, pdf_cache=cache)
+    pdfs = sorted(p for p in written.written if p.startswith("pdf/"))
+    assert pdfs == ["pdf/2020-04.pdf", "pdf/region-hawija-2020-04.pdf", "pdf/region-iraq-2020-04.pdf",
+                    "pdf/region-kirkuk-2020-04.pdf"]
+    month = (content / "timeline" / "2020-04.md").read_text(encoding="utf-8")
+    assert "[Download this month as a PDF briefing](../pdf/2020-04.pdf)" in month
+    region = (content / "regions" / "kirkuk.md").read_text(encoding="utf-8")
+    assert "[Download April 2020 as a PDF briefing](../pdf/region-kirkuk-2020-04.pdf)" in region
+    for path in pdfs:
+        printed = read((content / path).read_bytes())
+        assert "DRAFT-MARKER-3W" not in printed.text and "An attack on a checkpoint" in printed.text
+    kirkuk = read((content / "pdf" / "region-kirkuk-2020-04.pdf").read_bytes())
+    assert "Region Kirkuk Governorate (with its sub-regions)" in kirkuk.pages[0]
+    # An unchanged build takes every PDF from the cache, and gives the same bytes.
+    before = {p: (content / p).read_bytes() for p in pdfs}
+    cached = pdf.PdfCache(cache)
+    again = pdf.site_pdfs(result.dataset, result.config, content, cache=cached)
+    assert (cached.hits, cached.misses) == (4, 0)
+    assert again == before
+    # Without PDFs, nothing links one (a quick local build stays valid for mkdocs --strict).
+    generate(result.dataset, result.config, content)
+    assert not (content / "pdf").exists()
+    assert "PDF" not in (content / "timeline" / "2020-04.md").read_text(encoding="utf-8")
+    assert "PDF" not in (content / "regions" / "kirkuk.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_make_site_serves_the_pdfs(tmp_path: Path) -> None:
+    from test_build import make_project
+
+    project = make_project(tmp_path / "project")
+    result = project.build(pdf=True)
+    assert result.returncode == 0, result.stderr
+    month_html = (project.site / "timeline" / "2020-04" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../pdf/2020-04.pdf"' in month_html
+    assert (project.site / "pdf" / "2020-04.pdf").read_bytes().startswith(b"%PDF-")
+    assert (project.root / ".cache" / "briefing-pdf").is_dir()  # beside the project, not in its data
