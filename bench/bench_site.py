@@ -1,5 +1,6 @@
 """Benchmark the whole site build on synthetic data: `briefing build` (validate, write the pages,
-`mkdocs build --strict`) for 1k and 10k incidents.
+`mkdocs build --strict`) for 1k and 10k incidents, without the PDF briefings (bench_pdf.py
+measures those).
 
 Usage::
 
@@ -70,7 +71,8 @@ def measure(incidents: int) -> dict[str, object]:
         work = Path(tmp)
         data = prepare(work, incidents)
         common = [str(BRIEFING), "build", "--data", str(data), "--content", str(work / "content"),
-                  "--mkdocs-config", str(work / "mkdocs.yml"), "--site", str(work / "site")]
+                  "--mkdocs-config", str(work / "mkdocs.yml"), "--site", str(work / "site"),
+                  "--no-pdf"]  # PDF briefings are measured apart, by bench/bench_pdf.py
         pages_s, _ = timed(common + ["--pages-only"], work)
         for name in GENERATED:  # the full build below starts cold, as on a fresh clone
             target = work / "content" / name
