@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .dates import DateError, parse_date
-from .load import LoadedFile, dotted, load_file
+from .load import LoadedFile, dotted, load_file, same
 
 YAML_SUFFIXES = (".yml", ".yaml")  # as generator/validate.py finds data files
 
@@ -232,16 +232,6 @@ def _month_of(data: Any) -> str | None:
 # --- comparing raw values ---------------------------------------------------------------------
 
 
-def same(a: Any, b: Any) -> bool:
-    """Equal as data: the same types (`1`, `1.0` and `true` differ, `2020` and `"2020"` too) and
-    values; the order of a mapping's keys does not matter, the order of a list does."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    return bool(a == b)
 
 
 def changed_fields(before: Any, after: Any, path: tuple[str | int, ...] = ()) -> list[str]:

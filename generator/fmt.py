@@ -57,7 +57,7 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tag import Tag
 
-from .load import LoadedFile, _compose, load_file, resolve_plain
+from .load import LoadedFile, _compose, load_file, resolve_plain, same
 from .models import FIELD_NESTING, FIELD_ORDER, KINDS
 from .problems import Problem
 
@@ -473,17 +473,6 @@ def canonical_tree(data: Any, kind: str | None) -> Any:
 # --- one file --------------------------------------------------------------------------------
 
 
-def same(a: Any, b: Any) -> bool:
-    """Equal values of equal types all the way down (`1`, `1.0` and `True` are three values)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, float) and a != a:
-        return b != b  # nan
-    return bool(a == b)
 
 
 def _problem(path: str, message: str, line: int = 1, col: int = 1, code: str = "yaml-syntax") -> Problem:

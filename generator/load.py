@@ -485,3 +485,17 @@ def dotted(path: Path_) -> str:
 
 def _codepoint(character: int | str) -> int:
     return ord(character[0]) if isinstance(character, str) and character else int(character or 0)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal as loaded data: equal values of equal types all the way down (`1`, `1.0` and `true`
+    are three values, `2020` and `"2020"` two); a mapping's key order does not matter."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and a != a:
+        return b != b  # nan
+    return bool(a == b)
