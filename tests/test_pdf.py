@@ -450,3 +450,25 @@ def test_make_site_serves_the_pdfs(tmp_path: Path) -> None:
     assert 'href="../../pdf/2020-04.pdf"' in month_html
     assert (project.site / "pdf" / "2020-04.pdf").read_bytes().startswith(b"%PDF-")
     assert (project.root / ".cache" / "briefing-pdf").is_dir()  # beside the project, not in its data
+
+
+def test_a_long_timeline_stops_at_the_cap_and_says_so(monkeypatch: pytest.MonkeyPatch, example: Context) -> None:
+    from generator.config import SiteConfig
+
+    monkeypatch.setattr(views, "TIMELINE_CAP", 3)
+    monkeypatch.setattr(views, "POSSIBLY_CAP", 2)
+    briefing = views.build(example, APRIL, SiteConfig())
+    printed = [i.view.id for g in briefing.timeline for i in g.items]
+    assert len(printed) == 3 and briefing.timeline_total == 10 and briefing.timeline_omitted == 7
+    assert briefing.omitted_from == "6–12 April 2020"  # the fourth record, in date order
+    assert len(briefing.possibly) == 2 and briefing.possibly_count == 10
+    # Every record still counts: the figures are those of the whole month.
+    assert [(f.label, f.current) for f in briefing.figures.main[:3]] == [
+        ("Incidents", "4"), ("Statements", "6"), ("People killed", "25")]
+    # A region summary names an unprinted incident without linking to it.
+    lines = [line for s in briefing.regions for line in s.lines]
+    assert any(line.anchor is None for line in lines) and any(line.anchor for line in lines)
+    html = pdf.render_html(briefing)
+    assert "It prints the first 3 of the 10 records dated inside April 2020" in html
+    assert "the other 7, from 6–12 April 2020 on, count in every figure" in html
+    assert "the first 2 are printed here" in html

@@ -39,6 +39,13 @@ JUDGEMENTS_FOLDER = "briefings"
 ACTORS_CAP = 10
 #: Incidents listed under each region summary; all of them are in the timeline.
 SUMMARY_CAP = 8
+#: The timeline prints at most this many records (in date order), and "possibly in this period"
+#: at most POSSIBLY_CAP: every record still counts in the figures, and the rest are named by
+#: number and date with a pointer to the site. A page holds three or four records, and WeasyPrint
+#: keeps every page in memory while it lays a document out (a few MB a page), so that a month of
+#: 10,000 incidents would otherwise make a 3,000-page PDF that takes most of an hour and ~10 GB.
+TIMELINE_CAP = 1000
+POSSIBLY_CAP = 200
 #: Actors named under each region summary.
 SUMMARY_ACTORS = 5
 #: The chart shows at least this many months (the period and the months before it) ...
@@ -181,7 +188,7 @@ class Line:
 
     date: str
     title: str
-    anchor: str
+    anchor: str | None  # the record in the timeline; None when the timeline stops before it
 
 
 @dataclass(frozen=True)
@@ -276,13 +283,21 @@ class Briefing:
     regions: tuple[RegionSummary, ...]
     region_level: str  # what the summaries are grouped by, for readers
     timeline: tuple[MonthGroup, ...]
+    timeline_total: int  # records dated inside the period (printed or not)
+    omitted_from: str | None  # the date of the first record the timeline leaves out (TIMELINE_CAP)
     possibly: tuple[Item, ...]
+    possibly_total: int
     glossary: tuple[GlossaryEntry, ...]
     endnotes: tuple[Endnote, ...]
+    timeline_cap: int  # TIMELINE_CAP, for the note that says where the timeline stops
 
     @property
     def possibly_count(self) -> int:
-        return len(self.possibly)
+        return self.possibly_total
+
+    @property
+    def timeline_omitted(self) -> int:
+        return self.timeline_total - sum(len(g.items) for g in self.timeline)
 
 
 class UnknownId(ValueError):
@@ -360,8 +375,9 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
     possibly.sort(key=order)
 
     notes = _Notes(ctx)
-    items = [Item(ctx.record_view(e, OVERVIEW), notes.of(e.record.sources)) for e in inside]
-    possibly_items = [Item(ctx.record_view(e, OVERVIEW), notes.of(e.record.sources)) for e in possibly]
+    printed, printed_possibly = inside[:TIMELINE_CAP], possibly[:POSSIBLY_CAP]
+    items = [Item(ctx.record_view(e, OVERVIEW), notes.of(e.record.sources)) for e in printed]
+    possibly_items = [Item(ctx.record_view(e, OVERVIEW), notes.of(e.record.sources)) for e in printed_possibly]
     groups: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         groups[item.view.month].append(item)
@@ -400,13 +416,17 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
         figures=_key_figures(ctx, tables or figures.tables(ctx), {e.id for e in incidents}, statements, period,
                              previous),
         chart=_chart(ctx, request, incidents),
-        regions=_summaries(ctx, request, inside, possibly),
+        regions=_summaries(ctx, request, inside, possibly, {e.id for e in printed}),
         region_level=(f"the parts of {ctx.dataset.regions[request.region].record.name}" if request.region
                       else "governorate"),
         timeline=tuple(MonthGroup(k, month_title(k), tuple(v)) for k, v in sorted(groups.items())),
+        timeline_total=len(inside),
+        omitted_from=format_date(inside[TIMELINE_CAP].record.date) if len(inside) > TIMELINE_CAP else None,
         possibly=tuple(possibly_items),
-        glossary=_glossary(ctx, request, shown),
+        possibly_total=len(possibly),
+        glossary=_glossary(ctx, request, [*printed, *printed_possibly]),
         endnotes=notes.endnotes(),
+        timeline_cap=TIMELINE_CAP,
     )
 
 
@@ -573,7 +593,8 @@ def _summary_region(ctx: Context, request: Request, region_id: str) -> str | Non
     return chain[i - 1] if i > 0 else chain[i]
 
 
-def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: list[Entry]) -> tuple[RegionSummary, ...]:  # type: ignore[type-arg]
+def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: list[Entry],  # type: ignore[type-arg]
+               printed: set[str]) -> tuple[RegionSummary, ...]:
     from .regions import level_label  # here: the regions view imports this module for its PDF links
 
     counted: dict[str, list[Entry[Incident]]] = defaultdict(list)
@@ -619,7 +640,8 @@ def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: li
             aliases=tuple(region.aliases), incidents=len(found), killed=killed(found).short,
             killed_note=killed(found).text, possibly=maybe.get(key, 0), statements=said.get(key, 0),
             actors=actors(found),
-            lines=tuple(Line(format_date(e.record.date), e.record.title, f"record-{e.id}") for e in found[:SUMMARY_CAP]),
+            lines=tuple(Line(format_date(e.record.date), e.record.title, f"record-{e.id}" if e.id in printed else None)
+                        for e in found[:SUMMARY_CAP]),
             more=max(0, len(found) - SUMMARY_CAP),
         ))
     out.sort(key=lambda s: (-s.incidents, -s.statements, -s.possibly, s.name.casefold(), s.id))
@@ -627,7 +649,7 @@ def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: li
 
 
 def _glossary(ctx: Context, request: Request, shown: list[Entry]) -> tuple[GlossaryEntry, ...]:  # type: ignore[type-arg]
-    """Every actor the briefing's records name (and the filter's actor), with its aliases."""
+    """Every actor the printed records name (and the filter's actor), with its aliases."""
     incidents: dict[str, set[str]] = defaultdict(set)
     statements: dict[str, set[str]] = defaultdict(set)
     for entry in shown:
