@@ -7,14 +7,14 @@ Usage::
 
 Two datasets:
 
-- the example data (data/): `briefing pdf --month 2020-04`, and `briefing build` three ways in a
-  temporary project: `--no-pdf`, with PDFs and an empty cache (a fresh clone), and again with the
-  cache filled (a rebuild after no change);
+- the example data (data/): `briefing pdf --month 2020-04`, and `briefing build` in a temporary
+  project: `--no-pdf`; with PDFs and an empty cache (a fresh clone); again with nothing changed;
+  and again after one incident of April 2020 changed;
 - with `--month-incidents N`: N synthetic incidents (and N/10 statements) from bench/make_data.py,
   all moved into April 2020 (day dates keep their day of the month; month, year and span dates
   become April 2020, 2020, and a span inside April): `briefing pdf --month 2020-04`, and with
-  `--site` also `briefing build` with and without PDFs (slow: the month, the country and every
-  governorate and district with records get a PDF of that month).
+  `--site` also `briefing build` as for the example data (slow: the month, the country and every
+  governorate and district with records each get a PDF of that month).
 
 Each command runs as a fresh process timed by wall clock, with its CPU time (user + system, the
 process and its children) and peak memory. Prints Markdown tables for docs/performance.md.
@@ -124,26 +124,53 @@ def pages_of(pdf: Path) -> int:
 
 
 def row(label: str, run: Run, extra: str = "") -> str:
-    return f"| {label} | {run.wall:.1f} s | {run.cpu:.1f} s | {run.rss_mb:,.0f} MiB | {extra} |"
+    line = f"| {label} | {run.wall:.1f} s | {run.cpu:.1f} s | {run.rss_mb:,.0f} MiB | {extra} |"
+    print(line, file=sys.stderr, flush=True)  # as it comes: a long run that fails keeps what it measured
+    return line
 
 
-def example(work: Path) -> list[str]:
-    work.mkdir()
+def change_one_incident(data: Path) -> str:
+    """Add one to a death toll of the first incident dated to a day of April 2020 (its month's PDF
+    and its regions' PDFs change); returns its file name."""
+    for path in sorted(data.glob("incidents/**/*.yml")):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^date: 2020-04-\d\d$", text, re.M) and re.search(r"^ +killed: \d+$", text, re.M):
+            text = re.sub(r"^( +killed: )(\d+)$", lambda m: f"{m[1]}{int(m[2]) + 1}", text, count=1, flags=re.M)
+            path.write_text(text, encoding="utf-8")
+            return path.name
+    sys.exit("no incident dated to a day of April 2020 with a plain death toll")
+
+
+def builds(work: Path, data: Path, label: str) -> list[str]:
+    """`briefing build` with --no-pdf, then with PDFs from an empty cache, again with nothing
+    changed, and again after one incident changed."""
     rows = []
-    out = work / "april.pdf"
-    run = timed([str(BRIEFING), "pdf", "--month", "2020-04", "--data", str(ROOT / "data"), "-o", str(out)], work)
-    rows.append(row("`briefing pdf --month 2020-04`", run, f"{pages_of(out)} pages, {out.stat().st_size / 1e3:.0f} kB"))
-    build = project(work, ROOT / "data")
+    build = project(work, data)
     run = timed(build + ["--no-pdf"], work)
-    rows.append(row("`briefing build --no-pdf`", run))
+    rows.append(row(f"`briefing build --no-pdf`{label}", run))
     clear_generated(work)
     shutil.rmtree(work / ".cache", ignore_errors=True)
     run = timed(build, work)
     count = len(list((work / "content" / "pdf").glob("*.pdf")))
-    rows.append(row("`briefing build`, empty PDF cache", run, f"{count} PDFs"))
+    rows.append(row(f"`briefing build`{label}, empty PDF cache", run, f"{count} PDFs"))
     run = timed(build, work)
-    rows.append(row("`briefing build` again, nothing changed", run, "every PDF from the cache"))
+    rows.append(row(f"`briefing build`{label}, again: nothing changed", run, "every PDF from the cache"))
+    change_one_incident(data)
+    run = timed(build, work)
+    rendered = re.search(r"PDFs: (\d+) rendered", run.output)
+    rows.append(row(f"`briefing build`{label}, again: one incident changed", run,
+                    f"{rendered.group(1)} PDFs rendered" if rendered else ""))
     return rows
+
+
+def example(work: Path) -> list[str]:
+    work.mkdir()
+    data = work / "data"
+    shutil.copytree(ROOT / "data", data)
+    out = work / "april.pdf"
+    run = timed([str(BRIEFING), "pdf", "--month", "2020-04", "--data", str(data), "-o", str(out)], work)
+    rows = [row("`briefing pdf --month 2020-04`", run, f"{pages_of(out)} pages, {out.stat().st_size / 1e3:.0f} kB")]
+    return rows + builds(work, data, "")
 
 
 def month(work: Path, incidents: int, site: bool) -> list[str]:
@@ -158,13 +185,7 @@ def month(work: Path, incidents: int, site: bool) -> list[str]:
     rows.append(row(f"`briefing pdf --month 2020-04`, {incidents:,} incidents", run,
                     f"{pages_of(out):,} pages, {out.stat().st_size / 1e6:.1f} MB ({summary})"))
     if site:
-        build = project(work, data)
-        run = timed(build + ["--no-pdf"], work)
-        rows.append(row(f"`briefing build --no-pdf`, {incidents:,} incidents in a month", run))
-        clear_generated(work)
-        run = timed(build, work)
-        count = len(list((work / "content" / "pdf").glob("*.pdf")))
-        rows.append(row(f"`briefing build`, {incidents:,} incidents in a month, empty PDF cache", run, f"{count} PDFs"))
+        rows += builds(work, data, f", {incidents:,} incidents in a month")
     return rows
 
 

@@ -93,10 +93,17 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         sys.exit(EXIT_INVALID)
     for problem in result.report.sorted():  # warnings
         click.echo(problem.format_text(), err=True)
+    cache = None
+    if not no_pdf:
+        from .pdf import PdfCache
+
+        cache = PdfCache(Path(pdf_cache))
     written = site_mod.generate(result.dataset, result.config, Path(content), preview=preview, pdfs=not no_pdf,
-                                pdf_cache=Path(pdf_cache), data_dir=Path(data))
+                                pdf_cache=cache, data_dir=Path(data))
     click.echo(f"pages: {len(written.written)} written, {len(written.unchanged)} unchanged, "
                f"{len(written.deleted)} deleted in {content}/")
+    if cache is not None:
+        click.echo(f"PDFs: {cache.misses} rendered, {cache.hits} from the cache ({pdf_cache}/)")
     if pages_only:
         return
     try:

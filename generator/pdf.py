@@ -49,10 +49,6 @@ STYLESHEET = TEMPLATES / "briefing.css"
 CACHE_DIR = Path(".cache") / "briefing-pdf"
 #: The cache keeps at least this many PDFs, and at least twice as many as one build uses.
 CACHE_KEEP = 200
-#: A document whose HTML is longer than this (some 500 records) is laid out alone, in a process
-#: of its own: WeasyPrint keeps every page of a document in memory (a few MB a page), so that two
-#: such documents at once could exhaust it, and a process that ends gives its memory back.
-LARGE_HTML = 1_000_000
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 
@@ -194,9 +190,9 @@ class PdfCache:
 
 def render_many(documents: dict[str, str], cache: PdfCache | None = None, workers: int | None = None) -> dict[str, bytes]:
     """Every HTML document (by output path) as PDF bytes: from the cache when it has them, the
-    rest rendered — in parallel processes when there are several (layout is CPU-bound), except
-    large documents, each laid out alone in a process of its own (see LARGE_HTML). With
-    `workers=1` everything is rendered in this process."""
+    rest rendered, in parallel processes when there are several (layout is CPU-bound; a
+    document's memory is bounded by views.briefing.TIMELINE_CAP). With `workers=1` everything is
+    rendered in this process."""
     cache = cache or PdfCache(None)
     out: dict[str, bytes] = {}
     todo: dict[str, str] = {}  # cache key -> HTML, each distinct document once
@@ -211,25 +207,18 @@ def render_many(documents: dict[str, str], cache: PdfCache | None = None, worker
             todo[key] = html
     cache.misses += len(todo)
     rendered: dict[str, bytes] = {}
-
-    def done(key: str, data: bytes) -> None:
-        rendered[key] = data
-        cache.put(key, data)  # at once: an interrupted build keeps what it has made
-
     workers = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
     if workers <= 1:
         for key, html in todo.items():
-            done(key, html_to_pdf(html))
+            rendered[key] = html_to_pdf(html)
+            cache.put(key, rendered[key])  # at once: an interrupted build keeps what it has made
     else:
-        small = {k: h for k, h in todo.items() if len(h) <= LARGE_HTML}
-        if small:
-            with ProcessPoolExecutor(max_workers=min(workers, len(small))) as pool:
-                for key, data in zip(small, pool.map(html_to_pdf, small.values())):
-                    done(key, data)
-        for key, html in todo.items():
-            if key not in small:
-                with ProcessPoolExecutor(max_workers=1) as pool:
-                    done(key, pool.submit(html_to_pdf, html).result())
+        # The longest documents first, so that no worker is left with a long one at the end.
+        order = sorted(todo, key=lambda k: (-len(todo[k]), k))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for key, data in zip(order, pool.map(html_to_pdf, [todo[k] for k in order])):
+                rendered[key] = data
+                cache.put(key, data)
     for path in documents:
         out.setdefault(path, rendered.get(keys[path], b""))
     cache.prune()

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import SiteConfig
 from .link import Dataset
@@ -20,6 +21,9 @@ from .charts import ChartSpec, render_svg
 from .views import actors, corrections, overview, regions, sources, statements, tags, timeline, whatsnew
 from .views.common import Context, Page
 from .write import WriteResult, write_tree
+
+if TYPE_CHECKING:
+    from .pdf import PdfCache
 
 #: Every page family, in the order pages are produced. A new family is one module here.
 FAMILIES = (overview, timeline, actors, regions, statements, sources, tags, whatsnew, corrections)
@@ -58,15 +62,16 @@ def render_pages(pages: list[Page | ChartSpec], config: SiteConfig) -> dict[str,
 
 
 def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool = False, pdfs: bool = False,
-             pdf_cache: Path | None = None, data_dir: Path | None = None) -> WriteResult:
+             pdf_cache: PdfCache | None = None, data_dir: Path | None = None) -> WriteResult:
     """Write the generated pages into `content` (only its generated folders are touched); with
     `pdfs`, also the PDF briefings the pages link (content/pdf/), rendered again only when their
-    HTML changed (cached by its hash in `pdf_cache`; None: no cache). `data_dir`: see `site_pages`."""
+    HTML changed (`pdf_cache`, which also counts what it served; None: no cache). `data_dir`: see
+    `site_pages`."""
     rendered = render_pages(site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir), config)
     if pdfs:
-        from .pdf import PdfCache, site_pdfs  # WeasyPrint is loaded only for builds that make PDFs
+        from .pdf import PdfCache, site_pdfs  # the PDF machinery is loaded only for builds that make PDFs
 
-        rendered.update(site_pdfs(dataset, config, content, preview=preview, cache=PdfCache(pdf_cache)))
+        rendered.update(site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None)))
     return write_tree(content, rendered)
 
 

@@ -413,7 +413,7 @@ def test_site_pdfs_are_linked_cached_and_free_of_drafts(tmp_path: Path, base_dat
             "title: An attack on a checkpoint", "title: DRAFT-MARKER-3W\nstatus: draft"), encoding="utf-8")
     result = validate(base_data)
     content, cache = tmp_path / "content", tmp_path / "cache"
-    written = generate(result.dataset, result.config, content, pdfs=True, pdf_cache=cache)
+    written = generate(result.dataset, result.config, content, pdfs=True, pdf_cache=pdf.PdfCache(cache))
     pdfs = sorted(p for p in written.written if p.startswith("pdf/"))
     assert pdfs == ["pdf/2020-04.pdf", "pdf/region-hawija-2020-04.pdf", "pdf/region-iraq-2020-04.pdf",
                     "pdf/region-kirkuk-2020-04.pdf"]
@@ -450,6 +450,9 @@ def test_make_site_serves_the_pdfs(tmp_path: Path) -> None:
     assert 'href="../../pdf/2020-04.pdf"' in month_html
     assert (project.site / "pdf" / "2020-04.pdf").read_bytes().startswith(b"%PDF-")
     assert (project.root / ".cache" / "briefing-pdf").is_dir()  # beside the project, not in its data
+    assert "PDFs: 4 rendered, 0 from the cache" in result.stdout
+    again = project.build(pdf=True)
+    assert "PDFs: 0 rendered, 4 from the cache" in again.stdout
 
 
 def test_a_long_timeline_stops_at_the_cap_and_says_so(monkeypatch: pytest.MonkeyPatch, example: Context) -> None:
