@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Iterable
 
@@ -27,7 +27,7 @@ from ..config import SiteConfig
 from ..dates import FuzzyDate, Point, format_date
 from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Statement, event_label
-from .common import OVERVIEW, Context, RecordView, month_key, month_title
+from .common import OVERVIEW, CitationView, Context, RecordView, month_key, month_title
 from .overview import TOP_REGIONS, Period, area_of, key_figures, number
 from .trend import Tally, tally
 
@@ -247,17 +247,6 @@ class GlossaryEntry:
 
 
 @dataclass(frozen=True)
-class Endnote:
-    number: int
-    source: str
-    title: str | None
-    url: str | None
-    archive_url: str | None
-    published: str | None
-    grade: str | None
-
-
-@dataclass(frozen=True)
 class Briefing:
     """Everything one briefing prints, in the order it prints it."""
 
@@ -288,7 +277,7 @@ class Briefing:
     possibly: tuple[Item, ...]
     possibly_total: int
     glossary: tuple[GlossaryEntry, ...]
-    endnotes: tuple[Endnote, ...]
+    endnotes: tuple[CitationView, ...]
     timeline_cap: int  # TIMELINE_CAP, for the note that says where the timeline stops
 
     @property
@@ -450,7 +439,7 @@ class _Notes:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.numbers: dict[tuple, int] = {}  # type: ignore[type-arg]
-        self.notes: list[Endnote] = []
+        self.notes: list[CitationView] = []
 
     def of(self, citations: Iterable) -> tuple[int, ...]:  # type: ignore[type-arg]
         citations = list(citations)
@@ -459,12 +448,12 @@ class _Notes:
             key = (citation.source, citation.url, citation.title, view.published, citation.archive_url, view.grade)
             if key not in self.numbers:
                 self.numbers[key] = len(self.notes) + 1
-                self.notes.append(Endnote(len(self.notes) + 1, view.source, view.title, view.url, view.archive_url,
-                                          view.published, view.grade))
+                # The site's citation, numbered by its first place in this briefing instead.
+                self.notes.append(replace(view, number=len(self.notes) + 1))
             out.append(self.numbers[key])
         return tuple(out)
 
-    def endnotes(self) -> tuple[Endnote, ...]:
+    def endnotes(self) -> tuple[CitationView, ...]:
         return tuple(self.notes)
 
 
