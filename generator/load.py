@@ -436,7 +436,30 @@ class _Walker:
                 )
             )
             return value
-        return float(resolved) if kind == "float" else resolved
+        if kind == "float" and not isinstance(resolved, WrittenFloat):
+            return float(resolved)  # `!!float 1`
+        return resolved
+
+
+class WrittenFloat(float):
+    """An unquoted decimal number that remembers how it was written: as a number it is the float,
+    as text (a `place: 1.10` or `title: 2.0` in a text field) it is `1.10`, not `1.1`."""
+
+    __slots__ = ("text",)
+    text: str
+
+    def __new__(cls, text: str) -> WrittenFloat:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+    __repr__ = float.__repr__
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:  # pickles (process pools) keep the text
+        return (WrittenFloat, (self.text,))
 
 
 def resolve_plain(value: str) -> Any:
@@ -453,7 +476,7 @@ def resolve_plain(value: str) -> Any:
             # `007` keeps its zeros: a text field gets them back, a count is told it is no number
             return int(value) if digits == "0" or digits[0] != "0" else value
         if _FLOAT.match(value):
-            return float(value)
+            return WrittenFloat(value)
         return value
     if value in _TRUE:
         return True
@@ -489,13 +512,16 @@ def _codepoint(character: int | str) -> int:
 
 def same(a: Any, b: Any) -> bool:
     """Equal as loaded data: equal values of equal types all the way down (`1`, `1.0` and `true`
-    are three values, `2020` and `"2020"` two); a mapping's key order does not matter."""
+    are three values, `2020` and `"2020"` two, `1.10` and `1.1` too, as a text field shows them);
+    a mapping's key order does not matter."""
+    if isinstance(a, WrittenFloat) and isinstance(b, WrittenFloat):
+        return a.text == b.text
+    if isinstance(a, float) and isinstance(b, float):  # `!!float 1` is the float 1.0, written `1.0`
+        return a == b or (a != a and b != b)
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, list):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, float) and a != a:
-        return b != b  # nan
     return bool(a == b)

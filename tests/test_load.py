@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 
 from generator.load import MAX_DEPTH, load_file
 from generator.problems import CODES
+from generator.validate import validate
 
 
 def codes(raw: bytes) -> list[tuple[int, int, str]]:
@@ -123,3 +126,19 @@ def test_any_dumped_mapping_round_trips_without_crash(value: dict) -> None:
     text = yaml.safe_dump(value, allow_unicode=True)
     loaded = load_file("x.yml", text.encode())
     assert all(p.code in CODES for p in loaded.problems)
+
+
+def test_a_decimal_keeps_its_written_digits_as_text() -> None:
+    # `place: 1.10` (a kilometre post, a sector) must not print as "1.1"
+    data = load_file("x.yml", b"place: 1.10\nlat: 36.50\nn: 2.0e1\n").records[0].data
+    assert [str(data[k]) for k in ("place", "lat", "n")] == ["1.10", "36.50", "2.0e1"]
+    assert data["lat"] == 36.5 and data["n"] == 20.0  # and they are still the numbers
+
+
+def test_a_decimal_in_a_text_field_reaches_the_record_as_written(base_data: Path) -> None:
+    [path] = (base_data / "incidents").rglob("*.yml")
+    text = re.sub(r"^place: .*\n", "", path.read_text(encoding="utf-8"), flags=re.M)
+    path.write_text(text + "place: 1.10\n", encoding="utf-8")
+    result = validate(base_data)
+    assert not result.report.errors
+    assert [e.record.place for e in result.dataset.incidents.values()] == ["1.10"]
