@@ -120,11 +120,15 @@ def render_html(briefing: views.Briefing, paper: str = "a4") -> str:
     )
 
 
+#: How WeasyPrint writes every PDF: tagged (PDF/UA-1, for screen readers), compressed.
+WRITE_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+
+
 def cache_key(html: str) -> str:
-    """What a rendered PDF depends on: the HTML (data, template, stylesheet, options all end up
-    in it) and the WeasyPrint version that lays it out."""
+    """What a rendered PDF depends on: the HTML (data, template, stylesheet and page options all
+    end up in it), the options it is written with and the WeasyPrint version that lays it out."""
     digest = hashlib.sha256()
-    digest.update(f"weasyprint {_version('weasyprint')}\n".encode())
+    digest.update(f"weasyprint {_version('weasyprint')} {sorted(WRITE_OPTIONS.items())}\n".encode())
     digest.update(html.encode("utf-8"))
     return digest.hexdigest()
 
@@ -138,11 +142,7 @@ def html_to_pdf(html: str) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = URLFetcher(allowed_protocols={"data"})
     document = HTML(string=html, url_fetcher=fetcher, base_url=None)
-    return document.write_pdf(
-        pdf_identifier=cache_key(html)[:32].encode("ascii"),
-        pdf_variant="pdf/ua-1",
-        uncompressed_pdf=False,
-    )
+    return document.write_pdf(pdf_identifier=cache_key(html)[:32].encode("ascii"), **WRITE_OPTIONS)
 
 
 @dataclass

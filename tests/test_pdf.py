@@ -475,3 +475,14 @@ def test_a_long_timeline_stops_at_the_cap_and_says_so(monkeypatch: pytest.Monkey
     assert "It prints the first 3 of the 10 records dated inside April 2020" in html
     assert "the other 7, from 6–12 April 2020 on, count in every figure" in html
     assert "the first 2 are printed here" in html
+
+
+def test_a_cached_pdf_is_reused_only_for_the_same_html_options_and_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = "<html><body><p>x</p></body></html>"
+    key = pdf.cache_key(html)
+    assert key == pdf.cache_key(html) and key != pdf.cache_key(html.replace("x", "y"))
+    monkeypatch.setitem(pdf.WRITE_OPTIONS, "pdf_variant", "pdf/a-3b")  # written another way: another PDF
+    assert pdf.cache_key(html) != key
+    monkeypatch.undo()
+    monkeypatch.setattr(pdf, "_version", lambda name: "0.0")  # another WeasyPrint: another layout
+    assert pdf.cache_key(html) != key
