@@ -307,9 +307,10 @@ def descendants(ctx: Context, region_id: str) -> set[str]:
     return {r for r in ctx.dataset.regions if region_id in ctx.dataset.region_ancestors(r)}
 
 
-def incident_matches(ctx: Context, request: Request, record: Incident) -> bool:
-    """The region filter takes sub-regions; the actor filter takes any role in the incident."""
-    if request.region and request.region != record.region and request.region not in ctx.dataset.region_ancestors(record.region):
+def incident_matches(request: Request, record: Incident, within: set[str]) -> bool:
+    """The region filter takes incidents in the region or a sub-region (`within`); the actor filter
+    takes any role in the incident."""
+    if request.region and record.region not in within:
         return False
     if request.actor and all(role.actor != request.actor for role in record.actors):
         return False
@@ -349,7 +350,7 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
     previous = Period(period_key(prev_start, prev_end), period_title(prev_start, prev_end), prev_start, prev_end)
     within = ({request.region} | descendants(ctx, request.region)) if request.region else set()
 
-    incidents = [e for e in ctx.incidents() if incident_matches(ctx, request, e.record)]
+    incidents = [e for e in ctx.incidents() if incident_matches(request, e.record, within)]
     statements = [e for e in ctx.statements() if statement_matches(ctx, request, e.record, within)]
     inside: list[Entry] = []  # type: ignore[type-arg]
     possibly: list[Entry] = []  # type: ignore[type-arg]

@@ -4,6 +4,7 @@ sees it (`RecordView`). Plain data only: no Markdown, no HTML. Escaping is the r
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
@@ -56,8 +57,15 @@ def region_page(region_id: str) -> str:
 
 def href(from_page: str, to_page: str, anchor: str | None = None) -> str:
     """A relative Markdown link from one page to another (MkDocs checks them in --strict)."""
-    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    target = _relative(to_page, posixpath.dirname(from_page) or ".")
     return f"{target}#{anchor}" if anchor else target
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(to_page: str, from_folder: str) -> str:
+    # A site has a few hundred pages but links between them hundreds of thousands of times, and
+    # relpath (which makes both paths absolute first) is slow.
+    return posixpath.relpath(to_page, from_folder)
 
 
 # --- records as readers see them ----------------------------------------------------------
@@ -172,6 +180,9 @@ class Context:
     event_types: dict[str, str] = field(default_factory=dict)  # slug -> group, the site's included
     pdfs: bool = False  # the build writes PDF briefings (views link them only then: see views/briefing.py)
     history: History | None = None  # the data's Git history, for "What's new" (None: not looked at)
+    # The visible records in date order, sorted on first use; a Context is made for one build of
+    # data that no longer changes.
+    _sorted: dict[str, list[Entry]] = field(default_factory=dict, init=False, repr=False, compare=False)  # type: ignore[type-arg]
 
     def visible(self, entry: Entry) -> bool:  # type: ignore[type-arg]
         """Published records always; drafts and records in review only in a preview build."""
@@ -180,12 +191,17 @@ class Context:
 
     def incidents(self) -> list[Entry[Incident]]:
         """Visible incidents in date order (start of the date, then id)."""
-        items = [e for e in self.dataset.incidents.values() if self.visible(e)]
-        return sorted(items, key=lambda e: (e.record.date.sort_key(), e.id))
+        if "incidents" not in self._sorted:  # sorted once: every page family and briefing asks
+            items = [e for e in self.dataset.incidents.values() if self.visible(e)]
+            self._sorted["incidents"] = sorted(items, key=lambda e: (e.record.date.sort_key(), e.id))
+        return list(self._sorted["incidents"])
 
     def statements(self) -> list[Entry[Statement]]:
-        items = [e for e in self.dataset.statements.values() if self.visible(e)]
-        return sorted(items, key=lambda e: (e.record.date.sort_key(), e.id))
+        """Visible statements in date order (start of the date, then id)."""
+        if "statements" not in self._sorted:
+            items = [e for e in self.dataset.statements.values() if self.visible(e)]
+            self._sorted["statements"] = sorted(items, key=lambda e: (e.record.date.sort_key(), e.id))
+        return list(self._sorted["statements"])
 
     def actor_ref(self, actor_id: str, page: str) -> Ref:
         entry = self.dataset.actors.get(actor_id)
