@@ -132,11 +132,11 @@ def row(label: str, run: Run, extra: str = "") -> str:
 def change_one_incident(data: Path) -> str:
     """Add one to a death toll of the first incident dated to a day of April 2020 (its month's PDF
     and its regions' PDFs change); returns its file name."""
+    killed = re.compile(r"(\bkilled: )(\d+)\b")  # block (`killed: 3`) or flow style (`{..., killed: 3}`)
     for path in sorted(data.glob("incidents/**/*.yml")):
         text = path.read_text(encoding="utf-8")
-        if re.search(r"^date: 2020-04-\d\d$", text, re.M) and re.search(r"^ +killed: \d+$", text, re.M):
-            text = re.sub(r"^( +killed: )(\d+)$", lambda m: f"{m[1]}{int(m[2]) + 1}", text, count=1, flags=re.M)
-            path.write_text(text, encoding="utf-8")
+        if re.search(r"^date: 2020-04-\d\d$", text, re.M) and killed.search(text):
+            path.write_text(killed.sub(lambda m: f"{m[1]}{int(m[2]) + 1}", text, count=1), encoding="utf-8")
             return path.name
     sys.exit("no incident dated to a day of April 2020 with a plain death toll")
 
