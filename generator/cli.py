@@ -209,11 +209,11 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
     os.replace(tmp, target)  # never half a PDF under the name asked for
     b = rendered.briefing
     def count(n: int, word: str) -> str:
-        return f"{n} {word}" + ("" if n == 1 else "s")
+        return f"{n:,} {word}" + ("" if n == 1 else "s")
 
     click.echo(f"wrote {output}: {b.period.title}, {count(b.counted_incidents, 'incident')} and "
                f"{count(b.counted_statements, 'statement')}"
-               + (f" ({b.possibly_count} more possibly in the period)" if b.possibly_count else "")
+               + (f" ({b.possibly_count:,} more possibly in the period)" if b.possibly_count else "")
                + ("; key judgements from " + f"{content}/{b.judgements_file}" if b.judgements else ""))
 
 

@@ -60,6 +60,15 @@ def _version(name: str) -> str:
         return "unknown"
 
 
+def _finalize(value: object) -> object:
+    """Every printed value: nothing for None, counts with thousands separators (8,933)."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return value
+
+
 def paragraphs(value: object) -> list[str]:
     """Plain text split into paragraphs at blank lines (each still escaped by the template)."""
     return [p.strip() for p in _PARAGRAPHS.split(str(value or "").strip()) if p.strip()]
@@ -75,7 +84,7 @@ def html_environment(templates: Path = TEMPLATES) -> Environment:
         loader=FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=StrictUndefined,
-        finalize=lambda value: "" if value is None else value,
+        finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
     )

@@ -54,7 +54,9 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, Markup):
         return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"  # counts with thousands separators: 8,933
+    if isinstance(value, float):
         return value
     return md_inline(value)
 

@@ -257,14 +257,16 @@ def test_actor_filter_takes_any_role_and_statements_by_or_about_it(example: Cont
 
 
 @pytest.mark.slow
-def test_a_changed_casualty_count_changes_the_printed_figure(tmp_path: Path) -> None:
+def test_a_changed_casualty_count_changes_the_printed_figures(tmp_path: Path) -> None:
     data = example_copy(tmp_path)
     strike = data / "incidents" / "2020" / "04" / "wadi-ashai-airstrike-2020-04-13.yml"
     text = strike.read_text(encoding="utf-8")
     assert "    killed: 20\n" in text
-    strike.write_text(text.replace("    killed: 20\n", "    killed: 27\n"), encoding="utf-8")
-    figures = render(data).between("Key figures", "People killed, by actor")
-    assert "People killed 32 unknown" in figures  # 27 + 2 + 2 + 1
+    strike.write_text(text.replace("    killed: 20\n", "    killed: 1020\n"), encoding="utf-8")
+    briefing = render(data)
+    figures = briefing.between("Key figures", "People killed, by actor")
+    assert "People killed 1,025 unknown" in figures  # 1,020 + 2 + 2 + 1, with a thousands separator
+    assert "1,020 killed" in briefing.between("Timeline", "Possibly in this period")
 
 
 def test_records_count_only_when_their_whole_date_lies_inside(tmp_path: Path, base_data: Path) -> None:

@@ -418,3 +418,13 @@ def test_long_lists_are_capped_with_a_way_onward(data: Path) -> None:
     assert "…and" in section(site["sources/index.md"], "Rudaw { #rudaw }")
     latest = section(site["index.md"], "Latest incidents")
     assert len(re.findall(r"^\| \d", latest, re.M)) == 10
+
+
+def test_large_counts_have_thousands_separators(data: Path) -> None:
+    edit(data, WADI, "killed: 20", "killed: 1020")
+    md = pages(data)["index.md"]
+    total, _ = figure(section(md, "Key figures: April 2020"), "People killed")
+    assert total == "1,025"  # 1,020 + 2 + 2 + 1
+    assert figure(section(md, "People killed, by actor"), "(actors/isis.md)") == ("1,020", "unknown")
+    timeline = pages(data)["timeline/2020-04.md"]
+    assert "1,020 killed" in timeline

@@ -493,7 +493,7 @@ def _key_figures(ctx: Context, tables: figures.Tables, ids: set[str], statements
 
     main = [
         FigureLine("Incidents", found.incidents.current, found.incidents.previous),
-        FigureLine("Statements", str(said(period)), str(said(previous))),
+        FigureLine("Statements", number(said(period)), number(said(previous))),
         FigureLine("People killed", found.killed.current, found.killed.previous),
     ]
     for kind in CASUALTY_KINDS[1:]:  # the other kinds only when a record of either period gives one
@@ -505,7 +505,7 @@ def _key_figures(ctx: Context, tables: figures.Tables, ids: set[str], statements
     return KeyFigures(
         main=tuple(main),
         killed_reporting=found.killed_reporting,
-        incidents=int(found.incidents.current),
+        incidents=len(figures.inside(mine.incidents, period.start, period.end)),
         by_actor=tuple(by_actor[:ACTORS_CAP]),
         more_actors=max(0, len(by_actor) - ACTORS_CAP),
         by_group=tuple(FigureLine(text(f), f.current, f.previous) for f in found.by_group),
@@ -616,7 +616,7 @@ def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: li
             for actor_id in dict.fromkeys(a.actor for a in e.record.actors):
                 seen[actor_id] += 1
         named = sorted(seen, key=lambda a: (-seen[a], ctx.actor_ref(a, OVERVIEW).text.casefold(), a))
-        return tuple(f"{ctx.actor_ref(a, OVERVIEW).text} ({seen[a]})" for a in named[:SUMMARY_ACTORS])
+        return tuple(f"{ctx.actor_ref(a, OVERVIEW).text} ({seen[a]:,})" for a in named[:SUMMARY_ACTORS])
 
     out = []
     for key in set(counted) | set(maybe) | set(said):

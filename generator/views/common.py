@@ -149,19 +149,19 @@ class RecordView:
 
 
 def count_text(value: int | CountRange | None) -> str:
-    """`20`; a range as `3–6 (best 4)`, `at least 3`, `up to 6`; None as `unknown`."""
+    """`20`, `1,020`; a range as `3–6 (best 4)`, `at least 3`, `up to 6`; None as `unknown`."""
     if value is None:
         return "unknown"
     if isinstance(value, int):
-        return str(value)
+        return f"{value:,}"
     low, best, high = value.low, value.best, value.high
     if low is not None and high is not None:
-        text = f"{low}–{high}"
-        return f"{text} (best {best})" if best is not None else text
+        text = f"{low:,}–{high:,}"
+        return f"{text} (best {best:,})" if best is not None else text
     if best is not None:
-        extra = f", at least {low}" if low is not None else (f", up to {high}" if high is not None else "")
-        return f"{best}{extra}"
-    return f"at least {low}" if low is not None else f"up to {high}"
+        extra = f", at least {low:,}" if low is not None else (f", up to {high:,}" if high is not None else "")
+        return f"{best:,}{extra}"
+    return f"at least {low:,}" if low is not None else f"up to {high:,}"
 
 
 _KINDS = ("killed", "wounded", "abducted", "arrested")

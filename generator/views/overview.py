@@ -120,8 +120,8 @@ class Overview:
 
 
 def number(value: int | None) -> str:
-    """A figure as readers see it: unknown (None) is the word, never 0."""
-    return "unknown" if value is None else str(value)
+    """A figure as readers see it: unknown (None) is the word, never 0; thousands separated."""
+    return "unknown" if value is None else f"{value:,}"
 
 
 def area_of(ctx: Context, region_id: str) -> str:
@@ -182,14 +182,14 @@ def key_figures(ctx: Context, tables: figures.Tables, latest: Period, previous: 
     return KeyFigures(
         latest=latest,
         previous=previous,
-        incidents=Figure("Incidents", str(len(inc_now)), str(len(inc_before))),
+        incidents=Figure("Incidents", number(len(inc_now)), number(len(inc_before))),
         killed=Figure("People killed", number(figures.total(cas_now)), number(figures.total(cas_before))),
         killed_reporting=int(reporting),
         by_actor=tuple(Figure(ctx.actor_ref(a, OVERVIEW), number(actors_now.get(a)), number(actors_before.get(a)))
                        for a in by_actor),
         by_group=tuple(Figure(label, number(groups_now.get(g)), number(groups_before.get(g)))
                        for g, label in CASUALTY_GROUPS.items()),
-        regions=tuple(Figure(ctx.region_ref(a, OVERVIEW), str(areas_now[a]), str(areas_before.get(a, 0)))
+        regions=tuple(Figure(ctx.region_ref(a, OVERVIEW), number(areas_now[a]), number(areas_before.get(a, 0)))
                       for a in top[:TOP_REGIONS]),
         possibly=tuple(incident_row(ctx, i) for i in list(overlap["id"])[:POSSIBLY_CAP]),
         possibly_total=len(overlap),

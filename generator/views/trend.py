@@ -51,7 +51,7 @@ class Tally:
             return "—"
         if self.known == 0:
             return "unknown"
-        return str(self.total) if self.known == self.of else f"at least {self.total}"
+        return f"{self.total:,}" if self.known == self.of else f"at least {self.total:,}"
 
     @property
     def text(self) -> str:
@@ -63,7 +63,7 @@ class Tally:
         missing = self.of - self.known
         if missing == 0:
             return self.short
-        return f"{self.short} ({missing} of {self.of} incidents give no count)"
+        return f"{self.short} ({missing:,} of {self.of:,} incidents give no count)"
 
 
 def tally(values: Iterable[int | None]) -> Tally:
