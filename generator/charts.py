@@ -85,7 +85,7 @@ def render_svg(spec: ChartSpec) -> bytes:
         out.append(f'<line x1="{_num(left)}" x2="{_num(left + plot_w)}" y1="{_num(y)}" y2="{_num(y)}" '
                    f'stroke="{GRID}" stroke-width="1"/>')
         out.append(f'<text x="{_num(left - 6)}" y="{_num(y + 4)}" font-size="10" text-anchor="end" '
-                   f'fill="{INK}">{tick}</text>')
+                   f'fill="{INK}">{tick:,}</text>')
     out.append(f'<text transform="translate(12 {_num(top + plot_h / 2)}) rotate(-90)" font-size="10" '
                f'text-anchor="middle" fill="{INK}">{escape(spec.y_label)}</text>')
     bar_w = bar_step * 0.75
