@@ -35,8 +35,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from project import BRIEFING, project  # bench/project.py: run as a script, bench/ is on the path
+
 ROOT = Path(__file__).resolve().parent.parent
-BRIEFING = ROOT / ".venv" / "bin" / "briefing"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
@@ -59,25 +60,6 @@ def timed(args: list[str], cwd: Path) -> Run:
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(args)} failed:\n{output[-3000:]}")
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)
-
-
-def project(work: Path, data: Path) -> list[str]:
-    """The hand-written pages and a mkdocs.yml beside `data`; the `briefing build` arguments."""
-    content = work / "content"
-    content.mkdir()
-    for item in ("methodology.md", "about.md", "stylesheets"):
-        src = ROOT / "content" / item
-        if src.exists():
-            (shutil.copytree if src.is_dir() else shutil.copy2)(src, content / item)
-    (work / "mkdocs.yml").write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
-        f"docs_dir: {content}\nsite_dir: {work / 'site'}\n"
-        f"hooks:\n  - {ROOT / 'site_overrides' / 'hooks.py'}\n"
-        f"theme:\n  name: material\n  custom_dir: {ROOT / 'site_overrides'}\n",
-        encoding="utf-8",
-    )
-    return [str(BRIEFING), "build", "--data", str(data), "--content", str(content), "--mkdocs-config",
-            str(work / "mkdocs.yml"), "--site", str(work / "site")]
 
 
 def clear_generated(work: Path) -> None:

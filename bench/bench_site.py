@@ -30,28 +30,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from generator.write import GENERATED  # noqa: E402
-BRIEFING = ROOT / ".venv" / "bin" / "briefing"
+from project import project  # noqa: E402 - bench/project.py (bench/ is on the path)
+
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
-def prepare(work: Path, incidents: int) -> Path:
-    """Synthetic data, the hand-written pages and a mkdocs.yml for them, inside `work`."""
+def prepare(work: Path, incidents: int) -> list[str]:
+    """Synthetic data and a project for it inside `work`; the `briefing build` command."""
     data = work / "data"
     subprocess.run([str(PYTHON), str(ROOT / "bench" / "make_data.py"), "--incidents", str(incidents),
                     "--out", str(data)], check=True, stdout=subprocess.DEVNULL)
-    content = work / "content"
-    content.mkdir()
-    for item in ("methodology.md", "about.md", "stylesheets"):
-        src = ROOT / "content" / item
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, content / item)
-    (work / "mkdocs.yml").write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
-        f"docs_dir: {content}\nsite_dir: {work / 'site'}\n"
-        f"hooks:\n  - {ROOT / 'site_overrides' / 'hooks.py'}\n"
-        f"theme:\n  name: material\n  custom_dir: {ROOT / 'site_overrides'}\n",
-        encoding="utf-8",
-    )
-    return data
+    return project(work, data)
 
 
 def timed(args: list[str], cwd: Path) -> tuple[float, int]:
@@ -69,10 +58,7 @@ def timed(args: list[str], cwd: Path) -> tuple[float, int]:
 def measure(incidents: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix=f"bench-site-{incidents}-") as tmp:
         work = Path(tmp)
-        data = prepare(work, incidents)
-        common = [str(BRIEFING), "build", "--data", str(data), "--content", str(work / "content"),
-                  "--mkdocs-config", str(work / "mkdocs.yml"), "--site", str(work / "site"),
-                  "--no-pdf"]  # PDF briefings are measured apart, by bench/bench_pdf.py
+        common = prepare(work, incidents) + ["--no-pdf"]  # PDF briefings: bench/bench_pdf.py
         pages_s, _ = timed(common + ["--pages-only"], work)
         for name in GENERATED:  # the full build below starts cold, as on a fresh clone
             target = work / "content" / name
@@ -88,7 +74,7 @@ def measure(incidents: int) -> dict[str, object]:
         size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         md_pages = len(list((work / "content").rglob("*.md")))
         return {
-            "incidents": incidents, "files": sum(1 for _ in data.rglob("*.yml")), "total_s": total_s,
+            "incidents": incidents, "files": sum(1 for _ in (work / "data").rglob("*.yml")), "total_s": total_s,
             "pages_s": pages_s, "html": len(html), "md": md_pages, "site_mb": size / 1e6,
             "index_mb": index.stat().st_size / 1e6, "index_docs": docs, "rss_mb": rss / 1024,
         }
