@@ -27,12 +27,15 @@ serve: $(STAMP)
 preview: $(STAMP)
 	$(BIN)/briefing serve --data $(DATA) --port $(PORT) --preview
 
-## Run the whole test suite, slow tests included.
+## Run the whole test suite, slow tests included. First the Debian packages the suite needs
+## (chromium, fonts-noto-core, poppler-utils): installed when run as root, else the command to run.
 test: $(STAMP)
+	$(PYTHON) tools/system_packages.py
 	$(BIN)/python -m pytest
 
 ## The suite without the tests marked slow.
 test-fast: $(STAMP)
+	$(PYTHON) tools/system_packages.py
 	$(BIN)/python -m pytest -m "not slow"
 
 validate: $(STAMP)
