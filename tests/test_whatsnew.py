@@ -105,6 +105,49 @@ def test_whats_new_since_the_previous_month(history: tuple[Path, dict[str, str]]
         assert hidden not in md  # drafts are never listed
 
 
+def withdraw_with_new_words(root: Path, data: Path) -> None:
+    """In the repository `root` holding `data`: commit on 10 January 2024 a published incident, a
+    published statement and two actors; on 15 March, give the incident and the statement new secret
+    words and set them to draft, rename the statement's speaker, and delete an incident, an actor
+    and the statement it made."""
+    write(data, "incidents/2020/04/gone.yml", incident("gone", "Deleted after review", "2020-04-21"))
+    write(data, "actors/ghost.yml", "id: ghost\nname: Ghost Brigade\nkind: armed-group\n")
+    write(data, "statements/2020/04/boast.yml", "id: boast\ndate: 2020-04-22\nspeaker: ghost\n"
+                                               "quote: We were there.\nsources:\n  - source: rudaw\n")
+    commit_all(root, "january", "2024-01-10T12:00:00Z")
+    draft = "status: draft\n"
+    attack = (data / ATTACK).read_text("utf-8")
+    (data / ATTACK).write_text(attack.replace("An attack on a checkpoint", "SECRET-TITLE") + draft, "utf-8")
+    said = data / "statements/2020/04/said.yml"
+    said.write_text(said.read_text("utf-8").replace("Something was said.", "SECRET-WORDS") + draft, "utf-8")
+    spokesman = data / "actors/spokesman.yml"
+    spokesman.write_text(spokesman.read_text("utf-8").replace("A Spokesman", "A Renamed Spokesman"), "utf-8")
+    (data / "actors/ghost.yml").unlink()
+    (data / "statements/2020/04/boast.yml").unlink()
+    (data / "incidents/2020/04/gone.yml").unlink()
+    commit_all(root, "march", "2024-03-15T12:00:00Z")
+
+
+def test_no_longer_published_shows_what_was_published_never_the_drafts_text(tmp_path: Path) -> None:
+    """Records set back to draft after an edit, and records deleted: the page lists each with the
+    text readers last saw (from the revision compared with), never the draft's new words, and in
+    the order of that text; a withdrawn statement keeps the name its speaker had then."""
+    root = init_repo(tmp_path / "repo")
+    data = root / "data"
+    shutil.copytree(BASE, data)
+    withdraw_with_new_words(root, data)
+    for preview in (False, True):
+        md = pages(data, preview=preview)["whatsnew/index.md"]
+        assert [line for line in section(md, "No longer published").splitlines() if line.startswith("- ")] == [
+            "- An attack on a checkpoint · incident · id *attack*",
+            "- Deleted after review · incident · id *gone*",
+            "- A Spokesman&#58; Something was said\\. · statement · id *said*",
+            "- Ghost Brigade&#58; “We were there\\.” · statement · id *boast*",
+            "- Ghost Brigade · actor · id *ghost*",
+        ]
+        assert "SECRET" not in md
+
+
 def test_every_link_of_whats_new_reaches_its_record(history: tuple[Path, dict[str, str]]) -> None:
     data, _ = history
     rendered = pages(data)
@@ -269,6 +312,21 @@ def test_both_pages_build_strictly_with_every_section(tmp_path: Path) -> None:
     assert "&lt;script&gt;x&lt;/script&gt;" in corrections and "<script>x" not in corrections
     month = (project.site / "timeline" / "2020-04" / "index.html").read_text("utf-8")
     assert '<p class="admonition-title">Corrections</p>' in month
+
+
+@pytest.mark.slow
+def test_whats_new_built_shows_withdrawn_records_as_last_published(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", BASE)
+    init_repo(project.root)
+    withdraw_with_new_words(project.root, project.data)
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    html = (project.site / "whatsnew" / "index.html").read_text("utf-8")
+    gone = html[html.index('id="withdrawn"'):]
+    for title in ("An attack on a checkpoint", "Deleted after review", "A Spokesman: Something was said.",
+                  "Ghost Brigade: “We were there.”", "Ghost Brigade"):
+        assert title in gone
+    assert "SECRET" not in html
 
 
 @pytest.mark.slow

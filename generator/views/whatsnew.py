@@ -81,16 +81,45 @@ def _entry(ctx: Context, change: RecordChange) -> Entry | None:  # type: ignore[
     return entry
 
 
-def _item(ctx: Context, change: RecordChange, entry: Entry | None, fields: tuple[str, ...] = ()) -> Item:  # type: ignore[type-arg]
+#: Actor ids -> their names at the revision compared with, for the actors that changed or went since.
+Then = dict[str, str]
+
+
+def _names_then(changes: Changes) -> Then:
+    """The names the actors had at the revision, where they differ from today's (renamed or gone);
+    every other actor had the name it has now. A withdrawn statement is shown as readers last saw
+    it, under its speaker's name of then."""
+    out: Then = {}
+    for change in [*changes.changed, *changes.removed]:
+        name = change.before.get("name") if change.kind == "actors" and isinstance(change.before, dict) else None
+        if isinstance(name, str) and name.strip():
+            out[change.id] = name
+    return out
+
+
+def _withdrawn_title(ctx: Context, change: RecordChange, names_then: Then) -> str:
+    """A record no longer published, as readers last saw it: from its values at the revision
+    (`change.before`), never from the working tree, where it may be a draft with new, unreviewed
+    words."""
+    data = change.before if isinstance(change.before, dict) else {}
+    speaker, quote, paraphrase = data.get("speaker"), data.get("quote"), data.get("paraphrase")
+    if change.kind == "statements" and isinstance(speaker, str) and isinstance(quote or paraphrase, str):
+        name = names_then.get(speaker)
+        if name is None and speaker in ctx.dataset.actors:  # unchanged since: today's name is then's
+            name = ctx.dataset.actors[speaker].record.name
+        # as `statement_title` showed it then: the speaker's name and the first words, quoted if a quote
+        words = (quote or paraphrase).split()
+        excerpt = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+        return f"{name or speaker}: “{excerpt}”" if quote else f"{name or speaker}: {excerpt}"
+    return record_label(change.kind, data) or change.id
+
+
+def _item(ctx: Context, change: RecordChange, entry: Entry | None, fields: tuple[str, ...] = (),  # type: ignore[type-arg]
+          names_then: Then | None = None) -> Item:
     kind = SINGULAR[change.kind]
     page = WHATSNEW_PAGE
     if entry is None:  # no longer published: its title as readers last saw it, no link
-        data = change.before if isinstance(change.before, dict) else {}
-        title = record_label(change.kind, data) or change.id
-        speaker = data.get("speaker")
-        if change.kind == "statements" and isinstance(speaker, str) and speaker in ctx.dataset.actors:
-            title = ctx.dataset.actors[speaker].record.name + title[len(speaker):]  # "id: words" → "Name: words"
-        return Item(kind, change.id, title, None, None, fields)
+        return Item(kind, change.id, _withdrawn_title(ctx, change, names_then or {}), None, None, fields)
     record = entry.record
     if change.kind in ("incidents", "statements"):
         if change.kind == "incidents":
@@ -113,14 +142,18 @@ def _newest_first(items: list[tuple[tuple, Item]]) -> Section:  # type: ignore[t
 _KIND_RANK = {"incidents": 0, "statements": 1, "actors": 2, "regions": 3, "sources": 4}
 
 
-def _key(ctx: Context, change: RecordChange, entry: Entry | None) -> tuple:  # type: ignore[type-arg]
+def _key(ctx: Context, change: RecordChange, entry: Entry | None, shown: str | None = None) -> tuple:  # type: ignore[type-arg]
     """Incidents and statements first, the latest date first; then actors, regions and sources by
-    name. Ties by id: the order never depends on anything but the data."""
+    name; records no longer published by kind and the title `shown`. Ties by id: the order never
+    depends on anything but the data."""
     record = entry.record if entry is not None else None
     if record is not None and change.kind in ("incidents", "statements"):
         start, end = record.date.sort_key()
         return (0, -start.toordinal(), -end.toordinal(), _KIND_RANK[change.kind], change.id)
-    name = (record.name if record is not None and hasattr(record, "name") else change.label or change.id)
+    if record is not None and hasattr(record, "name"):
+        name = record.name
+    else:  # no longer published: by the text shown, the revision's (never a draft's new words)
+        name = shown or record_label(change.kind, change.before) or change.id
     return (1, _KIND_RANK[change.kind], 0, name.casefold(), change.id)
 
 
@@ -139,6 +172,7 @@ def build(ctx: Context) -> WhatsNewPage:
     new: list[tuple[tuple, Item]] = []  # type: ignore[type-arg]
     changed: list[tuple[tuple, Item]] = []  # type: ignore[type-arg]
     withdrawn: list[tuple[tuple, Item]] = []  # type: ignore[type-arg]
+    names_then = _names_then(changes)
     for change in [*changes.added, *changes.changed, *changes.removed]:
         entry = _entry(ctx, change) if change.after is not None else None
         was = _published(change.before)
@@ -147,7 +181,8 @@ def build(ctx: Context) -> WhatsNewPage:
         elif entry is not None and was:
             changed.append((_key(ctx, change, entry), _item(ctx, change, entry, change.fields)))
         elif entry is None and was:
-            withdrawn.append((_key(ctx, change, None), _item(ctx, change, None)))
+            item = _item(ctx, change, None, names_then=names_then)
+            withdrawn.append((_key(ctx, change, None, item.title), item))
     since = _day(history.since_date) if history.since_date else None
     commit = history.since_commit[:12] if history.since_commit else None
     return WhatsNewPage(WHATSNEW_PAGE, None, since, commit, history.configured, _newest_first(new),
