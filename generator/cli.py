@@ -98,8 +98,11 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         from .pdf import PdfCache
 
         cache = PdfCache(Path(pdf_cache))
+    missing_fonts: list = []  # type: ignore[type-arg]
     written = site_mod.generate(result.dataset, result.config, Path(content), preview=preview, pdfs=not no_pdf,
-                                pdf_cache=cache, data_dir=Path(data))
+                                pdf_cache=cache, data_dir=Path(data), missing_fonts=missing_fonts)
+    for missing in missing_fonts:  # the PDFs are written all the same
+        click.echo(f"briefing: {missing.message('the PDFs on the site show')}", err=True)
     click.echo(f"pages: {len(written.written)} written, {len(written.unchanged)} unchanged, "
                f"{len(written.deleted)} deleted in {content}/")
     if cache is not None:
@@ -207,6 +210,8 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_bytes(rendered.data)
     os.replace(tmp, target)  # never half a PDF under the name asked for
+    for missing in rendered.missing_fonts:  # the PDF is written all the same
+        click.echo(f"briefing: {missing.message()}", err=True)
     b = rendered.briefing
     def count(n: int, word: str) -> str:
         return f"{n:,} {word}" + ("" if n == 1 else "s")

@@ -13,6 +13,10 @@ Deterministic: the same data gives the same bytes. Nothing reads the clock: the 
 and modification dates are the briefing's date of issue, its file identifier is derived from the
 hash of the HTML, fonts are subset under names WeasyPrint derives from their content, and no
 resource is fetched from anywhere (the only URLs allowed are the `data:` URLs of our charts).
+
+Fonts: a script that no installed font covers prints as empty boxes, which WeasyPrint does not
+report; `fonts.check` finds such scripts in the HTML, and they are returned with the PDFs as
+`fonts.MissingFont` warnings (the PDF is still written).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import figures
+from . import figures, fonts
 from .charts import ChartSpec, render_svg
 from .config import SiteConfig
 from .link import Dataset
@@ -240,6 +244,7 @@ class Rendered:
 
     briefing: views.Briefing
     data: bytes
+    missing_fonts: tuple[fonts.MissingFont, ...] = ()  # scripts it prints in empty boxes
 
 
 def briefing_pdf(dataset: Dataset, config: SiteConfig, request: views.Request, *, content: Path | None = None,
@@ -250,16 +255,21 @@ def briefing_pdf(dataset: Dataset, config: SiteConfig, request: views.Request, *
     judgements = read_judgements(content, request.name) if content is not None else None
     briefing = views.build(ctx, request, config, judgements)
     html = render_html(briefing, paper)
-    return Rendered(briefing, render_many({"briefing.pdf": html}, cache, workers=1)["briefing.pdf"])
+    data = render_many({"briefing.pdf": html}, cache, workers=1)["briefing.pdf"]
+    return Rendered(briefing, data, tuple(fonts.check([html], dataset)))
 
 
 def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: bool = False,
-              cache: PdfCache | None = None, workers: int | None = None) -> dict[str, bytes]:
-    """Every PDF the site offers (views.briefing.site_requests), by path in the content folder."""
+              cache: PdfCache | None = None, workers: int | None = None,
+              missing_fonts: list[fonts.MissingFont] | None = None) -> dict[str, bytes]:
+    """Every PDF the site offers (views.briefing.site_requests), by path in the content folder.
+    The scripts that no installed font covers in any of them are added to `missing_fonts`."""
     ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=True)
     tables = figures.tables(ctx)
     documents = {}
     for request in views.site_requests(ctx):
         judgements = read_judgements(content, request.name)
         documents[views.pdf_path(request)] = render_html(views.build(ctx, request, config, judgements, tables))
+    if missing_fonts is not None:
+        missing_fonts.extend(fonts.check(documents.values(), dataset))
     return render_many(documents, cache, workers)

@@ -23,6 +23,7 @@ from .views.common import Context, Page
 from .write import WriteResult, write_tree
 
 if TYPE_CHECKING:
+    from .fonts import MissingFont
     from .pdf import PdfCache
 
 #: Every page family, in the order pages are produced. A new family is one module here.
@@ -62,16 +63,19 @@ def render_pages(pages: list[Page | ChartSpec], config: SiteConfig) -> dict[str,
 
 
 def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool = False, pdfs: bool = False,
-             pdf_cache: PdfCache | None = None, data_dir: Path | None = None) -> WriteResult:
+             pdf_cache: PdfCache | None = None, data_dir: Path | None = None,
+             missing_fonts: list[MissingFont] | None = None) -> WriteResult:
     """Write the generated pages into `content` (only its generated folders are touched); with
     `pdfs`, also the PDF briefings the pages link (content/pdf/), rendered again only when their
-    HTML changed (`pdf_cache`, which also counts what it served; None: no cache). `data_dir`: see
+    HTML changed (`pdf_cache`, which also counts what it served; None: no cache), and the scripts
+    they print in empty boxes (no installed font) added to `missing_fonts`. `data_dir`: see
     `site_pages`."""
     rendered = render_pages(site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir), config)
     if pdfs:
         from .pdf import PdfCache, site_pdfs  # the PDF machinery is loaded only for builds that make PDFs
 
-        rendered.update(site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None)))
+        rendered.update(site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None),
+                                  missing_fonts=missing_fonts))
     return write_tree(content, rendered)
 
 

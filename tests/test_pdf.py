@@ -402,6 +402,93 @@ def test_cli_issued_date_and_title(tmp_path: Path, base_data: Path) -> None:
     assert printed.reader.metadata["/CreationDate"] == "D:20200503"
 
 
+# --- scripts that no installed font covers ----------------------------------------------------
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core: fontconfig's own fonts
+
+
+def fonts_without_arabic(tmp_path: Path) -> dict[str, str]:
+    """The environment of a fontconfig that knows only the DejaVu faces without Arabic (DejaVu
+    Sans has Arabic letters; DejaVu Serif and the oblique faces have none), for WeasyPrint and
+    `briefing` alike."""
+    from fontTools.ttLib import TTFont
+
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    for face in sorted(DEJAVU.glob("*.ttf")):
+        if 0x0627 not in TTFont(face, lazy=True).getBestCmap():
+            shutil.copy(face, folder / face.name)
+    assert (folder / "DejaVuSerif.ttf").is_file()
+    config = tmp_path / "fonts.conf"
+    config.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+                      f"  <dir>{folder}</dir>\n  <cachedir>{tmp_path / 'fc-cache'}</cachedir>\n</fontconfig>\n",
+                      encoding="utf-8")
+    return {"FONTCONFIG_FILE": str(config)}
+
+
+def embedded_fonts(data: bytes) -> set[str]:
+    reader = PdfReader(BytesIO(data))
+    return {str(font.get_object()["/BaseFont"]) for page in reader.pages
+            for font in page["/Resources"]["/Font"].values()}
+
+
+NO_ARABIC_FONT = ("briefing: no installed font covers Arabic script (used in data/actors/isis.yml and 1 more file); "
+                  "the PDF shows it in empty boxes. Install Debian's fonts-noto-core.")
+
+
+def test_pdf_warns_of_a_script_no_installed_font_covers(tmp_path: Path, base_data: Path) -> None:
+    # The base data has Arabic aliases (an actor's, a region's); an Arabic title outside the month
+    # is not printed, and its file is not named.
+    write_incident = base_data / "incidents" / "2020" / "06.yml"
+    write_incident.parent.mkdir(parents=True, exist_ok=True)
+    write_incident.write_text((base_data / "incidents" / "2020" / "04" / "attack.yml").read_text(encoding="utf-8")
+                              .replace("id: attack", "id: later").replace("date: 2020-04-12", "date: 2020-06-01")
+                              .replace("title: An attack on a checkpoint", "title: هجوم"), encoding="utf-8")
+    without = fonts_without_arabic(tmp_path)
+    target = tmp_path / "out.pdf"
+    result = run("pdf", "--month", "2020-04", "--data", "data", "-o", str(target), cwd=tmp_path, env=without)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [NO_ARABIC_FONT]
+    printed = target.read_bytes()
+    assert printed.startswith(b"%PDF-")  # written all the same
+    assert all("DejaVu" in name for name in embedded_fonts(printed))  # WeasyPrint had no other font either
+    # With the machine's fonts (fonts-noto-core, or DejaVu Sans), Arabic and Kurdish are covered.
+    normal = run("pdf", "--month", "2020-04", "--data", "data", "-o", str(target), cwd=tmp_path)
+    assert normal.returncode == 0, normal.stderr
+    assert "font" not in normal.stderr
+    # Chinese has no font in either (DejaVu has none): another script, another package.
+    peshmerga = base_data / "actors" / "peshmerga.yml"
+    peshmerga.write_text(peshmerga.read_text(encoding="utf-8") + "aliases: [佩什梅格]\n", encoding="utf-8")
+    both = run("pdf", "--month", "2020-04", "--data", "data", "-o", str(target), cwd=tmp_path, env=without)
+    assert both.returncode == 0, both.stderr
+    assert both.stderr.splitlines() == [
+        NO_ARABIC_FONT,
+        "briefing: no installed font covers CJK characters (used in data/actors/peshmerga.yml); the PDF shows "
+        "it in empty boxes. Install Debian's fonts-noto-cjk.",
+    ]
+
+
+@pytest.mark.slow
+def test_build_warns_of_a_script_no_installed_font_covers(tmp_path: Path) -> None:
+    from test_build import BASE, make_project
+
+    project = make_project(tmp_path / "project", BASE)
+    without = {**os.environ, **fonts_without_arabic(tmp_path)}
+    result = project.build("--pages-only", pdf=True, env=without)
+    assert result.returncode == 0, result.stderr
+    assert (f"briefing: no installed font covers Arabic script (used in {project.data}/actors/isis.yml and 1 more "
+            "file); the PDFs on the site show it in empty boxes. Install Debian's fonts-noto-core."
+            ) in result.stderr.splitlines()
+    assert (project.content / "pdf" / "2020-04.pdf").is_file()
+    # From the cache, the same PDFs: the same warning.
+    again = project.build("--pages-only", pdf=True, env=without)
+    assert "PDFs: 0 rendered, 4 from the cache" in again.stdout and "Arabic script" in again.stderr
+    normal = project.build("--pages-only", pdf=True)
+    assert normal.returncode == 0, normal.stderr
+    assert "font" not in normal.stderr
+
+
 # --- on the site ---------------------------------------------------------------------------------
 
 

@@ -1,0 +1,277 @@
+"""Which characters of a briefing no installed font can print, and what to install for them.
+
+WeasyPrint lays text out with Pango, which takes its fonts from fontconfig: the faces the
+stylesheet names first, then any installed font that has the character. A character that no
+installed font has is printed as an empty box, with no message. So before a PDF is written, the
+characters it prints are checked against the fonts fontconfig lists (the same configuration
+WeasyPrint reads: `FONTCONFIG_FILE` and the rest of fontconfig's environment apply to both), and
+each script that no font covers becomes a `MissingFont` warning that names the script, the
+records that use it and the Debian package to install.
+
+    HTML of a PDF ─▶ its non-ASCII characters ─▶ not in the fonts' character sets? ─▶ text nodes
+                                                  (libfontconfig, read once a process)   └▶ scripts, records
+
+Fast: only characters past ASCII are looked at, the character sets of all fonts are merged once
+a process, and the text is parsed (to leave out styles and attributes, which are not printed) only
+when a character is missing. Deterministic: the warnings and the files they name are sorted.
+Where fontconfig cannot be loaded (it always can where WeasyPrint runs), nothing is reported.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any, Callable, Iterable, Iterator
+
+from pydantic import BaseModel
+
+from .link import Dataset
+
+#: The package that has most scripts: Debian's Noto fonts (Noto Sans, Serif and their script faces).
+NOTO_CORE = "fonts-noto-core"
+
+#: Unicode blocks, as (first, last, what a warning calls its characters, the Debian package that
+#: covers them). A character in no block here is named by the first word of its Unicode name
+#: ("Runic", "Ogham"), with fonts-noto-core; one in a private-use area, with no package.
+SCRIPTS: tuple[tuple[int, int, str, str | None], ...] = (
+    (0x0080, 0x024F, "Latin script", NOTO_CORE),
+    (0x0250, 0x02FF, "phonetic symbols", NOTO_CORE),
+    (0x0300, 0x036F, "combining accents", NOTO_CORE),
+    (0x0370, 0x03FF, "Greek script", NOTO_CORE),
+    (0x0400, 0x052F, "Cyrillic script", NOTO_CORE),
+    (0x0530, 0x058F, "Armenian script", NOTO_CORE),
+    (0x0590, 0x05FF, "Hebrew script", NOTO_CORE),
+    (0x0600, 0x06FF, "Arabic script", NOTO_CORE),  # Arabic, Persian, Kurdish (Sorani), Urdu
+    (0x0700, 0x074F, "Syriac script", NOTO_CORE),
+    (0x0750, 0x077F, "Arabic script", NOTO_CORE),
+    (0x0780, 0x07BF, "Thaana script", NOTO_CORE),
+    (0x07C0, 0x07FF, "N'Ko script", NOTO_CORE),
+    (0x0860, 0x086F, "Syriac script", NOTO_CORE),
+    (0x0870, 0x08FF, "Arabic script", NOTO_CORE),
+    (0x0900, 0x097F, "Devanagari script", NOTO_CORE),
+    (0x0980, 0x09FF, "Bengali script", NOTO_CORE),
+    (0x0A00, 0x0A7F, "Gurmukhi script", NOTO_CORE),
+    (0x0A80, 0x0AFF, "Gujarati script", NOTO_CORE),
+    (0x0B00, 0x0B7F, "Oriya script", NOTO_CORE),
+    (0x0B80, 0x0BFF, "Tamil script", NOTO_CORE),
+    (0x0C00, 0x0C7F, "Telugu script", NOTO_CORE),
+    (0x0C80, 0x0CFF, "Kannada script", NOTO_CORE),
+    (0x0D00, 0x0D7F, "Malayalam script", NOTO_CORE),
+    (0x0D80, 0x0DFF, "Sinhala script", NOTO_CORE),
+    (0x0E00, 0x0E7F, "Thai script", NOTO_CORE),
+    (0x0E80, 0x0EFF, "Lao script", NOTO_CORE),
+    (0x0F00, 0x0FFF, "Tibetan script", NOTO_CORE),
+    (0x1000, 0x109F, "Myanmar script", NOTO_CORE),
+    (0x10A0, 0x10FF, "Georgian script", NOTO_CORE),
+    (0x1100, 0x11FF, "CJK characters", "fonts-noto-cjk"),  # Hangul Jamo
+    (0x1200, 0x139F, "Ethiopic script", NOTO_CORE),
+    (0x13A0, 0x13FF, "Cherokee script", NOTO_CORE),
+    (0x1780, 0x17FF, "Khmer script", NOTO_CORE),
+    (0x1800, 0x18AF, "Mongolian script", NOTO_CORE),
+    (0x1E00, 0x1EFF, "Latin script", NOTO_CORE),
+    (0x1F00, 0x1FFF, "Greek script", NOTO_CORE),
+    (0x2000, 0x2BFF, "symbols", NOTO_CORE),  # punctuation, currency, arrows, mathematics, shapes
+    (0x2D30, 0x2D7F, "Tifinagh script", NOTO_CORE),
+    (0x2E80, 0x9FFF, "CJK characters", "fonts-noto-cjk"),  # radicals, kana, Bopomofo, ideographs
+    (0xA960, 0xA97F, "CJK characters", "fonts-noto-cjk"),
+    (0xAC00, 0xD7FF, "CJK characters", "fonts-noto-cjk"),  # Hangul syllables
+    (0xE000, 0xF8FF, "private-use characters", None),
+    (0xF900, 0xFAFF, "CJK characters", "fonts-noto-cjk"),
+    (0xFB1D, 0xFB4F, "Hebrew script", NOTO_CORE),
+    (0xFB50, 0xFDFF, "Arabic script", NOTO_CORE),
+    (0xFE30, 0xFE4F, "CJK characters", "fonts-noto-cjk"),
+    (0xFE70, 0xFEFF, "Arabic script", NOTO_CORE),
+    (0xFF00, 0xFFEF, "CJK characters", "fonts-noto-cjk"),  # full- and half-width forms
+    (0x1F000, 0x1FAFF, "emoji", "fonts-noto-color-emoji"),
+    (0x20000, 0x3FFFF, "CJK characters", "fonts-noto-cjk"),
+    (0xF0000, 0x10FFFF, "private-use characters", None),
+)
+
+#: Categories never drawn with a glyph (controls, format marks such as U+200F, line separators).
+_NOT_DRAWN = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def script_of(char: str) -> tuple[str, str | None]:
+    """What a warning calls the character's script, and the Debian package that covers it."""
+    code = ord(char)
+    for first, last, what, package in SCRIPTS:
+        if first <= code <= last:
+            return what, package
+    name = unicodedata.name(char, "")
+    if not name:
+        return f"the character U+{code:04X}", NOTO_CORE
+    return f"{name.split()[0].title()} script", NOTO_CORE
+
+
+# --- what the installed fonts cover (libfontconfig, through ctypes) ----------------------------
+
+
+class _FontSet(ctypes.Structure):
+    _fields_ = [("nfont", ctypes.c_int), ("sfont", ctypes.c_int), ("fonts", ctypes.POINTER(ctypes.c_void_p))]
+
+
+def _library() -> Any:
+    """libfontconfig, as WeasyPrint loads it (None when it is not found)."""
+    names = [ctypes.util.find_library("fontconfig"), "libfontconfig.so.1", "libfontconfig.1.dylib",
+             "libfontconfig-1.dll"]
+    for name in names:
+        if not name:
+            continue
+        try:
+            return ctypes.CDLL(name)
+        except OSError:
+            continue
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _coverage() -> Callable[[int], bool] | None:
+    """A test of whether some installed font has a character: the character sets of every font
+    fontconfig lists, merged (read once a process). Only the fonts Pango can use count: outline
+    fonts in TrueType or CFF (OpenType) form. None when fontconfig cannot be loaded."""
+    fc = _library()
+    if fc is None:
+        return None
+    fc.FcInitLoadConfigAndFonts.restype = ctypes.c_void_p
+    fc.FcConfigGetFonts.restype = ctypes.POINTER(_FontSet)
+    fc.FcConfigGetFonts.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    fc.FcCharSetCreate.restype = ctypes.c_void_p
+    fc.FcCharSetMerge.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    fc.FcCharSetHasChar.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
+    fc.FcPatternGetCharSet.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_void_p)]
+    fc.FcPatternGetBool.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_int)]
+    fc.FcPatternGetString.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)]
+    config = fc.FcInitLoadConfigAndFonts()  # reads FONTCONFIG_FILE etc., as WeasyPrint's own does
+    if not config:
+        return None
+    merged = fc.FcCharSetCreate()
+    fonts = fc.FcConfigGetFonts(config, 0)  # FcSetSystem: the installed fonts
+    count = fonts.contents.nfont if fonts else 0
+    for index in range(count):
+        pattern = fonts.contents.fonts[index]
+        outline, form = ctypes.c_int(1), ctypes.c_char_p()
+        if fc.FcPatternGetBool(pattern, b"outline", 0, ctypes.byref(outline)) == 0 and not outline.value:
+            continue  # a bitmap font: Pango does not use them
+        if (fc.FcPatternGetString(pattern, b"fontformat", 0, ctypes.byref(form)) == 0
+                and form.value not in (b"TrueType", b"CFF")):
+            continue  # Type 1, PCF...: not laid out by HarfBuzz
+        charset = ctypes.c_void_p()
+        if fc.FcPatternGetCharSet(pattern, b"charset", 0, ctypes.byref(charset)) == 0:
+            fc.FcCharSetMerge(merged, charset, None)
+    # The merged set is kept for the process (the config is not destroyed: its fonts stay valid).
+    return lambda code: bool(fc.FcCharSetHasChar(merged, code))
+
+
+def uncovered(chars: Iterable[str]) -> set[str]:
+    """The characters (past ASCII, drawn with a glyph) that no installed font has."""
+    covered = _coverage()
+    if covered is None:
+        return set()
+    return {c for c in chars if ord(c) > 0x7F and unicodedata.category(c) not in _NOT_DRAWN and not covered(ord(c))}
+
+
+# --- the warning ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissingFont:
+    """A script that no installed font covers, in the text a PDF prints."""
+
+    script: str  # "Arabic script", "CJK characters"
+    package: str | None  # the Debian package that covers it (None: none does, e.g. private use)
+    paths: tuple[str, ...]  # the record files whose printed text uses it, sorted (none: not from a record)
+    chars: str  # the missing characters, sorted (for programs; the message gives code points)
+
+    def message(self, shown: str = "the PDF shows") -> str:
+        """One line for the person at the terminal; `shown`: "the PDF shows", "the PDFs show"."""
+        if self.paths:
+            more = len(self.paths) - 1
+            where = f"used in {self.paths[0]}" + (f" and {more} more file{'s' if more > 1 else ''}" if more else "")
+        else:  # not from a record: the title given, the key judgements, the configuration
+            where = "used in the briefing's own text"
+        advice = f" Install Debian's {self.package}." if self.package else ""
+        return f"no installed font covers {self.script} ({where}); {shown} it in empty boxes.{advice}"
+
+
+class _Text(HTMLParser):
+    """The text an HTML document prints: its text nodes, not its styles, scripts or attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script", "title", "head"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "title", "head") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def printed_text(html: str) -> str:
+    """The text of an HTML document as it is printed (text nodes only, entities decoded)."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a record's values."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def check(documents: Iterable[str], dataset: Dataset) -> list[MissingFont]:
+    """The scripts that no installed font covers in the printed text of `documents` (HTML), each
+    with the record files whose text is printed with it. Empty when every character has a font."""
+    documents = list(documents)
+    candidates: set[str] = set()
+    for html in documents:
+        if not html.isascii():
+            candidates |= set(html)
+    missing = uncovered(candidates)
+    if not missing:
+        return []
+    # Only characters actually printed count (not those of styles, attributes or the PDF's title).
+    text = "".join(printed_text(html) for html in documents)
+    missing &= set(text)
+    if not missing:
+        return []
+    run = re.compile("[" + "".join(re.escape(c) for c in sorted(missing)) + "]+")
+    printed_runs = set(run.findall(text))
+    by_script: dict[tuple[str, str | None], set[str]] = {}
+    for char in missing:
+        by_script.setdefault(script_of(char), set()).add(char)
+    found: dict[tuple[str, str | None], set[str]] = {key: set() for key in by_script}
+    for kind in ("actors", "regions", "sources", "incidents", "statements"):
+        for entry in dataset.kind(kind).values():
+            runs = {r for s in _strings(entry.record) for r in run.findall(s)}
+            shown = runs & printed_runs  # a record that the briefing prints, not another with the script
+            for key, chars in by_script.items():
+                if any(c in chars for r in shown for c in r):
+                    found[key].add(entry.path)
+    out = []
+    for (script, package), chars in sorted(by_script.items(), key=lambda item: item[0][0]):
+        out.append(MissingFont(script, package, tuple(sorted(found[(script, package)])), "".join(sorted(chars))))
+    return out
