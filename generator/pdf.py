@@ -201,6 +201,13 @@ class PdfCache:
                 stale.unlink(missing_ok=True)
 
 
+def _all_fonts(html: str) -> bool:
+    """Whether an installed font has every character of the HTML. A PDF printed with empty boxes
+    is not cached: once the missing font is installed, the next build renders it again (the HTML,
+    and so the cache key, is the same)."""
+    return html.isascii() or not fonts.uncovered(set(html))
+
+
 def render_many(documents: dict[str, str], cache: PdfCache | None = None, workers: int | None = None) -> dict[str, bytes]:
     """Every HTML document (by output path) as PDF bytes: from the cache when it has them, the
     rest rendered, in parallel processes when there are several (layout is CPU-bound; a
@@ -224,14 +231,16 @@ def render_many(documents: dict[str, str], cache: PdfCache | None = None, worker
     if workers <= 1:
         for key, html in todo.items():
             rendered[key] = html_to_pdf(html)
-            cache.put(key, rendered[key])  # at once: an interrupted build keeps what it has made
+            if _all_fonts(html):
+                cache.put(key, rendered[key])  # at once: an interrupted build keeps what it has made
     else:
         # The longest documents first, so that no worker is left with a long one at the end.
         order = sorted(todo, key=lambda k: (-len(todo[k]), k))
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for key, data in zip(order, pool.map(html_to_pdf, [todo[k] for k in order])):
                 rendered[key] = data
-                cache.put(key, data)
+                if _all_fonts(todo[key]):
+                    cache.put(key, data)
     for path in documents:
         out.setdefault(path, rendered.get(keys[path], b""))
     cache.prune()
