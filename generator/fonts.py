@@ -242,6 +242,17 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+#: A word of characters past ASCII (up to a space, or an ASCII character).
+_RUN = re.compile(r"[^\x00-\x7f\s]+")
+
+
+def _words(text: str, missing: set[str]) -> set[str]:
+    """The words of `text` past ASCII that have a missing character; punctuation (the Arabic
+    comma, CJK full stops...) separates words like a space."""
+    spaces = {ord(c): " " for c in set(text) if ord(c) > 0x7F and unicodedata.category(c)[0] in "PZ"}
+    return {w for w in _RUN.findall(text.translate(spaces)) if not missing.isdisjoint(w)}
+
+
 def check(documents: Iterable[str], dataset: Dataset) -> list[MissingFont]:
     """The scripts that no installed font covers in the printed text of `documents` (HTML), each
     with the record files whose text is printed with it. Empty when every character has a font."""
@@ -258,18 +269,18 @@ def check(documents: Iterable[str], dataset: Dataset) -> list[MissingFont]:
     missing &= set(text)
     if not missing:
         return []
-    run = re.compile("[" + "".join(re.escape(c) for c in sorted(missing)) + "]+")
-    printed_runs = set(run.findall(text))
+    # Words past ASCII that have a missing character: a record is named when the briefing prints one
+    # of its words, so another record that uses the script but is not in the briefing is not.
+    printed = _words(text, missing)
     by_script: dict[tuple[str, str | None], set[str]] = {}
     for char in missing:
         by_script.setdefault(script_of(char), set()).add(char)
     found: dict[tuple[str, str | None], set[str]] = {key: set() for key in by_script}
     for kind in ("actors", "regions", "sources", "incidents", "statements"):
         for entry in dataset.kind(kind).values():
-            runs = {r for s in _strings(entry.record) for r in run.findall(s)}
-            shown = runs & printed_runs  # a record that the briefing prints, not another with the script
+            shown = {w for s in _strings(entry.record) for w in _words(s, missing)} & printed
             for key, chars in by_script.items():
-                if any(c in chars for r in shown for c in r):
+                if any(c in chars for w in shown for c in w):
                     found[key].add(entry.path)
     out = []
     for (script, package), chars in sorted(by_script.items(), key=lambda item: item[0][0]):

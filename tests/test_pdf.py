@@ -469,6 +469,20 @@ def test_pdf_warns_of_a_script_no_installed_font_covers(tmp_path: Path, base_dat
     ]
 
 
+def test_each_character_is_named_by_its_script_and_the_package_that_covers_it() -> None:
+    from generator.fonts import script_of
+
+    assert script_of("ێ") == ("Arabic script", "fonts-noto-core")  # Kurdish (Sorani)
+    assert script_of("ש") == ("Hebrew script", "fonts-noto-core")
+    assert script_of("Ж") == ("Cyrillic script", "fonts-noto-core")
+    assert script_of("ა") == ("Georgian script", "fonts-noto-core")
+    for char in "中かカ한":
+        assert script_of(char) == ("CJK characters", "fonts-noto-cjk")
+    assert script_of("\U0001F600") == ("emoji", "fonts-noto-color-emoji")
+    assert script_of("\u16A0") == ("Runic script", "fonts-noto-core")  # in no block of the table: by its name
+    assert script_of("\uE000") == ("private-use characters", None)
+
+
 @pytest.mark.slow
 def test_build_warns_of_a_script_no_installed_font_covers(tmp_path: Path) -> None:
     from test_build import BASE, make_project
