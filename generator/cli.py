@@ -98,7 +98,9 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         from .pdf import PdfCache
 
         cache = PdfCache(Path(pdf_cache))
-    missing_fonts: list = []  # type: ignore[type-arg]
+    from .fonts import MissingFont
+
+    missing_fonts: list[MissingFont] = []
     written = site_mod.generate(result.dataset, result.config, Path(content), preview=preview, pdfs=not no_pdf,
                                 pdf_cache=cache, data_dir=Path(data), missing_fonts=missing_fonts)
     for missing in missing_fonts:  # the PDFs are written all the same
@@ -210,8 +212,6 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_bytes(rendered.data)
     os.replace(tmp, target)  # never half a PDF under the name asked for
-    for missing in rendered.missing_fonts:  # the PDF is written all the same
-        click.echo(f"briefing: {missing.message()}", err=True)
     b = rendered.briefing
     def count(n: int, word: str) -> str:
         return f"{n:,} {word}" + ("" if n == 1 else "s")
@@ -220,6 +220,8 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
                f"{count(b.counted_statements, 'statement')}"
                + (f" ({b.possibly_count:,} more possibly in the period)" if b.possibly_count else "")
                + ("; key judgements from " + f"{content}/{b.judgements_file}" if b.judgements else ""))
+    for missing in rendered.missing_fonts:  # written all the same: a warning, not an error
+        click.echo(f"briefing: {missing.message()}", err=True)
 
 
 @cli.command("serve")
