@@ -191,11 +191,16 @@ class MissingFont:
         """One line for the person at the terminal; `shown`: "the PDF shows", "the PDFs show"."""
         if self.paths:
             more = len(self.paths) - 1
-            where = f"used in {self.paths[0]}" + (f" and {more} more file{'s' if more > 1 else ''}" if more else "")
+            where = f"used in {_printable(self.paths[0])}" + (f" and {more} more file{'s' if more > 1 else ''}" if more else "")
         else:  # not from a record: the title given, the key judgements, the configuration
             where = "used in the briefing's own text"
         advice = f" Install Debian's {self.package}." if self.package else ""
         return f"no installed font covers {self.script} ({where}); {shown} it in empty boxes.{advice}"
+
+
+def _printable(text: str) -> str:
+    """A file name as typed, its control characters escaped: it cannot forge a line or move the cursor."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class _Text(HTMLParser):
