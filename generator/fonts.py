@@ -163,7 +163,7 @@ def _coverage() -> Callable[[int], bool] | None:
         charset = ctypes.c_void_p()
         if fc.FcPatternGetCharSet(pattern, b"charset", 0, ctypes.byref(charset)) == 0:
             fc.FcCharSetMerge(merged, charset, None)
-    # The merged set is kept for the process (the config is not destroyed: its fonts stay valid).
+    # One merged set for the process; the configuration is kept with it (it is read once).
     return lambda code: bool(fc.FcCharSetHasChar(merged, code))
 
 
