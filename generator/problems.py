@@ -59,6 +59,7 @@ CODES: dict[str, Code] = _codes(
     ("invalid-range", "error", "A casualty range breaks low <= best <= high"),
     ("casualty-subject", "error", "A casualty entry names both or neither of actor and group"),
     ("casualty-no-count", "error", "A casualty entry gives no count"),
+    ("attributed-by-not-suspected", "error", "An actor entry names `attributed_by` with a role other than suspected"),
     ("statement-text", "error", "A statement has both or neither of quote and paraphrase"),
     ("invalid-url", "error", "A URL is not an http(s) address"),
     ("invalid-coordinates", "error", "Coordinates are not [latitude, longitude] within range"),

@@ -535,6 +535,8 @@ def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]]) -> 
     counts: dict[tuple[str, str], int] = defaultdict(int)
     outside = 0
     for entry in incidents:
+        if entry.record.date.open_start:  # `{to: DATE}`: no known start, in no month's count
+            continue
         key = month_key(entry.record.date)
         if key in columns:
             counts[key, ctx.group_of(entry.record.type)] += 1
@@ -645,7 +647,8 @@ def _glossary(ctx: Context, request: Request, shown: list[Entry]) -> tuple[Gloss
     for entry in shown:
         record = entry.record
         if isinstance(record, Incident):
-            for actor_id in [*(a.actor for a in record.actors), *(c.actor for c in record.casualties if c.actor)]:
+            for actor_id in [*(a.actor for a in record.actors), *(a.attributed_by for a in record.actors if a.attributed_by),
+                             *(c.actor for c in record.casualties if c.actor)]:
                 incidents[actor_id].add(record.id)
         else:
             behalf = ctx.dataset.speaks_for(record)

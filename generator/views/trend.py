@@ -157,6 +157,15 @@ class Trend:
     note: str  # how incidents are split into series, for readers
 
 
+def undated_note(count: int) -> str:
+    """The sentence a trend's note gets when `count` of its incidents are dated only "by" a day
+    (`{to: DATE}`, start not known): they are in no month of the chart or table."""
+    if not count:
+        return ""
+    return (f" {count} {'incident is' if count == 1 else 'incidents are'} dated only “by” a day (the start is "
+            "not known) and in no month.")
+
+
 def monthly(
     *,
     name: str,
