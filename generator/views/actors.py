@@ -18,8 +18,7 @@ from ..dates import format_date
 from ..link import Entry
 from ..models import CASUALTY_KINDS, Actor, Incident, Statement
 from .common import ACTORS_INDEX, TIMELINE_INDEX, Context, Page, Ref, actor_page, href
-from .trend import (CasualtyIndex, RecordLine, Subject, Tally, Trend, monthly, newest, record_line, tally,
-                    undated_note)
+from .trend import CasualtyIndex, RecordLine, Subject, Tally, Trend, monthly, newest, record_line, tally
 
 #: An incident is counted once in the chart, under the actor's main role in it: the first of
 #: these that it has (an actor both claiming and carrying out an attack is its perpetrator).
@@ -218,8 +217,8 @@ def _actor_page(
                    if not e.record.date.open_start),  # a `{to: DATE}` incident is in no month's count
         series=[(role, ROLE_SERIES[role]) for role in ROLE_ORDER],
         note="Each incident is counted once, under the actor's main role in it "
-             "(perpetrator, then claimant, suspected perpetrator, target, responder, mediator, associated)."
-             + undated_note(sum(1 for e, _ in involvement.incidents if e.record.date.open_start)),
+             "(perpetrator, then claimant, suspected perpetrator, target, responder, mediator, associated).",
+        undated=sum(1 for e, _ in involvement.incidents if e.record.date.open_start),
         extra_columns=("Killed (perpetrated)", f"Killed ({w.poss} own)"),
         extra=lambda ids: (inflicted([i for i in ids if i in perpetrated_set], "killed").short,
                            suffered([i for i in ids if i in suffered_set], "killed").short),

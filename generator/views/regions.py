@@ -20,7 +20,7 @@ from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Region, Statement, 
 from .briefing import pdf_path, region_latest_months, region_request
 from .common import REGIONS_INDEX, TIMELINE_INDEX, Context, Page, Ref, href, month_title, region_page
 from .actors import ROLE_ORDER, ROLE_SERIES
-from .trend import CasualtyIndex, RecordLine, Tally, Trend, monthly, newest, record_line, tally, undated_note
+from .trend import CasualtyIndex, RecordLine, Tally, Trend, monthly, newest, record_line, tally
 
 #: The most active actors table stops here (the rest are counted in a line below it).
 ACTORS_CAP = 15
@@ -211,8 +211,8 @@ def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionP
         incidents=((i, shared.month[i], shared.group[i]) for i in ids
                    if not shared.entries[i].record.date.open_start),  # `{to: DATE}`: in no month's count
         series=[(group, event_label(group)) for group in EVENT_GROUPS],
-        note=f"Incidents in {where}, by ACLED event type."
-             + undated_note(sum(1 for i in ids if shared.entries[i].record.date.open_start)),
+        note=f"Incidents in {where}, by ACLED event type.",
+        undated=sum(1 for i in ids if shared.entries[i].record.date.open_start),
         extra_columns=("Killed",),
         extra=lambda month_ids: (killed(month_ids).short,),
     )
