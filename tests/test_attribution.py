@@ -160,6 +160,7 @@ def test_briefing_counts_only_what_lies_inside(data: Path) -> None:
     assert [(f.label, f.current) for f in brief.figures.main[:3]] == [
         ("Incidents", "1"), ("Statements", "1"), ("People killed", "1")]
     assert brief.chart is not None and sum(r.total for r in brief.chart.rows) == 1
+    assert brief.chart.undated == 1  # the `{to}` incident is in no month of the chart, and said so
 
 
 @pytest.mark.slow
@@ -171,6 +172,7 @@ def test_pdf_prints_by_and_the_attribution(data: Path) -> None:
     assert "by 20 April 2020" in possibly
     assert "suspected perpetrator (according to Peshmerga)" in possibly
     assert "1 incident and 1 statement dated inside the period; 2 more records possibly in it" in read.pages[0]
+    assert "1 incident is dated only “by” a day (the start is not known) and is in no month of the chart" in read.text
 
 
 # --- fmt ----------------------------------------------------------------------------------------
