@@ -1,4 +1,4 @@
-"""The four date forms of the data format, as (start, end, precision), and where a record belongs.
+"""The five date forms of the data format, as (start, end, precision), and where a record belongs.
 
     2020-04-13                          that day                      precision "day"
     2020-04                             some day in April 2020        precision "month"

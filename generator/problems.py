@@ -53,7 +53,7 @@ CODES: dict[str, Code] = _codes(
     ("empty-text", "error", "A text field holds only white space"),
     ("invalid-id", "error", "An id does not follow the id pattern"),
     ("duplicate-id", "error", "Two records of one kind share an id"),
-    ("invalid-date", "error", "A date is not one of the four date forms, or is no real day"),
+    ("invalid-date", "error", "A date is not one of the five date forms, or is no real day"),
     ("date-span-reversed", "error", "A date span ends before it starts"),
     ("invalid-count", "error", "A casualty count is not a whole number of zero or more"),
     ("invalid-range", "error", "A casualty range breaks low <= best <= high"),

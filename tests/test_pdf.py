@@ -124,7 +124,9 @@ def test_april_briefing_cover_figures_and_sections(april: Read) -> None:
     cover = april.pages[0]
     assert "Conflict briefing" in cover and "April 2020" in cover
     assert "UNCLASSIFIED — FOR PUBLIC RELEASE" in cover
-    assert "Issued 17 April 2020" in cover  # the article's publication date: the latest date in the records
+    # the latest date in the records: the corrections of 30 November 2026 (item 20), after the
+    # article's publication (17 April 2020)
+    assert "Issued 30 November 2026" in cover
     # The key figures count April's four incidents against March's one (the handovers of March
     # are dated "17 March – 17 April" and lie inside neither month).
     figures = april.between("Key figures", "People killed, by actor")
@@ -168,7 +170,7 @@ def test_april_briefing_embeds_every_font_and_has_metadata(april: Read) -> None:
     assert meta.title == "Conflict briefing · April 2020"
     assert meta.subject == "Incidents and statements, April 2020"
     assert "April 2020" in meta["/Keywords"]
-    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20200417"  # the date of issue, not the clock
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261130"  # the date of issue (see above), not the clock
     catalog = april.reader.trailer["/Root"]
     assert catalog["/Lang"] == "en" and catalog["/MarkInfo"]["/Marked"]  # tagged, for screen readers
 
