@@ -366,6 +366,11 @@ class Correction(Record):
 class ActorRole(Record):
     """An actor involved in an incident, with its role."""
 
+    # Editors' tools flag `attributed_by` on another role too (draft-07 `dependencies`).
+    model_config = ConfigDict(**Record.model_config, json_schema_extra={
+        "dependencies": {"attributed_by": {"properties": {"role": {"const": "suspected"}}, "required": ["role"]}},
+    })
+
     actor: Ref = Field(description="The id of an actor")
     role: Role | None = Field(None, description="perpetrator | target | claimant | responder | associated | mediator"
                               " | suspected")

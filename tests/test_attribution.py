@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import problem_list
+from generator.charts import ChartSpec
 from generator.config import SiteConfig
 from generator.dates import format_date, parse_date
 from generator.fmt import format_bytes
@@ -64,7 +65,7 @@ def site(data_dir: Path) -> dict[str, str]:
     """Every Markdown page of the site for `data_dir` (no charts: they are drawn apart)."""
     result = validate(data_dir)
     assert result.report.ok, result.report.summary()
-    items = [p for p in site_pages(result.dataset, result.config) if not hasattr(p, "series")]
+    items = [p for p in site_pages(result.dataset, result.config) if not isinstance(p, ChartSpec)]
     return render_pages(items, result.config)  # type: ignore[return-value]
 
 
