@@ -1,13 +1,18 @@
-"""The four date forms of the data format, as (start, end, precision), and where a record belongs.
+"""The five date forms of the data format, as (start, end, precision), and where a record belongs.
 
     2020-04-13                          that day                      precision "day"
     2020-04                             some day in April 2020        precision "month"
     2020                                some day in 2020              precision "year"
     {from: 2020-04-01, to: 2020-04-10}  some day in that span         precision "span"
+    {to: 2020-04-17}                    on or before that day         precision "by" (v1.1)
 
 Each end of a span may itself be a day, a month or a year (`{from: 2014, to: 2020-04-17}`): the
 span runs from the first day of `from` to the last day of `to`. That is this project's extension
 of the format, for events a source dates only loosely.
+
+A `{to: DATE}` date (v1.1) has no known start: its `start` is `date.min`, so that it lies wholly
+inside no period (it is only ever "possibly" in one, and counted in no figure), while it sorts
+and is listed by DATE.
 """
 
 from __future__ import annotations
@@ -62,29 +67,38 @@ class FuzzyDate:
     first: Point
     last: Point
     is_span: bool = False
+    open_start: bool = False  # `{to: DATE}`: on or before DATE, start not known (first == last)
 
     @property
     def start(self) -> date:
-        return self.first.start
+        # date.min: no period starts that early, so the record is never wholly inside one
+        return date.min if self.open_start else self.first.start
 
     @property
     def end(self) -> date:
         return self.last.end
 
     @property
-    def precision(self) -> Literal["day", "month", "year", "span"]:
+    def precision(self) -> Literal["day", "month", "year", "span", "by"]:
+        if self.open_start:
+            return "by"
         return "span" if self.is_span else self.first.precision
 
     def sort_key(self) -> tuple[date, date]:
-        """Records sort by the start of their date (then, by the caller, by id)."""
+        """Records sort by the start of their date, a `{to: DATE}` record by DATE (then, by the
+        caller, by id)."""
+        if self.open_start:
+            return (self.last.start, self.last.end)
         return (self.start, self.end)
 
     def month(self) -> tuple[int, int | None]:
         """The month page a record is listed on: (year, month), or (year, None) when only the
-        year of its start is known ("2020 — month not known")."""
-        if self.first.precision == "year":
-            return (self.start.year, None)
-        return (self.start.year, self.start.month)
+        year of its start is known ("2020 — month not known"). A `{to: DATE}` record is listed
+        under the month of DATE."""
+        point = self.last if self.open_start else self.first
+        if point.precision == "year":
+            return (point.start.year, None)
+        return (point.start.year, point.start.month)
 
     def placement(self, start: date, end: date) -> Literal["inside", "overlaps", "outside"]:
         """Where this date stands against the period [start, end] (both days included).
@@ -92,6 +106,8 @@ class FuzzyDate:
         A record counts in a period only when its whole date lies inside; a date that only
         overlaps the period is "possibly in this period" and is not counted in figures.
         """
+        if self.open_start:  # its start is not known: it can only ever possibly be in a period
+            return "overlaps" if start <= self.end else "outside"
         if start <= self.start and self.end <= end:
             return "inside"
         if self.start <= end and start <= self.end:
@@ -100,6 +116,8 @@ class FuzzyDate:
 
     def to_data(self) -> Any:
         """The value as an editor would write it in YAML."""
+        if self.open_start:
+            return {"to": self.last.iso()}
         if self.is_span:
             return {"from": self.first.iso(), "to": self.last.iso()}
         if self.first.precision == "year":
@@ -137,7 +155,7 @@ def parse_point(value: Any) -> Point:
 
 
 def parse_date(value: Any) -> FuzzyDate:
-    """Read any of the four date forms. Raises DateError with a message fit for an editor."""
+    """Read any of the five date forms. Raises DateError with a message fit for an editor."""
     if isinstance(value, FuzzyDate):
         return value
     if isinstance(value, dict):
@@ -145,6 +163,12 @@ def parse_date(value: Any) -> FuzzyDate:
         if unknown:
             raise DateError("invalid-date", f"a date span has only `from` and `to`, not `{unknown[0]}`", unknown[0],
                             at_key=True)
+        if "from" not in value and value.get("to") is not None:  # `{to: DATE}`: on or before DATE
+            try:
+                point = parse_point(value["to"])
+            except DateError as exc:
+                raise DateError(exc.code, f"`to`: {exc.message}", "to") from None
+            return FuzzyDate(point, point, is_span=True, open_start=True)
         for part in ("from", "to"):
             if value.get(part) is None:
                 raise DateError("invalid-date", f"a date span needs both `from` and `to`; `{part}` is missing")
@@ -197,8 +221,11 @@ def _point_text(point: Point, with_year: bool = True, with_month: bool = True) -
 
 def format_date(value: FuzzyDate) -> str:
     """The date with exactly the precision written: `13 April 2020`, `April 2020`, `2020`,
-    `1–10 April 2020`, `17 March – 17 April 2020`, `2014 – 17 April 2020`."""
+    `1–10 April 2020`, `17 March – 17 April 2020`, `2014 – 17 April 2020`; `by 17 April 2020` for
+    a `{to: DATE}` date (on or before it, start not known)."""
     first, last = value.first, value.last
+    if value.open_start:
+        return f"by {_point_text(last)}"
     if not value.is_span:
         return _point_text(first)
     if first == last:

@@ -85,6 +85,14 @@ def overlapping(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     return frame[touches & ~within]
 
 
+def known_start(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose date has a known start. A `{to: DATE}` record ("by DATE") has none: it is
+    listed under the month of DATE but counted in no month's figure or chart."""
+    if frame.empty:
+        return frame
+    return frame[frame["start"] != date.min]
+
+
 def in_region(frame: pd.DataFrame, region_id: str) -> pd.DataFrame:
     """Rows in a region or any of its sub-regions (roll-up)."""
     if frame.empty:

@@ -438,7 +438,10 @@ def _canonical_map(value: dict[Any, Any], model: str | None) -> CommentedMap:
     out = CommentedMap()
     for key in _order(list(value), model):
         out[str.__str__(key) if isinstance(key, str) else key] = _canonical_value(value[key], model, key)
-    out.fa.set_block_style()
+    if model == "DateSpan" and list(out) == ["to"] and not isinstance(out["to"], (dict, list)):
+        out.fa.set_flow_style()  # `{to: 2020-04-17}`, as the data format writes "on or before"
+    else:
+        out.fa.set_block_style()
     return out
 
 

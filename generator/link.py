@@ -24,6 +24,7 @@ REFERENCES: dict[str, list[tuple[tuple[str, ...], str]]] = {
     "incidents": [
         (("region",), "regions"),
         (("actors", "*", "actor"), "actors"),
+        (("actors", "*", "attributed_by"), "actors"),
         (("casualties", "*", "actor"), "actors"),
         (("sources", "*", "source"), "sources"),
     ],

@@ -100,7 +100,7 @@ def event_label(slug: str) -> str:
     return EVENT_LABELS.get(slug) or slug.replace("-", " ").capitalize()
 DEFAULT_EVENT_TYPES: dict[str, str] = {t: g for g, types in EVENT_TYPES.items() for t in types}
 
-Role = Literal["perpetrator", "target", "claimant", "responder", "associated", "mediator"]
+Role = Literal["perpetrator", "target", "claimant", "responder", "associated", "mediator", "suspected"]
 CasualtyGroup = Literal["civilians", "security-forces", "militants", "unknown"]
 CASUALTY_KINDS = ("killed", "wounded", "abducted", "arrested")
 Status = Literal["draft", "review", "published"]
@@ -191,7 +191,8 @@ def _count(value: Any) -> "int | CountRange":
 
 
 _DATE_SCHEMA = {
-    "description": "A day (2020-04-13), a month (2020-04), a year (2020) or a span {from, to}",
+    "description": "A day (2020-04-13), a month (2020-04), a year (2020), a span {from, to}, "
+                   "or {to} alone: on or before that date, start not known",
     "oneOf": [
         {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
         {"type": "integer", "minimum": 1000, "maximum": 9999},
@@ -202,6 +203,12 @@ _DATE_SCHEMA = {
                 "to": {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
             },
             "required": ["from", "to"],
+            "additionalProperties": False,
+        },
+        {  # v1.1: on or before `to`, start not known
+            "type": "object",
+            "properties": {"to": {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}},
+            "required": ["to"],
             "additionalProperties": False,
         },
     ],
@@ -244,6 +251,18 @@ def casualty_rules(entry: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def actor_role_rules(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """(code, message) for `attributed_by` on a role other than `suspected`: only a suspicion is
+    attributed to someone; an established role needs no attribution."""
+    if entry.get("attributed_by") is not None and entry.get("role") != "suspected":
+        role = entry.get("role")
+        given = f"role `{role}`" if isinstance(role, str) else "no role"
+        return [("attributed-by-not-suspected",
+                 f"`attributed_by` names who holds a party responsible, so it goes only with role "
+                 f"`suspected`; this entry has {given}")]
+    return []
+
+
 def statement_rules(statement: dict[str, Any]) -> list[tuple[str, str]]:
     """(code, message) for a statement with both or neither of `quote` and `paraphrase`."""
     if (statement.get("quote") is None) == (statement.get("paraphrase") is None):
@@ -259,6 +278,10 @@ def cross_field_rules(kind: str, data: Any) -> list[tuple[tuple[Any, ...], str, 
     out: list[tuple[tuple[Any, ...], str, str]] = []
     if kind == "statements":
         out += [((), code, msg) for code, msg in statement_rules(data)]
+    if kind == "incidents" and isinstance(data.get("actors"), list):
+        for i, entry in enumerate(data["actors"]):
+            if isinstance(entry, dict):
+                out += [(("actors", i), code, msg) for code, msg in actor_role_rules(entry)]
     if kind == "incidents" and isinstance(data.get("casualties"), list):
         for i, entry in enumerate(data["casualties"]):
             if isinstance(entry, dict):
@@ -343,8 +366,22 @@ class Correction(Record):
 class ActorRole(Record):
     """An actor involved in an incident, with its role."""
 
+    # Editors' tools flag `attributed_by` on another role too (draft-07 `dependencies`).
+    model_config = ConfigDict(**Record.model_config, json_schema_extra={
+        "dependencies": {"attributed_by": {"properties": {"role": {"const": "suspected"}}, "required": ["role"]}},
+    })
+
     actor: Ref = Field(description="The id of an actor")
-    role: Role | None = Field(None, description="perpetrator | target | claimant | responder | associated | mediator")
+    role: Role | None = Field(None, description="perpetrator | target | claimant | responder | associated | mediator"
+                              " | suspected")
+    attributed_by: Ref | None = Field(None, description="For role `suspected` (held responsible by a source or "
+                                      "government, not established): the id of the actor that holds it responsible")
+
+    @model_validator(mode="after")
+    def _attribution(self) -> "ActorRole":
+        for code, message in actor_role_rules(self.__dict__):
+            raise PydanticCustomError(code, message)
+        return self
 
 
 class Casualty(Record):
@@ -368,7 +405,7 @@ class Dated(Record):
     """Fields shared by incidents and statements."""
 
     id: Id = Field(description=ID_DESCRIPTION)
-    date: Date = Field(description="A day, a month, a year or a span {from, to}")
+    date: Date = Field(description="A day, a month, a year, a span {from, to}, or {to} alone (on or before)")
     date_note: Text | None = Field(None, description="Free text shown beside the date, e.g. 'early April'")
     sources: Annotated[list[Citation], Field(min_length=1)] = Field(description="At least one citation")
     tags: list[Tag] = Field(default_factory=list, description="Lowercase slugs")
@@ -474,7 +511,7 @@ FIELD_ORDER: dict[str, list[str]] = {
     "Region": ["id", "name", "level", "parent", "aliases", "disputed", "coordinates", "description", "extra"],
     "Source": ["id", "name", "kind", "url", "reliability", "description", "extra"],
     "Citation": ["source", "url", "title", "published", "archive_url", "credibility"],
-    "ActorRole": ["actor", "role"],
+    "ActorRole": ["actor", "role", "attributed_by"],
     "Casualty": ["actor", "group", "killed", "wounded", "abducted", "arrested"],
     "CountRange": ["low", "best", "high"],
     "Correction": ["date", "note"],

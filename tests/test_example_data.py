@@ -29,7 +29,7 @@ def ids(table: dict) -> set[str]:  # type: ignore[type-arg]
 
 def test_every_incident_the_issue_names_is_there(dataset) -> None:  # type: ignore[no-untyped-def]
     incidents = dataset.incidents
-    assert len(incidents) == 13
+    assert len(incidents) == 15
     by_type: dict[str, list[str]] = {}
     for entry in incidents.values():
         by_type.setdefault(entry.record.type, []).append(entry.id)
@@ -43,11 +43,17 @@ def test_every_incident_the_issue_names_is_there(dataset) -> None:  # type: igno
         "hawija-checkpoint-killing-2020-04-12": ("armed-clash", date(2020, 4, 12), date(2020, 4, 12)),
         "kolajo-attack-2020-04": ("armed-clash", date(2020, 4, 1), date(2020, 4, 10)),
         "tuz-khurmatu-pmf-killing-2020-04": ("armed-clash", date(2020, 4, 3), date(2020, 4, 12)),
-        "rocket-attacks-us-troops": ("shelling-artillery-missile-attack", date(2014, 1, 1), PUBLISHED),
     }
     for record_id, (kind, start, end) in expected.items():
         record = incidents[record_id].record
         assert (record.type, record.date.start, record.date.end) == (kind, start, end), record_id
+    # The article gives no start for these (2014 would be the coalition's arrival, not the attacks'):
+    # "on or before" the report, `{to: 2020-04-17}`.
+    for record_id, kind in (("rocket-attacks-us-troops", "shelling-artillery-missile-attack"),
+                            ("coalition-operations-scaled-back", "change-to-group-activity"),
+                            ("insurgent-activity-uptick", "change-to-group-activity")):
+        record = incidents[record_id].record
+        assert (record.type, record.date.to_data()) == (kind, {"to": "2020-04-17"}), record_id
 
 
 def test_every_statement_the_issue_names_is_there(dataset) -> None:  # type: ignore[no-untyped-def]
@@ -61,6 +67,65 @@ def test_every_statement_the_issue_names_is_there(dataset) -> None:  # type: ign
     assert any(s.quote for s in yawar), "Jabar Yawar's words are quoted"
     caggins = next(e.record for e in statements.values() if e.record.speaker == "myles-caggins")
     assert caggins.medium and "Rudaw Radio" in caggins.medium and caggins.paraphrase
+
+
+def test_attribution_is_as_the_article_gives_it(dataset) -> None:  # type: ignore[no-untyped-def]
+    # "Washington believes Iran-backed militias are behind the attacks": suspected, not established
+    roles = {(a.actor, a.role, a.attributed_by) for a in dataset.incidents["rocket-attacks-us-troops"].record.actors}
+    assert roles == {("iran-backed-militias", "suspected", "united-states"), ("us-forces", "target", None)}
+    # The uptick in insurgent activities names no one; the article reports it in ISIS's insurgency.
+    uptick = dataset.incidents["insurgent-activity-uptick"].record
+    assert [(a.actor, a.role) for a in uptick.actors] == [("isis", "suspected")]
+    perpetrators = {a.actor for e in dataset.incidents.values() for a in e.record.actors if a.role == "perpetrator"}
+    assert "iran-backed-militias" not in perpetrators
+
+
+def test_undated_claims_are_by_publication(dataset) -> None:  # type: ignore[no-untyped-def]
+    for record_id in ("washington-blames-iran-backed-militias", "kurdish-officials-isis-regrouping"):
+        assert dataset.statements[record_id].record.date.to_data() == {"to": "2020-04-17"}, record_id
+
+
+def test_the_two_claims_that_had_no_record(dataset) -> None:  # type: ignore[no-untyped-def]
+    scaled_back = dataset.incidents["coalition-operations-scaled-back"].record
+    assert [(a.actor, a.role) for a in scaled_back.actors] == [("global-coalition", "perpetrator")]
+    uptick = dataset.incidents["insurgent-activity-uptick"].record
+    for claim in ("Although operations have been scaled back in recent weeks, they have not stopped altogether.",
+                  "bombings, ambushes, kidnappings, extortion, and arson"):
+        assert claim in ARTICLE
+    assert "Although operations have been scaled back in recent weeks, they have not stopped altogether." in (
+        scaled_back.summary or "")
+    assert "bombings, ambushes, kidnappings, extortion, and arson" in (uptick.summary or "")
+    assert "Anbar" in (uptick.place or "") and "disputed territories" in (uptick.place or "")
+    for record in (scaled_back, uptick):  # no number, day or casualty the article does not give
+        assert not record.casualties
+        for quoted in re.findall(r'"([^"]+)"', record.summary or ""):
+            assert quoted in ARTICLE, quoted
+
+
+def test_regions_as_the_article_places_them(dataset) -> None:  # type: ignore[no-untyped-def]
+    regions = dataset.regions
+    assert regions["qayyarah"].record.parent == "nineveh"  # not Iraq directly: "western Iraq" is loose
+    assert regions["nineveh"].record.level == "governorate"
+    # Yawar's "Kurdistani areas outside of the Kurdistan Region administration", all marked alike
+    yawar = dataset.statements["yawar-isis-activity-data-2020-04"].record
+    assert set(yawar.regions) == {"diyala", "hamrin", "kirkuk", "tuz-khurmatu", "qarachogh"}
+    for region_id in yawar.regions:
+        assert regions[region_id].record.disputed, region_id
+    for region_id in ("diyala", "hamrin", "qarachogh"):
+        assert "Kurdistani areas outside of the Kurdistan Region administration" in regions[region_id].record.description
+
+
+def test_each_corrected_record_says_what_changed(dataset) -> None:  # type: ignore[no-untyped-def]
+    corrected = {e.id: e.record.corrections for t in (dataset.incidents, dataset.statements) for e in t.values()
+                 if e.record.corrections}
+    assert sorted(corrected) == ["base-handover-qayyarah-2020", "kurdish-officials-isis-regrouping",
+                                 "rocket-attacks-us-troops", "washington-blames-iran-backed-militias"]
+    for record_id, corrections in corrected.items():
+        [correction] = corrections
+        assert correction.date.to_data() == "2026-11-30", record_id
+    assert "Nineveh" in corrected["base-handover-qayyarah-2020"][0].note
+    assert "suspected" in corrected["rocket-attacks-us-troops"][0].note
+    assert "2014" in corrected["rocket-attacks-us-troops"][0].note
 
 
 def test_quotes_are_verbatim(dataset) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +159,7 @@ def test_nothing_invented(dataset) -> None:  # type: ignore[no-untyped-def]
             for citation in record.sources:
                 assert citation.url == ADDRESS and citation.credibility is None
             # every date other than a whole month or year says how it was derived
-            if record.date.precision in ("day", "span"):
+            if record.date.precision in ("day", "span", "by"):
                 assert record.date_note, f"{entry.id}: a derived date needs its note"
 
 

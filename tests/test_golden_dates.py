@@ -1,4 +1,4 @@
-"""Golden timeline pages for the four date forms (day, month, year, span with its note), casualty
+"""Golden timeline pages for the five date forms (day, month, year, span with its note, `{to: DATE}`), casualty
 ranges, unknown casualties and a reported 0 (tests/fixtures/dates)."""
 
 from __future__ import annotations
@@ -24,3 +24,7 @@ def test_each_form_reads_as_a_reader_expects() -> None:
     assert "3–6 \\(best 4\\) killed" in april  # a range stays a range
     assert "**Casualties:** not reported (unknown)" in april  # unknown is not 0
     assert "civilians: 0 killed" in april  # and 0 is shown as 0
+    # on or before a day (v1.1), listed under the month of DATE and sorted by DATE: last in April
+    assert "**by 17 April 2020** · *before the report; its start is not given*" in april
+    assert april.rindex("{ #by-precision }") > april.rindex("{ #day-precision }")
+    assert "(suspected perpetrator (according to [Peshmerga](../actors/peshmerga.md)))" in april

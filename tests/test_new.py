@@ -77,7 +77,7 @@ def test_incident_skeleton_goes_under_its_month_with_every_required_field(base_d
     assert lines[3] == f"date: 2020-04-13  # {Incident.model_fields['date'].description}"
     assert lines[4] == f"type:  # {Incident.model_fields['type'].description}"
     assert lines[7] == f"  - actor:  # {ActorRole.model_fields['actor'].description}"
-    assert lines[8] == "    role:  # perpetrator | target | claimant | responder | associated | mediator"
+    assert lines[8] == "    role:  # perpetrator | target | claimant | responder | associated | mediator | suspected"
     assert lines[10] == f"  - source:  # {Citation.model_fields['source'].description}"
 
 

@@ -50,7 +50,8 @@ def _records(root: Path) -> list[tuple[str, object]]:
     return out
 
 
-@pytest.mark.parametrize("root", [REPO / "data", BASE], ids=["example-data", "base-fixture"])
+@pytest.mark.parametrize("root", [REPO / "data", BASE, REPO / "tests" / "fixtures" / "dates"],
+                         ids=["example-data", "base-fixture", "dates-fixture"])
 def test_valid_data_passes_the_schemas(root: Path) -> None:
     records = _records(root)
     assert records
@@ -67,6 +68,11 @@ def test_valid_data_passes_the_schemas(root: Path) -> None:
                        "actors": [{"actor": "a"}], "sources": [{"source": "s"}]}),
         ("incidents", {"id": "x", "title": "t", "date": "2020", "type": "no-such-type", "region": "r",
                        "actors": [{"actor": "a"}], "sources": [{"source": "s"}]}),
+        ("incidents", {"id": "x", "title": "t", "date": {"from": "2020-04-01"}, "type": "armed-clash", "region": "r",
+                       "actors": [{"actor": "a"}], "sources": [{"source": "s"}]}),  # `{to}` alone is v1.1; `{from}` alone is not
+        ("incidents", {"id": "x", "title": "t", "date": "2020-04", "type": "armed-clash", "region": "r",
+                       "actors": [{"actor": "a", "role": "perpetrator", "attributed_by": "b"}],
+                       "sources": [{"source": "s"}]}),  # `attributed_by` only with role `suspected`
         ("actors", {"id": "Bad Id", "name": "n", "kind": "militia"}),
         ("actors", {"id": "x", "name": "n", "kind": "militia", "nmae": "typo"}),
         ("sources", {"id": "x", "name": "n", "kind": "media", "url": "ftp://x"}),

@@ -22,9 +22,11 @@ from .trend import CasualtyIndex, RecordLine, Subject, Tally, Trend, monthly, ne
 
 #: An incident is counted once in the chart, under the actor's main role in it: the first of
 #: these that it has (an actor both claiming and carrying out an attack is its perpetrator).
-ROLE_ORDER = ("perpetrator", "claimant", "target", "responder", "mediator", "associated")
-ROLE_SERIES = {"perpetrator": "Perpetrator", "claimant": "Claimant", "target": "Target",
-               "responder": "Responder", "mediator": "Mediator", "associated": "Associated"}
+#: A suspected perpetrator (held responsible by a source or government, not established) is a
+#: series of its own, never counted as a perpetrator.
+ROLE_ORDER = ("perpetrator", "claimant", "suspected", "target", "responder", "mediator", "associated")
+ROLE_SERIES = {"perpetrator": "Perpetrator", "claimant": "Claimant", "suspected": "Suspected perpetrator",
+               "target": "Target", "responder": "Responder", "mediator": "Mediator", "associated": "Associated"}
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ def _actor_page(
     own: Subject = ("actor", actor_id)
     w = PERSON_WORDS if actor.kind == "person" else WORDS
     perpetrated = [e.id for e, names in involvement.incidents if "perpetrator" in names]
+    suspected = [e.id for e, names in involvement.incidents if "suspected" in names and "perpetrator" not in names]
     targeted = {e.id for e, names in involvement.incidents if "target" in names}
     # Losses: where it was a target, and any (visible) incident that reports losses of its own.
     suffered_ids = sorted(targeted | casualties.incidents_of.get(own, set()))
@@ -179,8 +182,11 @@ def _actor_page(
 
     figure_rows = [FigureRow(f"Incidents involving {w.obj}", str(len(involvement.incidents)))]
     if involvement.incidents:  # without incidents, the rest would only say "none" several ways
-        figure_rows += [FigureRow("… as perpetrator", str(len(perpetrated))),
-                        FigureRow("… as target", str(len(targeted)))]
+        figure_rows += [FigureRow("… as perpetrator", str(len(perpetrated)))]
+        if suspected:  # only attributed: shown apart, and in no perpetrator figure
+            figure_rows.append(FigureRow("… as suspected perpetrator (attributed, not established)",
+                                         str(len(suspected))))
+        figure_rows.append(FigureRow("… as target", str(len(targeted))))
     for kind in CASUALTY_KINDS if involvement.incidents else ():
         given, taken = inflicted(perpetrated, kind), suffered(suffered_ids, kind)
         if kind == "killed" or given.known or taken.known:  # the other kinds only when reported
@@ -207,10 +213,12 @@ def _actor_page(
         page=path,
         title="Incidents per month, by role",
         alt=f"Bar chart of incidents involving {actor.name} per month, by role; the table below gives the numbers",
-        incidents=((e.id, months[e.id], min(names, key=ROLE_ORDER.index)) for e, names in involvement.incidents),
+        incidents=((e.id, months[e.id], min(names, key=ROLE_ORDER.index)) for e, names in involvement.incidents
+                   if not e.record.date.open_start),  # a `{to: DATE}` incident is in no month's count
         series=[(role, ROLE_SERIES[role]) for role in ROLE_ORDER],
         note="Each incident is counted once, under the actor's main role in it "
-             "(perpetrator, then claimant, target, responder, mediator, associated).",
+             "(perpetrator, then claimant, suspected perpetrator, target, responder, mediator, associated).",
+        undated=sum(1 for e, _ in involvement.incidents if e.record.date.open_start),
         extra_columns=("Killed (perpetrated)", f"Killed ({w.poss} own)"),
         extra=lambda ids: (inflicted([i for i in ids if i in perpetrated_set], "killed").short,
                            suffered([i for i in ids if i in suffered_set], "killed").short),

@@ -180,6 +180,7 @@ class Chart:
     rows: tuple[ChartRow, ...]
     outside: int  # incidents of the chart's filters whose date starts before its first month or with only a year
     first: str  # the title of the chart's first month
+    undated: int = 0  # incidents dated only "by" a day ({to: DATE}) that may lie in the period: in no month
 
 
 @dataclass(frozen=True)
@@ -533,8 +534,11 @@ def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]]) -> 
     first = min(f"{first_y:04d}-{first_m:02d}", f"{y:04d}-{m + 1:02d}")
     columns = _months_between(first, last)[-CHART_MAX_MONTHS:]
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    outside = 0
+    outside = undated = 0
     for entry in incidents:
+        if entry.record.date.open_start:  # `{to: DATE}`: no known start, in no month's count
+            undated += int(request.start <= entry.record.date.end)  # said only when it may touch the period
+            continue
         key = month_key(entry.record.date)
         if key in columns:
             counts[key, ctx.group_of(entry.record.type)] += 1
@@ -559,7 +563,7 @@ def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]]) -> 
         x_labels=tuple(_short(k) for k in columns),
         series=tuple((event_label(g), tuple(float(counts.get((k, g), 0)) for k in columns)) for g in groups),
     )
-    return Chart(spec, tuple(event_label(g) for g in groups), rows, outside, month_title(columns[0]))
+    return Chart(spec, tuple(event_label(g) for g in groups), rows, outside, month_title(columns[0]), undated)
 
 
 _SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -645,7 +649,8 @@ def _glossary(ctx: Context, request: Request, shown: list[Entry]) -> tuple[Gloss
     for entry in shown:
         record = entry.record
         if isinstance(record, Incident):
-            for actor_id in [*(a.actor for a in record.actors), *(c.actor for c in record.casualties if c.actor)]:
+            for actor_id in [*(a.actor for a in record.actors), *(a.attributed_by for a in record.actors if a.attributed_by),
+                             *(c.actor for c in record.casualties if c.actor)]:
                 incidents[actor_id].add(record.id)
         else:
             behalf = ctx.dataset.speaks_for(record)

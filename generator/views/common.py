@@ -82,8 +82,9 @@ class Ref:
 @dataclass(frozen=True)
 class ActorInvolved:
     actor: Ref
-    role: str  # a reader's word: "perpetrator", "target", ...
+    role: str  # a reader's word: "perpetrator", "target", "suspected perpetrator", ...
     aliases: tuple[str, ...] = ()
+    attributed_by: Ref | None = None  # for a suspected perpetrator: who holds it responsible
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,8 @@ _KINDS = ("killed", "wounded", "abducted", "arrested")
 ROLE_WORDS = {
     "perpetrator": "perpetrator", "target": "target", "claimant": "claimed by", "responder": "responder",
     "associated": "associated", "mediator": "mediator", None: "associated",
+    # a party held responsible by a source or government, not established: never "perpetrator"
+    "suspected": "suspected perpetrator",
 }
 
 
@@ -262,7 +265,8 @@ class Context:
                 region_trail=tuple(trail),
                 place=record.place,
                 actors=tuple(
-                    ActorInvolved(self.actor_ref(a.actor, page), ROLE_WORDS[a.role], self.aliases(a.actor))
+                    ActorInvolved(self.actor_ref(a.actor, page), ROLE_WORDS[a.role], self.aliases(a.actor),
+                                  self.actor_ref(a.attributed_by, page) if a.attributed_by else None)
                     for a in record.actors
                 ),
                 casualties=tuple(self.casualty_line(c, page) for c in record.casualties),

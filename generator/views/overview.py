@@ -87,6 +87,7 @@ class ChartTable:
     alt: str
     earlier: int  # incidents that start before the chart's first column (not shown)
     first: str  # the title of the chart's first column
+    undated: int = 0  # incidents dated only "by" a day ({to: DATE}): in no month of the chart
 
 
 @dataclass(frozen=True)
@@ -234,8 +235,10 @@ def chart_columns(keys: list[str]) -> list[str]:
 
 
 def chart(ctx: Context, tables: figures.Tables) -> tuple[ChartTable, ChartSpec] | None:
-    """Incidents per month (the month each date starts in, as on the timeline) by event group."""
-    incidents = tables.incidents
+    """Incidents per month (the month each date starts in, as on the timeline) by event group.
+    A `{to: DATE}` incident has no known start and is in no month's bar (it is counted apart)."""
+    undated = len(tables.incidents) - len(figures.known_start(tables.incidents))
+    incidents = figures.known_start(tables.incidents)
     if incidents.empty:
         return None
     columns = chart_columns(sorted(set(incidents["month"])))
@@ -261,7 +264,7 @@ def chart(ctx: Context, tables: figures.Tables) -> tuple[ChartTable, ChartSpec] 
         series=tuple((event_label(g), tuple(float(shown.at[k, g]) for k in columns)) for g in groups),
     )
     table = ChartTable(tuple(event_label(g) for g in groups), rows, href(OVERVIEW, spec.path), alt, earlier,
-                       month_title(columns[0]))
+                       month_title(columns[0]), undated)
     return table, spec
 
 

@@ -208,9 +208,11 @@ def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionP
         page=path,
         title="Incidents per month, by event type",
         alt=f"Bar chart of incidents in {where} per month, by event type; the table below gives the numbers",
-        incidents=((i, shared.month[i], shared.group[i]) for i in ids),
+        incidents=((i, shared.month[i], shared.group[i]) for i in ids
+                   if not shared.entries[i].record.date.open_start),  # `{to: DATE}`: in no month's count
         series=[(group, event_label(group)) for group in EVENT_GROUPS],
         note=f"Incidents in {where}, by ACLED event type.",
+        undated=sum(1 for i in ids if shared.entries[i].record.date.open_start),
         extra_columns=("Killed",),
         extra=lambda month_ids: (killed(month_ids).short,),
     )

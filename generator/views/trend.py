@@ -155,6 +155,14 @@ class Trend:
     extra_columns: tuple[str, ...]
     rows: tuple[TrendRow, ...]
     note: str  # how incidents are split into series, for readers
+    undated: int = 0  # incidents dated only "by" a day ({to: DATE}): in no month, so not in the trend
+
+    @property
+    def undated_text(self) -> str:
+        """What readers are told of the incidents the trend leaves out for want of a month."""
+        n = self.undated
+        return (f"{n:,} {'incident is' if n == 1 else 'incidents are'} dated only “by” a day (the start is not "
+                f"known), so {'it is' if n == 1 else 'they are'} in no month here." if n else "")
 
 
 def monthly(
@@ -168,18 +176,20 @@ def monthly(
     note: str,
     extra_columns: tuple[str, ...] = (),
     extra: Callable[[list[str]], tuple[str, ...]] = lambda ids: (),
+    undated: int = 0,
 ) -> tuple[Trend, ChartSpec | None]:
     """The trend of `incidents` — (id, month page key, series value), one per incident — as a
     table and a chart named `name`. `series` gives every series value, in order, with its label
     (only those that occur are shown); `extra(ids)` adds cells to a month's table row from the
-    ids of its incidents. No chart when there are no incidents."""
+    ids of its incidents; `undated` is how many incidents were left out for want of a month
+    (`{to: DATE}`). No chart when there are no incidents."""
     ids_by_month: dict[str, list[str]] = defaultdict(list)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for incident_id, month, value in incidents:
         ids_by_month[month].append(incident_id)
         counts[month, value] += 1
     if not ids_by_month:
-        return Trend(None, alt, (), extra_columns, (), note), None
+        return Trend(None, alt, (), extra_columns, (), note, undated), None
     present = {value for _, value in counts}
     shown = [(value, label) for value, label in series if value in present]
     shown += [(value, value) for value in sorted(present - {value for value, _ in series})]  # never drop one
@@ -200,7 +210,7 @@ def monthly(
         x_labels=tuple(axis_label(key) for key in axis),
         series=tuple((label, tuple(float(counts.get((key, value), 0)) for key in axis)) for value, label in shown),
     )
-    trend = Trend(href(page, spec.path), alt, tuple(label for _, label in shown), extra_columns, rows, note)
+    trend = Trend(href(page, spec.path), alt, tuple(label for _, label in shown), extra_columns, rows, note, undated)
     return trend, spec
 
 
