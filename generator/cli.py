@@ -320,7 +320,7 @@ def fmt_cmd(paths: tuple[str, ...], data: str, check: bool) -> None:
     root = Path(data).resolve()
     for path in paths:
         # The name itself is not resolved: a link in the data folder is reported as a link.
-        if not fmt_mod._unresolved_name(path).is_relative_to(root):
+        if not fmt_mod.unresolved_name(path).is_relative_to(root):
             raise click.BadParameter(f"{path} is not in the data folder {data}", param_hint="FILE")
     results = fmt_mod.format_folder(data, only=paths if paths else None)
     changed = [r for r in results if r.changed]

@@ -578,9 +578,9 @@ def format_folder(data_dir: str | os.PathLike[str], only: Iterable[str | os.Path
     if only is not None:
         # Only the folders are resolved, not the file's own name: a link named on the command
         # line must be matched (and reported) as the link, never as the file it points to.
-        wanted = {_unresolved_name(p) for p in only}
-        files = [(path, kind) for path, kind in files if _unresolved_name(path) in wanted]
-        refused = [r for r in refused if _unresolved_name(r.path) in wanted]
+        wanted = {unresolved_name(p) for p in only}
+        files = [(path, kind) for path, kind in files if unresolved_name(path) in wanted]
+        refused = [r for r in refused if unresolved_name(r.path) in wanted]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if len(files) < PARALLEL_FROM or workers < 2:
         results = [format_file(path, kind) for path, kind in files]
@@ -590,7 +590,7 @@ def format_folder(data_dir: str | os.PathLike[str], only: Iterable[str | os.Path
     return sorted(results + refused, key=lambda r: r.path)
 
 
-def _unresolved_name(path: str | os.PathLike[str]) -> Path:
+def unresolved_name(path: str | os.PathLike[str]) -> Path:
     """`path` made absolute with its folders resolved and its last name kept as it is."""
     target = Path(os.path.abspath(path))
     return target.parent.resolve() / target.name
