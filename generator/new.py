@@ -263,11 +263,13 @@ def create(data_dir: Path, kind: str, record_id: str, title: str | None, when: P
     # A linked folder on the way would put the new file outside the data folder.
     folder = made.path.parent
     for step in [folder, *folder.parents]:
-        if step == data_dir or step in data_dir.parents:
+        if step in data_dir.parents:
             break
         if step.is_symlink():
             raise NewError(f"{step.as_posix()} is a symbolic link, which briefing does not follow; "
                            "nothing was written")
+        if step == data_dir:
+            break
     made.path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # "x" (O_EXCL): fails rather than overwrite a file, or write through a link, made meanwhile

@@ -45,7 +45,8 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
     Only regular files and real folders are taken: a symbolic link (to a file or a folder, whatever
     its name) is a `file-symlink` error and a FIFO, device or socket named `*.yml` a
     `file-not-regular` error, each at its own path and without following or opening it; a folder
-    that cannot be listed is a `file-unreadable` error. Nothing goes missing without a word.
+    that cannot be listed is a `file-unreadable` error. Nothing goes missing without a word. A
+    data folder that is itself a link is refused the same way, and not read at all.
     """
     found: list[tuple[str, str | None]] = []
     problems: list[Problem] = []
@@ -97,7 +98,10 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
         for path, rel in folders:
             visit(path, rel)
 
-    visit(os.fspath(root), "")
+    if os.path.islink(root):  # the data folder itself, committed as a link to anywhere
+        problems.append(Problem.make("file-symlink", base, 1, 1, SYMLINK_MESSAGE))
+    else:
+        visit(os.fspath(root), "")
     found.sort()
     return found, problems
 

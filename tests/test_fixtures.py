@@ -367,3 +367,18 @@ def test_valid_config_adds_event_types(base_data: Path, tmp_path: Path) -> None:
     incident = base_data / "incidents" / "2020" / "04" / "attack.yml"
     incident.write_text(incident.read_text(encoding="utf-8").replace("armed-clash", "drone-sighting"), encoding="utf-8")
     assert problem_list(base_data) == []
+
+
+def test_a_data_folder_that_is_a_link_is_not_read(tmp_path: Path) -> None:
+    # `data` committed as a link to a folder elsewhere on the build machine: nothing there is read
+    # (messages would echo what its files hold).
+    elsewhere = tmp_path / "elsewhere" / "actors"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "leak.yml").write_text(f"id: leak\n{SECRET}: 1\n", encoding="utf-8")
+    data = tmp_path / "project" / "data"
+    data.parent.mkdir()
+    data.symlink_to(elsewhere.parent, target_is_directory=True)
+    result = validate_cli(data)
+    assert result.returncode == 1
+    assert [(p["path"], p["code"]) for p in json.loads(result.stdout)["problems"]] == [(data.as_posix(), "file-symlink")]
+    assert SECRET not in result.stdout + result.stderr
