@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .dates import DateError, parse_date
-from .load import LoadedFile, dotted, load_file, same
+from .load import MAX_FILE_BYTES, SYMLINK_MESSAGE, LoadedFile, Refused, dotted, load_file, read_regular, same, size_message
 
 YAML_SUFFIXES = (".yml", ".yaml")  # as generator/validate.py finds data files
 
@@ -316,30 +316,39 @@ def resolve_commit(repo: Repo, ref: str) -> str:
     return sha
 
 
-def _tree_files(repo: Repo, commit: str) -> dict[str, tuple[str, str]]:
-    """Data files at `commit`: path under the data folder -> (object id, path from the root)."""
-    args = ["ls-tree", "-r", "-z", "--full-tree", commit]
+def _tree_files(repo: Repo, commit: str) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Data files at `commit`: path under the data folder -> (object id, path from the root); and
+    those that are not read, path from the root -> why: symbolic links (whose blob is where they
+    point: never shown) and files over the size limit (never fetched)."""
+    args = ["ls-tree", "-r", "-z", "-l", "--full-tree", commit]
     if repo.prefix != ".":
         args += ["--", repo.prefix]
     proc = _git(args, cwd=repo.top)
     if proc.returncode != 0:
         raise GitError(f"cannot list the files of `{commit}`: {_first_line(proc)}")
     out: dict[str, tuple[str, str]] = {}
+    refused: dict[str, str] = {}
     base = "" if repo.prefix == "." else repo.prefix + "/"
     for entry in proc.stdout.split(b"\0"):
         if not entry:
             continue
         meta, _, raw_path = entry.partition(b"\t")
-        mode, kind, sha = meta.decode("ascii").split()
-        if kind != "blob" or mode == "120000":  # folders of submodules, symbolic links
+        mode, kind, sha, size = meta.decode("ascii").split()
+        if kind != "blob":  # folders of submodules
             continue
         full = raw_path.decode("utf-8", "surrogateescape")
         if not full.startswith(base):
             continue
         rel = full[len(base):]
-        if _data_file(rel):
+        if not _data_file(rel):
+            continue
+        if mode == "120000":
+            refused[full] = SYMLINK_MESSAGE
+        elif int(size) > MAX_FILE_BYTES:
+            refused[full] = size_message()
+        else:
             out[rel] = (sha, full)
-    return out
+    return out, refused
 
 
 def _read_blobs(repo: Repo, shas: list[str]) -> dict[str, bytes]:
@@ -369,18 +378,24 @@ def _data_file(rel: str) -> bool:
             and not any(p.startswith(".") for p in parts))
 
 
-def _working_files(root: Path) -> dict[str, Path]:
-    """Data files in the working tree: path under the data folder -> file."""
+def _working_files(root: Path) -> tuple[dict[str, Path], dict[str, str]]:
+    """Data files in the working tree: path under the data folder -> file; and the links found
+    where data files or folders would be, path under the data folder -> why. Links are reported,
+    never followed (a linked folder is not entered)."""
     out: dict[str, Path] = {}
+    links: dict[str, str] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel_dir = os.path.relpath(dirpath, root)
-        for name in filenames:
+        for name in [*dirnames, *filenames]:
             full = Path(dirpath) / name
             rel = name if rel_dir == "." else f"{Path(rel_dir).as_posix()}/{name}"
-            if _data_file(rel) and not full.is_symlink():
+            if full.is_symlink():
+                if rel.split("/")[0] in SINGULAR and not name.startswith("."):
+                    links[rel] = SYMLINK_MESSAGE
+            elif name in filenames and _data_file(rel):
                 out[rel] = full
-    return dict(sorted(out.items()))
+    return dict(sorted(out.items())), links
 
 
 def _blob_id(data: bytes, like: str) -> str:
@@ -396,7 +411,12 @@ def _blob_id(data: bytes, like: str) -> str:
 class _Side:
     records: dict[Key, tuple[Any, str]] = field(default_factory=dict)  # (kind, id) -> (raw data, path)
     notes: list[FileNote] = field(default_factory=list)
-    unreadable: set[str] = field(default_factory=set)  # paths
+    unreadable: set[str] = field(default_factory=set)  # paths (of files, or of linked folders)
+
+    def cannot_tell(self, path: str) -> str | None:
+        """The path that was not read on this side and holds the file `path` (the file itself, or a
+        linked folder it is in); None when the file was read."""
+        return next((bad for bad in sorted(self.unreadable) if path == bad or path.startswith(bad + "/")), None)
 
 
 def _add_file(side: _Side, which: Side, kind: str, shown: str, loaded: LoadedFile) -> None:
@@ -431,15 +451,15 @@ def changes_since(ref: str | None, data_dir: str | os.PathLike[str]) -> Changes:
     repo = find_repo(root)
     commit = resolve_commit(repo, ref) if ref is not None else None
     base = "" if repo.prefix == "." else repo.prefix + "/"
-    then = _tree_files(repo, commit) if commit else {}
-    now = _working_files(root)
+    then, then_refused = _tree_files(repo, commit) if commit else ({}, {})
+    now, links = _working_files(root)
 
     # Same bytes at the same path: same records on both sides; neither side needs reading.
-    current: dict[str, bytes | OSError] = {}
+    current: dict[str, bytes | Refused] = {}
     for rel, path in now.items():
         try:
-            current[rel] = path.read_bytes()
-        except OSError as exc:
+            current[rel] = read_regular(path)  # no FIFO, no device, at most MAX_FILE_BYTES
+        except Refused as exc:
             current[rel] = exc
     unchanged = set()
     for rel, (sha, _) in then.items():
@@ -449,14 +469,20 @@ def changes_since(ref: str | None, data_dir: str | os.PathLike[str]) -> Changes:
     blobs = _read_blobs(repo, [sha for rel, (sha, _) in then.items() if rel not in unchanged])
 
     before, after = _Side(), _Side()
+    for shown, why in sorted(then_refused.items()):
+        before.notes.append(FileNote(shown, "before", why))
+        before.unreadable.add(shown)
+    for rel, why in links.items():
+        after.notes.append(FileNote(base + rel, "now", why))
+        after.unreadable.add(base + rel)
     for rel, (sha, shown) in sorted(then.items()):
         if rel not in unchanged:
             _add_file(before, "before", rel.split("/")[0], shown, load_file(shown, blobs[sha]))
     for rel in now:
         if rel not in unchanged:
             shown, content = base + rel, current[rel]
-            if isinstance(content, OSError):
-                after.notes.append(FileNote(shown, "now", f"cannot read the file: {content.strerror or content}"))
+            if isinstance(content, Refused):
+                after.notes.append(FileNote(shown, "now", content.message))
                 after.unreadable.add(shown)
             else:
                 _add_file(after, "now", rel.split("/")[0], shown, load_file(shown, content))
@@ -466,13 +492,15 @@ def changes_since(ref: str | None, data_dir: str | os.PathLike[str]) -> Changes:
     for key in sorted(set(before.records) | set(after.records), key=_order):
         old, new = before.records.get(key), after.records.get(key)
         if old is None and new is not None:
-            if new[1] in before.unreadable:  # it may well have been there: we cannot tell
-                held_back.setdefault(("before", new[1]), []).append(key)
+            unread = before.cannot_tell(new[1])
+            if unread is not None:  # it may well have been there: we cannot tell
+                held_back.setdefault(("before", unread), []).append(key)
             else:
                 result.added.append(RecordChange(key[0], key[1], new[1], None, new[0]))
         elif new is None and old is not None:
-            if old[1] in after.unreadable:
-                held_back.setdefault(("now", old[1]), []).append(key)
+            unread = after.cannot_tell(old[1])
+            if unread is not None:
+                held_back.setdefault(("now", unread), []).append(key)
             else:
                 result.removed.append(RecordChange(key[0], key[1], old[1], old[0], None))
         elif old is not None and new is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tempfile
 import traceback
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,12 @@ from . import schema as schema_mod
 from .validate import validate
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _readable_dir(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -86,8 +93,12 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
 
     Invalid data stops the build before anything is written: the previous pages and site stay."""
     from . import site as site_mod
+    from .pdf import JudgementsError  # light: WeasyPrint itself is imported only to render
 
     result = validate(data)
+    # Links, FIFOs and devices among the hand-written pages (and the theme's files) are refused
+    # with the data's errors, before anything is written: MkDocs would copy what a link points to.
+    result.report.extend(site_mod.hand_written_problems(Path(content), Path(mkdocs_config)))
     if not result.report.ok:
         _print_report(result.report)
         sys.exit(EXIT_INVALID)
@@ -101,8 +112,13 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     from .fonts import MissingFont
 
     missing_fonts: list[MissingFont] = []
-    written = site_mod.generate(result.dataset, result.config, Path(content), preview=preview, pdfs=not no_pdf,
-                                pdf_cache=cache, data_dir=Path(data), missing_fonts=missing_fonts)
+    try:
+        written = site_mod.generate(result.dataset, result.config, Path(content), preview=preview, pdfs=not no_pdf,
+                                    pdf_cache=cache, data_dir=Path(data), missing_fonts=missing_fonts)
+    except JudgementsError as exc:  # raised while rendering, before any page is written
+        click.echo(exc.problem.format_text(), err=True)
+        click.echo("nothing was written: a key judgements file cannot be read", err=True)
+        sys.exit(EXIT_INVALID)
     for missing in missing_fonts:  # the PDFs are written all the same
         click.echo(f"briefing: {missing.message('the PDFs on the site show')}", err=True)
     click.echo(f"pages: {len(written.written)} written, {len(written.unchanged)} unchanged, "
@@ -207,10 +223,17 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
     if actor:
         _known("actor", actor, result.dataset.actors)
     request = Request(first, last, region=region, actor=actor, title=title, issued=issued_day)
-    rendered = pdf_mod.briefing_pdf(result.dataset, result.config, request, content=Path(content),
-                                    preview=preview, paper=paper)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(rendered.data)
+    try:
+        rendered = pdf_mod.briefing_pdf(result.dataset, result.config, request, content=Path(content),
+                                        preview=preview, paper=paper)
+    except pdf_mod.JudgementsError as exc:
+        click.echo(exc.problem.format_text(), err=True)
+        click.echo("no PDF written: the key judgements file cannot be read", err=True)
+        sys.exit(EXIT_INVALID)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)  # O_EXCL, random name
+    os.fchmod(fd, 0o666 & ~_umask())  # the mode a plain write would give, not mkstemp's 0600
+    with os.fdopen(fd, "wb") as out:
+        out.write(rendered.data)
     os.replace(tmp, target)  # never half a PDF under the name asked for
     b = rendered.briefing
     def count(n: int, word: str) -> str:
@@ -303,7 +326,8 @@ def fmt_cmd(paths: tuple[str, ...], data: str, check: bool) -> None:
 
     root = Path(data).resolve()
     for path in paths:
-        if not Path(path).resolve().is_relative_to(root):
+        # The name itself is not resolved: a link in the data folder is reported as a link.
+        if not fmt_mod.unresolved_name(path).is_relative_to(root):
             raise click.BadParameter(f"{path} is not in the data folder {data}", param_hint="FILE")
     results = fmt_mod.format_folder(data, only=paths if paths else None)
     changed = [r for r in results if r.changed]

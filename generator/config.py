@@ -40,9 +40,14 @@ class SiteConfig(Record):
 
 def find_config(data_dir: Path) -> Path | None:
     """`briefing.yml` in the folder that holds the data folder, when there is one, written the way
-    the data folder was given (relative stays relative), so that problems show a short path."""
+    the data folder was given (relative stays relative), so that problems show a short path.
+
+    Anything at that name but a real folder counts: a link or a FIFO named `briefing.yml` is then
+    refused by the reader (`file-symlink`, `file-not-regular`), not silently ignored."""
     candidate = Path(os.path.normpath(os.path.join(data_dir, os.pardir, CONFIG_NAME)))
-    return candidate if candidate.is_file() else None
+    if candidate.is_symlink() or (candidate.exists() and not candidate.is_dir()):
+        return candidate
+    return None
 
 
 def load_config(path: Path | None, display: str | None = None) -> tuple[SiteConfig, list[Problem]]:

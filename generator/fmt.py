@@ -32,9 +32,11 @@ otherwise the file is reported and left as it was.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
+import tempfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -57,13 +59,13 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tag import Tag
 
-from .load import LoadedFile, _compose, load_file, resolve_plain, same
+from .load import LoadedFile, Refused, _compose, load_file, read_regular, resolve_plain, same
 from .models import FIELD_NESTING, FIELD_ORDER, KINDS
 from .problems import Problem
 
 #: Loader problems that mean the file cannot be parsed as plain data: such a file is left untouched.
 UNPARSABLE = frozenset({
-    "file-unreadable", "file-too-large", "file-encoding", "yaml-syntax", "yaml-tab-indent",
+    "file-unreadable", "file-symlink", "file-not-regular", "file-too-large", "file-encoding", "yaml-syntax", "yaml-tab-indent",
     "yaml-duplicate-key", "yaml-anchor", "yaml-tag", "yaml-multiple-documents", "yaml-complex-key",
 })
 
@@ -573,23 +575,36 @@ def format_folder(data_dir: str | os.PathLike[str], only: Iterable[str | os.Path
     `workers` processes (default: one per CPU). Results do not depend on how many."""
     from .validate import discover  # validate imports much; fmt's helpers do not need it
 
-    files, _ = discover(Path(data_dir))
+    files, found = discover(Path(data_dir))
+    # Links, FIFOs and devices are neither read nor written: each is reported, never skipped.
+    refused = [FileResult(p.path, problem=p) for p in found if p.severity == "error"]
     if only is not None:
-        wanted = {Path(p).resolve() for p in only}
-        files = [(path, kind) for path, kind in files if Path(path).resolve() in wanted]
+        # Only the folders are resolved, not the file's own name: a link named on the command
+        # line must be matched (and reported) as the link, never as the file it points to.
+        wanted = {unresolved_name(p) for p in only}
+        files = [(path, kind) for path, kind in files if unresolved_name(path) in wanted]
+        refused = [r for r in refused if unresolved_name(r.path) in wanted]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if len(files) < PARALLEL_FROM or workers < 2:
-        return [format_file(path, kind) for path, kind in files]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(format_file, [p for p, _ in files], [k for _, k in files], chunksize=32))
+        results = [format_file(path, kind) for path, kind in files]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(format_file, [p for p, _ in files], [k for _, k in files], chunksize=32))
+    return sorted(results + refused, key=lambda r: r.path)
+
+
+def unresolved_name(path: str | os.PathLike[str]) -> Path:
+    """`path` made absolute with its folders resolved and its last name kept as it is."""
+    target = Path(os.path.abspath(path))
+    return target.parent.resolve() / target.name
 
 
 def format_file(path: str, kind: str | None) -> FileResult:
     """Format one data file in memory: its canonical bytes when they differ, or its problem."""
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        return FileResult(path, problem=_problem(path, f"cannot read the file: {exc.strerror}", code="file-unreadable"))
+        raw = read_regular(path)  # no link, FIFO or device; at most MAX_FILE_BYTES
+    except Refused as exc:
+        return FileResult(path, problem=exc.problem(path))
     try:
         formatted = format_bytes(raw, path, kind)
     except FormatError as exc:
@@ -599,14 +614,33 @@ def format_file(path: str, kind: str | None) -> FileResult:
 
 def replace_file(path: str | os.PathLike[str], data: bytes) -> None:
     """Write `data` to `path` whole or not at all (a temporary file renamed over it), keeping the
-    file's permissions."""
+    file's permissions.
+
+    The temporary file gets a random name in the same folder and is created with O_EXCL
+    (`tempfile.mkstemp`): whatever already sits at any name it could pick, a link planted there
+    included, is never opened or written through; it is removed again on any failure. The rename
+    replaces the name `path`, never a file a link there points to."""
     target = Path(path)
-    tmp = target.with_name(f".{target.name}.fmt-tmp")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".fmt-tmp", dir=target.parent)
     try:
-        tmp.write_bytes(data)
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        try:
+            mode = os.stat(target, follow_symlinks=False).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as out:
+            fd = -1  # closed by the `with` from here on
+            out.write(data)
         os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -12,7 +12,10 @@ values by this module's own small resolver, never by PyYAML's constructor, so th
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +29,14 @@ from .problems import Problem
 
 #: Files larger than this are refused before they are read (a runaway export, not a record).
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: What a file that is not a regular file is, in the words of a problem message.
+_FILE_TYPES = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
 #: Deeper nesting than this is refused (no record needs it; it guards the recursive walk).
 MAX_DEPTH = 64
 
@@ -76,8 +87,11 @@ class RawRecord:
             text = self.text
             if text is None:
                 loaded = LoadedFile(self.source)
-                with open(self.source, "rb") as fh:
-                    text = _decode(fh.read(), self.source, loaded.problems) or ""
+                try:
+                    raw = read_regular(self.source)
+                except Refused:  # changed since it was read: no positions rather than a wrong one
+                    raw = b""
+                text = _decode(raw, self.source, loaded.problems) or ""
             self.values, self.keys, self.refused = _positions(text, self.index)
         if key and path in self.keys:
             return self.keys[path]
@@ -88,6 +102,88 @@ class RawRecord:
                 return self.keys[path]
             path = path[:-1]
         return (self.line, self.col)
+
+
+class Refused(Exception):
+    """A file `read_regular` would not read, and why: `code` is a problem code (`file-symlink`,
+    `file-not-regular`, `file-too-large`, `file-unreadable`), `message` says it for people. The
+    message never holds anything read from the file, nor where a link points."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def problem(self, path: str) -> Problem:
+        """The refusal as a problem at the start of the file `path` (as it is to be shown)."""
+        return Problem.make(self.code, path, 1, 1, self.message)
+
+
+def size_message(limit: int = MAX_FILE_BYTES) -> str:
+    """What `file-too-large` says, for a limit in bytes."""
+    return f"the file is larger than {limit // (1024 * 1024)} MB; split it into smaller files"
+
+
+#: What `file-symlink` says: the same for a link to a file and to a folder (telling them apart
+#: would mean following the link), and never where it points.
+SYMLINK_MESSAGE = ("a symbolic link, which briefing does not follow: put the file or folder itself here, "
+                   "not a link to it")
+
+
+def refuse_type(mode: int) -> None:
+    """Raise `Refused` unless `mode` (an `st_mode`) is that of a regular file."""
+    if stat.S_ISLNK(mode):
+        raise Refused("file-symlink", SYMLINK_MESSAGE)
+    if not stat.S_ISREG(mode):
+        what = _FILE_TYPES.get(stat.S_IFMT(mode), "of an unknown type")
+        raise Refused("file-not-regular", f"the file is {what}, not a regular file; briefing reads only "
+                                          "regular files: remove it, or put a real file here")
+
+
+#: How every input file is opened: never through a symbolic link (O_NOFOLLOW), never waiting for a
+#: writer (O_NONBLOCK: a FIFO opens at once, and is then refused), never as a terminal.
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+
+
+def read_regular(path: str | os.PathLike[str], limit: int | None = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file at `path`: the one way this project reads its inputs (data
+    files, `briefing.yml`, key judgements, cached PDFs). Raises `Refused`, without reading
+    anything, for a symbolic link (even one to a good file), a FIFO, a device, a socket or a folder,
+    and for a file larger than `limit` bytes (None: no limit); at most `limit` + 1 bytes are ever
+    read, so a file that grows while it is read is refused too.
+
+    The type is checked twice: on the path before opening (a device is never opened) and on the
+    open descriptor (so that a file swapped for a link or a FIFO in between is still refused)."""
+    try:
+        refuse_type(os.lstat(path).st_mode)
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):  # replaced by a link meanwhile
+            refuse_type(stat.S_IFLNK)
+        raise Refused("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        refuse_type(info.st_mode)
+        if limit is not None and info.st_size > limit:
+            raise Refused("file-too-large", size_message(limit))
+        chunks: list[bytes] = []
+        total = 0
+        want = info.st_size + 1 if limit is None else min(info.st_size, limit) + 1
+        while True:
+            chunk = os.read(fd, want if limit is None else min(want, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if limit is not None and total > limit:
+                raise Refused("file-too-large", size_message(limit))
+            want = 1 << 16
+    except OSError as exc:
+        raise Refused("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 _TRAILER = re.compile(r"(?:\s*(?:---|\.\.\.|#[^\n]*)?\s*)*\Z")
@@ -147,23 +243,19 @@ class _Composer(CParser, BaseResolver):  # type: ignore[misc]
 def load_file(path: str, raw: bytes | None = None) -> LoadedFile:
     """Read and parse one data file. Never raises for bad content: problems are returned.
 
-    `path` is used both to read the file (unless `raw` is given) and as the path in problems.
+    `path` is used both to read the file (unless `raw` is given) and as the path in problems. The
+    file is read with `read_regular`: a link, a FIFO, a device or a file over MAX_FILE_BYTES is a
+    problem at its path, and is not read.
     """
     out = LoadedFile(path)
     if raw is None:
         try:
-            with open(path, "rb") as fh:
-                raw = fh.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            out.problems.append(Problem.make("file-unreadable", path, 1, 1, f"cannot read the file: {exc.strerror}"))
+            raw = read_regular(path)  # regular files only, at most MAX_FILE_BYTES
+        except Refused as exc:
+            out.problems.append(exc.problem(path))
             return out
-    if len(raw) > MAX_FILE_BYTES:
-        out.problems.append(
-            Problem.make(
-                "file-too-large", path, 1, 1,
-                f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it into smaller files",
-            )
-        )
+    if len(raw) > MAX_FILE_BYTES:  # bytes from elsewhere (Git, `fmt`): the same limit
+        out.problems.append(Problem.make("file-too-large", path, 1, 1, size_message()))
         return out
     text = _decode(raw, path, out.problems)
     if text is None:

@@ -258,12 +258,27 @@ def create(data_dir: Path, kind: str, record_id: str, title: str | None, when: P
     if taken is not None:
         raise NewError(f"a{'n' if kind[0] in 'aeiou' else ''} {kind} with id `{record_id}` already exists "
                        f"({taken}); choose another id with --id")
-    if made.path.exists():
+    if made.path.exists() or made.path.is_symlink():
         raise NewError(f"{made.path.as_posix()} already exists; nothing was written")
+    # A linked folder on the way would put the new file outside the data folder.
+    folder = made.path.parent
+    for step in [folder, *folder.parents]:
+        if step in data_dir.parents:
+            break
+        if step.is_symlink():
+            raise NewError(f"{step.as_posix()} is a symbolic link, which briefing does not follow; "
+                           "nothing was written")
+        if step == data_dir:
+            break
     made.path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with open(made.path, "xb") as fh:  # "x": fails rather than overwrite a file made meanwhile
-            fh.write(made.data)
+        # "x" (O_EXCL): fails rather than overwrite a file, or write through a link, made meanwhile
+        with open(made.path, "xb") as fh:
+            try:
+                fh.write(made.data)
+            except BaseException:
+                made.path.unlink(missing_ok=True)  # never half a record
+                raise
     except FileExistsError:
         raise NewError(f"{made.path.as_posix()} already exists; nothing was written") from None
     return made

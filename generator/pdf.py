@@ -22,11 +22,13 @@ report; `fonts.check` finds such scripts in the HTML, and they are returned with
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import logging
 import os
 import re
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -40,6 +42,8 @@ from . import figures, fonts
 from .charts import ChartSpec, render_svg
 from .config import SiteConfig
 from .link import Dataset
+from .load import Refused, read_regular
+from .problems import Problem
 from .render import TEMPLATES
 from .sanitize import sanitize
 from .views import briefing as views
@@ -105,11 +109,32 @@ def judgements_html(text: str | None) -> Markup | None:
     return Markup(sanitize(html, images=False))  # noqa: S704 - sanitized just above
 
 
+class JudgementsError(Exception):
+    """A key judgements file that is not read (a link, a FIFO, over the size limit, not UTF-8):
+    `problem` says where and why, without a word of what it holds or points to."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.format_text())
+        self.problem = problem
+
+
 def read_judgements(content: Path, name: str) -> str | None:
     """`<content>/briefings/<name>.md`, the editors' key judgements for the briefing `name`,
-    when there is such a file."""
+    when there is such a file. It is printed in a PDF, so only a regular file is read (never a
+    link, which could point at any file of the machine that builds), and at most MAX_FILE_BYTES;
+    anything else at that name raises JudgementsError."""
     path = content / views.JUDGEMENTS_FOLDER / f"{name}.md"
-    return path.read_text(encoding="utf-8-sig") if path.is_file() else None
+    if not (path.is_symlink() or path.exists()):
+        return None
+    try:
+        raw = read_regular(path)
+    except Refused as exc:
+        raise JudgementsError(exc.problem(path.as_posix())) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise JudgementsError(Problem.make("file-encoding", path.as_posix(), 1, 1,
+                                           "the file is not UTF-8; save it as UTF-8")) from None
 
 
 def chart_uri(spec: ChartSpec) -> str:
@@ -175,8 +200,8 @@ class PdfCache:
             return None
         path = self.folder / f"{key}.pdf"
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_regular(path, limit=None)  # a link here could publish any file as a PDF
+        except Refused:
             return None
         os.utime(path)  # most recently used: pruned last
         return data
@@ -186,9 +211,16 @@ class PdfCache:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, self.folder / f"{key}.pdf")
+        # A random name created with O_EXCL: never written through a link planted at a known name.
+        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, self.folder / f"{key}.pdf")
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
 
     def prune(self) -> None:
         """Forget the least recently used PDFs beyond max(CACHE_KEEP, twice what this build used)."""

@@ -31,6 +31,8 @@ def _codes(*rows: tuple[str, Severity, str]) -> dict[str, Code]:
 CODES: dict[str, Code] = _codes(
     # Files and YAML syntax
     ("file-unreadable", "error", "The file cannot be read"),
+    ("file-symlink", "error", "A symbolic link in the data folder (or in content/), which is not followed"),
+    ("file-not-regular", "error", "A FIFO, device or socket named like a data file"),
     ("file-too-large", "error", "The file is larger than the size limit"),
     ("file-encoding", "error", "The file is not UTF-8 text"),
     ("file-empty", "error", "The file holds no record"),

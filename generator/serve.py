@@ -55,6 +55,7 @@ class Regenerator:
     data: Path
     content: Path
     preview: bool = False
+    mkdocs_config: Path | None = None  # its folders are checked for links too (see site.hand_written_problems)
 
     def run(self, reason: str = "") -> bool:
         """True when the pages now show the current data; False when they were left as they were."""
@@ -74,6 +75,12 @@ class Regenerator:
                 return False
             for problem in result.report.sorted():  # warnings
                 say(problem.format_text())
+            blocked = site_mod.hand_written_problems(self.content, self.mkdocs_config)
+            if blocked:  # MkDocs would serve what a link there points to
+                for problem in blocked:
+                    say(problem.format_text())
+                say(f"links or special files among the hand-written pages: {self.content}/ was left as it was")
+                return False
             written = site_mod.generate(result.dataset, result.config, self.content, preview=self.preview,
                                         data_dir=self.data)
         except WriteError as exc:  # something in content/ that the writer will not touch
@@ -234,7 +241,7 @@ def serve(data: Path, content: Path, mkdocs_config: Path, host: str = "127.0.0.1
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
-    regenerator = Regenerator(data, content, preview)
+    regenerator = Regenerator(data, content, preview, mkdocs_config)
     if preview:
         say("preview: draft and review records are included, each under a banner; do not publish this build")
     if not regenerator.run():

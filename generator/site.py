@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,11 +17,13 @@ from typing import TYPE_CHECKING
 
 from .config import SiteConfig
 from .link import Dataset
+from .load import Refused, refuse_type
+from .problems import Problem
 from .render import environment, render
 from .charts import ChartSpec, render_svg
 from .views import actors, corrections, overview, regions, sources, statements, tags, timeline, whatsnew
 from .views.common import Context, Page
-from .write import WriteResult, write_tree
+from .write import GENERATED, WriteResult, write_tree
 
 if TYPE_CHECKING:
     from .fonts import MissingFont
@@ -118,3 +121,75 @@ def mkdocs_build(config_file: Path, site_dir: Path) -> Built:
     os.replace(tmp, site_dir)
     shutil.rmtree(old, ignore_errors=True)
     return Built(site_dir, (proc.stdout + proc.stderr).strip())
+
+
+def _mkdocs_folders(config_file: Path) -> list[Path]:
+    """The folders MkDocs reads and copies files from, as MkDocs itself resolves them from its
+    configuration (INHERIT, `!ENV` and relative paths included): `docs_dir` and the theme's
+    `custom_dir`. Empty when the configuration cannot be loaded (`mkdocs build` then says why)."""
+    from mkdocs.config import load_config
+
+    try:
+        config = load_config(str(config_file))
+    except Exception:  # noqa: BLE001 - any broken configuration: MkDocs reports it at build time
+        return []
+    folders = [Path(config.docs_dir)]
+    custom = getattr(config.theme, "custom_dir", None)
+    if custom:
+        folders.append(Path(custom))
+    return folders
+
+
+def hand_written_problems(content: Path, mkdocs_config: Path | None = None) -> list[Problem]:
+    """Symbolic links, FIFOs, devices and sockets in the hand-written part of `content` (every
+    name but the generated folders, whose content `generate` replaces) and in the other folders
+    MkDocs reads per `mkdocs_config` (its docs folder, the theme's `custom_dir`): MkDocs would
+    copy what a link points to into the site, a key judgements link would be printed into a PDF,
+    and a FIFO would hang the build. One `file-symlink` or `file-not-regular` error for each, at
+    its own path; nothing is followed or opened. Hidden names are skipped, as MkDocs skips them
+    (an editor's lock file is often a link)."""
+    problems: list[Problem] = []
+
+    def shown(path: Path) -> str:
+        rel = os.path.relpath(path)
+        return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
+
+    def check(path: Path, label: str) -> bool:
+        """True when `path` is a real folder to look into; a problem when it is not regular."""
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            return False  # gone meanwhile, or not there at all
+        if stat.S_ISDIR(mode):
+            return True
+        try:
+            refuse_type(mode)
+        except Refused as exc:
+            problems.append(exc.problem(label))
+        return False
+
+    def visit(folder: Path, label: str, skip: tuple[str, ...] = ()) -> None:
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return
+        for name in names:
+            if name.startswith(".") or name in skip:
+                continue
+            if check(folder / name, f"{label}/{name}"):
+                visit(folder / name, f"{label}/{name}")
+
+    roots: list[tuple[Path, str, tuple[str, ...]]] = [(content, shown(content), GENERATED)]
+    for folder in _mkdocs_folders(mkdocs_config) if mkdocs_config is not None and mkdocs_config.is_file() else []:
+        if folder.resolve() == content.resolve():
+            continue
+        roots.append((folder, shown(folder), ()))
+    seen: set[Path] = set()
+    for root, label, skip in roots:
+        key = Path(os.path.abspath(root))
+        if key in seen:
+            continue
+        seen.add(key)
+        if check(root, label):
+            visit(root, label, skip)
+    return sorted(set(problems))

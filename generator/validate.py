@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from .config import SiteConfig, find_config, load_config
 from .link import Dataset, Loaded, Written, link, record_warnings
-from .load import LoadedFile, RawRecord, load_file
+from .load import SYMLINK_MESSAGE, LoadedFile, RawRecord, Refused, load_file, refuse_type
 from .models import KINDS, cross_field_rules
 from .pages import page_conflicts
 from .explain import prefixed, problems_from_errors
@@ -42,19 +42,40 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
     """Every YAML file under `root`, sorted, with the kind its first folder names (None if none).
 
     Hidden files and folders are skipped; other non-YAML files get a `file-ignored` warning.
+    Only regular files and real folders are taken: a symbolic link (to a file or a folder, whatever
+    its name) is a `file-symlink` error and a FIFO, device or socket named `*.yml` a
+    `file-not-regular` error, each at its own path and without following or opening it; a folder
+    that cannot be listed is a `file-unreadable` error. Nothing goes missing without a word. A
+    data folder that is itself a link is refused the same way, and not read at all.
     """
     found: list[tuple[str, str | None]] = []
     problems: list[Problem] = []
     base = root.as_posix()
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        rel_dir = os.path.relpath(dirpath, root)
-        top = None if rel_dir == "." else Path(rel_dir).parts[0]
-        for name in sorted(filenames):
+
+    def visit(folder: str, rel_dir: str) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            shown = f"{base}/{rel_dir}" if rel_dir else base
+            problems.append(Problem.make("file-unreadable", shown, 1, 1,
+                                         f"cannot read the folder: {exc.strerror or exc}"))
+            return
+        top = rel_dir.split("/")[0] if rel_dir else None
+        folders = []
+        for entry in entries:
+            name = entry.name
             if name.startswith("."):
                 continue
-            rel = name if rel_dir == "." else f"{Path(rel_dir).as_posix()}/{name}"
+            rel = f"{rel_dir}/{name}" if rel_dir else name
             shown = f"{base}/{rel}"
+            # The entry's own type (from the listing, or lstat): a link is never followed here.
+            if entry.is_symlink():
+                problems.append(Problem.make("file-symlink", shown, 1, 1, SYMLINK_MESSAGE))
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, rel))
+                continue
             if not name.endswith(YAML_SUFFIXES):
                 if not _QUIET.search(name):
                     problems.append(Problem.make(
@@ -63,7 +84,24 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
                             " (rename it to end in .yml)" if name.lower().endswith(YAML_SUFFIXES) else ""),
                     ))
                 continue
+            if not entry.is_file(follow_symlinks=False):  # a FIFO would hang the reader; a device, worse
+                try:
+                    mode = entry.stat(follow_symlinks=False).st_mode
+                except OSError:
+                    mode = 0
+                try:
+                    refuse_type(mode)
+                except Refused as exc:
+                    problems.append(exc.problem(shown))
+                continue
             found.append((shown, top if top in KINDS else None))
+        for path, rel in folders:
+            visit(path, rel)
+
+    if os.path.islink(root):  # the data folder itself, committed as a link to anywhere
+        problems.append(Problem.make("file-symlink", base, 1, 1, SYMLINK_MESSAGE))
+    else:
+        visit(os.fspath(root), "")
     found.sort()
     return found, problems
 

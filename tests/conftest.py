@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -28,3 +29,15 @@ def problem_list(data_dir: Path) -> list[tuple[str, int, str]]:
     result = validate(data_dir)
     prefix = data_dir.as_posix() + "/"
     return [(p.path.removeprefix(prefix), p.line, p.code) for p in result.report.sorted()]
+
+
+def as_unprivileged(argv: list[str]) -> list[str]:
+    """`argv`, to run where file permissions apply. Root reads any file whatever its mode, so as
+    root the command runs without the two capabilities that allow it (setpriv, from util-linux);
+    as any other user it runs as it is."""
+    if os.geteuid() != 0:
+        return argv
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.fail("running as root, and setpriv (util-linux) is missing: cannot test an unreadable file")
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *argv]

@@ -447,3 +447,102 @@ def test_preview_shows_unpublished_records_under_a_banner_and_leaves_no_trace(tm
     assert result.returncode == 0, result.stderr
     assert not mentions(tree(project.site)) and not mentions(tree(project.content))
     assert not (project.site / "timeline" / "2020-05").exists()
+
+
+# --- links among the hand-written pages (issue 9, item 5) ---------------------------------------
+
+
+def test_build_refuses_links_and_fifos_among_hand_written_pages_before_writing(tmp_path: Path) -> None:
+    # MkDocs copies every file of content/ into the site, following links, and key judgements are
+    # printed into PDFs: a link there would publish any file of the build machine.
+    project = make_project(tmp_path / "project")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-b33f\n", encoding="utf-8")
+    (project.content / "briefings").mkdir()
+    (project.content / "briefings" / "2020-04.md").symlink_to("/proc/self/environ")
+    (project.content / "notes.md").symlink_to(secret)
+    (project.content / "stylesheets" / "linked").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(project.content / "stylesheets" / "stuck.css")
+    (project.content / ".#about.md").symlink_to("editor@host.123")  # an editor's lock file: hidden, skipped
+    overrides = tmp_path / "overrides"
+    shutil.copytree(REPO / "site_overrides", overrides)
+    (overrides / "leak.txt").symlink_to(secret)
+    project.mkdocs.write_text(project.mkdocs.read_text(encoding="utf-8").replace(
+        f"custom_dir: {REPO / 'site_overrides'}", f"custom_dir: {overrides}"), encoding="utf-8")
+
+    result = project.build(env={**os.environ, "LEAK_MARKER": "SECRET-env-5a"})
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    refused = sorted(line for line in result.stderr.splitlines() if ": error: " in line)
+    assert refused == sorted([
+        f"{overrides.as_posix()}/leak.txt:1:1: error: a symbolic link, which briefing does not follow: "
+        "put the file or folder itself here, not a link to it [file-symlink]",
+        "content/briefings/2020-04.md:1:1: error: a symbolic link, which briefing does not follow: "
+        "put the file or folder itself here, not a link to it [file-symlink]",
+        "content/notes.md:1:1: error: a symbolic link, which briefing does not follow: "
+        "put the file or folder itself here, not a link to it [file-symlink]",
+        "content/stylesheets/linked:1:1: error: a symbolic link, which briefing does not follow: "
+        "put the file or folder itself here, not a link to it [file-symlink]",
+        "content/stylesheets/stuck.css:1:1: error: the file is a named pipe (FIFO), not a regular file; "
+        "briefing reads only regular files: remove it, or put a real file here [file-not-regular]",
+    ])
+    assert "SECRET" not in result.stdout + result.stderr
+    assert project.generated() == {} and not project.site.exists()  # nothing written
+
+
+def test_pdf_refuses_key_judgements_that_are_a_link(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    secret = tmp_path / "secret.md"
+    secret.write_text("SECRET-c0de: the build machine's own file\n", encoding="utf-8")
+    (project.content / "briefings").mkdir()
+    (project.content / "briefings" / "2020-04.md").symlink_to(secret)
+    out = tmp_path / "april.pdf"
+    result = subprocess.run(
+        [str(BRIEFING), "pdf", "--month", "2020-04", "--data", str(project.data), "--content", "content",
+         "-o", str(out)], capture_output=True, text=True, cwd=project.root, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("content/briefings/2020-04.md:1:1: error: a symbolic link, which briefing does not follow: "
+            "put the file or folder itself here, not a link to it [file-symlink]") in result.stderr.splitlines()
+    assert "no PDF written" in result.stderr
+    assert not out.exists() and "SECRET" not in result.stdout + result.stderr
+
+
+def test_key_judgements_over_the_size_limit_are_refused(tmp_path: Path) -> None:
+    from generator.load import MAX_FILE_BYTES
+    from generator.pdf import JudgementsError, read_judgements
+
+    (tmp_path / "briefings").mkdir()
+    (tmp_path / "briefings" / "2020-04.md").write_bytes(b"# Outlook\n" + b"x" * MAX_FILE_BYTES)
+    with pytest.raises(JudgementsError) as refused:
+        read_judgements(tmp_path, "2020-04")
+    assert refused.value.problem.code == "file-too-large"
+    (tmp_path / "briefings" / "2020-04.md").write_bytes(b"# Outlook\n" + b"x" * (MAX_FILE_BYTES - 10))
+    assert read_judgements(tmp_path, "2020-04") == "# Outlook\n" + "x" * (MAX_FILE_BYTES - 10)
+
+
+def test_serve_refuses_links_among_hand_written_pages(tmp_path: Path) -> None:
+    from generator.serve import Regenerator
+
+    project = make_project(tmp_path / "project")
+    (project.content / "notes.md").symlink_to(tmp_path / "anything")
+    assert Regenerator(project.data, project.content, mkdocs_config=project.mkdocs).run() is False
+    assert project.generated() == {}
+    (project.content / "notes.md").unlink()
+    assert Regenerator(project.data, project.content, mkdocs_config=project.mkdocs).run() is True
+
+
+def test_pdf_cache_never_serves_a_link(tmp_path: Path) -> None:
+    # A link planted in the cache under the hash of a briefing's HTML would be published as that
+    # briefing's PDF; it counts as a cache miss instead (and the render then replaces the link).
+    from generator.pdf import PdfCache, cache_key
+
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"SECRET-cache-1\n")
+    cache = PdfCache(tmp_path / "cache")
+    cache.folder.mkdir()
+    key = cache_key("<html>april</html>")
+    (cache.folder / f"{key}.pdf").symlink_to(secret)
+    assert cache.get(key) is None
+    cache.put(key, b"%PDF-1.7 rendered\n")
+    assert not (cache.folder / f"{key}.pdf").is_symlink()
+    assert cache.get(key) == b"%PDF-1.7 rendered\n" and secret.read_bytes() == b"SECRET-cache-1\n"

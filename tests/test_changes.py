@@ -195,6 +195,55 @@ def test_a_file_broken_at_the_revision(repo: Path) -> None:
         "data/incidents/2020/04/attack.yml", "before", [{"kind": "incident", "id": "attack"}])
 
 
+
+def test_links_and_fifos_are_listed_never_followed_nor_skipped(repo: Path, tmp_path: Path) -> None:
+    # A record file replaced by a link to a valid record elsewhere, a linked folder of records and
+    # a FIFO: each is listed as unreadable (the FIFO once hung `changes`); none is read, and the
+    # records they replace are "not compared", never "removed".
+    outside = tmp_path / "outside"
+    (outside / "more").mkdir(parents=True)
+    (outside / "isis.yml").write_text("id: isis\nname: SECRET-91c3\nkind: militia\n", "utf-8")
+    (outside / "more" / "smuggled.yml").write_text("id: smuggled\nname: SECRET-91c3\nkind: militia\n", "utf-8")
+    (repo / "actors" / "isis.yml").unlink()
+    (repo / "actors" / "isis.yml").symlink_to(outside / "isis.yml")
+    (repo / "actors" / "more").symlink_to(outside / "more", target_is_directory=True)
+    os.mkfifo(repo / "actors" / "pipe.yml")
+    big = repo / "sources" / "big.yml"
+    big.write_bytes(b"id: big\n" + b"#" * (5 * 1024 * 1024) + b"\n")
+
+    found = report(repo, cwd=repo.parent)
+
+    notes = {n["path"]: n for n in found["unreadable"]}
+    assert set(notes) == {"data/actors/isis.yml", "data/actors/more", "data/actors/pipe.yml", "data/sources/big.yml"}
+    assert all(n["side"] == "now" for n in notes.values())
+    assert notes["data/actors/isis.yml"]["problem"].startswith("a symbolic link, which briefing does not follow")
+    assert notes["data/actors/isis.yml"]["records"] == [{"kind": "actor", "id": "isis"}]
+    assert notes["data/actors/more"]["problem"].startswith("a symbolic link")
+    assert "named pipe" in notes["data/actors/pipe.yml"]["problem"]
+    assert "larger than 5 MB" in notes["data/sources/big.yml"]["problem"]
+    assert found["added"] == [] and found["removed"] == [] and found["changed"] == []
+    text = changes("--since", "HEAD", "--data", str(repo), cwd=repo.parent)
+    assert "SECRET-91c3" not in json.dumps(found) + text.stdout + text.stderr
+
+
+def test_a_link_committed_at_the_revision_is_listed(repo: Path, tmp_path: Path) -> None:
+    # At the revision the record was a link (its blob is where it points: never shown); now it is
+    # a real file. Its record is "not compared" rather than "added".
+    target = tmp_path / "SECRET-5e7d.yml"
+    target.write_text("id: peshmerga\nname: Elsewhere\nkind: militia\n", "utf-8")
+    real = (repo / "actors" / "peshmerga.yml").read_bytes()
+    (repo / "actors" / "peshmerga.yml").unlink()
+    (repo / "actors" / "peshmerga.yml").symlink_to(target)
+    commit_all(repo.parent, "a link", date="2024-01-11T12:00:00Z")
+    (repo / "actors" / "peshmerga.yml").unlink()
+    (repo / "actors" / "peshmerga.yml").write_bytes(real)
+    found = report(repo)
+    [note] = found["unreadable"]
+    assert (note["path"], note["side"], note["records"]) == (
+        "data/actors/peshmerga.yml", "before", [{"kind": "actor", "id": "peshmerga"}])
+    assert found["added"] == []
+    assert "SECRET-5e7d" not in json.dumps(found)
+
 # --- where the data folder is ---------------------------------------------------------------------
 
 

@@ -8,19 +8,25 @@ cannot drift from the program: change a message, and this test names the section
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
+from conftest import as_unprivileged
 from generator.load import MAX_FILE_BYTES
-from generator.problems import CODES
+from generator.problems import CODES, Problem
 from generator.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "docs" / "errors.md"
+BRIEFING = Path(sys.executable).with_name("briefing")
 
 _HEADING = re.compile(r"^## (.*)$", re.MULTILINE)
 _CODE_HEADING = re.compile(r"`([a-z0-9-]+)`\Z")
@@ -91,8 +97,20 @@ def section(code: str) -> Section:
 
 
 def _unreadable(target: Path) -> None:
-    # A link to a file that is gone (permissions cannot be tested: the tests may run as root).
-    target.symlink_to(target.parent / "no-such-file.yml")
+    # A file no one may read (checked by a command without root's override: see UNPRIVILEGED).
+    target.write_text("id: example\n", encoding="utf-8")
+    target.chmod(0)
+
+
+def _symlink(target: Path) -> None:
+    # A link to a valid record kept outside the data folder (the folder above `data/`).
+    record = next(p for p in target.parents if p.name == "data").parent / "elsewhere.yml"
+    record.write_text("id: smuggled\nname: Smuggled\nkind: militia\n", encoding="utf-8")
+    target.symlink_to(record)
+
+
+def _fifo(target: Path) -> None:
+    os.mkfifo(target)
 
 
 def _too_large(target: Path) -> None:
@@ -102,8 +120,13 @@ def _too_large(target: Path) -> None:
 
 BUILDERS: dict[str, Callable[[Path], None]] = {
     "file-unreadable": _unreadable,
+    "file-symlink": _symlink,
+    "file-not-regular": _fifo,
     "file-too-large": _too_large,
 }
+#: Codes whose example is checked by `briefing validate` in a process where file permissions
+#: apply (root reads any file: see conftest.as_unprivileged).
+UNPRIVILEGED = {"file-unreadable"}
 
 
 def run(data: Path, sec: Section) -> list[str]:
@@ -125,11 +148,16 @@ def run(data: Path, sec: Section) -> list[str]:
             target = tmp_path / match.group("path")
             target.parent.mkdir(parents=True, exist_ok=True)
             BUILDERS[sec.code](target)
-    result = validate(data)
+    if sec.code in UNPRIVILEGED:
+        proc = subprocess.run(as_unprivileged([str(BRIEFING), "validate", "--format", "json", str(data)]),
+                              capture_output=True, text=True, timeout=60)
+        problems = [Problem(**p) for p in json.loads(proc.stdout)["problems"]]
+    else:
+        problems = validate(data).report.sorted()
     # Paths appear at the start of a line and inside some messages ("also at data/...").
     prefixes = sorted({tmp_path.as_posix() + "/", tmp_path.resolve().as_posix() + "/"}, key=len, reverse=True)
     lines = []
-    for problem in result.report.sorted():
+    for problem in problems:
         text = problem.format_text()
         for prefix in prefixes:
             text = text.replace(prefix, "")

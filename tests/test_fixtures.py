@@ -11,13 +11,17 @@ beside the data folder); they have dedicated tests at the end that build their i
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, problem_list
+from conftest import FIXTURES, as_unprivileged, problem_list
 from generator.load import MAX_FILE_BYTES
 from generator.problems import CODES, Problem
 from generator.validate import validate
@@ -29,6 +33,8 @@ CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
 BUILT_IN_TMP: dict[str, str] = {
     "file-too-large": "test_file_too_large",
     "file-unreadable": "test_file_unreadable",
+    "file-symlink": "test_file_symlink",  # copying a case would follow its links
+    "file-not-regular": "test_file_not_regular",  # Git cannot hold a FIFO
     "invalid-config": "test_invalid_config",
 }
 
@@ -203,15 +209,110 @@ def test_file_at_the_size_limit_is_read(base_data: Path) -> None:
     assert problem_list(base_data) == []
 
 
-@pytest.mark.parametrize("how", ["dangling-symlink", "symlink-loop"])
-def test_file_unreadable(how: str, base_data: Path, tmp_path: Path) -> None:
-    # chmod 000 does not stop root; a symlink that leads nowhere stops everyone.
+BRIEFING = Path(sys.executable).with_name("briefing")
+#: Written where a link points: it must never appear in anything `briefing` prints.
+SECRET = "SECRET-7d1c0ffee"
+
+
+def validate_cli(data: Path, *more: str, unprivileged: bool = False) -> subprocess.CompletedProcess[str]:
+    """`briefing validate --format json` in a real process, stopped after 60 s (a reader that
+    waits on a FIFO must fail the test, not hang it)."""
+    argv = [str(BRIEFING), "validate", "--format", "json", *more, str(data)]
+    return subprocess.run(as_unprivileged(argv) if unprivileged else argv,
+                          capture_output=True, text=True, timeout=60)
+
+
+def printed(result: subprocess.CompletedProcess[str], data: Path) -> list[tuple[str, int, str]]:
+    """(path relative to the data folder, line, code) of each problem in a JSON report."""
+    return [(os.path.relpath(p["path"], data), p["line"], p["code"]) for p in json.loads(result.stdout)["problems"]]
+
+
+def test_file_unreadable(base_data: Path) -> None:
+    # A file that its reader may not open (as root, the command runs without root's override).
     target = base_data / "incidents" / "x.yml"
-    if how == "dangling-symlink":
-        os.symlink(tmp_path / "nowhere" / "x.yml", target)
+    target.write_text("id: x\n", encoding="utf-8")
+    target.chmod(0)
+    result = validate_cli(base_data, unprivileged=True)
+    assert result.returncode == 1, result.stderr
+    assert printed(result, base_data) == [("incidents/x.yml", 1, "file-unreadable")]
+    assert "Permission denied" in result.stdout
+
+
+@pytest.mark.parametrize("how", ["outside-record", "outside-text", "inside-record", "dangling", "loop",
+                                 "folder", "proc-environ"])
+def test_file_symlink(how: str, base_data: Path, tmp_path: Path) -> None:
+    # Refused at the link's path whatever it points to, even a valid record; never followed, so
+    # nothing of the target is published or echoed in a message.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    record = f"id: smuggled\nname: {SECRET}\nkind: militia\n"
+    (outside / "record.yml").write_text(record, encoding="utf-8")
+    (outside / "text.yml").write_text(f"{SECRET}: [unclosed\n", encoding="utf-8")
+    (base_data / "actors" / "real.yml").write_text(record.replace("smuggled", "real"), encoding="utf-8")
+    link = base_data / "actors" / "link.yml"
+    targets = {
+        "outside-record": outside / "record.yml",
+        "outside-text": outside / "text.yml",
+        "inside-record": base_data / "actors" / "real.yml",
+        "dangling": outside / "gone.yml",
+        "loop": link,
+        "proc-environ": Path("/proc/self/environ"),
+    }
+    if how == "folder":
+        link = base_data / "actors" / "more"
+        link.symlink_to(outside, target_is_directory=True)
     else:
-        os.symlink("x.yml", target)  # a link to itself: ELOOP
-    assert problem_list(base_data) == [("incidents/x.yml", 1, "file-unreadable")]
+        link.symlink_to(targets[how])
+    expected = [(link.relative_to(base_data).as_posix(), 1, "file-symlink")]
+    assert problem_list(base_data) == expected
+    result = validate_cli(base_data)
+    assert result.returncode == 1
+    assert printed(result, base_data) == expected
+    assert SECRET not in result.stdout + result.stderr
+    assert "smuggled" not in result.stdout + result.stderr
+    assert os.environ.get("PATH", "\0") not in result.stdout  # /proc/self/environ was not read either
+
+
+def test_config_symlink_is_refused(base_data: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yml"
+    secret.write_text(f"title: {SECRET}\n", encoding="utf-8")
+    (base_data.parent / "briefing.yml").symlink_to(secret)
+    result = validate_cli(base_data)
+    assert result.returncode == 1
+    assert [(p["path"], p["code"]) for p in json.loads(result.stdout)["problems"]] == [
+        ((base_data.parent / "briefing.yml").as_posix(), "file-symlink")]
+    assert SECRET not in result.stdout + result.stderr
+
+
+def test_file_not_regular(base_data: Path, tmp_path: Path) -> None:
+    # A FIFO once hung `validate` for good (nothing ever writes to it); a socket cannot be read
+    # either. Each is an error at its path, in one run, with every other file still checked.
+    os.mkfifo(base_data / "actors" / "pipe.yml")
+    os.mkfifo(base_data / "incidents" / "pipe.yaml")
+    os.mkfifo(base_data / "incidents" / "notes.txt")  # not a data file's name: ignored, never opened
+    os.mkfifo(base_data.parent / "briefing.yml")
+    sock_path = base_data / "sources" / "s.yml"
+    cwd = os.getcwd()
+    os.chdir(sock_path.parent)  # a socket's path is limited to about 100 bytes: bind it relatively
+    try:
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind("s.yml")
+    finally:
+        os.chdir(cwd)
+    try:
+        result = validate_cli(base_data)
+    finally:
+        sock.close()
+    assert result.returncode == 1
+    assert printed(result, base_data) == [
+        ("../briefing.yml", 1, "file-not-regular"),
+        ("actors/pipe.yml", 1, "file-not-regular"),
+        ("incidents/notes.txt", 1, "file-ignored"),
+        ("incidents/pipe.yaml", 1, "file-not-regular"),
+        ("sources/s.yml", 1, "file-not-regular"),
+    ]
+    messages = {p["path"].rsplit("/", 1)[-1]: p["message"] for p in json.loads(result.stdout)["problems"]}
+    assert "named pipe (FIFO)" in messages["pipe.yml"] and "socket" in messages["s.yml"]
 
 
 CONFIGS = {
@@ -266,3 +367,18 @@ def test_valid_config_adds_event_types(base_data: Path, tmp_path: Path) -> None:
     incident = base_data / "incidents" / "2020" / "04" / "attack.yml"
     incident.write_text(incident.read_text(encoding="utf-8").replace("armed-clash", "drone-sighting"), encoding="utf-8")
     assert problem_list(base_data) == []
+
+
+def test_a_data_folder_that_is_a_link_is_not_read(tmp_path: Path) -> None:
+    # `data` committed as a link to a folder elsewhere on the build machine: nothing there is read
+    # (messages would echo what its files hold).
+    elsewhere = tmp_path / "elsewhere" / "actors"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "leak.yml").write_text(f"id: leak\n{SECRET}: 1\n", encoding="utf-8")
+    data = tmp_path / "project" / "data"
+    data.parent.mkdir()
+    data.symlink_to(elsewhere.parent, target_is_directory=True)
+    result = validate_cli(data)
+    assert result.returncode == 1
+    assert [(p["path"], p["code"]) for p in json.loads(result.stdout)["problems"]] == [(data.as_posix(), "file-symlink")]
+    assert SECRET not in result.stdout + result.stderr

@@ -4,6 +4,7 @@ they belong, values never changed (checked with the validator's own loader and d
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 import generator.fmt as fmt_mod
 from conftest import BASE, FIXTURES, REPO
 from generator.fmt import UNPARSABLE, FormatError, find_comments, format_bytes, format_folder, same
-from generator.load import load_file
+from generator.load import MAX_FILE_BYTES, load_file
 from generator.models import FIELD_ORDER
 from generator.validate import validate
 
@@ -366,3 +367,87 @@ def test_missing_data_folder_is_a_usage_error(tmp_path: Path) -> None:
     result = run("fmt", "--data", str(tmp_path / "nowhere"))
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+# --- only regular files are read, and nothing is written through a link (issue 9, items 5-6) ----
+
+
+def _limited_memory() -> None:
+    # A reader that reads without limit (/dev/zero) must fail the test, not exhaust the machine.
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def test_links_fifos_and_oversized_files_are_reported_never_read(base_data: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yml"
+    secret.write_text("id: SECRET-4f2a\nname: [unclosed\n", encoding="utf-8")
+    (base_data / "actors" / "zero.yml").symlink_to("/dev/zero")
+    (base_data / "actors" / "secret.yml").symlink_to(secret)
+    (base_data / "sources" / "more").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(base_data / "actors" / "pipe.yml")
+    big = base_data / "actors" / "big.yml"
+    big.write_bytes(b"id: big\n" + b"#" * MAX_FILE_BYTES + b"\n")
+    before = secret.read_bytes()
+    exe = Path(sys.executable).with_name("briefing")
+    result = subprocess.run([str(exe), "fmt", "--data", str(base_data)], capture_output=True, text=True,
+                            timeout=60, preexec_fn=_limited_memory)
+    assert result.returncode == 1, result.stderr
+    codes = {line.split(":")[0].removeprefix(base_data.as_posix() + "/"): line.rsplit("[", 1)[-1].rstrip("]")
+             for line in result.stderr.splitlines() if line.startswith(base_data.as_posix())}
+    assert codes == {"actors/zero.yml": "file-symlink", "actors/secret.yml": "file-symlink",
+                     "sources/more": "file-symlink", "actors/pipe.yml": "file-not-regular",
+                     "actors/big.yml": "file-too-large"}
+    assert "SECRET-4f2a" not in result.stdout + result.stderr
+    assert secret.read_bytes() == before and (base_data / "actors" / "secret.yml").is_symlink()
+    assert (base_data / "actors" / "zero.yml").is_symlink()
+    assert "formatted" in result.stdout  # the regular files were formatted all the same
+
+
+def test_a_link_named_on_the_command_line_is_reported_as_a_link(base_data: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yml"
+    outside.write_text("id:   outside\nname: Outside\nkind: militia\n", encoding="utf-8")
+    link = base_data / "actors" / "link.yml"
+    link.symlink_to(outside)
+    result = run("fmt", "--data", str(base_data), str(link))
+    assert result.returncode == 1
+    assert f"{link.as_posix()}:1:1: error: a symbolic link" in result.stderr
+    assert outside.read_text(encoding="utf-8") == "id:   outside\nname: Outside\nkind: militia\n"
+
+
+def test_fmt_never_writes_through_a_link_planted_at_its_temporary_name(base_data: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
+    (attack.parent / f".{attack.name}.fmt-tmp").symlink_to(victim)  # the name fmt once always used
+    result = run("fmt", "--data", str(base_data))
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not attack.is_symlink() and "  - actor: isis\n" in attack.read_text(encoding="utf-8")
+
+
+def test_replace_file_skips_every_name_it_could_pick_that_is_taken(tmp_path: Path) -> None:
+    # mkstemp's next names are read off its own random sequence (and the sequence put back), and a
+    # link to the victim is planted at each: O_EXCL refuses them all and the next name is used.
+    import tempfile
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    folder = tmp_path / "data" / "actors"
+    folder.mkdir(parents=True)
+    target = folder / "isis.yml"
+    target.write_bytes(b"id: isis\n")
+    target.chmod(0o640)
+    names = tempfile._get_candidate_names()  # type: ignore[attr-defined]
+    state = names.rng.getstate()
+    upcoming = [next(names) for _ in range(20)]
+    names.rng.setstate(state)
+    planted = [folder / f".{target.name}.{name}.fmt-tmp" for name in upcoming] + [folder / ".isis.yml.fmt-tmp"]
+    for link in planted:
+        link.symlink_to(victim)
+    fmt_mod.replace_file(target, b"id: isis\nname: ISIS\n")
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert target.read_bytes() == b"id: isis\nname: ISIS\n" and not target.is_symlink()
+    assert oct(target.stat().st_mode & 0o777) == oct(0o640)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([target.name, *(p.name for p in planted)])
+

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -277,3 +278,16 @@ def test_on_a_terminal_missing_values_are_asked_for(base_data: Path) -> None:
     assert "Id [checkpoint-attack-in-hawija-2020-04-12]" in out
     path = base_data / "incidents" / "2020" / "04" / "checkpoint-attack-in-hawija-2020-04-12.yml"
     assert "title: Checkpoint attack in Hawija  # " in path.read_text("utf-8")
+
+
+def test_a_linked_folder_on_the_way_is_refused_and_nothing_is_written(base_data: Path, tmp_path: Path) -> None:
+    # data/incidents/2020 links out of the data folder: the new record would land outside it.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.move(base_data / "incidents" / "2020", outside / "2020")
+    (base_data / "incidents" / "2020").symlink_to(outside / "2020", target_is_directory=True)
+    before = snapshot(outside)
+    result = run("new", "incident", "--title", "A raid", "--date", "2020-05-02", "--data", str(base_data))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{(base_data / 'incidents' / '2020').as_posix()} is a symbolic link" in result.stderr
+    assert snapshot(outside) == before
