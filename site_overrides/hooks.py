@@ -21,6 +21,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.render import isolate_text
 from generator.sanitize import sanitize
 
 __all__ = ["on_config", "on_page_content", "sanitize", "text_title"]
@@ -30,8 +31,10 @@ _META_TEXT = ("title", "description")
 
 
 def text_title(text: object) -> Markup:
-    """Plain text as a title Material may print anywhere: HTML-escaped."""
-    return Markup(html.escape(str(text), quote=True))  # noqa: S704 - escaped just now
+    """Plain text as a title Material may print anywhere: HTML-escaped, and isolated (Unicode
+    FSI…PDI) when it holds right-to-left text or bidi controls, so that " - <site name>" after it
+    in the browser's title bar keeps its order."""
+    return Markup(html.escape(isolate_text(str(text)), quote=True))  # noqa: S704 - escaped just now
 
 
 def on_config(config: Any) -> Any:
