@@ -107,7 +107,6 @@ def html_environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["paragraphs"] = paragraphs
     env.filters["text"] = isolated_text
     env.filters["plain"] = plain_text
-    env.globals["isolate"] = isolate_text  # for data inside a sentence the template builds
     return env
 
 

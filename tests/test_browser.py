@@ -400,6 +400,11 @@ def test_hostile_names_and_titles_run_nothing_in_the_theme(hostile_names: Served
     page.wait_for_load_state("networkidle")
     titles = [t.inner_text() for t in page.locator(".md-search-result__article h1, .md-search-result__article h2").all()]
     assert any(f"Actor {HOSTILE_MARKUP}" in t for t in titles), titles
+    # Following a result highlights the word on the page it leads to (Material's search.highlight).
+    page.locator("a.md-search-result__link").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "h=onerror" in page.url
+    expect(page.locator("article mark").first).to_be_visible()
     assert tab.dialogs == []
     assert not tab.errors
 
