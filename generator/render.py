@@ -131,7 +131,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["md"] = md_inline
     env.filters["paragraphs"] = md_paragraphs
     env.filters["attr"] = attr
-    env.filters["text"] = md_text
+    env.filters["plain"] = md_text  # escaped, never isolated (as in the PDF environment)
     env.globals["isolate"] = isolate_text  # for data inside a sentence the template builds
     return env
 

@@ -147,6 +147,8 @@ def test_built_pages_isolate_a_value_with_an_override(base_data: Path, tmp_path:
     assert f"<title>{FSI}{ACTOR}{PDI} - Conflict briefing</title>" in actor_page
     heading = [tags for text, tags in texts(site / "actors" / "isis" / "index.html") if ACTOR in text and "h1" in tags]
     assert heading and all("bdi" in tags for tags in heading)
+    # An attribute holds no element: the chart's description isolates the name with controls.
+    assert f'alt="Bar chart of incidents involving {FSI}{ACTOR}{PDI} per month, by role;' in actor_page
 
 
 # --- the PDF briefing ---------------------------------------------------------------------------
