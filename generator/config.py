@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError
 
+from .bidi import bidi_controls
 from .explain import problems_from_errors
 from .load import load_file
 from .models import _TAG, DEFAULT_EVENT_TYPES, EVENT_GROUPS, Record, Text
@@ -83,4 +84,6 @@ def load_config(path: Path | None, display: str | None = None) -> tuple[SiteConf
                 "invalid-config", shown, *raw.locate(where),
                 f"event_types.{slug}: `{group}` is not an event group; use one of {', '.join(EVENT_GROUPS)}"
                 + did_you_mean(str(group), EVENT_GROUPS)))
-    return (SiteConfig(), problems) if problems else (config, [])
+    if problems:
+        return SiteConfig(), problems
+    return config, list(bidi_controls(raw, shown))  # warnings only: the configuration is used

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import figures, fonts
 from .charts import ChartSpec, render_svg
@@ -44,7 +44,7 @@ from .config import SiteConfig
 from .link import Dataset
 from .load import Refused, read_regular
 from .problems import Problem
-from .render import TEMPLATES
+from .render import TEMPLATES, isolate_text, needs_isolation
 from .sanitize import sanitize
 from .views import briefing as views
 from .views.common import Context
@@ -69,12 +69,28 @@ def _version(name: str) -> str:
 
 
 def _finalize(value: object) -> object:
-    """Every printed value: nothing for None, counts with thousands separators (8,933)."""
+    """Every printed value: nothing for None, counts with thousands separators (8,933), and text
+    that could reorder the words around it (right-to-left letters, bidi controls) isolated in
+    `<bdi>`, as on the site (`render.md_inline`). Attributes and `<title>` take `| text` or
+    `| plain` instead, which give Markup that this leaves alone."""
     if value is None:
         return ""
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
+    if isinstance(value, str) and not isinstance(value, Markup) and needs_isolation(value):
+        return Markup(f"<bdi>{escape(value)}</bdi>")  # noqa: S704 - escaped just now
     return value
+
+
+def plain_text(value: object) -> Markup:
+    """Escaped, never isolated: for an attribute that must keep its exact value (a link's href)."""
+    return escape("" if value is None else str(value))
+
+
+def isolated_text(value: object) -> Markup:
+    """Escaped and isolated with Unicode controls (`render.isolate_text`): for `<title>` and the
+    document's metadata, where no `<bdi>` can go."""
+    return escape(isolate_text("" if value is None else str(value)))
 
 
 def paragraphs(value: object) -> list[str]:
@@ -97,6 +113,8 @@ def html_environment(templates: Path = TEMPLATES) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["paragraphs"] = paragraphs
+    env.filters["text"] = isolated_text
+    env.filters["plain"] = plain_text
     return env
 
 

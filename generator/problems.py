@@ -77,6 +77,7 @@ CODES: dict[str, Code] = _codes(
     ("person-only-field", "warning", "A field meant for people is set on another kind of actor"),
     ("role-missing", "warning", "An actor in an incident has no role"),
     ("casualty-actor-not-involved", "warning", "Casualties are given for an actor not in the incident"),
+    ("bidi-control", "warning", "A text holds an invisible character that reorders the text around it"),
     ("duplicate-alias", "warning", "Two records share one alias or name"),
     ("duplicate-entry", "warning", "The same entry appears twice in one list"),
 )

@@ -6,12 +6,19 @@ Markdown, so every `{{ value }}` goes through `finalize`: plain strings are esca
 Markdown; only values the templates or views mark as `Markup` (built by our code from safe parts)
 pass through unchanged. A sanitizer (nh3) runs over the final HTML as a backstop (see
 `site_overrides/hooks.py`).
+
+A value that holds right-to-left text or a bidi control (such as U+202E, which reverses what
+follows it) is also isolated: wrapped in `<bdi>`, so that it cannot reorder the page's own words
+around it ("perpetrator" after an actor's name stays "perpetrator"). Values of left-to-right text
+are left as they are: in our left-to-right pages, where every right-to-left value is isolated,
+they are displayed the same either way, and most pages stay free of the extra markup.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +34,60 @@ _TABLE.update({ord(ch): f"&#{ord(ch)};" for ch in "=~^:$@"})
 _TABLE.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#39;"})
 _SPACES = re.compile(r"\s+")
 
+#: Every character whose bidi class can reorder the text around it: right-to-left letters (R, AL),
+#: Arabic digits (AN), and the explicit embeddings, overrides and isolates (U+202A–U+202E,
+#: U+2066–U+2069). Whole blocks, so that characters added by later Unicode versions count too
+#: (tests/test_bidi.py checks the ranges against `unicodedata`).
+REORDERING = re.compile(
+    "[\u0590-\u08ff\u200f\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff\ufe70-\ufefe"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+_FSI, _PDI = "\u2068", "\u2069"
+_INITIATORS = "\u2066\u2067\u2068"
+
+
+def needs_isolation(text: str) -> bool:
+    """True when `text` holds a character that can change the order of the text around it."""
+    return REORDERING.search(text) is not None
+
+
+def isolate_text(text: str) -> str:
+    """`text` isolated with Unicode controls (FSI … PDI), for plain-text places where no `<bdi>`
+    can go (a page's `<title>`, an image's alternative text); unchanged when nothing in it can
+    reorder its surroundings. A PDI is added for every isolate the text opens and leaves open,
+    so that the closing one matches ours; it also ends every embedding and override in it."""
+    if not needs_isolation(text):
+        return text
+    depth = 0
+    for ch in text:
+        if ch in _INITIATORS:
+            depth += 1
+        elif ch == _PDI and depth:
+            depth -= 1
+    return _FSI + text + _PDI * (depth + 1)
+
+
+def _bdi(escaped: str, source: str) -> Markup:
+    """The escaped form of `source`, inside `<bdi>` when `source` needs isolating."""
+    return Markup(f"<bdi>{escaped}</bdi>" if needs_isolation(source) else escaped)  # noqa: S704 - escaped by the caller
+
 
 def md_inline(value: object) -> Markup:
     """Escape text for one line of Markdown: HTML-escaped, Markdown punctuation neutralised, and
     line breaks folded to spaces (so a value can never start a block: heading, list, table...)."""
     if isinstance(value, Markup):
         return value
-    return Markup(_SPACES.sub(" ", str(value)).strip().translate(_TABLE))
+    text = _SPACES.sub(" ", str(value)).strip()
+    return _bdi(text.translate(_TABLE), text)
+
+
+def md_text(value: object) -> Markup:
+    """Like `md_inline` without the `<bdi>`, for text that ends up in an HTML attribute (an
+    image's alternative text), where no element can go: the view isolates the data values in it
+    with `isolate_text`."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(_SPACES.sub(" ", str(value)).strip().translate(_TABLE))  # noqa: S704 - escaped just now
 
 
 def md_paragraphs(value: object) -> Markup:
@@ -77,6 +131,8 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["md"] = md_inline
     env.filters["paragraphs"] = md_paragraphs
     env.filters["attr"] = attr
+    env.filters["plain"] = md_text  # escaped, never isolated (as in the PDF environment)
+    env.globals["isolate"] = isolate_text  # for data inside a sentence the template builds
     return env
 
 

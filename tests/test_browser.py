@@ -106,6 +106,41 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield from _serve(data, root / "work")
 
 
+#: Markup that runs script wherever a theme prints it unescaped: an event handler, and a way out of
+#: `<title>` (whose content is not HTML, so a plain tag there runs nothing).
+HOSTILE_MARKUP = "<img src=x onerror=alert(11)></title><script>alert(12)</script>"
+#: What must stay literal besides: a Jinja expression and tag, a Markdown emphasis, an HTML entity.
+HOSTILE_LITERALS = "{{ 7*7 }} {% raw %} *em* &amp;"
+HOSTILE_NAME = f"{HOSTILE_MARKUP} {HOSTILE_LITERALS}"
+SITE_NAME = "Conflict briefing"  # mkdocs.yml's site_name, which Material prints after each page title
+
+
+@pytest.fixture(scope="session")
+def hostile_names(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """tests/fixtures/base with a hostile name or title in every kind of record that gives a page
+    or a heading its title (actor, speaker, region, incident, statement, source) and in
+    briefing.yml's `title` (the overview's title). Tags are slugs (a-z, 0-9, -): no markup fits."""
+    root = tmp_path_factory.mktemp("hostile-names")
+    data = root / "data"
+    shutil.copytree(BASE, data)
+
+    def edit(relative: str, change: dict[str, object], index: int | None = None) -> None:
+        path = data / relative
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        (loaded[index] if index is not None else loaded).update(change)
+        path.write_text(yaml.safe_dump(loaded, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    edit("actors/isis.yml", {"name": f"Actor {HOSTILE_NAME}"})
+    edit("actors/spokesman.yml", {"name": f"Speaker {HOSTILE_NAME}", "title": f"Job {HOSTILE_NAME}"})
+    edit("regions/regions.yml", {"name": f"Region {HOSTILE_NAME}"}, index=2)  # hawija, the incident's region
+    edit("incidents/2020/04/attack.yml", {"title": f"Incident {HOSTILE_NAME}"})
+    edit("statements/2020/04/said.yml", {"paraphrase": f"Statement {HOSTILE_NAME}"})
+    edit("sources/rudaw.yml", {"name": f"Source {HOSTILE_NAME}"})
+    (root / "briefing.yml").write_text(yaml.safe_dump({"title": f"Site {HOSTILE_NAME}"}, allow_unicode=True),
+                                       encoding="utf-8")
+    yield from _serve(data, root / "work")
+
+
 # --- one browser per test ------------------------------------------------------------------
 
 
@@ -317,3 +352,62 @@ def test_pages_load_nothing_from_other_hosts(example: Served, tab: Tab, md_path:
     assert foreign == []
     assert tab.failures == []
     assert not tab.errors
+
+
+def test_hostile_names_and_titles_run_nothing_in_the_theme(hostile_names: Served, tab: Tab) -> None:
+    """Names and titles that hold an event handler, a way out of `<title>`, Jinja and Markdown
+    syntax and an entity: on every page family no dialog opens, and the header and the browser's
+    title show each page's title exactly as typed (not run, not escaped twice, not rendered)."""
+    page = tab.page
+    literal = HOSTILE_NAME
+    pages = {  # page → the title a reader must see in the header and the browser's title bar
+        "index.md": f"Site {literal}",
+        month_page("2020-04"): "April 2020",
+        actor_page("isis"): f"Actor {literal}",
+        actor_page("spokesman"): f"Speaker {literal}",
+        "regions/hawija.md": f"Region {literal}",
+        "statements/index.md": "Statements",
+        "statements/2020-04.md": "Statements: April 2020",
+        "sources/index.md": "Sources",
+        "tags/index.md": "Tags",
+        "actors/index.md": "Actors",
+        "regions/index.md": "Regions",
+        "timeline/index.md": "Timeline",
+    }
+    problems: list[str] = []
+    for md_path, title in pages.items():
+        page.goto(hostile_names.page(md_path))
+        page.wait_for_load_state("networkidle")  # the broken <img> would have fired its onerror
+        problems += [f"{md_path}: dialog {d}" for d in tab.dialogs]
+        tab.dialogs.clear()
+        if page.title() != f"{title} - {SITE_NAME}":
+            problems.append(f"{md_path}: document.title is {page.title()!r}")
+        topic = " ".join((page.locator("[data-md-component=header-topic]").text_content() or "").split())
+        if topic != title:
+            problems.append(f"{md_path}: the header shows {topic!r}")
+        if page.locator('img[src="x"]').count() or page.locator("script:not([src])").filter(has_text="alert(1").count():
+            problems.append(f"{md_path}: an injected element")
+    assert problems == [], "\n".join(problems)
+    # The data shows as typed in the pages' own text too (a sample: the incident on its month page).
+    page.goto(hostile_names.page(month_page("2020-04")))
+    expect(page.locator("article h2#attack")).to_contain_text(f"Incident {literal}")
+
+    # Search: typing a word of the markup lists results whose titles show it literally.
+    page.goto(hostile_names.url)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("onerror")
+    expect(page.locator("li.md-search-result__item").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    titles = [t.inner_text() for t in page.locator(".md-search-result__article h1, .md-search-result__article h2").all()]
+    assert any(f"Actor {HOSTILE_MARKUP}" in t for t in titles), titles
+    # Following a result highlights the word on the page it leads to (Material's search.highlight).
+    page.locator("a.md-search-result__link").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "h=onerror" in page.url
+    expect(page.locator("article mark").first).to_be_visible()
+    assert tab.dialogs == []
+    assert not tab.errors
+
+    # The dialog recorder works: a dialog that does open is seen.
+    page.evaluate("() => alert('control')")
+    assert tab.dialogs == ["alert: control"]

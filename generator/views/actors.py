@@ -17,6 +17,7 @@ from ..charts import ChartSpec
 from ..dates import format_date
 from ..link import Entry
 from ..models import CASUALTY_KINDS, Actor, Incident, Statement
+from ..render import isolate_text
 from .common import ACTORS_INDEX, TIMELINE_INDEX, Context, Page, Ref, actor_page, href
 from .trend import CasualtyIndex, RecordLine, Subject, Tally, Trend, monthly, newest, record_line, tally
 
@@ -212,7 +213,7 @@ def _actor_page(
         name=f"actor-{actor_id}-by-month",
         page=path,
         title="Incidents per month, by role",
-        alt=f"Bar chart of incidents involving {actor.name} per month, by role; the table below gives the numbers",
+        alt=f"Bar chart of incidents involving {isolate_text(actor.name)} per month, by role; the table below gives the numbers",
         incidents=((e.id, months[e.id], min(names, key=ROLE_ORDER.index)) for e, names in involvement.incidents
                    if not e.record.date.open_start),  # a `{to: DATE}` incident is in no month's count
         series=[(role, ROLE_SERIES[role]) for role in ROLE_ORDER],

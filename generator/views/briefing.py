@@ -27,6 +27,7 @@ from ..config import SiteConfig
 from ..dates import FuzzyDate, Point, format_date
 from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Statement, event_label
+from ..render import isolate_text
 from .common import OVERVIEW, CitationView, Context, RecordView, month_key, month_title
 from .overview import TOP_REGIONS, Period, area_of, key_figures, number
 from .trend import Tally, tally
@@ -384,7 +385,7 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
     if request.actor:
         keywords.append(ctx.dataset.actors[request.actor].record.name)
     keywords += sorted({t for e in inside for t in e.record.tags})
-    subject = f"Incidents and statements, {period.title}" + "".join(f"; {f.label.lower()}: {f.value}" for f in filters
+    subject = f"Incidents and statements, {period.title}" + "".join(f"; {f.label.lower()}: {isolate_text(f.value)}" for f in filters
                                                                      if f.label != "Records")
     return Briefing(
         name=request.name,
@@ -408,7 +409,7 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
                              previous),
         chart=_chart(ctx, request, incidents),
         regions=_summaries(ctx, request, inside, possibly, {e.id for e in printed}),
-        region_level=(f"the parts of {ctx.dataset.regions[request.region].record.name}" if request.region
+        region_level=(f"the parts of {isolate_text(ctx.dataset.regions[request.region].record.name)}" if request.region
                       else "governorate"),
         timeline=tuple(MonthGroup(k, month_title(k), tuple(v)) for k, v in sorted(groups.items())),
         timeline_total=len(inside),
@@ -473,7 +474,10 @@ def _filters(ctx: Context, request: Request, config: SiteConfig) -> tuple[tuple[
                           "behalf or about it", tuple(actor.aliases)))
         subject.append(actor.name)
     out.append(Filter("Records", "published, draft and in review (PREVIEW)" if ctx.preview else "published only"))
-    title = request.title or ": ".join([config.title, *subject])
+    # Several values in one title: each isolated on its own (render.isolate_text), so that a
+    # right-to-left name cannot move the colons.
+    title = request.title or (": ".join(isolate_text(part) for part in [config.title, *subject]) if subject
+                              else config.title)
     return tuple(out), title
 
 
@@ -620,7 +624,7 @@ def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: li
             for actor_id in dict.fromkeys(a.actor for a in e.record.actors):
                 seen[actor_id] += 1
         named = sorted(seen, key=lambda a: (-seen[a], ctx.actor_ref(a, OVERVIEW).text.casefold(), a))
-        return tuple(f"{ctx.actor_ref(a, OVERVIEW).text} ({seen[a]:,})" for a in named[:SUMMARY_ACTORS])
+        return tuple(f"{isolate_text(ctx.actor_ref(a, OVERVIEW).text)} ({seen[a]:,})" for a in named[:SUMMARY_ACTORS])
 
     out = []
     for key in set(counted) | set(maybe) | set(said):

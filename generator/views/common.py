@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterable
 from ..dates import FuzzyDate, format_date, month_name
 from ..link import Dataset, Entry
 from ..models import DEFAULT_EVENT_TYPES, Actor, Casualty, Citation, CountRange, Incident, Statement, event_label
+from ..render import isolate_text
 
 if TYPE_CHECKING:  # changes imports the loader; views need only the type
     from ..changes import History
@@ -307,6 +308,9 @@ def statement_title(speaker: Actor | None, statement: Statement) -> str:
     text = statement.quote or statement.paraphrase or ""
     words = text.split()
     excerpt = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    # Two values in one heading: each isolated on its own (the heading as a whole is isolated
+    # when it is printed), so that a right-to-left name cannot swap the colon and the quote.
+    who, excerpt = isolate_text(who), isolate_text(excerpt)
     return f"{who}: “{excerpt}”" if statement.quote else f"{who}: {excerpt}"
 
 

@@ -17,6 +17,7 @@ from .. import figures
 from ..charts import ChartSpec
 from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Region, Statement, event_label
+from ..render import isolate_text
 from .briefing import pdf_path, region_latest_months, region_request
 from .common import REGIONS_INDEX, TIMELINE_INDEX, Context, Page, Ref, href, month_title, region_page
 from .actors import ROLE_ORDER, ROLE_SERIES
@@ -202,7 +203,8 @@ def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionP
         if other.known:
             figure_rows.append(FigureRow(kind.capitalize(), other.text))
 
-    where = f"{region.name} and its sub-regions" if children.get(region_id) else region.name
+    name = isolate_text(region.name)  # inside sentences of our own: isolated on its own
+    where = f"{name} and its sub-regions" if children.get(region_id) else name
     trend, chart = monthly(
         name=f"region-{region_id}-by-month",
         page=path,

@@ -1,0 +1,46 @@
+"""The `bidi-control` warning: invisible characters that change the order in which text is shown.
+
+U+202A–U+202E (embeddings and overrides) and U+2066–U+2069 (isolates) are legitimate in a few
+scripts' typography but almost never in a record: pasted from a web page, or planted, a
+RIGHT-TO-LEFT OVERRIDE shows the text after it reversed (`Kirkuk` as `kukriK`), and in a plain
+listing (a diff, a terminal) it reverses everything after it on the line. The site and the PDF
+briefings isolate every value that holds one (generator/render.py), so it cannot reorder the
+words around it; this warning names the value so that an editor can remove the character.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any, Iterator
+
+from .load import RawRecord, dotted
+from .problems import Problem
+
+#: The explicit bidi formatting characters, besides the marks (LRM, RLM, ALM), which are harmless.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _strings(value: Any, where: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every text value inside `value`, with its path (list indexes and mapping keys)."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*where, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*where, index))
+
+
+def bidi_controls(raw: RawRecord, path: str) -> Iterator[Problem]:
+    """A `bidi-control` warning at every text value of the record that holds a bidi control,
+    naming the characters (never printing the value: the report would be reordered too)."""
+    for where, text in _strings(raw.data, ()):
+        found = sorted({ch for ch in text if ch in BIDI_CONTROLS})
+        if not found:
+            continue
+        names = ", ".join(f"U+{ord(ch):04X} ({unicodedata.name(ch)})" for ch in found)
+        line, col = raw.locate(where) if where else (raw.line, raw.col)
+        message = (f"holds the invisible bidi control {names}, which changes the order in which text is shown; "
+                   "remove it (the site and the PDFs isolate the value, but editors and other tools may not)")
+        yield Problem.make("bidi-control", path, line, col, f"{dotted(where)}: {message}" if where else message)
