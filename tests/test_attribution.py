@@ -122,8 +122,8 @@ def test_month_page_shows_by_and_the_suspected_perpetrator(data: Path) -> None:
     pages = site(data)
     april = pages["timeline/2020-04.md"]
     assert "**by 20 April 2020** · *before the report*" in april
-    assert ("[Islamic State \\(ISIS\\)](../actors/isis.md) (suspected perpetrator (according to "
-            "[Peshmerga](../actors/peshmerga.md)))") in april
+    assert ("[Islamic State \\(ISIS\\)](../actors/isis.md) (suspected perpetrator, according to "
+            "[Peshmerga](../actors/peshmerga.md))") in april
     # sorted by DATE: after the record of 12 April and the month-precision statement (1 April)
     order = re.findall(r"\{ #([a-z-]+) \}", april)
     assert order.index("attack") < order.index("by-attack")
@@ -171,7 +171,7 @@ def test_pdf_prints_by_and_the_attribution(data: Path) -> None:
     read = render(data)
     possibly = read.between("Possibly in this period", "Actor glossary")
     assert "by 20 April 2020" in possibly
-    assert "suspected perpetrator (according to Peshmerga)" in possibly
+    assert "Islamic State (ISIS) (suspected perpetrator, according to Peshmerga)" in possibly
     assert "1 incident and 1 statement dated inside the period; 2 more records possibly in it" in read.pages[0]
     assert "1 incident is dated only “by” a day (the start is not known) and is in no month of the chart" in read.text
 

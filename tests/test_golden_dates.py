@@ -27,4 +27,4 @@ def test_each_form_reads_as_a_reader_expects() -> None:
     # on or before a day (v1.1), listed under the month of DATE and sorted by DATE: last in April
     assert "**by 17 April 2020** · *before the report; its start is not given*" in april
     assert april.rindex("{ #by-precision }") > april.rindex("{ #day-precision }")
-    assert "(suspected perpetrator (according to [Peshmerga](../actors/peshmerga.md)))" in april
+    assert "(suspected perpetrator, according to [Peshmerga](../actors/peshmerga.md))" in april
