@@ -57,6 +57,7 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tag import Tag
 
+from .children import pool_options
 from .load import LoadedFile, _compose, load_file, resolve_plain, same
 from .models import FIELD_NESTING, FIELD_ORDER, KINDS
 from .problems import Problem
@@ -577,7 +578,7 @@ def format_folder(data_dir: str | os.PathLike[str], only: Iterable[str | os.Path
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if len(files) < PARALLEL_FROM or workers < 2:
         return [format_file(path, kind) for path, kind in files]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, **pool_options()) as pool:  # workers die with this process
         return list(pool.map(format_file, [p for p, _ in files], [k for _, k in files], chunksize=32))
 
 
