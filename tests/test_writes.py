@@ -432,9 +432,15 @@ def assert_all_gone(pids: list[int], within: float = 3.0) -> None:
 
 @pytest.mark.slow
 def test_killing_a_build_kills_its_mkdocs(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "p", REPO / "data")
+    project = make_project(tmp_path / "p")
     assert project.build("--pages-only").returncode == 0
-    mkdocs = kill_when(["build", "--no-pdf", "--data", "data"], project.root, "mkdocs")
+    # A hook keeps MkDocs busy for a minute after its build, as a large site would: long after
+    # the check below, were it left running.
+    (tmp_path / "busy.py").write_text("import time\n\ndef on_post_build(config):\n    time.sleep(60)\n", "utf-8")
+    busy = project.root / "busy.yml"
+    busy.write_text(f"INHERIT: {project.mkdocs}\nhooks:\n  - {REPO / 'site_overrides' / 'hooks.py'}\n"
+                    f"  - {tmp_path / 'busy.py'}\n", encoding="utf-8")
+    mkdocs = kill_when(["build", "--no-pdf", "--mkdocs-config", str(busy)], project.root, "mkdocs")
     assert_all_gone(mkdocs)
     # And the next build cleans up what it left.
     result = project.build()
