@@ -345,8 +345,6 @@ def remove_marked(folder: Path, missing_ok: bool = False) -> None:
         folder.rmdir()
 
 
-
-
 def _keep(live: Path, staged: Path) -> None:
     """Carry an unchanged page over with its time stamp: a hard link (same file), or a copy with
     its times where the file system has no hard links."""
@@ -382,10 +380,12 @@ def _swap(root: Path, staging: Path, trash: Path) -> None:
         for name in reversed(aside):
             os.replace(trash / name, root / name)
         _discard(staging)
-        _discard(trash)  # empty now but for its marker
+        _discard(trash)  # reached only when all was put back: it holds its marker alone
         raise
-    remove_marked(trash)
-    remove_marked(staging)
+    # The new output is in place: a failure to tidy up now must not say otherwise (the next write
+    # deletes what is left).
+    _discard(trash)
+    _discard(staging)
 
 
 def _remove(path: Path) -> None:
