@@ -113,6 +113,15 @@ def test_a_folder_of_an_older_briefing_is_refused_with_what_to_do(project: Proje
     assert tree(project.root) == before
 
 
+def test_the_writer_never_overwrites_a_hand_written_index(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "index.md").write_text("# Our own home page\n", encoding="utf-8")
+    with pytest.raises(NotOurs, match="index.md"):
+        write_tree(content, {"index.md": "# Generated\n", "timeline/index.md": "# Timeline\n"})
+    assert tree(content) == {"index.md": b"# Our own home page\n"}
+
+
 def test_content_that_holds_the_data_folder_is_refused(project: Project) -> None:
     for content, where in (("data", "is"), (".", "holds"), ("data/content", "is inside")):
         result = run(project.root, "build", "--no-pdf", "--content", content)
@@ -235,8 +244,11 @@ def run_where_writes_fail(folder: Path, cwd: Path, args: list[str], how: str, si
     the folder's files when the command ended (the filler left out)."""
     after_dir = folder.with_name(folder.name + ".after")
     command = mount_namespace()
-    if command is None:  # no mount namespace here: a file-size limit fails every write instead
-        limit = 0 if how == "read-only" else max(leave_free, 1)
+    if command is None:
+        # No mount namespace here: a file-size limit fails the writes instead, in every folder
+        # (the command's other writes are smaller than `leave_free`, the limit).
+        folder.mkdir(exist_ok=True)
+        limit = max(leave_free, 1)
         result = subprocess.run([str(BRIEFING), *args], cwd=cwd, capture_output=True, text=True, timeout=300,
                                 preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
         return Failed(result, tree(folder), "File too large")
@@ -286,6 +298,24 @@ def test_build_with_the_site_on_a_full_or_read_only_disk(project: Project, how: 
     assert line.startswith("briefing: cannot write out/site.building") and line.endswith(
         f": {failed.reason}; no site was written"), line
     assert failed.after == {}  # the half-built site is gone
+
+
+@pytest.mark.slow
+def test_a_pdf_cache_that_cannot_be_written_is_a_warning(project: Project) -> None:
+    # The cache only saves time: a build goes on without it, and says why.
+    if mount_namespace() is not None:
+        failed = run_where_writes_fail(project.root / "cache", project.root,
+                                       ["build", "--pages-only", "--pdf-cache", "cache"], "read-only")
+        result, reason = failed.result, failed.reason
+        assert failed.after == {}
+    else:  # no mount namespace here: a cache folder that cannot be made, below a file
+        (project.root / "cache").write_text("a file\n", encoding="utf-8")
+        result = run(project.root, "build", "--pages-only", "--pdf-cache", "cache/pdf")
+        reason = "Not a directory"
+    assert result.returncode == 0, result.stderr
+    assert one_line(result.stderr).startswith("briefing: warning: cannot write cache")
+    assert result.stderr.strip().endswith(f": {reason}; the PDFs were not cached")
+    assert any(path.startswith("pdf/") for path in project.generated())
 
 
 @pytest.mark.slow
