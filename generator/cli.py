@@ -1,7 +1,9 @@
 """The `briefing` command line: parse arguments, call the library, print, exit.
 
 Exit codes: 0 valid (warnings allowed), 1 the data has errors, 2 usage error or a data folder that
-does not exist or cannot be read, 3 an internal error (a bug: reported in one line, no traceback).
+does not exist or cannot be read (also: an output folder that is not briefing's to replace), 3 an
+internal error (a bug: reported in one line, no traceback), 4 the operating system refused a write
+(a full disk, a read-only folder: `briefing: cannot write PATH: REASON`, temporary files removed).
 """
 
 from __future__ import annotations
@@ -9,24 +11,57 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 import traceback
 from datetime import date
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, NoReturn, TypeVar
 
 import click
 
 from . import schema as schema_mod
 from .validate import validate
+from .write import WRITE_ERRNOS, CannotWrite, NotOurs
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG, EXIT_WRITE = 0, 1, 2, 3, 4
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def _refuse(message: str) -> NoReturn:
+    """A usage error of one line, before anything is written (exit 2)."""
+    click.echo(f"briefing: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _cannot_write(exc: CannotWrite, kept: str = "") -> NoReturn:
+    """The operating system refused a write: one line with the path and its reason (exit 4)."""
+    click.echo(f"briefing: {exc}" + (f"; {kept}" if kept else ""), err=True)
+    sys.exit(EXIT_WRITE)
+
+
+def _check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_config: Path) -> None:
+    """Refuse (exit 2) a content or site folder whose replacement would delete what is not
+    briefing's: the data folder, the project folder (the one holding mkdocs.yml, and the current
+    folder), docs/, or the content folder as the site; a folder inside the data folder."""
+    data_r, content_r = data.resolve(), content.resolve()
+    if content_r == data_r or data_r.is_relative_to(content_r) or content_r.is_relative_to(data_r):
+        where = "is" if content_r == data_r else "holds" if data_r.is_relative_to(content_r) else "is inside"
+        _refuse(f"refusing --content {content.as_posix()}: it {where} the data folder {data.as_posix()}/")
+    if site is None:
+        return
+    site_r = site.resolve()
+    project, here = Path(os.path.abspath(mkdocs_config)).resolve().parent, Path.cwd().resolve()
+    # (folder, what it is, whether a site inside it is refused too)
+    protected = [(data_r, f"the data folder {data.as_posix()}/", True),
+                 (content_r, f"the content folder {content.as_posix()}/", True),
+                 (project, f"the project folder {project.as_posix()}/ (it holds {mkdocs_config.name})", False),
+                 (here, "the current folder", False),
+                 (project / "docs", "the documentation folder docs/", True),
+                 (here / "docs", "the documentation folder docs/", True)]
+    for folder, what, not_inside in protected:
+        if site_r == folder or folder.is_relative_to(site_r):
+            _refuse(f"refusing --site {site.as_posix()}: it {'is' if site_r == folder else 'holds'} {what}, "
+                    "which a build would delete; choose a folder of its own, such as site")
+        if not_inside and site_r.is_relative_to(folder):
+            _refuse(f"refusing --site {site.as_posix()}: it is inside {what}; choose a folder of its own, such as site")
 
 
 def _readable_dir(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -91,9 +126,28 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     """Validate the data, write the site's pages and PDF briefings, and build the site with MkDocs
     (--strict).
 
-    Invalid data stops the build before anything is written: the previous pages and site stay."""
+    Invalid data stops the build before anything is written: the previous pages and site stay.
+    Only folders that briefing made are replaced (each holds a `.briefing-generated` marker)."""
     from . import site as site_mod
     from .pdf import JudgementsError  # light: WeasyPrint itself is imported only to render
+    from . import write as write_mod
+
+    site_path = None if pages_only else Path(site_dir)
+    _check_build_folders(Path(data), Path(content), site_path, Path(mkdocs_config))
+    try:
+        # First of all, what a build killed in the middle of a swap left behind goes back.
+        for name in write_mod.recover(Path(content)):
+            click.echo(f"briefing: put back {content}/{name}, which an interrupted build had moved aside", err=True)
+        write_mod.check_owned(Path(content))
+        if site_path is not None:
+            if site_mod.recover_site(site_path):
+                click.echo(f"briefing: put back {site_dir}/ from {site_dir}.old/, where an interrupted build "
+                           "had left it", err=True)
+            site_mod.check_site(site_path)
+    except NotOurs as exc:
+        _refuse(str(exc))
+    except CannotWrite as exc:
+        _cannot_write(exc)
 
     result = validate(data)
     # Links, FIFOs and devices among the hand-written pages (and the theme's files) are refused
@@ -119,20 +173,27 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         click.echo(exc.problem.format_text(), err=True)
         click.echo("nothing was written: a key judgements file cannot be read", err=True)
         sys.exit(EXIT_INVALID)
+    except CannotWrite as exc:
+        _cannot_write(exc, f"{content}/ was left as it was")
     for missing in missing_fonts:  # the PDFs are written all the same
         click.echo(f"briefing: {missing.message('the PDFs on the site show')}", err=True)
     click.echo(f"pages: {len(written.written)} written, {len(written.unchanged)} unchanged, "
                f"{len(written.deleted)} deleted in {content}/")
     if cache is not None:
         click.echo(f"PDFs: {cache.misses} rendered, {cache.hits} from the cache ({pdf_cache}/)")
+        if cache.failed is not None:
+            click.echo(f"briefing: warning: {cache.failed}; the PDFs were not cached", err=True)
     if pages_only:
         return
+    kept = f"{site_dir}/ was left as it was" if Path(site_dir).exists() else "no site was written"
     try:
         site_mod.mkdocs_build(Path(mkdocs_config), Path(site_dir))
     except site_mod.BuildError as exc:
         click.echo(exc.output, err=True)
-        click.echo(f"mkdocs build failed; {site_dir}/ was left as it was", err=True)
+        click.echo(f"mkdocs build failed; {kept}", err=True)
         sys.exit(EXIT_INVALID)
+    except CannotWrite as exc:
+        _cannot_write(exc, kept)
     click.echo(f"site built in {site_dir}/")
 
 
@@ -180,10 +241,12 @@ def _known(kind: str, value: str, records: dict) -> None:  # type: ignore[type-a
               help="The content folder: key judgements are read from <content>/briefings/<name>.md")
 @click.option("--issued", metavar="DATE", help="The date of issue (default: the latest date in the records it reports)")
 @click.option("--preview", is_flag=True, help="Include draft and review records, with PREVIEW stamped on every page")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The PDF file to write")
+@click.option("-o", "--output", required=True, help="The PDF file to write (its name ends in .pdf; never inside "
+              "the data folder)")
+@click.option("--force", is_flag=True, help="Write the PDF under a name that does not end in .pdf")
 def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str | None, actor: str | None,
             title: str | None, paper: str, data: str, content: str, issued: str | None, preview: bool,
-            output: str) -> None:
+            output: str, force: bool) -> None:
     """Write a printable PDF briefing of a period, optionally for one region or one actor.
 
     Example: briefing pdf --month 2020-04 -o april.pdf
@@ -207,9 +270,7 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
         if last < first:
             raise click.BadParameter(f"the period ends ({end}) before it starts ({start})", param_hint="'--to'")
     issued_day = _day(issued, "--issued") if issued else None
-    target = Path(output)
-    if not target.parent.is_dir():
-        raise click.BadParameter(f"the folder {target.parent.as_posix()!r} does not exist", param_hint="'-o'")
+    target = _pdf_target(output, Path(data), force)
 
     result = validate(data)
     if not result.report.ok:
@@ -230,11 +291,12 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
         click.echo(exc.problem.format_text(), err=True)
         click.echo("no PDF written: the key judgements file cannot be read", err=True)
         sys.exit(EXIT_INVALID)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)  # O_EXCL, random name
-    os.fchmod(fd, 0o666 & ~_umask())  # the mode a plain write would give, not mkstemp's 0600
-    with os.fdopen(fd, "wb") as out:
-        out.write(rendered.data)
-    os.replace(tmp, target)  # never half a PDF under the name asked for
+    from .write import replace_file
+
+    try:
+        replace_file(target, rendered.data)  # never half a PDF under the name asked for
+    except CannotWrite as exc:
+        _cannot_write(exc, "no PDF was written")
     b = rendered.briefing
     def count(n: int, word: str) -> str:
         return f"{n:,} {word}" + ("" if n == 1 else "s")
@@ -245,6 +307,25 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
                + ("; key judgements from " + f"{content}/{b.judgements_file}" if b.judgements else ""))
     for missing in rendered.missing_fonts:  # written all the same: a warning, not an error
         click.echo(f"briefing: {missing.message()}", err=True)
+
+
+def _pdf_target(output: str, data: Path, force: bool) -> Path:
+    """Where `pdf -o` may write: a file name ending in .pdf (any name with --force), in a folder
+    that exists, never inside the data folder (the path and, through links, what it points to)."""
+    if not output.strip():
+        _refuse("-o needs a file name, such as april.pdf")
+    target = Path(output)
+    data_r = data.resolve()
+    landing = {target.resolve(), Path(os.path.abspath(target.parent)).resolve() / target.name}
+    if any(p == data_r or p.is_relative_to(data_r) for p in landing):
+        _refuse(f"refusing -o {output}: it is inside the data folder {data.as_posix()}/; write the PDF elsewhere")
+    if target.is_dir():
+        _refuse(f"refusing -o {output}: it is a folder; give a file name, such as {target.as_posix().rstrip('/')}/april.pdf")
+    if not target.name.lower().endswith(".pdf") and not force:
+        _refuse(f"refusing -o {output}: the name does not end in .pdf (give --force to write it anyway)")
+    if not target.parent.is_dir():
+        raise click.BadParameter(f"the folder {target.parent.as_posix()!r} does not exist", param_hint="'-o'")
+    return target
 
 
 @cli.command("serve")
@@ -260,7 +341,17 @@ def serve_cmd(data: str, preview: bool, port: int, host: str, content: str, mkdo
 
     Ctrl-C stops the server."""
     from . import serve as serve_mod
+    from . import write as write_mod
 
+    _check_build_folders(Path(data), Path(content), None, Path(mkdocs_config))
+    try:
+        for name in write_mod.recover(Path(content)):
+            click.echo(f"briefing: put back {content}/{name}, which an interrupted build had moved aside", err=True)
+        write_mod.check_owned(Path(content))
+    except NotOurs as exc:
+        _refuse(str(exc))
+    except CannotWrite as exc:
+        _cannot_write(exc)
     sys.exit(serve_mod.serve(Path(data), Path(content), Path(mkdocs_config), host=host, port=port,
                              preview=preview))
 
@@ -336,7 +427,11 @@ def fmt_cmd(paths: tuple[str, ...], data: str, check: bool) -> None:
         if check:
             click.echo(f"{result.path}: would be reformatted")
         else:
-            fmt_mod.replace_file(result.path, result.formatted or b"")
+            try:
+                fmt_mod.replace_file(result.path, result.formatted or b"")
+            except OSError as exc:  # the file is as it was; the temporary file is gone
+                _cannot_write(exc if isinstance(exc, CannotWrite) else CannotWrite(result.path, exc),
+                              "it was left as it was")
             click.echo(f"formatted {result.path}")
     for problem in problems:
         click.echo(problem.format_text(), err=True)
@@ -430,6 +525,8 @@ def new_cmd(kind: str, record_id: str | None, title: str | None, when: str | Non
     except new_mod.NewError as exc:
         click.echo(f"briefing new: {exc}", err=True)
         sys.exit(EXIT_INVALID)
+    except CannotWrite as exc:
+        _cannot_write(exc, "nothing was written")
     click.echo(f"wrote {made.path.as_posix()}")
     if made.fill:
         click.echo("fill in: " + ", ".join(made.fill) + f"; then run `briefing validate {data}`")
@@ -444,14 +541,27 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except CannotWrite as exc:
+        _cannot_write(exc)
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            raise_bug(exc)
+        # A full disk or a read-only folder met where no caller named the file: still one line.
+        click.echo(f"briefing: cannot write {exc.filename or 'a file'}: {exc.strerror}", err=True)
+        sys.exit(EXIT_WRITE)
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        click.echo(
-            f"briefing: internal error: {type(exc).__name__}: {exc} "
-            f"(at {Path(where.filename).name}:{where.lineno}; this is a bug, please report it)",
-            err=True,
-        )
-        sys.exit(EXIT_BUG)
+        raise_bug(exc)
+
+
+def raise_bug(exc: BaseException) -> NoReturn:
+    """An unexpected exception: one line naming it and where it was raised, exit 3."""
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    click.echo(
+        f"briefing: internal error: {type(exc).__name__}: {exc} "
+        f"(at {Path(where.filename).name}:{where.lineno}; this is a bug, please report it)",
+        err=True,
+    )
+    sys.exit(EXIT_BUG)
 
 
 if __name__ == "__main__":

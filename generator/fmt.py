@@ -32,11 +32,9 @@ otherwise the file is reported and left as it was.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
-import tempfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -59,6 +57,7 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tag import Tag
 
+from .children import pool_options
 from .load import LoadedFile, Refused, _compose, load_file, read_regular, resolve_plain, same
 from .models import FIELD_NESTING, FIELD_ORDER, KINDS
 from .problems import Problem
@@ -588,7 +587,7 @@ def format_folder(data_dir: str | os.PathLike[str], only: Iterable[str | os.Path
     if len(files) < PARALLEL_FROM or workers < 2:
         results = [format_file(path, kind) for path, kind in files]
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, **pool_options()) as pool:  # workers die with this process
             results = list(pool.map(format_file, [p for p, _ in files], [k for _, k in files], chunksize=32))
     return sorted(results + refused, key=lambda r: r.path)
 
@@ -610,37 +609,3 @@ def format_file(path: str, kind: str | None) -> FileResult:
     except FormatError as exc:
         return FileResult(path, problem=exc.problem)
     return FileResult(path, formatted if formatted != raw else None)
-
-
-def replace_file(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write `data` to `path` whole or not at all (a temporary file renamed over it), keeping the
-    file's permissions.
-
-    The temporary file gets a random name in the same folder and is created with O_EXCL
-    (`tempfile.mkstemp`): whatever already sits at any name it could pick, a link planted there
-    included, is never opened or written through; it is removed again on any failure. The rename
-    replaces the name `path`, never a file a link there points to."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".fmt-tmp", dir=target.parent)
-    try:
-        try:
-            mode = os.stat(target, follow_symlinks=False).st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as out:
-            fd = -1  # closed by the `with` from here on
-            out.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

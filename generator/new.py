@@ -13,6 +13,7 @@ folder, or an existing file, is refused and nothing is written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import typing
@@ -24,6 +25,7 @@ from .dates import DateError, Point, parse_point
 from .fmt import format_bytes
 from .load import load_file
 from .models import ID_PATTERN, KINDS, Record
+from .write import CannotWrite
 
 #: The command's kind names and the folders that hold them.
 KIND_FOLDERS: dict[str, str] = {
@@ -270,15 +272,25 @@ def create(data_dir: Path, kind: str, record_id: str, title: str | None, when: P
                            "nothing was written")
         if step == data_dir:
             break
-    made.path.parent.mkdir(parents=True, exist_ok=True)
+    # The folders made for it go again when the file cannot be written (a full disk, a read-only
+    # folder): a failed `new` leaves the data folder as it was.
+    made_folders = [folder for folder in (made.path.parent, *made.path.parent.parents) if not folder.exists()]
     try:
-        # "x" (O_EXCL): fails rather than overwrite a file, or write through a link, made meanwhile
-        with open(made.path, "xb") as fh:
-            try:
+        made.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # "x" (O_EXCL): fails rather than overwrite a file, or write through a link, made meanwhile
+            fh = open(made.path, "xb")
+        except FileExistsError:
+            raise NewError(f"{made.path.as_posix()} already exists; nothing was written") from None
+        try:
+            with fh:
                 fh.write(made.data)
-            except BaseException:
-                made.path.unlink(missing_ok=True)  # never half a record
-                raise
-    except FileExistsError:
-        raise NewError(f"{made.path.as_posix()} already exists; nothing was written") from None
+        except BaseException:
+            made.path.unlink(missing_ok=True)  # never half a record
+            raise
+    except OSError as exc:
+        for folder in made_folders:  # deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise CannotWrite(made.path, exc) from exc
     return made

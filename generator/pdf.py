@@ -28,7 +28,6 @@ import hashlib
 import logging
 import os
 import re
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -40,6 +39,7 @@ from markupsafe import Markup, escape
 
 from . import figures, fonts
 from .charts import ChartSpec, render_svg
+from .children import pool_options
 from .config import SiteConfig
 from .link import Dataset
 from .load import Refused, read_regular
@@ -48,6 +48,7 @@ from .render import TEMPLATES, isolate_text, needs_isolation
 from .sanitize import sanitize
 from .views import briefing as views
 from .views.common import Context
+from .write import CannotWrite, replace_file, writing
 
 #: Paper sizes, as `briefing pdf --paper` names them and as CSS `@page { size }` does.
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -59,6 +60,7 @@ CACHE_DIR = Path(".cache") / "briefing-pdf"
 CACHE_KEEP = 200
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
+_CACHE_NAME = re.compile(r"[0-9a-f]{64}\.pdf")
 
 
 def _version(name: str) -> str:
@@ -210,6 +212,9 @@ class PdfCache:
     hits: int = 0
     misses: int = 0
     used: set[str] = field(default_factory=set)
+    #: The first write that failed (a full disk, a read-only folder): the build goes on without
+    #: caching, and says so.
+    failed: CannotWrite | None = None
 
     def get(self, key: str) -> bytes | None:
         """The cached PDF, or None."""
@@ -221,34 +226,36 @@ class PdfCache:
             data = read_regular(path, limit=None)  # a link here could publish any file as a PDF
         except Refused:
             return None
-        os.utime(path)  # most recently used: pruned last
+        with contextlib.suppress(OSError):  # a read-only cache still serves
+            os.utime(path)  # most recently used: pruned last
         return data
 
     def put(self, key: str, data: bytes) -> None:
-        """Keep a rendered PDF (written to a temporary name, then renamed: never half a file)."""
-        if self.folder is None:
+        """Keep a rendered PDF (written to a temporary name, then renamed: never half a file).
+        A cache that cannot be written is noted in `failed`, once, and not tried again."""
+        if self.folder is None or self.failed is not None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        # A random name created with O_EXCL: never written through a link planted at a known name.
-        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder)
+        target = self.folder / f"{key}.pdf"
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, self.folder / f"{key}.pdf")
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+            with writing(self.folder):
+                self.folder.mkdir(parents=True, exist_ok=True)
+            replace_file(target, data)  # a random O_EXCL name: never written through a planted link
+        except CannotWrite as exc:
+            self.failed = exc
 
     def prune(self) -> None:
         """Forget the least recently used PDFs beyond max(CACHE_KEEP, twice what this build used)."""
         if self.folder is None or not self.folder.is_dir():
             return
-        files = sorted(self.folder.glob("*.pdf"), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+        # Only the cache's own files, named by their hash: whatever else the folder holds is not
+        # ours to delete (`--pdf-cache` may be given any folder).
+        files = sorted((p for p in self.folder.glob("*.pdf") if _CACHE_NAME.fullmatch(p.name) and p.is_file()
+                        and not p.is_symlink()), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
         keep = max(CACHE_KEEP, 2 * len(self.used))
         for stale in files[keep:]:
             if stale.stem not in self.used:
-                stale.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # a read-only cache is only not pruned
+                    stale.unlink(missing_ok=True)
 
 
 def _all_fonts(html: str) -> bool:
@@ -286,7 +293,7 @@ def render_many(documents: dict[str, str], cache: PdfCache | None = None, worker
     else:
         # The longest documents first, so that no worker is left with a long one at the end.
         order = sorted(todo, key=lambda k: (-len(todo[k]), k))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, **pool_options()) as pool:  # they die with us
             for key, data in zip(order, pool.map(html_to_pdf, [todo[k] for k in order])):
                 rendered[key] = data
                 if _all_fonts(todo[key]):

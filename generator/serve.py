@@ -33,7 +33,7 @@ from watchdog.observers.polling import PollingObserver
 
 from .config import CONFIG_NAME
 from .validate import validate
-from .write import WriteError
+from .write import CannotWrite, WriteError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -83,7 +83,7 @@ class Regenerator:
                 return False
             written = site_mod.generate(result.dataset, result.config, self.content, preview=self.preview,
                                         data_dir=self.data)
-        except WriteError as exc:  # something in content/ that the writer will not touch
+        except (WriteError, CannotWrite) as exc:  # content/ not ours to touch, or a full or read-only disk
             say(f"briefing: {exc}; {self.content}/ was left as it was")
             return False
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the server: report and go on

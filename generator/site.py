@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -22,8 +23,10 @@ from .problems import Problem
 from .render import environment, render
 from .charts import ChartSpec, render_svg
 from .views import actors, corrections, overview, regions, sources, statements, tags, timeline, whatsnew
+from .children import preexec_die_with_parent
 from .views.common import Context, Page
-from .write import GENERATED, WriteResult, write_tree
+from .write import (FOLDER_NOTE, GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, NotOurs, WriteResult, is_marked,
+                    remove_marked, write_tree, writing)
 
 if TYPE_CHECKING:
     from .fonts import MissingFont
@@ -96,30 +99,114 @@ class Built:
     output: str
 
 
+def _working(site_dir: Path) -> tuple[Path, Path]:
+    """The folders beside the site: the one MkDocs builds into, and the previous site during the swap."""
+    return site_dir.with_name(site_dir.name + ".building"), site_dir.with_name(site_dir.name + ".old")
+
+
+def _shown(site_dir: Path) -> Path:
+    """The site folder as the user wrote it (for messages), absolute when it names no folder (`.`)."""
+    return site_dir if site_dir.name else site_dir.resolve()
+
+
+def recover_site(site_dir: Path) -> bool:
+    """Undo what a build killed in the middle of the swap left: with no `site_dir` but a
+    `<site>.old`, the previous site goes back. Then both working folders are deleted (only when
+    they are briefing's: NotOurs otherwise). True when the previous site was put back."""
+    site_dir = _shown(site_dir)
+    tmp, old = _working(site_dir)
+    restored = False
+    if not (site_dir.exists() or site_dir.is_symlink()) and old.is_dir() and not old.is_symlink():
+        with writing(site_dir):
+            os.replace(old, site_dir)
+        restored = True
+    for leftover in (tmp, old):
+        remove_marked(leftover, missing_ok=True)
+    return restored
+
+
+def check_site(site_dir: Path) -> None:
+    """Raise NotOurs when `site_dir` exists and is not a site briefing built (no marker), so that
+    the swap would delete someone else's folder. An empty folder is taken (nothing is lost)."""
+    site_dir = _shown(site_dir)
+    if not site_dir.exists() and not site_dir.is_symlink():
+        return
+    if site_dir.is_symlink():
+        what = "a link (give the folder itself)"
+    elif site_dir.is_dir() and (is_marked(site_dir) or not any(site_dir.iterdir())):
+        return
+    else:
+        what = "a file" if not site_dir.is_dir() else "a folder that briefing did not build (it has no " + MARKER + " marker)"
+    raise NotOurs(f"refusing to replace {site_dir.as_posix()}" + ("/" if site_dir.is_dir() else "")
+                  + f": it is {what}; choose another --site, or move it away (if an older briefing built it, "
+                  "delete it yourself)")
+
+
+#: The last line of MkDocs' traceback when the operating system refused a write, as Python
+#: prints an OSError: `OSError: [Errno 28] No space left on device: 'src' -> 'dst'`.
+_OS_ERROR = re.compile(r"^\w*Error: \[Errno (\d+)\] (.+?): '([^']*)'(?: -> '([^']*)')?$")
+
+
+def _write_refused(output: str) -> CannotWrite | None:
+    """MkDocs' own OSError for a full disk or a read-only folder, as CannotWrite naming the file
+    it was writing."""
+    lines = output.splitlines()
+    match = _OS_ERROR.match(lines[-1]) if lines else None
+    if match is None or int(match.group(1)) not in WRITE_ERRNOS:
+        return None
+    return CannotWrite(match.group(4) or match.group(3), OSError(int(match.group(1)), match.group(2)))
+
+
 def mkdocs_build(config_file: Path, site_dir: Path) -> Built:
     """`mkdocs build --strict` into a temporary folder beside `site_dir`, swapped in on success;
-    on failure the previous site is left as it was."""
+    on failure the previous site is left as it was. The site holds briefing's marker file
+    (`.briefing-generated`): a `site_dir` without one is not replaced (NotOurs)."""
     site_dir = site_dir.resolve()
-    tmp = site_dir.with_name(site_dir.name + ".building")
-    old = site_dir.with_name(site_dir.name + ".old")
-    for leftover in (tmp, old):
-        shutil.rmtree(leftover, ignore_errors=True)
+    tmp, old = _working(site_dir)
+    recover_site(site_dir)
+    check_site(site_dir)
+    with writing(tmp):
+        tmp.mkdir()
+    try:
+        # MkDocs empties its site folder before a build but keeps hidden files, and copies none
+        # from the docs: the marker is there from the start, and stays.
+        with writing(tmp / MARKER):
+            (tmp / MARKER).write_bytes(FOLDER_NOTE.encode())
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     # MkDocs stamps the build date into sitemap.xml.gz (its gzip header) and into the sitemap's
     # <lastmod> when site_url is set; SOURCE_DATE_EPOCH replaces the clock there (the
     # reproducible-builds convention: a release may pass its commit time; the default is fixed).
     env = {**os.environ, "PYTHONHASHSEED": "0", "NO_MKDOCS_2_WARNING": "1",
            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file), "-d", str(tmp)],
-        capture_output=True, text=True, env=env, check=False,
-    )
-    if proc.returncode != 0:
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file), "-d", str(tmp)],
+            capture_output=True, text=True, env=env, check=False,
+            preexec_fn=preexec_die_with_parent(),  # a killed briefing takes its MkDocs with it
+        )
+    except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildError((proc.stdout + proc.stderr).strip())
-    if site_dir.exists():
-        os.replace(site_dir, old)
-    os.replace(tmp, site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+        raise
+    if proc.returncode != 0 or not is_marked(tmp):
+        shutil.rmtree(tmp, ignore_errors=True)
+        output = (proc.stdout + proc.stderr).strip()
+        refused = _write_refused(output)
+        if refused is not None:  # a full disk, a read-only folder: MkDocs' traceback says where
+            raise refused
+        raise BuildError(output or "MkDocs removed the site's marker file")
+    with writing(site_dir):
+        if site_dir.exists():
+            os.replace(site_dir, old)
+        try:
+            os.replace(tmp, site_dir)
+        except BaseException:
+            if old.exists() and not site_dir.exists():
+                os.replace(old, site_dir)
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    remove_marked(old, missing_ok=True)
     return Built(site_dir, (proc.stdout + proc.stderr).strip())
 
 

@@ -7,14 +7,31 @@ reload sees only real changes), and swaps each generated folder in with a rename
 before or during the swap leaves the previous output as it was (a failed swap puts back what it
 moved); pages of records that no longer exist are gone after it; and when no page changed,
 nothing in the folder is touched at all.
+
+It deletes and overwrites only what `briefing` made. Each generated folder holds a marker file,
+`.briefing-generated` (`MARKER`), written with it; the content folder's own marker lists the
+generated files at its top (`index.md`). A generated name that exists without its marker (a
+user's own `content/pdf/`, or folders of an older `briefing` that wrote no markers) stops the
+write before anything is touched (`NotOurs`). MkDocs leaves files whose names start with a dot out
+of the site, so the markers are never pages.
+
+A process killed in the middle of the swap leaves the previous version of some folders in the
+trash (`.briefing-old`) while their live names are missing: `recover` puts them back, and every
+write starts with it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
+import stat
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 #: What the generator owns inside the content folder; everything else there is hand-written
 #: (`briefings/` too: the editors' key judgements for PDF briefings; the PDFs go to `pdf/`).
@@ -23,9 +40,61 @@ GENERATED: tuple[str, ...] = ("index.md", "timeline", "actors", "regions", "stat
 _STAGING = ".briefing-staging"
 _TRASH = ".briefing-old"
 
+#: The marker file of a folder that `briefing` made and may replace whole (a generated folder of
+#: content/, the site folder, the writers' working folders). Hidden: MkDocs publishes no file
+#: whose name starts with a dot.
+MARKER = ".briefing-generated"
+#: What a folder's marker says (its first line is what identifies it).
+FOLDER_NOTE = (
+    "Made by `briefing build`, which deletes and rewrites this whole folder at every build.\n"
+    "Keep no file of your own here. See docs/design.md (\"What briefing deletes\").\n"
+)
+#: What the content folder's marker says: only the generated files listed under it are briefing's.
+ROOT_NOTE = (
+    "Made by `briefing build`. Of this folder, only the files listed below are generated (each\n"
+    "generated folder has its own marker); `briefing build` rewrites them at every build.\n"
+)
+#: Environment errors that can only come from writing (a full disk, a read-only file system, a
+#: quota, a file size limit): never a bug, always reported with the path.
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG})
+
 
 class WriteError(Exception):
     """A page that may not be written (outside the folder, not a generated name, or twice)."""
+
+
+class NotOurs(WriteError):
+    """A folder or file that `briefing` did not make, where it would delete or overwrite it.
+    Nothing has been written when this is raised."""
+
+
+class CannotWrite(OSError):
+    """The operating system refused a write (a full disk, a read-only folder, no permission):
+    `cannot write PATH: REASON`, one line. Temporary files are removed before it is raised."""
+
+    def __init__(self, path: str | os.PathLike[str], error: OSError) -> None:
+        super().__init__(error.errno, error.strerror or str(error), os.fspath(path))
+
+    def __str__(self) -> str:
+        path = Path(self.filename)
+        try:  # as the user would write it: relative to the current folder when inside it
+            shown = path.relative_to(Path.cwd()).as_posix() if path.is_absolute() else path.as_posix()
+        except (ValueError, OSError):
+            shown = path.as_posix()
+        return f"cannot write {shown}: {self.strerror}"
+
+
+@contextmanager
+def writing(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Turn an OSError raised inside into CannotWrite naming `path` (or the path the error itself
+    names: a rename's source, a folder that could not be made). Python gives no file name with
+    the error of a `write()` on a full disk, so the caller says which file it was writing."""
+    try:
+        yield
+    except CannotWrite:
+        raise
+    except OSError as exc:
+        raise CannotWrite(exc.filename if exc.filename is not None else path, exc) from exc
 
 
 @dataclass
@@ -56,44 +125,233 @@ def check_paths(root: Path, paths: list[str]) -> None:
 def write_tree(root: Path, pages: dict[str, str | bytes]) -> WriteResult:
     """Make the generated part of `root` hold exactly `pages` (path → content)."""
     check_paths(root, list(pages))
-    root.mkdir(parents=True, exist_ok=True)
+    recover(root)
+    check_owned(root)
     staging, trash = root / _STAGING, root / _TRASH
-    for leftover in (staging, trash):
-        if leftover.exists():
-            shutil.rmtree(leftover)
     result = WriteResult()
+    markers_changed = False
     try:
-        staging.mkdir()
-        for path in sorted(pages):
-            content = pages[path]
-            data = content.encode("utf-8") if isinstance(content, str) else content
+        with writing(root):
+            root.mkdir(parents=True, exist_ok=True)
+        _make_marked(staging)
+        folders = sorted({PurePosixPath(path).parts[0] for path in pages if "/" in path})
+        files = [*((f"{name}/{MARKER}", FOLDER_NOTE.encode()) for name in folders),
+                 *((path, _bytes(pages[path])) for path in sorted(pages))]
+        for path, data in files:
             live, staged = root / path, staging / path
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            if live.is_file() and not live.is_symlink() and live.stat().st_size == len(data) and live.read_bytes() == data:
-                _keep(live, staged)
-                result.unchanged.append(path)
-            else:
-                staged.write_bytes(data)
-                result.written.append(path)
+            with writing(staged):
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                if live.is_file() and not live.is_symlink() and live.stat().st_size == len(data) and live.read_bytes() == data:
+                    _keep(live, staged)
+                    if path in pages:
+                        result.unchanged.append(path)
+                else:
+                    staged.write_bytes(data)
+                    if path in pages:
+                        result.written.append(path)
+                    else:
+                        markers_changed = True
         for name in GENERATED:
             live = root / name
             if live.is_dir() and not live.is_symlink():
                 for old in sorted(p for p in live.rglob("*") if p.is_file() or p.is_symlink()):
                     rel = old.relative_to(root).as_posix()
-                    if rel not in pages:
+                    if rel not in pages and old.name != MARKER:
                         result.deleted.append(rel)
             elif (live.is_file() or live.is_symlink()) and name not in pages:
                 result.deleted.append(name)
+        top_files = sorted(path for path in pages if "/" not in path)
+        if top_files:
+            _write_root_marker(root, top_files)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(staging)
         raise
-    if not result.written and not result.deleted:
+    if not result.written and not result.deleted and not markers_changed:
         # Nothing to change: leave the live tree alone (not even a rename), so that a watching
         # MkDocs sees no event at all and does not rebuild for nothing.
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_marked(staging)
         return result
     _swap(root, staging, trash)
     return result
+
+
+def replace_file(target: str | os.PathLike[str], data: bytes) -> None:
+    """Write `data` to `target` whole or not at all: a new temporary file of a random name in the
+    same folder, created with O_EXCL (`tempfile.mkstemp`: whatever already sits at any name it
+    could pick, a link planted there included, is never opened or written through), renamed over
+    `target` (the rename replaces the name, never a file a link there points to). It gets the
+    permissions `target` had, or those of a new file. On failure (CannotWrite, naming `target`)
+    the temporary file is gone and `target` is as it was."""
+    target = Path(target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise CannotWrite(target, exc) from exc
+    try:
+        try:
+            st_mode = os.stat(target, follow_symlinks=False).st_mode
+            mode = st_mode & 0o7777 if stat.S_ISREG(st_mode) else 0o666 & ~_umask()
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as out:
+            fd = -1  # closed by the `with` from here on
+            out.write(data)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        if fd >= 0:
+            os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, CannotWrite):
+            raise CannotWrite(target, exc) from exc
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def is_marked(folder: Path) -> bool:
+    """Whether `folder` is a real folder (not a link) holding briefing's folder marker."""
+    marker = folder / MARKER
+    if folder.is_symlink() or not folder.is_dir() or marker.is_symlink() or not marker.is_file():
+        return False
+    try:
+        with marker.open("rb") as fh:
+            return fh.readline() == FOLDER_NOTE.encode().split(b"\n")[0] + b"\n"
+    except OSError:
+        return False
+
+
+def _is_empty_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink() and not any(path.iterdir())
+
+
+def _root_listing(root: Path) -> set[str]:
+    """The generated files the content folder's marker lists (none without a marker)."""
+    marker = root / MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return set()
+    try:
+        text = marker.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    if not text.startswith(ROOT_NOTE):
+        return set()
+    return {line for line in text[len(ROOT_NOTE):].splitlines() if line}
+
+
+def _write_root_marker(root: Path, files: list[str]) -> None:
+    """The content folder's marker, listing `files` (and what it already listed), written whole
+    (a temporary file renamed) before any of them is placed."""
+    listed = sorted(_root_listing(root) | set(files))
+    text = ROOT_NOTE + "".join(f"{name}\n" for name in listed)
+    marker = root / MARKER
+    if marker.is_file() and not marker.is_symlink() and marker.read_text(encoding="utf-8", errors="replace") == text:
+        return
+    replace_file(marker, text.encode("utf-8"))
+
+
+def not_ours(root: Path) -> list[str]:
+    """The generated names in `root` that exist without briefing's marker, as paths to show: a
+    folder without its `.briefing-generated`, `index.md` that the content folder's marker does not
+    list, a file where a generated folder belongs. Links are not listed (the writer removes the
+    link, never what it points to); nor are empty folders (nothing would be lost)."""
+    found: list[str] = []
+    listed = _root_listing(root)
+    for name in GENERATED:
+        live = root / name
+        if live.is_symlink() or not live.exists():
+            continue
+        if name.endswith(".md"):
+            ours = live.is_file() and name in listed
+        else:
+            ours = is_marked(live) or _is_empty_folder(live)
+        if not ours:
+            found.append(live.as_posix() + ("/" if live.is_dir() else ""))
+    return found
+
+
+def check_owned(root: Path) -> None:
+    """Raise NotOurs naming every generated name of `root` that briefing did not make (see
+    `not_ours`), before anything is written."""
+    found = not_ours(root)
+    if found:
+        raise NotOurs(
+            f"refusing to replace {_and(found)}: {'it has' if len(found) == 1 else 'they have'} no "
+            f"{MARKER} marker, so briefing did not make {'it' if len(found) == 1 else 'them'}; "
+            f"if {'it is' if len(found) == 1 else 'they are'} yours, move {'it' if len(found) == 1 else 'them'} "
+            "elsewhere; if made by an older briefing, delete "
+            f"{'it' if len(found) == 1 else 'them'} yourself")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def recover(root: Path) -> list[str]:
+    """Undo what a write killed in the middle of its swap left: each previous generated folder
+    still in the trash whose live name is missing goes back; then the trash and the staging
+    folder are deleted. Returns the names put back."""
+    staging, trash = root / _STAGING, root / _TRASH
+    restored: list[str] = []
+    if trash.is_dir() and not trash.is_symlink():
+        for entry in sorted(trash.iterdir()):
+            live = root / entry.name
+            if entry.name in GENERATED and not (live.exists() or live.is_symlink()):
+                with writing(live):
+                    os.replace(entry, live)
+                restored.append(entry.name)
+    for leftover in (staging, trash):
+        remove_marked(leftover, missing_ok=True)
+    return restored
+
+
+def _make_marked(folder: Path) -> None:
+    """A new working folder with its marker in it from the start, so that whatever a killed
+    process leaves of it can be recognised as briefing's and deleted."""
+    with writing(folder):
+        folder.mkdir()
+    try:
+        with writing(folder / MARKER):
+            (folder / MARKER).write_bytes(FOLDER_NOTE.encode())
+    except BaseException:
+        (folder / MARKER).unlink(missing_ok=True)
+        folder.rmdir()
+        raise
+
+
+def _discard(folder: Path) -> None:
+    """Delete a working folder while another error is on its way out: never raises over it."""
+    try:
+        remove_marked(folder, missing_ok=True)
+    except Exception:  # noqa: BLE001 - the error being raised matters more; the next run cleans up
+        pass
+
+
+def remove_marked(folder: Path, missing_ok: bool = False) -> None:
+    """Delete a folder that briefing made: refuses (NotOurs) one without the marker that is not
+    empty. The marker goes last, so a deletion cut short leaves a folder still marked."""
+    if not folder.exists() and not folder.is_symlink():
+        if missing_ok:
+            return
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(folder))
+    if not (is_marked(folder) or _is_empty_folder(folder)):
+        raise NotOurs(f"refusing to delete {folder.as_posix()}/: it has no {MARKER} marker, so briefing did "
+                      "not make it; move it elsewhere, or delete it yourself if it is not yours to keep")
+    with writing(folder):
+        for entry in sorted(folder.iterdir()):
+            if entry.name != MARKER:
+                _remove(entry)
+        (folder / MARKER).unlink(missing_ok=True)
+        folder.rmdir()
 
 
 def _keep(live: Path, staged: Path) -> None:
@@ -108,28 +366,35 @@ def _keep(live: Path, staged: Path) -> None:
 def _swap(root: Path, staging: Path, trash: Path) -> None:
     """Move each generated name aside and its staged copy in; on any failure, put back what was
     moved, so that the previous output stays whole."""
-    trash.mkdir()
+    try:
+        _make_marked(trash)
+    except BaseException:
+        _discard(staging)
+        raise
     aside: list[str] = []  # names whose previous version is in the trash
     placed: list[str] = []  # names whose new version is live
     try:
-        for name in GENERATED:
-            live, staged = root / name, staging / name
-            if live.exists() or live.is_symlink():
-                os.replace(live, trash / name)
-                aside.append(name)
-            if staged.exists():
-                os.replace(staged, live)
-                placed.append(name)
+        with writing(root):
+            for name in GENERATED:
+                live, staged = root / name, staging / name
+                if live.exists() or live.is_symlink():
+                    os.replace(live, trash / name)
+                    aside.append(name)
+                if staged.exists():
+                    os.replace(staged, live)
+                    placed.append(name)
     except BaseException:
         for name in reversed(placed):
             _remove(root / name)
         for name in reversed(aside):
             os.replace(trash / name, root / name)
-        shutil.rmtree(staging, ignore_errors=True)
-        trash.rmdir()  # empty now; were it not, what it holds is the previous output: keep it
+        _discard(staging)
+        _discard(trash)  # reached only when all was put back: it holds its marker alone
         raise
-    shutil.rmtree(trash, ignore_errors=True)
-    shutil.rmtree(staging, ignore_errors=True)
+    # The new output is in place: a failure to tidy up now must not say otherwise (the next write
+    # deletes what is left).
+    _discard(trash)
+    _discard(staging)
 
 
 def _remove(path: Path) -> None:

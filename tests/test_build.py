@@ -24,7 +24,7 @@ from conftest import BASE, REPO
 from generator import cli
 from generator import pages as pages_mod
 from generator.views.common import actor_page, month_page
-from generator.write import GENERATED, WriteError, write_tree
+from generator.write import GENERATED, MARKER, WriteError, write_tree
 
 BRIEFING = Path(sys.executable).with_name("briefing")
 
@@ -182,6 +182,11 @@ def section(html: str, anchor: str) -> str:
 # --- the writer on its own ----------------------------------------------------------------------
 
 
+def working_folders(content: Path) -> list[Path]:
+    """The writer's staging and trash folders (its marker file, `.briefing-generated`, stays)."""
+    return [p for p in content.glob(".briefing-*") if p.name != MARKER]
+
+
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     """A content folder with a hand-written page and generated pages from an earlier run."""
@@ -239,7 +244,7 @@ def test_writer_failing_while_staging_changes_nothing(content: Path) -> None:
     with pytest.raises(TypeError):
         write_tree(content, pages)  # type: ignore[arg-type]
     assert tree(content) == before and stamps(content) == times
-    assert not list(content.glob(".briefing-*")), "the staging folder was left behind"
+    assert not working_folders(content), "the staging folder was left behind"
 
 
 def test_writer_failing_during_the_swap_puts_everything_back(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -258,7 +263,7 @@ def test_writer_failing_during_the_swap_puts_everything_back(content: Path, monk
         write_tree(content, {"index.md": "# Changed\n", "timeline/index.md": "# Changed\n"})
     monkeypatch.undo()
     assert tree(content) == before
-    assert not list(content.glob(".briefing-*"))
+    assert not working_folders(content)
 
 
 def test_writer_with_nothing_to_change_touches_nothing(content: Path) -> None:
@@ -391,7 +396,8 @@ def test_rebuild_rewrites_only_changed_pages_and_deletes_gone_ones(tmp_path: Pat
         assert times[path][1] != old, f"{path} changed but kept its old time"
     for path in unchanged:
         assert times[path] == (inodes[path], old), f"{path} did not change but was rewritten"
-    assert f"pages: {len(changed)} written, {len(unchanged)} unchanged, 1 deleted" in result.stdout
+    pages = [k for k in unchanged if Path(k).name != MARKER]  # the folders' markers are no pages
+    assert f"pages: {len(changed)} written, {len(pages)} unchanged, 1 deleted" in result.stdout
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ from generator.fmt import UNPARSABLE, FormatError, find_comments, format_bytes, 
 from generator.load import MAX_FILE_BYTES, load_file
 from generator.models import FIELD_ORDER
 from generator.validate import validate
+from generator.write import replace_file
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -445,7 +446,7 @@ def test_replace_file_skips_every_name_it_could_pick_that_is_taken(tmp_path: Pat
     planted = [folder / f".{target.name}.{name}.fmt-tmp" for name in upcoming] + [folder / ".isis.yml.fmt-tmp"]
     for link in planted:
         link.symlink_to(victim)
-    fmt_mod.replace_file(target, b"id: isis\nname: ISIS\n")
+    replace_file(target, b"id: isis\nname: ISIS\n")
     assert victim.read_text(encoding="utf-8") == "precious\n"
     assert target.read_bytes() == b"id: isis\nname: ISIS\n" and not target.is_symlink()
     assert oct(target.stat().st_mode & 0o777) == oct(0o640)
