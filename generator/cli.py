@@ -20,7 +20,7 @@ import click
 
 from . import schema as schema_mod
 from .validate import validate
-from .write import WRITE_ERRNOS, CannotWrite, NotOurs
+from .write import WRITE_ERRNOS, CannotWrite, NotOurs, replace_file
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG, EXIT_WRITE = 0, 1, 2, 3, 4
 
@@ -291,8 +291,6 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
         click.echo(exc.problem.format_text(), err=True)
         click.echo("no PDF written: the key judgements file cannot be read", err=True)
         sys.exit(EXIT_INVALID)
-    from .write import replace_file
-
     try:
         replace_file(target, rendered.data)  # never half a PDF under the name asked for
     except CannotWrite as exc:
@@ -428,10 +426,9 @@ def fmt_cmd(paths: tuple[str, ...], data: str, check: bool) -> None:
             click.echo(f"{result.path}: would be reformatted")
         else:
             try:
-                fmt_mod.replace_file(result.path, result.formatted or b"")
-            except OSError as exc:  # the file is as it was; the temporary file is gone
-                _cannot_write(exc if isinstance(exc, CannotWrite) else CannotWrite(result.path, exc),
-                              "it was left as it was")
+                replace_file(result.path, result.formatted or b"")
+            except CannotWrite as exc:  # the file is as it was; the temporary file is gone
+                _cannot_write(exc, "it was left as it was")
             click.echo(f"formatted {result.path}")
     for problem in problems:
         click.echo(problem.format_text(), err=True)

@@ -421,6 +421,7 @@ def test_fmt_never_writes_through_a_link_planted_at_its_temporary_name(base_data
     victim.write_text("precious\n", encoding="utf-8")
     attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
     (attack.parent / f".{attack.name}.fmt-tmp").symlink_to(victim)  # the name fmt once always used
+    (attack.parent / f".{attack.name}.tmp").symlink_to(victim)
     result = run("fmt", "--data", str(base_data))
     assert result.returncode == 0, result.stderr
     assert victim.read_text(encoding="utf-8") == "precious\n"
@@ -443,7 +444,7 @@ def test_replace_file_skips_every_name_it_could_pick_that_is_taken(tmp_path: Pat
     state = names.rng.getstate()
     upcoming = [next(names) for _ in range(20)]
     names.rng.setstate(state)
-    planted = [folder / f".{target.name}.{name}.fmt-tmp" for name in upcoming] + [folder / ".isis.yml.fmt-tmp"]
+    planted = [folder / f".{target.name}.{name}.tmp" for name in upcoming] + [folder / ".isis.yml.fmt-tmp"]
     for link in planted:
         link.symlink_to(victim)
     replace_file(target, b"id: isis\nname: ISIS\n")
