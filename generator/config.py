@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from .explain import problems_from_errors
+from .dates import DEFAULT_YEARS, MAX_YEAR, MIN_YEAR
 from .load import load_file
-from .models import _TAG, DEFAULT_EVENT_TYPES, EVENT_GROUPS, Record, Text
+from .models import _TAG, DEFAULT_EVENT_TYPES, EVENT_GROUPS, Record, Text300, Text500
 from .problems import Problem, did_you_mean
 
 CONFIG_NAME = "briefing.yml"
@@ -18,8 +20,8 @@ CONFIG_NAME = "briefing.yml"
 class SiteConfig(Record):
     """Settings of one briefing site. Every field is optional."""
 
-    title: Text = Field("Conflict briefing", description="The site's title")
-    distribution: Text = Field(
+    title: Text300 = Field("Conflict briefing", description="The site's title")
+    distribution: Text500 = Field(
         "UNCLASSIFIED — FOR PUBLIC RELEASE",
         description="The distribution line printed on every page of a PDF briefing",
     )
@@ -27,11 +29,27 @@ class SiteConfig(Record):
         default_factory=dict,
         description="The site's own event types: a slug mapped to one of ACLED's six groups",
     )
-    whats_new_since: Text | None = Field(
+    whats_new_since: Text300 | None = Field(
         None,
         description="The Git revision (a tag, a branch or a commit) that the \"What's new\" page compares the "
         "data with; by default the last commit more than a month older than the newest one",
     )
+
+    years: tuple[int, int] = Field(
+        DEFAULT_YEARS,
+        description="The first and last year a record's date may fall in, as [FROM, TO]; a date outside them "
+        "is an error (a typo such as 9999 would otherwise lead every figure)",
+    )
+
+    @field_validator("years")
+    @classmethod
+    def _ordered_years(cls, value: tuple[int, int]) -> tuple[int, int]:
+        first, last = value
+        if not MIN_YEAR <= first <= last <= MAX_YEAR:
+            raise PydanticCustomError(
+                "invalid-config", "years: write [FROM, TO], two years from {lo} to {hi} with FROM <= TO",
+                {"lo": MIN_YEAR, "hi": MAX_YEAR})
+        return value
 
     def all_event_types(self) -> dict[str, str]:
         """ACLED's sub-event types plus the site's own, each mapped to its group."""
@@ -67,7 +85,7 @@ def load_config(path: Path | None, display: str | None = None) -> tuple[SiteConf
     types = raw.data.get("event_types")
     for slug, group in (types.items() if isinstance(types, dict) else ()):
         where = ("event_types", slug)
-        if not _TAG.match(slug):
+        if not _TAG.fullmatch(slug):
             problems.append(Problem.make("invalid-config", shown, *raw.locate(where, key=True),
                                          f"event_types: `{slug}` is not a slug; use lowercase a-z, 0-9 and -"))
         elif slug in DEFAULT_EVENT_TYPES:
