@@ -238,7 +238,15 @@ def _count(value: Any) -> "int | CountRange":
     if unknown:
         raise PydanticCustomError("invalid-range", "a range has only `low`, `best` and `high`, not `{key}`",
                                   {"key": unknown[0], "part": unknown[0], "at_key": True})
-    return CountRange(**{k: _whole(v) for k, v in value.items() if v is not None})
+    counts = {}
+    for key, count in value.items():
+        if count is None:
+            continue
+        try:
+            counts[key] = _whole(count)
+        except PydanticCustomError as exc:  # pointed at the part of the range, not at the range
+            raise PydanticCustomError(exc.type, exc.message_template, {**(exc.context or {}), "part": key}) from None
+    return CountRange(**counts)
 
 
 _DATE_SCHEMA = {
