@@ -148,9 +148,9 @@ class Report:
         def close() -> None:
             if hidden:
                 errors = sum(1 for p in hidden if p.severity == "error")
-                kinds = ", ".join(part for part in (_plural(errors, "error") if errors else "",
-                                                    _plural(len(hidden) - errors, "warning")
-                                                    if len(hidden) > errors else "") if part)
+                warnings = len(hidden) - errors
+                kinds = ", ".join(f"{n:,} {word}" + ("" if n == 1 else "s")
+                                  for n, word in ((errors, "error"), (warnings, "warning")) if n)
                 first = hidden[0]
                 out.append(Problem(
                     first.path, first.line, first.col, "too-many-problems",
