@@ -290,14 +290,25 @@ class Suggester:
         self.labels = labels
         self.examined = 0  # choices compared by difflib so far (for tests: the work is bounded)
         self._lowered: dict[str, str] = {}
-        self._near: dict[str, int | list[int]] = {}
         self._pairs: dict[str, list[int]] | None = None  # built on first need
+        # Each key (a choice, or a choice with one character left out) names one choice (an int)
+        # or several (a list): most name one, and an int keeps the index small. Inlined, not a
+        # function per key: this loop runs for every character of every choice.
+        near: dict[str, int | list[int]] = {}
         for i, choice in enumerate(self.choices):
             low = choice.lower()
             self._lowered.setdefault(low, choice)
-            if len(low) <= self.MAX_INDEXED:
-                for key in _deletions(low):
-                    _put(self._near, key, i)
+            if len(low) > self.MAX_INDEXED:
+                continue
+            for key in {low, *[low[:j] + low[j + 1 :] for j in range(len(low))]}:
+                hit = near.get(key)
+                if hit is None:
+                    near[key] = i
+                elif type(hit) is list:
+                    hit.append(i)
+                else:
+                    near[key] = [hit, i]
+        self._near = near
 
     def _one_typo(self, low: str) -> list[int]:
         found: dict[int, None] = {}
@@ -309,10 +320,16 @@ class Suggester:
 
     def _sharing_pairs(self, low: str) -> list[int]:
         if self._pairs is None:
-            self._pairs = {}
+            pairs: dict[str, list[int]] = {}
             for i, choice in enumerate(self.choices):
-                for gram in _pairs(choice.lower()):
-                    self._pairs.setdefault(gram, []).append(i)
+                padded = f"\x02{choice.lower()}\x03"
+                for gram in {padded[j : j + 2] for j in range(len(padded) - 1)}:
+                    hit = pairs.get(gram)
+                    if hit is None:
+                        pairs[gram] = [i]
+                    else:
+                        hit.append(i)
+            self._pairs = pairs
         grams = _pairs(low)
         rarest = sorted(grams, key=lambda g: (len(self._pairs.get(g, ())), g))[:3]  # type: ignore[union-attr]
         found: Counter[int] = Counter()
@@ -340,18 +357,6 @@ class Suggester:
 def _deletions(text: str) -> list[str]:
     """`text` and each form of it with one character left out."""
     return [text] + [text[:i] + text[i + 1 :] for i in range(len(text))]
-
-
-def _put(index: dict[str, int | list[int]], key: str, value: int) -> None:
-    # most keys name one choice: an int, not a list, keeps the index small
-    hit = index.get(key)
-    if hit is None:
-        index[key] = value
-    elif isinstance(hit, list):
-        if hit[-1] != value:
-            hit.append(value)
-    elif hit != value:
-        index[key] = [hit, value]
 
 
 def _pairs(text: str) -> frozenset[str]:
