@@ -14,7 +14,7 @@ from typing import Generic, Iterator, TypeVar
 
 from .load import Path_, RawRecord, dotted
 from .models import Actor, Incident, Record, Region, Source, Statement
-from .problems import Problem, Suggester
+from .problems import Problem, Suggester, shorten
 
 R = TypeVar("R", bound=Record)
 
@@ -201,7 +201,7 @@ def link(loaded: list[Loaded], written: list[Written]) -> tuple[Dataset, list[Pr
                 line, col = item.raw.locate(where)
                 problems.append(Problem.make(
                     "unknown-reference", item.path, line, col,
-                    f"{dotted(where)}: there is no {_SINGULAR[target_kind]} with id `{value}`"
+                    f"{dotted(where)}: there is no {_SINGULAR[target_kind]} with id `{shorten(value)}`"
                     + names[target_kind].suggest(value),
                 ))
     for item in loaded:

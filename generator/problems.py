@@ -18,6 +18,10 @@ Severity = Literal["error", "warning"]
 #: At most this many problems of one file are printed; a line of its own says how many more there
 #: are (a million bad aliases would otherwise print a million lines). Counts stay true.
 MAX_PROBLEMS_PER_FILE = 100
+#: A word longer than this gets no "did you mean": at difflib's cutoff (0.75) it could only be
+#: close to a text of 360 characters or more, longer than any name (300) or id (80), and comparing
+#: a pasted document with every choice would take long.
+MAX_SUGGESTED = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,8 +343,10 @@ class Suggester:
 
     def suggest(self, word: str) -> str:
         """` — did you mean `x`?` when a close match exists, else the empty string."""
+        if len(word) > MAX_SUGGESTED:
+            return ""
         low = word.lower()
-        picked = self._one_typo(low)[: self.MAX_EXAMINED]
+        picked = self._one_typo(low)[: self.MAX_EXAMINED] if len(low) <= self.MAX_INDEXED + 1 else []
         candidates = [self.choices[i] for i in picked]
         same_letters = self._lowered.get(low)  # `ISIS` for `isis`: difflib may not see it
         if same_letters is not None and same_letters not in candidates:
@@ -370,6 +376,8 @@ def did_you_mean(word: str, choices: Iterable[str], labels: dict[str, str] | Non
     `labels` maps a choice to what it suggests (an alias to the id it belongs to), so that a
     misspelt or aliased reference can point at the real id.
     """
+    if len(word) > MAX_SUGGESTED:
+        return ""
     choices = list(choices)
     found = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
     if not found:

@@ -104,3 +104,13 @@ def test_validate_suggests_the_id_among_many_actors(base_data: Path) -> None:
     [problem] = validate(base_data).report.sorted()
     assert problem.code == "unknown-reference"
     assert problem.message == f"actors[0].actor: there is no actor with id `{typo}` — did you mean `{record_id}`?"
+
+
+def test_a_pasted_document_as_a_reference_is_reported_quickly(base_data: Path) -> None:
+    # 1 MB where an id belongs: the message quotes its start, and no suggestion is searched for
+    # (a one-typo index lookup would build a million strings of a million characters).
+    attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
+    attack.write_text(attack.read_text(encoding="utf-8").replace("region: hawija", "region: " + "k" * 1_000_000))
+    [problem] = validate(base_data).report.sorted()
+    assert problem.code == "unknown-reference"
+    assert problem.message == "region: there is no region with id `" + "k" * 59 + "…`"
