@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -41,13 +42,13 @@ class SiteConfig(Record):
         "is an error (a typo such as 9999 would otherwise lead every figure)",
     )
 
-    @field_validator("years")
+    @field_validator("years", mode="before")
     @classmethod
-    def _ordered_years(cls, value: tuple[int, int]) -> tuple[int, int]:
-        first, last = value
-        if not MIN_YEAR <= first <= last <= MAX_YEAR:
+    def _ordered_years(cls, value: Any) -> Any:
+        whole = [v for v in value if isinstance(v, int) and not isinstance(v, bool)] if isinstance(value, list) else []
+        if len(whole) != 2 or len(value) != 2 or not MIN_YEAR <= whole[0] <= whole[1] <= MAX_YEAR:
             raise PydanticCustomError(
-                "invalid-config", "years: write [FROM, TO], two years from {lo} to {hi} with FROM <= TO",
+                "invalid-config", "write [FROM, TO]: two years from {lo} to {hi}, FROM not after TO",
                 {"lo": MIN_YEAR, "hi": MAX_YEAR})
         return value
 

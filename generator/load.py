@@ -64,7 +64,7 @@ class RawRecord:
     values: dict[Path_, Pos] | None = field(default=None, repr=False)
     keys: dict[Path_, Pos] | None = field(default=None, repr=False)
     aliased: bool = False  # holds a YAML alias (already reported): not checked further
-    tainted: bool = False  # holds a refused tag (already reported)
+    tainted: bool = False  # holds a refused tag or a number too long to read (already reported)
     refused: list[Path_] | None = field(default=None, repr=False)
 
     def refused_paths(self) -> list[Path_]:

@@ -271,6 +271,8 @@ Id = Annotated[str, AfterValidator(_check(_ID, "invalid-id", "an id: use lowerca
 Ref = Annotated[str, WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "x-reference": True})]
 #: Text fields by their limit (see NAME_MAX ...).
 Text300, Text500, Text5000, Text20000 = (_text_type(n) for n in (NAME_MAX, PLACE_MAX, QUOTE_MAX, SUMMARY_MAX))
+#: Free text with the largest limit; prefer the type of the field's own limit.
+Text = Text20000
 Url = Annotated[str, AfterValidator(_limited(URL_MAX)), AfterValidator(_url),
                 WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": URL_MAX})]
 Tag = Annotated[str, AfterValidator(_check(_TAG, "invalid-tag",
