@@ -189,3 +189,15 @@ def test_json_and_github_reports_are_capped_too(base_data: Path) -> None:
     assert found["problems"][-1]["code"] == "too-many-problems"
     github = run("validate", "--format", "github", str(base_data)).stdout.splitlines()
     assert len(github) == 102 and "title=too-many-problems" in github[-2]
+
+
+def test_changes_escapes_control_characters(tmp_path: Path, isolated_git: None) -> None:  # noqa: F811
+    data = repo_with_data(tmp_path / "repo", BASE)
+    (data / "actors" / "evil.yml").write_text('id: "evil\\e[2J\\x9b"\nname: Evil\nkind: other\n', "utf-8")
+    markdown = run("changes", "--since", "HEAD", "--data", str(data), cwd=data)
+    assert markdown.returncode == 0, markdown.stderr
+    assert "- **added** `evil\\x1b[2J\\x9b` — Evil" in markdown.stdout  # shown escaped, in a code span
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]", markdown.stdout)
+    as_json = run("changes", "--since", "HEAD", "--data", str(data), "--format", "json", cwd=data)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]", as_json.stdout)
+    assert [c["id"] for c in json.loads(as_json.stdout)["added"]] == ["evil\x1b[2J\x9b"]
