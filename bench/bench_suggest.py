@@ -16,7 +16,8 @@ Two measures, printed as Markdown for docs/performance.md (progress goes to stde
     difference is what the unknown references and their suggestions cost.
 
 The data is made from `random.Random(--seed)` into a temporary folder under /tmp, deleted
-afterwards. Typos that happen to be another actor's id are skipped.
+afterwards. Typos that happen to be another actor's id are skipped. `--edits 2` puts two typos in
+each word (the second step of the `Suggester`, slower than the first).
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=50, help="typos timed with the previous full comparison")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--edits", type=int, default=1, help="typos in each word (1: the typical case)")
     args = ap.parse_args(argv)
 
     rng = random.Random(args.seed)
@@ -114,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     ids = [a[0] for a in actors]
     typos: list[str] = []
     while len(typos) < args.typos:
-        word = typo(rng, rng.choice(ids))
+        word = rng.choice(ids)
+        for _ in range(args.edits):
+            word = typo(rng, word)
         if word not in labels:
             typos.append(word)
 
@@ -150,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     print(f"Machine: {cpu}, {os.cpu_count()} vCPUs; Python {platform.python_version()}. "
-          f"{args.actors:,} actors ({len(labels):,} ids, names and aliases), {len(typos):,} typos, "
+          f"{args.actors:,} actors ({len(labels):,} ids, names and aliases), {len(typos):,} words with "
+          f"{args.edits} typo{'s' if args.edits > 1 else ''} each, "
           f"seed {args.seed}, {args.repeat} runs.\n")
     print("| measure | time |")
     print("|---|---:|")

@@ -279,12 +279,16 @@ class Suggester:
     1. the choices one typo away (a letter wrong, missing, added, or two letters swapped), found
        through an index of every choice with each of its letters deleted in turn (two texts one
        typo apart share one such form), and the choice with the same letters in another case;
-    2. only when none of those is close enough: the choices sharing the word's rarest letter
-       pairs, the `MAX_EXAMINED` sharing most.
-    Both ignore case. Either way at most `MAX_EXAMINED` choices are compared by difflib.
+    2. only when none of those is close enough (two typos or more): the choices sharing most of
+       the word's `PAIRS_PROBED` rarest letter pairs (of those any choice has), at most
+       `MAX_EXAMINED` of them.
+    Both ignore case. Each step has difflib compare at most `MAX_EXAMINED` choices (step 1 one
+    more: the same letters in another case), never all of them.
     """
 
-    MAX_EXAMINED = 100
+    MAX_EXAMINED = 50
+    #: How many of the word's rarest letter pairs step 2 looks up.
+    PAIRS_PROBED = 8
     #: Longer choices are left out of the one-typo index (its size grows with their length);
     #: the second step still finds them.
     MAX_INDEXED = 100
@@ -334,11 +338,13 @@ class Suggester:
                     else:
                         hit.append(i)
             self._pairs = pairs
-        grams = _pairs(low)
-        rarest = sorted(grams, key=lambda g: (len(self._pairs.get(g, ())), g))[:3]  # type: ignore[union-attr]
+        # The word's pairs that some choice has (a typo's own pairs usually none), rarest first:
+        # the choices holding several of them are the likely ones.
+        grams = [g for g in _pairs(low) if g in self._pairs]
+        rarest = sorted(grams, key=lambda g: (len(self._pairs[g]), g))[: self.PAIRS_PROBED]  # type: ignore[index]
         found: Counter[int] = Counter()
         for gram in rarest:
-            found.update(self._pairs.get(gram, ()))
+            found.update(self._pairs[gram])  # type: ignore[index]
         return [i for i, _ in found.most_common(self.MAX_EXAMINED)]
 
     def suggest(self, word: str) -> str:

@@ -63,6 +63,21 @@ def test_typical_typos_get_the_same_suggestion_as_a_full_comparison(record_id: s
         assert suggester.suggest(typo) == expected, typo
 
 
+def test_two_typos_get_the_same_suggestion_as_a_full_comparison(suggester: Suggester) -> None:
+    # Not one typo away: found by the second step, the choices sharing the word's rarest letter pairs.
+    compared = 0
+    for record_id in IDS[7::1000]:
+        first = typos(record_id)[0]  # a letter wrong in the middle ...
+        word = first[:2] + first[3:]  # ... and one missing near the start
+        if word in LABELS:
+            continue
+        expected = did_you_mean(word, LABELS, LABELS)
+        if expected:
+            compared += 1
+            assert suggester.suggest(word) == expected, word
+    assert compared >= 5
+
+
 def test_a_typo_points_at_its_id(suggester: Suggester) -> None:
     record_id = IDS[100]
     for typo in typos(record_id):
