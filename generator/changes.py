@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from .dates import DateError, parse_date
 from .load import MAX_FILE_BYTES, SYMLINK_MESSAGE, LoadedFile, Refused, dotted, load_file, read_regular, same, size_message
+from .problems import escape_controls, json_text
 
 YAML_SUFFIXES = (".yml", ".yaml")  # as generator/validate.py finds data files
 
@@ -115,7 +116,7 @@ class Changes:
                 out["fields"] = list(change.fields)
             return out
 
-        return json.dumps({
+        return json_text(json.dumps({
             "since": self.since,
             "commit": self.commit,
             "data": self.data,
@@ -127,7 +128,7 @@ class Changes:
             "unreadable": [{"path": n.path, "side": n.side, "problem": n.problem,
                             "records": [{"kind": SINGULAR[k], "id": i} for k, i in n.records]} for n in self.notes],
             "months": self.months(),
-        }, indent=2, ensure_ascii=False)
+        }, indent=2, ensure_ascii=False))
 
     def to_markdown(self) -> str:
         """A summary for people, in GitHub-flavoured Markdown (a pull request's step summary).
@@ -184,12 +185,12 @@ def _text(value: str) -> str:
     """Plain text for one line of GitHub-flavoured Markdown: punctuation that would start
     emphasis, a link, a table cell or a tag is escaped, line breaks are folded, and `://` is
     broken so that no address in the data becomes a link. Stays readable in a terminal."""
-    return " ".join(str(value).split()).translate(_GFM).replace("://", "&#58;//")
+    return escape_controls(" ".join(str(value).split())).translate(_GFM).replace("://", "&#58;//")
 
 
 def _code(value: str) -> str:
     """`value` as a Markdown code span, whatever backticks it holds (shown literally by GitHub)."""
-    text = " ".join(str(value).split())
+    text = escape_controls(" ".join(str(value).split()))
     run = longest = 0
     for ch in text:
         run = run + 1 if ch == "`" else 0

@@ -19,6 +19,7 @@ from typing import Callable, NoReturn, TypeVar
 import click
 
 from . import schema as schema_mod
+from .problems import escape_controls as _safe
 from .validate import validate
 from .write import WRITE_ERRNOS, CannotWrite, NotOurs, replace_file
 
@@ -27,13 +28,13 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG, EXIT_WRITE = 0, 1, 2, 3, 4
 
 def _refuse(message: str) -> NoReturn:
     """A usage error of one line, before anything is written (exit 2)."""
-    click.echo(f"briefing: {message}", err=True)
+    click.echo(_safe(f"briefing: {message}"), err=True)
     sys.exit(EXIT_USAGE)
 
 
 def _cannot_write(exc: CannotWrite, kept: str = "") -> NoReturn:
     """The operating system refused a write: one line with the path and its reason (exit 4)."""
-    click.echo(f"briefing: {exc}" + (f"; {kept}" if kept else ""), err=True)
+    click.echo(_safe(f"briefing: {exc}" + (f"; {kept}" if kept else "")), err=True)
     sys.exit(EXIT_WRITE)
 
 
@@ -99,14 +100,14 @@ def validate_cmd(path: str, fmt: str, config: str | None) -> None:
             click.echo(text)
         click.echo(report.summary())
     else:
-        for problem in report.sorted():
+        for problem in report.shown():
             click.echo(problem.format_text())
         click.echo(report.summary())
     sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
 
 
 def _print_report(report, fmt: str = "text") -> None:  # type: ignore[no-untyped-def]
-    for problem in report.sorted():
+    for problem in report.shown():
         click.echo(problem.format_text(), err=True)
     click.echo(report.summary(), err=True)
 
@@ -156,7 +157,7 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     if not result.report.ok:
         _print_report(result.report)
         sys.exit(EXIT_INVALID)
-    for problem in result.report.sorted():  # warnings
+    for problem in result.report.shown():  # warnings
         click.echo(problem.format_text(), err=True)
     cache = None
     if not no_pdf:
@@ -177,8 +178,8 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         _cannot_write(exc, f"{content}/ was left as it was")
     for missing in missing_fonts:  # the PDFs are written all the same
         click.echo(f"briefing: {missing.message('the PDFs on the site show')}", err=True)
-    click.echo(f"pages: {len(written.written)} written, {len(written.unchanged)} unchanged, "
-               f"{len(written.deleted)} deleted in {content}/")
+    click.echo(_safe(f"pages: {len(written.written)} written, {len(written.unchanged)} unchanged, "
+                     f"{len(written.deleted)} deleted in {content}/"))
     if cache is not None:
         click.echo(f"PDFs: {cache.misses} rendered, {cache.hits} from the cache ({pdf_cache}/)")
         if cache.failed is not None:
@@ -205,16 +206,34 @@ def _day(value: str, option: str, end: bool = False) -> date:
     try:
         point = parse_point(value)
     except DateError as exc:
-        raise click.BadParameter(exc.message, param_hint=f"'{option}'") from None
+        raise click.BadParameter(_safe(exc.message), param_hint=f"'{option}'") from None
     if option == "--issued" and point.precision != "day":
-        raise click.BadParameter(f"`{value}` is not a day; write YYYY-MM-DD", param_hint="'--issued'")
+        raise click.BadParameter(_safe(f"`{value}` is not a day; write YYYY-MM-DD"), param_hint="'--issued'")
     return point.end if end else point.start
+
+
+def _within_years(first: date, last: date, years: tuple[int, int]) -> None:
+    """A usage error (exit 2) for a period outside the years the data may cover (briefing.yml
+    `years:`, by default 1900-2100): a briefing of such years has nothing to report, and the period
+    before it, which the briefing compares with, may not be a date at all."""
+    lo, hi = years
+    if not (lo <= first.year and last.year <= hi):
+        raise click.BadParameter(
+            f"the period {first.isoformat()} to {last.isoformat()} is outside the years the data covers, "
+            f"{lo} to {hi} (`years:` in briefing.yml)", param_hint="'--from'/'--to'")
+    from .views.briefing import previous_of
+
+    try:
+        previous_of(first, last)
+    except (ValueError, OverflowError):
+        raise click.BadParameter("the period is too long: the period before it, which the briefing compares "
+                                 "with, would start before year 1", param_hint="'--from'/'--to'") from None
 
 
 def _known(kind: str, value: str, records: dict) -> None:  # type: ignore[type-arg]
     """A usage error (exit 2) for an id the data does not have, with the id it may have meant
     (ids, names and aliases all point at their id)."""
-    from .problems import did_you_mean
+    from .problems import Suggester
 
     if value in records:
         return
@@ -223,7 +242,7 @@ def _known(kind: str, value: str, records: dict) -> None:  # type: ignore[type-a
         labels.setdefault(record_id, record_id)
         for name in [entry.record.name, *entry.record.aliases]:
             labels.setdefault(name, record_id)
-    raise click.BadParameter(f"there is no {kind} with id `{value}`" + did_you_mean(value, labels, labels),
+    raise click.BadParameter(_safe(f"there is no {kind} with id `{value}`" + Suggester(labels, labels).suggest(value)),
                              param_hint=f"'--{kind}'")
 
 
@@ -261,14 +280,14 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
         if start is not None or end is not None:
             raise click.UsageError("give either --month or --from and --to, not both")
         if not re.fullmatch(r"\d{4}-\d{2}", month):
-            raise click.BadParameter(f"`{month}` is not a month; write YYYY-MM", param_hint="'--month'")
+            raise click.BadParameter(_safe(f"`{month}` is not a month; write YYYY-MM"), param_hint="'--month'")
         first, last = _day(month, "--month"), _day(month, "--month", end=True)
     elif start is None or end is None:
         raise click.UsageError("give the period: --month YYYY-MM, or --from DATE and --to DATE")
     else:
         first, last = _day(start, "--from"), _day(end, "--to", end=True)
         if last < first:
-            raise click.BadParameter(f"the period ends ({end}) before it starts ({start})", param_hint="'--to'")
+            raise click.BadParameter(_safe(f"the period ends ({end}) before it starts ({start})"), param_hint="'--to'")
     issued_day = _day(issued, "--issued") if issued else None
     target = _pdf_target(output, Path(data), force)
 
@@ -277,8 +296,9 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
         _print_report(result.report)
         click.echo("no PDF written: the data has errors", err=True)
         sys.exit(EXIT_INVALID)
-    for problem in result.report.sorted():  # warnings
+    for problem in result.report.shown():  # warnings
         click.echo(problem.format_text(), err=True)
+    _within_years(first, last, result.config.years)
     if region:
         _known("region", region, result.dataset.regions)
     if actor:
@@ -299,10 +319,10 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
     def count(n: int, word: str) -> str:
         return f"{n:,} {word}" + ("" if n == 1 else "s")
 
-    click.echo(f"wrote {output}: {b.period.title}, {count(b.counted_incidents, 'incident')} and "
-               f"{count(b.counted_statements, 'statement')}"
-               + (f" ({b.possibly_count:,} more possibly in the period)" if b.possibly_count else "")
-               + ("; key judgements from " + f"{content}/{b.judgements_file}" if b.judgements else ""))
+    click.echo(_safe(f"wrote {output}: {b.period.title}, {count(b.counted_incidents, 'incident')} and "
+                     f"{count(b.counted_statements, 'statement')}"
+                     + (f" ({b.possibly_count:,} more possibly in the period)" if b.possibly_count else "")
+                     + ("; key judgements from " + f"{content}/{b.judgements_file}" if b.judgements else "")))
     for missing in rendered.missing_fonts:  # written all the same: a warning, not an error
         click.echo(f"briefing: {missing.message()}", err=True)
 
@@ -417,19 +437,19 @@ def fmt_cmd(paths: tuple[str, ...], data: str, check: bool) -> None:
     for path in paths:
         # The name itself is not resolved: a link in the data folder is reported as a link.
         if not fmt_mod.unresolved_name(path).is_relative_to(root):
-            raise click.BadParameter(f"{path} is not in the data folder {data}", param_hint="FILE")
+            raise click.BadParameter(_safe(f"{path} is not in the data folder {data}"), param_hint="FILE")
     results = fmt_mod.format_folder(data, only=paths if paths else None)
     changed = [r for r in results if r.changed]
     problems = [r.problem for r in results if r.problem is not None]
     for result in changed:
         if check:
-            click.echo(f"{result.path}: would be reformatted")
+            click.echo(_safe(f"{result.path}: would be reformatted"))
         else:
             try:
                 replace_file(result.path, result.formatted or b"")
             except CannotWrite as exc:  # the file is as it was; the temporary file is gone
                 _cannot_write(exc, "it was left as it was")
-            click.echo(f"formatted {result.path}")
+            click.echo(_safe(f"formatted {result.path}"))
     for problem in problems:
         click.echo(problem.format_text(), err=True)
     parts = [f"{len(changed)} {'would be reformatted' if check else 'reformatted'}",
@@ -455,7 +475,7 @@ def _as_param(reader: Callable[[str], T], option: str) -> Callable[[str], T]:
         try:
             return reader(value)
         except NewError as exc:
-            raise click.BadParameter(str(exc), param_hint=option) from None
+            raise click.BadParameter(_safe(str(exc)), param_hint=option) from None
 
     return read
 
@@ -507,7 +527,7 @@ def new_cmd(kind: str, record_id: str | None, title: str | None, when: str | Non
             derived: str | None = new_mod.derive_id(kind, title, point)
         except new_mod.NewError as exc:
             if not interactive:
-                raise click.BadParameter(str(exc), param_hint="'--title'") from None
+                raise click.BadParameter(_safe(str(exc)), param_hint="'--title'") from None
             derived = None  # no latin letter in the title: the editor types the id
         if interactive:
             record_id = click.prompt("Id", default=derived, value_proc=_as_param(new_mod.check_id, "id"))
@@ -520,11 +540,11 @@ def new_cmd(kind: str, record_id: str | None, title: str | None, when: str | Non
     try:
         made = new_mod.create(Path(data), kind, record_id, title, point)
     except new_mod.NewError as exc:
-        click.echo(f"briefing new: {exc}", err=True)
+        click.echo(_safe(f"briefing new: {exc}"), err=True)
         sys.exit(EXIT_INVALID)
     except CannotWrite as exc:
         _cannot_write(exc, "nothing was written")
-    click.echo(f"wrote {made.path.as_posix()}")
+    click.echo(_safe(f"wrote {made.path.as_posix()}"))
     if made.fill:
         click.echo("fill in: " + ", ".join(made.fill) + f"; then run `briefing validate {data}`")
 
@@ -544,7 +564,7 @@ def main(argv: list[str] | None = None) -> None:
         if exc.errno not in WRITE_ERRNOS:
             raise_bug(exc)
         # A full disk or a read-only folder met where no caller named the file: still one line.
-        click.echo(f"briefing: cannot write {exc.filename or 'a file'}: {exc.strerror}", err=True)
+        click.echo(_safe(f"briefing: cannot write {exc.filename or 'a file'}: {exc.strerror}"), err=True)
         sys.exit(EXIT_WRITE)
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
         raise_bug(exc)
@@ -553,9 +573,9 @@ def main(argv: list[str] | None = None) -> None:
 def raise_bug(exc: BaseException) -> NoReturn:
     """An unexpected exception: one line naming it and where it was raised, exit 3."""
     where = traceback.extract_tb(exc.__traceback__)[-1]
-    click.echo(
+    click.echo(_safe(
         f"briefing: internal error: {type(exc).__name__}: {exc} "
-        f"(at {Path(where.filename).name}:{where.lineno}; this is a bug, please report it)",
+        f"(at {Path(where.filename).name}:{where.lineno}; this is a bug, please report it)"),
         err=True,
     )
     sys.exit(EXIT_BUG)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from .bidi import bidi_controls
 from .explain import problems_from_errors
+from .dates import DEFAULT_YEARS, MAX_YEAR, MIN_YEAR
 from .load import load_file
-from .models import _TAG, DEFAULT_EVENT_TYPES, EVENT_GROUPS, Record, Text
+from .models import _TAG, DEFAULT_EVENT_TYPES, EVENT_GROUPS, Record, Text300, Text500
 from .problems import Problem, did_you_mean
 
 CONFIG_NAME = "briefing.yml"
@@ -19,8 +22,8 @@ CONFIG_NAME = "briefing.yml"
 class SiteConfig(Record):
     """Settings of one briefing site. Every field is optional."""
 
-    title: Text = Field("Conflict briefing", description="The site's title")
-    distribution: Text = Field(
+    title: Text300 = Field("Conflict briefing", description="The site's title")
+    distribution: Text500 = Field(
         "UNCLASSIFIED — FOR PUBLIC RELEASE",
         description="The distribution line printed on every page of a PDF briefing",
     )
@@ -28,11 +31,27 @@ class SiteConfig(Record):
         default_factory=dict,
         description="The site's own event types: a slug mapped to one of ACLED's six groups",
     )
-    whats_new_since: Text | None = Field(
+    whats_new_since: Text300 | None = Field(
         None,
         description="The Git revision (a tag, a branch or a commit) that the \"What's new\" page compares the "
         "data with; by default the last commit more than a month older than the newest one",
     )
+
+    years: tuple[int, int] = Field(
+        DEFAULT_YEARS,
+        description="The first and last year a record's date may fall in, as [FROM, TO]; a date outside them "
+        "is an error (a typo such as 9999 would otherwise lead every figure)",
+    )
+
+    @field_validator("years", mode="before")
+    @classmethod
+    def _ordered_years(cls, value: Any) -> Any:
+        whole = [v for v in value if isinstance(v, int) and not isinstance(v, bool)] if isinstance(value, list) else []
+        if len(whole) != 2 or len(value) != 2 or not MIN_YEAR <= whole[0] <= whole[1] <= MAX_YEAR:
+            raise PydanticCustomError(
+                "invalid-config", "write [FROM, TO]: two years from {lo} to {hi}, FROM not after TO",
+                {"lo": MIN_YEAR, "hi": MAX_YEAR})
+        return value
 
     def all_event_types(self) -> dict[str, str]:
         """ACLED's sub-event types plus the site's own, each mapped to its group."""
@@ -73,7 +92,7 @@ def load_config(path: Path | None, display: str | None = None) -> tuple[SiteConf
     types = raw.data.get("event_types")
     for slug, group in (types.items() if isinstance(types, dict) else ()):
         where = ("event_types", slug)
-        if not _TAG.match(slug):
+        if not _TAG.fullmatch(slug):
             problems.append(Problem.make("invalid-config", shown, *raw.locate(where, key=True),
                                          f"event_types: `{slug}` is not a slug; use lowercase a-z, 0-9 and -"))
         elif slug in DEFAULT_EVENT_TYPES:

@@ -26,6 +26,8 @@ from typing import Any, Literal
 Precision = Literal["day", "month", "year"]
 _POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 MIN_YEAR, MAX_YEAR = 1000, 9999
+#: The years a record's date may fall in, unless briefing.yml sets `years: [FROM, TO]` (contract v1.1).
+DEFAULT_YEARS = (1900, 2100)
 
 
 class DateError(ValueError):
@@ -135,7 +137,7 @@ def parse_point(value: Any) -> Point:
         hint = ""
         if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{4}", text):
             hint = " (day-first dates are ambiguous: write YYYY-MM-DD)"
-        raise DateError("invalid-date", f"`{text}` is not a date; write YYYY-MM-DD, YYYY-MM or YYYY{hint}")
+        raise DateError("invalid-date", f"`{_short(text)}` is not a date; write YYYY-MM-DD, YYYY-MM or YYYY{hint}")
     year = int(match.group(1))
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise DateError("invalid-date", f"`{text}`: the year must be between {MIN_YEAR} and {MAX_YEAR}")
@@ -197,7 +199,12 @@ def _show(value: Any) -> str:
         return f"`{str(value).lower()}`"
     if isinstance(value, list):
         return "a list"
-    return f"`{value}`"
+    return f"`{_short(str(value))}`"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    # a pasted paragraph in a date field is not echoed whole (problems.shorten, without the import)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",

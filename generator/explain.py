@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from .load import RawRecord, dotted
-from .problems import CODES, Problem, did_you_mean
+from .problems import CODES, Problem, did_you_mean, shorten
 
 _TYPE_NAMES = {
     "string_type": "text",
@@ -63,7 +63,7 @@ def _explain(err: ErrorDetails, loc: tuple[Any, ...], model: type[BaseModel]) ->
         hint = did_you_mean(name, allowed)
         if not hint and len(loc) == 1:
             hint = "; put fields of your own under `extra:`"
-        return "unknown-field", f"unknown field `{name}`{hint}", loc, True
+        return "unknown-field", f"unknown field `{shorten(name)}`{hint}", loc, True
     if kind == "missing":
         name = str(loc[-1])
         owner = f"{dotted(loc[:-1])}: " if len(loc) > 1 else ""
@@ -83,7 +83,7 @@ def _explain(err: ErrorDetails, loc: tuple[Any, ...], model: type[BaseModel]) ->
         if value is None:
             return "missing-field", f"{field}: has no value; use one of {', '.join(choices)}", loc, False
         hint = did_you_mean(str(value), choices)
-        return ("invalid-value", f"{field}: `{value}` is not allowed here; use one of {', '.join(choices)}{hint}",
+        return ("invalid-value", f"{field}: `{shorten(str(value))}` is not allowed here; use one of {', '.join(choices)}{hint}",
                 loc, False)
     if kind == "too_short":
         return "empty-list", f"{field}: needs at least one entry", loc, False

@@ -14,7 +14,7 @@ from typing import Generic, Iterator, TypeVar
 
 from .load import Path_, RawRecord, dotted
 from .models import Actor, Incident, Record, Region, Source, Statement
-from .problems import Problem, did_you_mean
+from .problems import Problem, Suggester, shorten
 
 R = TypeVar("R", bound=Record)
 
@@ -131,15 +131,20 @@ class _Names:
     def __init__(self) -> None:
         self.ids: set[str] = set()
         self.labels: dict[str, str] = {}  # a name or alias -> the id it belongs to
+        self._suggester: Suggester | None = None
 
     def add(self, record_id: str, *names: str) -> None:
         self.ids.add(record_id)
         self.labels.setdefault(record_id, record_id)
         for name in names:
             self.labels.setdefault(name, record_id)
+        self._suggester = None
 
     def suggest(self, word: str) -> str:
-        return did_you_mean(word, self.labels, self.labels)
+        # The index is built on the first unknown reference only: valid data never pays for it.
+        if self._suggester is None:
+            self._suggester = Suggester(self.labels, self.labels)
+        return self._suggester.suggest(word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +202,7 @@ def link(loaded: list[Loaded], written: list[Written]) -> tuple[Dataset, list[Pr
                 line, col = item.raw.locate(where)
                 problems.append(Problem.make(
                     "unknown-reference", item.path, line, col,
-                    f"{dotted(where)}: there is no {_SINGULAR[target_kind]} with id `{value}`"
+                    f"{dotted(where)}: there is no {_SINGULAR[target_kind]} with id `{shorten(value)}`"
                     + names[target_kind].suggest(value),
                 ))
     for item in loaded:
@@ -297,6 +302,30 @@ def record_warnings(item: Loaded) -> Iterator[Problem]:  # type: ignore[type-arg
                     yield Problem.make("duplicate-entry", path, line, col,
                                        f"{list_name}[{i}]: `{value}` is already listed")
                 first.setdefault(value, i)
+
+
+def dates_after_sources(loaded: list[Loaded]) -> list[Problem]:  # type: ignore[type-arg]
+    """A `date-after-sources` warning for each incident or statement dated wholly after the latest
+    `published:` date of any citation in the data (no source can have reported it yet: a typo such
+    as 2030 for 2020 is likely). Without any `published:` date there is nothing to compare with,
+    and no warning: the clock is never read, so that the same data gives the same report."""
+    dated = [item for item in loaded if item.kind in ("incidents", "statements")]
+    published = [c.published.end for item in dated for c in item.record.sources  # type: ignore[attr-defined]
+                 if c.published is not None]
+    if not published:
+        return []
+    latest = max(published)
+    out = []
+    for item in dated:
+        when = item.record.date  # type: ignore[attr-defined]
+        if when.start > latest:
+            line, col = item.raw.locate(("date",))
+            out.append(Problem.make(
+                "date-after-sources", item.path, line, col,
+                f"date: {when.start.isoformat()} is after the latest publication date of any cited source "
+                f"({latest.isoformat()}); is the year right?",
+            ))
+    return out
 
 
 def _shared_names(loaded: list[Loaded]) -> Iterator[Problem]:  # type: ignore[type-arg]

@@ -39,6 +39,10 @@ _FILE_TYPES = {
 }
 #: Deeper nesting than this is refused (no record needs it; it guards the recursive walk).
 MAX_DEPTH = 64
+#: An unquoted whole number with more digits than this is read as text, and reported where it is
+#: read as data (`number-too-large`): Python refuses to convert past 4,300 digits (less when
+#: PYTHONINTMAXSTRDIGITS says so, never under 640), and no field needs more than 80 (an id).
+MAX_INT_DIGITS = 100
 
 Path_ = tuple[str | int, ...]
 Pos = tuple[int, int]
@@ -71,7 +75,7 @@ class RawRecord:
     values: dict[Path_, Pos] | None = field(default=None, repr=False)
     keys: dict[Path_, Pos] | None = field(default=None, repr=False)
     aliased: bool = False  # holds a YAML alias (already reported): not checked further
-    tainted: bool = False  # holds a refused tag (already reported)
+    tainted: bool = False  # holds a refused tag or a number too long to read (already reported)
     refused: list[Path_] | None = field(default=None, repr=False)
 
     def refused_paths(self) -> list[Path_]:
@@ -447,7 +451,7 @@ class _Walker:
                 return node.value
             tag = _IMPLICIT
         if isinstance(node, ScalarNode):
-            return self.scalar(node, tag)
+            return self.scalar(node, tag, path)
         if id(node) in self.built:
             # An alias (reported by _report_anchors). The value already built is shared, never
             # copied, so "billion laughs" cannot expand; the record is marked and not validated.
@@ -493,7 +497,12 @@ class _Walker:
                 elif type(value_node) is ScalarNode and value_node.tag == _IMPLICIT:
                     # the common case, inlined: an untagged scalar value
                     value = value_node.value
-                    out[key] = resolve_plain(value) if not value_node.style else value
+                    if value_node.style:
+                        out[key] = value
+                    elif len(value) > MAX_INT_DIGITS and _long_number(value):
+                        out[key] = self.long_number(value_node, path + (key,))
+                    else:
+                        out[key] = resolve_plain(value)
                 else:
                     out[key] = self.walk(value_node, path, depth + 1)
             self.built[id(node)] = out
@@ -507,12 +516,32 @@ class _Walker:
         self.built[id(node)] = items
         return items
 
-    def scalar(self, node: ScalarNode, tag: str) -> Any:
+    def long_number(self, node: ScalarNode, path: Path_) -> str:
+        """Report an unquoted number too long to read; it is kept as its text, and the record's
+        checks leave that value alone (as one with a refused tag)."""
+        if not self.track:
+            digits = len(node.value.lstrip("+-"))
+            self.problems.append(Problem.make(
+                "number-too-large", self.path, *_pos(node),
+                f"a number of {digits:,} digits is too long to be read (at most {MAX_INT_DIGITS}); "
+                "a casualty count is at most 10,000,000; put quotes around it if it is text",
+            ))
+        self.tainted = True
+        self.refused.append(path)
+        return str(node.value)
+
+    def scalar(self, node: ScalarNode, tag: str, path: Path_ = ()) -> Any:
         value: str = node.value
         if tag == _IMPLICIT:
-            return resolve_plain(value) if not node.style else value
+            if node.style:
+                return value
+            if len(value) > MAX_INT_DIGITS and _long_number(value):
+                return self.long_number(node, path)
+            return resolve_plain(value)
         if tag == _CORE + "str":
             return value
+        if len(value) > MAX_INT_DIGITS and _long_number(value):
+            return self.long_number(node, path)
         resolved = resolve_plain(value)
         kind = tag[len(_CORE) :]
         ok = {
@@ -563,6 +592,8 @@ def resolve_plain(value: str) -> Any:
         return None
     first = value[0]
     if first.isdigit() or first in "+-.":
+        if len(value) > MAX_INT_DIGITS and _long_number(value):
+            return value  # too long to convert (Python refuses past 4,300 digits): it stays text
         if _INT.match(value):
             digits = value.lstrip("+-")
             # `007` keeps its zeros: a text field gets them back, a count is told it is no number
@@ -575,6 +606,11 @@ def resolve_plain(value: str) -> Any:
     if value in _FALSE:
         return False
     return value
+
+
+def _long_number(value: str) -> bool:
+    """An integer literal too long to convert (its length is checked first, by the caller)."""
+    return _INT.match(value) is not None and len(value.lstrip("+-")) > MAX_INT_DIGITS
 
 
 def _describe(node: Node) -> str:

@@ -25,13 +25,23 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .dates import DateError, FuzzyDate, parse_date
+from .dates import DEFAULT_YEARS, DateError, FuzzyDate, parse_date
+from .problems import shorten
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 _ID = re.compile(ID_PATTERN)
-_TAG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_TAG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+#: The largest casualty count the data format allows (contract v1.1).
+MAX_COUNT = 10_000_000
+#: The longest text each kind of field may hold, in characters (contract v1.1): names, titles and
+#: aliases; places, date notes, media and citation titles; quotes, paraphrases and correction
+#: notes; summaries and descriptions. Web addresses get the length browsers and servers accept.
+NAME_MAX, PLACE_MAX, QUOTE_MAX, SUMMARY_MAX, URL_MAX = 300, 500, 5_000, 20_000, 2_000
+#: A language tag longer than this is no tag (RFC 5646 asks every reader to accept 35 characters).
+LANGUAGE_MAX = 35
 
 #: ACLED's six event types and their sub-event types, as slugs. A site adds its own in its config.
 EVENT_TYPES: dict[str, list[str]] = {
@@ -117,10 +127,13 @@ Reliability = Literal["A", "B", "C", "D", "E", "F"]
 # --- value checks ---------------------------------------------------------------------------
 
 
-def _check(pattern: re.Pattern[str], code: str, what: str) -> Any:
+def _check(pattern: re.Pattern[str], code: str, what: str, max_length: int | None = None) -> Any:
     def check(value: str) -> str:
-        if not pattern.match(value):
-            raise PydanticCustomError(code, "`{value}` is not " + what, {"value": value})
+        if max_length is not None and len(value) > max_length:
+            raise PydanticCustomError(code, "`{value}` is not " + what, {"value": shorten(value)})
+        # fullmatch, not match: `$` also matches before a final newline, so `isis\n` would pass
+        if not pattern.fullmatch(value):
+            raise PydanticCustomError(code, "`{value}` is not " + what, {"value": shorten(value)})
         return value
 
     return check
@@ -132,23 +145,57 @@ def _text(value: str) -> str:
     return value
 
 
+def _limited(limit: int) -> Any:
+    """A check that a text holds at most `limit` characters (a pasted document is no title)."""
+
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise PydanticCustomError(
+                "text-too-long", "the text is {length} characters long; this field holds at most {limit}",
+                {"length": f"{len(value):,}", "limit": f"{limit:,}"},
+            )
+        return value
+
+    return check
+
+
+def _text_type(limit: int) -> Any:
+    return Annotated[str, AfterValidator(_text), AfterValidator(_limited(limit)),
+                     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": limit})]
+
+
 _URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
 
 
 def _url(value: str) -> str:
     # A regular expression rather than urlsplit: it runs for every citation of every record.
-    if not _URL.match(value.strip()):
+    if not _URL.fullmatch(value.strip()):
         raise PydanticCustomError(
-            "invalid-url", "`{value}` is not a web address: it must start with http:// or https://", {"value": value}
+            "invalid-url", "`{value}` is not a web address: it must start with http:// or https://",
+            {"value": shorten(value)},
         )
     return value.strip()
 
 
-def _date(value: Any) -> FuzzyDate:
+def _date(value: Any, info: ValidationInfo) -> FuzzyDate:
     try:
-        return parse_date(value)
+        parsed = parse_date(value)
     except DateError as exc:
         raise PydanticCustomError(exc.code, exc.message, {"part": exc.part, "at_key": exc.at_key}) from None
+    # The site's years (briefing.yml `years:`, else 1900-2100): a typo such as 9999-12-31 would
+    # otherwise become the latest record and take over "Key figures".
+    first, last = (info.context or {}).get("years") or DEFAULT_YEARS
+    # The years as written: a `{to: DATE}` date has only its `to` (its start is date.min).
+    written = [("to", parsed.end.year)] if parsed.open_start else [("from", parsed.start.year), ("to", parsed.end.year)]
+    for part, year in written:
+        if not first <= year <= last:
+            raise PydanticCustomError(
+                "year-out-of-range",
+                "the year {year} is outside the years this site covers, {first} to {last}; fix the date, "
+                "or set `years: [FROM, TO]` in briefing.yml",
+                {"year": year, "first": first, "last": last, "part": part if parsed.is_span else None},
+            )
+    return parsed
 
 
 def _coordinates(value: Any) -> Any:
@@ -174,7 +221,13 @@ def _whole(value: Any) -> int:
             "invalid-count",
             "`{value}` is not a count: write a whole number (0 means none reported), "
             "or a range with low, best and high; leave the field out when unknown",
-            {"value": value},
+            {"value": shorten(str(value))},
+        )
+    if value > MAX_COUNT:
+        raise PydanticCustomError(
+            "count-too-large",
+            "{value} is more than {limit}, the largest count the data format allows; check the figure",
+            {"value": shorten(f"{value:,}"), "limit": f"{MAX_COUNT:,}"},
         )
     return value
 
@@ -187,7 +240,15 @@ def _count(value: Any) -> "int | CountRange":
     if unknown:
         raise PydanticCustomError("invalid-range", "a range has only `low`, `best` and `high`, not `{key}`",
                                   {"key": unknown[0], "part": unknown[0], "at_key": True})
-    return CountRange(**{k: _whole(v) for k, v in value.items() if v is not None})
+    counts = {}
+    for key, count in value.items():
+        if count is None:
+            continue
+        try:
+            counts[key] = _whole(count)
+        except PydanticCustomError as exc:  # pointed at the part of the range, not at the range
+            raise PydanticCustomError(exc.type, exc.message_template, {**(exc.context or {}), "part": key}) from None
+    return CountRange(**counts)
 
 
 _DATE_SCHEMA = {
@@ -217,14 +278,20 @@ _DATE_SCHEMA = {
 Id = Annotated[str, AfterValidator(_check(_ID, "invalid-id", "an id: use lowercase a-z, 0-9 and -, up to 80 characters")),
                WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "x-id": True})]
 Ref = Annotated[str, WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "x-reference": True})]
-Text = Annotated[str, AfterValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
-Url = Annotated[str, AfterValidator(_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
-Tag = Annotated[str, AfterValidator(_check(_TAG, "invalid-tag", "a tag: use a lowercase slug such as `counter-isis`")),
-                WithJsonSchema({"type": "string", "pattern": _TAG.pattern})]
+#: Text fields by their limit (see NAME_MAX ...).
+Text300, Text500, Text5000, Text20000 = (_text_type(n) for n in (NAME_MAX, PLACE_MAX, QUOTE_MAX, SUMMARY_MAX))
+#: Free text with the largest limit; prefer the type of the field's own limit.
+Text = Text20000
+Url = Annotated[str, AfterValidator(_limited(URL_MAX)), AfterValidator(_url),
+                WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": URL_MAX})]
+Tag = Annotated[str, AfterValidator(_check(_TAG, "invalid-tag",
+                                            "a tag: use a lowercase slug such as `counter-isis`, up to 80 characters")),
+                WithJsonSchema({"type": "string", "pattern": _TAG.pattern, "maxLength": 80})]
 Country = Annotated[str, AfterValidator(_check(_COUNTRY, "invalid-country", "an ISO 3166-1 alpha-2 country code such as IQ")),
                     WithJsonSchema({"type": "string", "pattern": _COUNTRY.pattern})]
-Language = Annotated[str, AfterValidator(_check(_LANGUAGE, "invalid-language", "a BCP 47 language tag such as `en` or `ckb`")),
-                     WithJsonSchema({"type": "string", "pattern": _LANGUAGE.pattern})]
+Language = Annotated[str, AfterValidator(_check(_LANGUAGE, "invalid-language", "a BCP 47 language tag such as `en` or `ckb`",
+                                                LANGUAGE_MAX)),
+                     WithJsonSchema({"type": "string", "pattern": _LANGUAGE.pattern, "maxLength": LANGUAGE_MAX})]
 Date = Annotated[FuzzyDate, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA)]
 Coordinates = Annotated[
     tuple[float, float],
@@ -309,9 +376,9 @@ class Record(BaseModel):
 class CountRange(Record):
     """A casualty count given as a range: any of low, best, high, with low <= best <= high."""
 
-    low: Annotated[int, Field(ge=0)] | None = None
-    best: Annotated[int, Field(ge=0)] | None = None
-    high: Annotated[int, Field(ge=0)] | None = None
+    low: Annotated[int, Field(ge=0, le=MAX_COUNT)] | None = None
+    best: Annotated[int, Field(ge=0, le=MAX_COUNT)] | None = None
+    high: Annotated[int, Field(ge=0, le=MAX_COUNT)] | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> "CountRange":
@@ -335,13 +402,14 @@ class CountRange(Record):
 _RANGE_SCHEMA = {
     "type": "object",
     "description": "A range: any of low, best, high (low <= best <= high)",
-    "properties": {k: {"type": "integer", "minimum": 0} for k in ("low", "best", "high")},
+    "properties": {k: {"type": "integer", "minimum": 0, "maximum": MAX_COUNT} for k in ("low", "best", "high")},
     "additionalProperties": False,
     "minProperties": 1,
 }
 Count = Annotated[Union[int, CountRange], PlainValidator(_count),
-                  WithJsonSchema({"description": "A whole number, or a range {low, best, high}; absent means unknown",
-                                  "oneOf": [{"type": "integer", "minimum": 0}, _RANGE_SCHEMA]})]
+                  WithJsonSchema({"description": "A whole number up to 10,000,000, or a range {low, best, high}; "
+                                                 "absent means unknown",
+                                  "oneOf": [{"type": "integer", "minimum": 0, "maximum": MAX_COUNT}, _RANGE_SCHEMA]})]
 
 
 class Citation(Record):
@@ -349,7 +417,7 @@ class Citation(Record):
 
     source: Ref = Field(description="The id of a source (a publisher or outlet)")
     url: Url | None = Field(None, description="The address of the cited item; http(s) only")
-    title: Text | None = Field(None, description="The headline or title of the cited item")
+    title: Text500 | None = Field(None, description="The headline or title of the cited item")
     published: Date | None = Field(None, description="When the cited item was published (any date form)")
     archive_url: Url | None = Field(None, description="An archived copy of the cited item")
     credibility: Annotated[int, Field(ge=1, le=6)] | None = Field(
@@ -360,7 +428,7 @@ class Correction(Record):
     """A change to a published fact, shown to readers."""
 
     date: Date = Field(description="When the correction was made")
-    note: Text = Field(description="What changed, and why")
+    note: Text5000 = Field(description="What changed, and why")
 
 
 class ActorRole(Record):
@@ -406,7 +474,7 @@ class Dated(Record):
 
     id: Id = Field(description=ID_DESCRIPTION)
     date: Date = Field(description="A day, a month, a year, a span {from, to}, or {to} alone (on or before)")
-    date_note: Text | None = Field(None, description="Free text shown beside the date, e.g. 'early April'")
+    date_note: Text500 | None = Field(None, description="Free text shown beside the date, e.g. 'early April'")
     sources: Annotated[list[Citation], Field(min_length=1)] = Field(description="At least one citation")
     tags: list[Tag] = Field(default_factory=list, description="Lowercase slugs")
     status: Status = Field("published", description="draft | review | published; only published records are public")
@@ -418,15 +486,15 @@ class Dated(Record):
 class Incident(Dated):
     """What happened: an attack, a strike, a handover, an arrest..."""
 
-    title: Text = Field(description="A one-line headline")
+    title: Text300 = Field(description="A one-line headline")
     type: str = Field(description="An event type slug (ACLED's sub-event types, or the site's own)")
     region: Ref = Field(description="The id of the most specific region known")
-    place: Text | None = Field(None, description="Free text: where exactly")
+    place: Text500 | None = Field(None, description="Free text: where exactly")
     coordinates: Coordinates | None = None
     location_precision: LocationPrecision | None = Field(None, description="exact | near | area | region")
     actors: Annotated[list[ActorRole], Field(min_length=1)] = Field(description="At least one actor with its role")
     casualties: list[Casualty] = Field(default_factory=list, description="One entry per actor or group")
-    summary: Text | None = Field(None, description="Plain text")
+    summary: Text20000 | None = Field(None, description="Plain text")
 
     @field_validator("type")
     @classmethod
@@ -443,9 +511,9 @@ class Statement(Dated):
 
     speaker: Ref = Field(description="The id of the actor who spoke, usually a person")
     on_behalf_of: Ref | None = Field(None, description="Defaults to the speaker's affiliation")
-    medium: Text | None = Field(None, description="Free text: interview, press release...")
-    quote: Text | None = Field(None, description="Verbatim words (give this or `paraphrase`)")
-    paraphrase: Text | None = Field(None, description="Reported speech (give this or `quote`)")
+    medium: Text500 | None = Field(None, description="Free text: interview, press release...")
+    quote: Text5000 | None = Field(None, description="Verbatim words (give this or `paraphrase`)")
+    paraphrase: Text5000 | None = Field(None, description="Reported speech (give this or `quote`)")
     about: list[Ref] = Field(default_factory=list, description="Actor ids the statement concerns")
     regions: list[Ref] = Field(default_factory=list, description="Region ids the statement concerns")
     language: Language | None = Field(None, description="BCP 47 tag of the original language")
@@ -461,14 +529,14 @@ class Actor(Record):
     """A party: a force, an armed group, a government, a person..."""
 
     id: Id = Field(description=ID_DESCRIPTION)
-    name: Text = Field(description=NAME_DESCRIPTION)
-    aliases: list[Text] = Field(default_factory=list, description="Other names, in any script")
+    name: Text300 = Field(description=NAME_DESCRIPTION)
+    aliases: list[Text300] = Field(default_factory=list, description="Other names, in any script")
     kind: ActorKind
     parent: Ref | None = Field(None, description="The id of the larger body this actor belongs to")
     affiliation: Ref | None = Field(None, description="For a person: the id of the actor they speak for")
-    title: Text | None = Field(None, description="For a person: their position")
+    title: Text300 | None = Field(None, description="For a person: their position")
     country: Country | None = Field(None, description="ISO 3166-1 alpha-2 code")
-    description: Text | None = Field(None, description="Plain text")
+    description: Text20000 | None = Field(None, description="Plain text")
     extra: dict[str, Any] | None = None
 
 
@@ -476,13 +544,13 @@ class Region(Record):
     """A place or administrative area."""
 
     id: Id = Field(description=ID_DESCRIPTION)
-    name: Text = Field(description=NAME_DESCRIPTION)
+    name: Text300 = Field(description=NAME_DESCRIPTION)
     level: RegionLevel
     parent: Ref | None = Field(None, description="The id of the enclosing region")
-    aliases: list[Text] = Field(default_factory=list, description="Other names, in any script")
+    aliases: list[Text300] = Field(default_factory=list, description="Other names, in any script")
     disputed: bool = Field(False, description="E.g. territories disputed between Erbil and Baghdad")
     coordinates: Coordinates | None = None
-    description: Text | None = Field(None, description="Plain text", json_schema_extra={"x-project": True})
+    description: Text20000 | None = Field(None, description="Plain text", json_schema_extra={"x-project": True})
     extra: dict[str, Any] | None = None
 
 
@@ -490,11 +558,11 @@ class Source(Record):
     """A publisher or outlet that records cite."""
 
     id: Id = Field(description=ID_DESCRIPTION)
-    name: Text = Field(description=NAME_DESCRIPTION)
+    name: Text300 = Field(description=NAME_DESCRIPTION)
     kind: SourceKind
     url: Url | None = None
     reliability: Reliability | None = Field(None, description="Admiralty reliability, A (completely reliable) to F")
-    description: Text | None = Field(None, description="Plain text", json_schema_extra={"x-project": True})
+    description: Text20000 | None = Field(None, description="Plain text", json_schema_extra={"x-project": True})
     extra: dict[str, Any] | None = None
 
 

@@ -81,7 +81,7 @@ def derive_id(kind: str, title: str, when: Point | None) -> str:
 
 def check_id(value: str) -> str:
     """`value` when it is a valid id; NewError otherwise."""
-    if not re.match(ID_PATTERN, value):
+    if not re.fullmatch(ID_PATTERN, value):
         raise NewError(f"`{value}` is not an id: use lowercase a-z, 0-9 and -, up to {MAX_ID} characters, "
                        "starting with a letter or digit")
     return value

@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
+
+#: At most this many problems of one file are printed; a line of its own says how many more there
+#: are (a million bad aliases would otherwise print a million lines). Counts stay true.
+MAX_PROBLEMS_PER_FILE = 100
+#: A word longer than this gets no "did you mean": at difflib's cutoff (0.75) it could only be
+#: close to a text of 360 characters or more, longer than any name (300) or id (80), and comparing
+#: a pasted document with every choice would take long.
+MAX_SUGGESTED = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +55,7 @@ CODES: dict[str, Code] = _codes(
     ("yaml-tag", "error", "YAML tags are not allowed"),
     ("yaml-multiple-documents", "error", "A file holds more than one YAML document"),
     ("yaml-complex-key", "error", "A mapping key is not plain text"),
+    ("number-too-large", "error", "An unquoted number has too many digits to be read"),
     ("not-a-record", "error", "A record is not a mapping of fields"),
     # Fields and values
     ("unknown-field", "error", "A field that this kind of record does not have"),
@@ -58,6 +69,9 @@ CODES: dict[str, Code] = _codes(
     ("invalid-date", "error", "A date is not one of the five date forms, or is no real day"),
     ("date-span-reversed", "error", "A date span ends before it starts"),
     ("invalid-count", "error", "A casualty count is not a whole number of zero or more"),
+    ("count-too-large", "error", "A casualty count is more than 10,000,000"),
+    ("text-too-long", "error", "A text is longer than its field's limit"),
+    ("year-out-of-range", "error", "A date's year is outside the years the site covers"),
     ("invalid-range", "error", "A casualty range breaks low <= best <= high"),
     ("casualty-subject", "error", "A casualty entry names both or neither of actor and group"),
     ("casualty-no-count", "error", "A casualty entry gives no count"),
@@ -80,6 +94,9 @@ CODES: dict[str, Code] = _codes(
     ("bidi-control", "warning", "A text holds an invisible character that reorders the text around it"),
     ("duplicate-alias", "warning", "Two records share one alias or name"),
     ("duplicate-entry", "warning", "The same entry appears twice in one list"),
+    ("date-after-sources", "warning", "A record is dated after the latest publication date of any source"),
+    # About the report itself
+    ("too-many-problems", "error", "A file has more problems than are shown"),
 )
 
 
@@ -103,8 +120,12 @@ class Problem:
         return cls(path, line, col, code, message, CODES[code].severity)
 
     def format_text(self) -> str:
-        """`path:line:col: severity: message [code]`, the form compilers and editors understand."""
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.code}]"
+        """`path:line:col: severity: message [code]`, the form compilers and editors understand.
+
+        Control characters in the path and the message are escaped (`\\n`, `\\x1b`): a value
+        holding a newline must not forge a line of its own, nor an escape code drive the terminal."""
+        return f"{escape_controls(self.path)}:{self.line}:{self.col}: {self.severity}: " \
+               f"{escape_controls(self.message)} [{self.code}]"
 
 
 @dataclass
@@ -125,6 +146,36 @@ class Report:
     def sorted(self) -> list[Problem]:
         """Problems sorted by path, line, column, code; duplicates removed."""
         return sorted(set(self.problems))
+
+    def shown(self, limit: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
+        """The problems to print: `sorted()`, at most `limit` of each file, and for a file with
+        more, one `too-many-problems` line after them saying how many more there are."""
+        out: list[Problem] = []
+        hidden: list[Problem] = []
+
+        def close() -> None:
+            if hidden:
+                errors = sum(1 for p in hidden if p.severity == "error")
+                warnings = len(hidden) - errors
+                kinds = ", ".join(f"{n:,} {word}" + ("" if n == 1 else "s")
+                                  for n, word in ((errors, "error"), (warnings, "warning")) if n)
+                first = hidden[0]
+                out.append(Problem(
+                    first.path, first.line, first.col, "too-many-problems",
+                    f"{len(hidden):,} more problems in this file are not shown ({kinds}); "
+                    "fix the ones above and run the validator again",
+                    "error" if errors else "warning",  # never "error" over warnings alone
+                ))
+                hidden.clear()
+
+        seen: Counter[str] = Counter()
+        for problem in self.sorted():
+            if out and problem.path != out[-1].path:
+                close()
+            seen[problem.path] += 1
+            (out if seen[problem.path] <= limit else hidden).append(problem)
+        close()
+        return out
 
     @property
     def errors(self) -> list[Problem]:
@@ -150,7 +201,9 @@ class Report:
         return f"{head} in {files} ({records})"
 
     def to_json(self) -> str:
-        """A machine-readable report (stable key order, one problem per object)."""
+        """A machine-readable report (stable key order, one problem per object). The counts are
+        of every problem; the list holds what `shown()` holds. Strings keep their literal text,
+        with control characters written as JSON escapes (`\\u001b`), never raw."""
         problems = self.sorted()
         doc = {
             "version": 1,
@@ -159,14 +212,14 @@ class Report:
             "records": self.records,
             "errors": sum(1 for p in problems if p.severity == "error"),
             "warnings": sum(1 for p in problems if p.severity == "warning"),
-            "problems": [asdict(p) for p in problems],
+            "problems": [asdict(p) for p in self.shown()],
         }
-        return json.dumps(doc, ensure_ascii=False, indent=2)
+        return json_text(json.dumps(doc, ensure_ascii=False, indent=2))
 
     def to_github(self) -> str:
         """GitHub workflow commands, so that problems show on the right line of a pull request."""
         lines = []
-        for p in self.sorted():
+        for p in self.shown():
             props = ",".join(
                 f"{k}={_gh_escape(v, prop=True)}"
                 for k, v in (("file", p.path), ("line", str(p.line)), ("col", str(p.col)), ("title", p.code))
@@ -180,11 +233,151 @@ def _plural(n: int, word: str) -> str:
 
 
 def _gh_escape(value: str, prop: bool = False) -> str:
-    # GitHub's workflow-command escaping (actions/toolkit `escapeData` / `escapeProperty`).
+    # GitHub's workflow-command escaping (actions/toolkit `escapeData` / `escapeProperty`); other
+    # control characters (an escape code) are written out as for the text report.
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         value = value.replace(":", "%3A").replace(",", "%2C")
-    return value
+    return escape_controls(value)
+
+
+#: C0 controls, DEL, C1 controls, and the line and paragraph separators: what a terminal or an
+#: editor may act on instead of showing.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control character written as an escape a reader can see: `\\n`, `\\t`,
+    `\\x1b`, `\\x85`, `\\u2028`; everything else, any script, as it is."""
+    return _CONTROLS.sub(_escape_one, text)
+
+
+def json_text(dumped: str) -> str:
+    """JSON from `json.dumps(..., ensure_ascii=False)` with DEL, the C1 controls and U+2028/U+2029
+    written as `\\uXXXX` (json.dumps escapes only C0): the same JSON values, nothing raw. They can
+    only occur inside strings, where the escape stands for the same character."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """`text`, cut to `limit` characters with an ellipsis: messages quote values, not documents."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Suggester:
+    """"Did you mean" over many choices (every id, name and alias of a kind), built once.
+
+    `did_you_mean` compares the word with every choice (difflib): about 0.1 s against 10,000 ids.
+    This compares it with a few only, then lets `did_you_mean` pick among them as it would:
+
+    1. the choices one typo away (a letter wrong, missing, added, or two letters swapped), found
+       through an index of every choice with each of its letters deleted in turn (two texts one
+       typo apart share one such form), and the choice with the same letters in another case;
+    2. only when none of those is close enough (two typos or more): the choices sharing most of
+       the word's `PAIRS_PROBED` rarest letter pairs (of those any choice has), at most
+       `MAX_EXAMINED` of them.
+    Both ignore case. Each step has difflib compare at most `MAX_EXAMINED` choices (step 1 one
+    more: the same letters in another case), never all of them.
+    """
+
+    MAX_EXAMINED = 50
+    #: How many of the word's rarest letter pairs step 2 looks up.
+    PAIRS_PROBED = 8
+    #: Longer choices are left out of the one-typo index (its size grows with their length);
+    #: the second step still finds them.
+    MAX_INDEXED = 100
+
+    def __init__(self, choices: Iterable[str], labels: dict[str, str] | None = None) -> None:
+        self.choices = list(dict.fromkeys(choices))
+        self.labels = labels
+        self.examined = 0  # choices compared by difflib so far (for tests: the work is bounded)
+        self._lowered: dict[str, str] = {}
+        self._pairs: dict[str, list[int]] | None = None  # built on first need
+        # Each key (a choice, or a choice with one character left out) names one choice (an int)
+        # or several (a list): most name one, and an int keeps the index small. Inlined, not a
+        # function per key: this loop runs for every character of every choice.
+        near: dict[str, int | list[int]] = {}
+        for i, choice in enumerate(self.choices):
+            low = choice.lower()
+            self._lowered.setdefault(low, choice)
+            if len(low) > self.MAX_INDEXED:
+                continue
+            for key in {low, *[low[:j] + low[j + 1 :] for j in range(len(low))]}:
+                hit = near.get(key)
+                if hit is None:
+                    near[key] = i
+                elif type(hit) is list:
+                    hit.append(i)
+                else:
+                    near[key] = [hit, i]
+        self._near = near
+
+    def _one_typo(self, low: str) -> list[int]:
+        found: dict[int, None] = {}
+        for key in _deletions(low):
+            hit = self._near.get(key)
+            if hit is not None:
+                found.update(dict.fromkeys(hit) if isinstance(hit, list) else {hit: None})
+        return list(found)
+
+    def _sharing_pairs(self, low: str) -> list[int]:
+        if self._pairs is None:
+            pairs: dict[str, list[int]] = {}
+            for i, choice in enumerate(self.choices):
+                padded = f"\x02{choice.lower()}\x03"
+                for gram in {padded[j : j + 2] for j in range(len(padded) - 1)}:
+                    hit = pairs.get(gram)
+                    if hit is None:
+                        pairs[gram] = [i]
+                    else:
+                        hit.append(i)
+            self._pairs = pairs
+        # The word's pairs that some choice has (a typo's own pairs usually none), rarest first:
+        # the choices holding several of them are the likely ones.
+        grams = [g for g in _pairs(low) if g in self._pairs]
+        rarest = sorted(grams, key=lambda g: (len(self._pairs[g]), g))[: self.PAIRS_PROBED]  # type: ignore[index]
+        found: Counter[int] = Counter()
+        for gram in rarest:
+            found.update(self._pairs[gram])  # type: ignore[index]
+        return [i for i, _ in found.most_common(self.MAX_EXAMINED)]
+
+    def suggest(self, word: str) -> str:
+        """` — did you mean `x`?` when a close match exists, else the empty string."""
+        if len(word) > MAX_SUGGESTED:
+            return ""
+        low = word.lower()
+        picked = self._one_typo(low)[: self.MAX_EXAMINED] if len(low) <= self.MAX_INDEXED + 1 else []
+        candidates = [self.choices[i] for i in picked]
+        same_letters = self._lowered.get(low)  # `ISIS` for `isis`: difflib may not see it
+        if same_letters is not None and same_letters not in candidates:
+            candidates.append(same_letters)
+        self.examined += len(candidates)
+        found = did_you_mean(word, candidates, self.labels)
+        if found:
+            return found
+        candidates = [self.choices[i] for i in self._sharing_pairs(low)]
+        self.examined += len(candidates)
+        return did_you_mean(word, candidates, self.labels)
+
+
+def _deletions(text: str) -> list[str]:
+    """`text` and each form of it with one character left out."""
+    return [text] + [text[:i] + text[i + 1 :] for i in range(len(text))]
+
+
+def _pairs(text: str) -> frozenset[str]:
+    padded = f"\x02{text}\x03"
+    return frozenset(padded[i : i + 2] for i in range(len(padded) - 1))
 
 
 def did_you_mean(word: str, choices: Iterable[str], labels: dict[str, str] | None = None) -> str:
@@ -193,6 +386,8 @@ def did_you_mean(word: str, choices: Iterable[str], labels: dict[str, str] | Non
     `labels` maps a choice to what it suggests (an alias to the id it belongs to), so that a
     misspelt or aliased reference can point at the real id.
     """
+    if len(word) > MAX_SUGGESTED:
+        return ""
     choices = list(choices)
     found = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
     if not found:

@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .models import DEFAULT_EVENT_TYPES, EVENT_TYPES, FIELD_ORDER, KINDS, Record
+from .dates import DEFAULT_YEARS
+from .models import DEFAULT_EVENT_TYPES, EVENT_TYPES, FIELD_ORDER, KINDS, MAX_COUNT, Record
 
 _SINGULAR = {"actors": "actor", "regions": "region", "sources": "source", "incidents": "incident",
              "statements": "statement"}
@@ -63,6 +64,11 @@ def field_reference() -> str:
         "Every field each kind of record accepts. The data contract (`data-format.md`) explains the",
         "meaning of each; this page is generated from the code, so it is always what the validator",
         "accepts. Fields marked *project* are additions of this project to the data format.",
+        "",
+        "Limits (data format v1.1): each text field holds at most the characters its type says; a",
+        f"casualty count is at most {MAX_COUNT:,}; a date's years lie between {DEFAULT_YEARS[0]} and "
+        f"{DEFAULT_YEARS[1]},",
+        "unless `briefing.yml` sets `years: [FROM, TO]`; a data file holds at most 5 MB; `extra:` is free.",
         "",
     ]
     seen: set[str] = set()
@@ -124,5 +130,10 @@ def _type(prop: dict[str, Any], defs: dict[str, Any]) -> str:
         return "mapping"
     names = {"string": "text", "integer": "whole number", "number": "number", "boolean": "true/false"}
     if isinstance(kind, str):
-        return names.get(kind, kind)
+        limits = []  # the data format's limits (v1.1), as editors read them
+        if "maxLength" in prop:
+            limits.append(f"at most {prop['maxLength']:,} characters")
+        if "maximum" in prop:
+            limits.append(f"at most {prop['maximum']:,}")
+        return names.get(kind, kind) + (f" ({', '.join(limits)})" if limits else "")
     return "value"

@@ -32,6 +32,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from .config import CONFIG_NAME
+from .problems import escape_controls
 from .validate import validate
 from .write import CannotWrite, WriteError
 
@@ -43,8 +44,9 @@ QUIET_SECONDS = 0.3
 
 
 def say(message: str) -> None:
-    """One line for the person at the terminal (stderr, as MkDocs logs, so the two interleave)."""
-    click.echo(message, err=True)
+    """One line for the person at the terminal (stderr, as MkDocs logs, so the two interleave);
+    control characters from file names or data are shown escaped, never sent to the terminal."""
+    click.echo(escape_controls(message), err=True)
 
 
 @dataclass
@@ -67,13 +69,13 @@ class Regenerator:
 
             result = validate(self.data)
             if not result.report.ok:
-                for problem in result.report.sorted():
+                for problem in result.report.shown():
                     say(problem.format_text())
                 say(result.report.summary())
                 say(f"the data has errors: {self.content}/ was left as it was"
                     + (" (still serving the last good pages)" if reason else ""))
                 return False
-            for problem in result.report.sorted():  # warnings
+            for problem in result.report.shown():  # warnings
                 say(problem.format_text())
             blocked = site_mod.hand_written_problems(self.content, self.mkdocs_config)
             if blocked:  # MkDocs would serve what a link there points to

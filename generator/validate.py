@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from .bidi import bidi_controls
 from .config import SiteConfig, find_config, load_config
-from .link import Dataset, Loaded, Written, link, record_warnings
+from .link import Dataset, Loaded, Written, dates_after_sources, link, record_warnings
 from .load import SYMLINK_MESSAGE, LoadedFile, RawRecord, Refused, load_file, refuse_type
 from .models import KINDS, cross_field_rules
 from .pages import page_conflicts
@@ -26,7 +26,7 @@ from .problems import Problem, Report
 
 YAML_SUFFIXES = (".yml", ".yaml")
 # Files that may sit in a data folder without being data (and without a warning).
-_QUIET = re.compile(r"^(readme|license|licence|changelog)(\..*)?$|\.md$", re.IGNORECASE)
+_QUIET = re.compile(r"^(readme|license|licence|changelog)(\..*)?\Z|\.md\Z", re.IGNORECASE)
 
 
 
@@ -120,7 +120,7 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     files, problems = discover(root)
     report.extend(problems)
     report.files = len(files)
-    context = {"event_types": config.all_event_types()}
+    context = {"event_types": config.all_event_types(), "years": config.years}
     loaded: list[Loaded] = []  # type: ignore[type-arg]
     written: list[Written] = []
     # Loading makes millions of long-lived objects and almost no reference cycles; the cyclic
@@ -139,6 +139,7 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
         if was_enabled:
             gc.enable()
     report.extend(link_problems)
+    report.extend(dates_after_sources(loaded))
     report.extend(page_conflicts(loaded))  # an id whose page another page needs
     return Result(dataset, report, config)
 

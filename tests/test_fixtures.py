@@ -36,6 +36,7 @@ BUILT_IN_TMP: dict[str, str] = {
     "file-symlink": "test_file_symlink",  # copying a case would follow its links
     "file-not-regular": "test_file_not_regular",  # Git cannot hold a FIFO
     "invalid-config": "test_invalid_config",
+    "too-many-problems": "test_too_many_problems",  # a line of the printed report, not a problem found
 }
 
 
@@ -382,3 +383,87 @@ def test_a_data_folder_that_is_a_link_is_not_read(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert [(p["path"], p["code"]) for p in json.loads(result.stdout)["problems"]] == [(data.as_posix(), "file-symlink")]
     assert SECRET not in result.stdout + result.stderr
+
+
+def test_too_many_problems(base_data: Path) -> None:
+    # A pasted column: a thousand empty aliases. The report prints 100 and says how many more.
+    aliases = ", ".join(['""'] * 1000)
+    (base_data / "actors" / "pasted.yml").write_text(f"id: pasted\nname: Pasted\nkind: other\naliases: [{aliases}]\n")
+    report = validate(base_data).report
+    shown = report.shown()
+    assert [p.code for p in shown] == ["empty-text"] * 100 + ["too-many-problems"]
+    note = shown[-1]
+    assert (note.path, note.line, note.severity) == ((base_data / "actors" / "pasted.yml").as_posix(), 4, "error")
+    assert note.message.startswith("900 more problems in this file are not shown (900 errors)")
+    assert report.summary().startswith("1000 errors, 0 warnings")  # the counts stay true
+
+
+def test_problems_of_other_files_are_shown_in_full(base_data: Path) -> None:
+    aliases = ", ".join(['""'] * 150)
+    (base_data / "actors" / "pasted.yml").write_text(f"id: pasted\nname: Pasted\nkind: other\naliases: [{aliases}]\n")
+    (base_data / "actors" / "typo.yml").write_text("id: typo\nname: Typo\nknd: militia\n")
+    shown = validate(base_data).report.shown()
+    assert [(p.path.rsplit("/", 1)[-1], p.code) for p in shown[-3:]] == [
+        ("pasted.yml", "too-many-problems"), ("typo.yml", "missing-field"), ("typo.yml", "unknown-field")]
+    assert len(shown) == 103
+
+
+# --- the limits of the data format (v1.1) --------------------------------------------------------
+
+
+def test_count_too_large_names_the_bound(base_data: Path) -> None:
+    problems = problems_of(apply_case("casualty-counts-too-large", base_data))
+    message = the_problem(problems, "incidents/huge.yml", 9, "count-too-large").message
+    assert message.startswith("casualties[0].killed: 10,000,001 is more than 10,000,000")
+    ranged = the_problem(problems, "incidents/huge.yml", 10, "count-too-large")
+    assert ranged.col == 47  # at the value of `high`, the part of the range that is too large
+    huge = the_problem(problems, "incidents/huge.yml", 11, "number-too-large").message
+    assert huge.startswith("a number of 5,000 digits is too long to be read (at most 100)")
+    assert len(huge) < 200  # the number itself is not echoed
+    dataset = validate(base_data).dataset
+    assert "counts-at-the-bound" in dataset.incidents  # 10,000,000 itself is accepted
+
+
+def test_text_too_long_says_the_limit_and_the_length(base_data: Path) -> None:
+    problems = problems_of(apply_case("text-too-long", base_data))
+    assert the_problem(problems, "actors/long.yml", 2, "text-too-long").message == (
+        "name: the text is 301 characters long; this field holds at most 300")
+    assert the_problem(problems, "actors/long.yml", 7, "text-too-long").message == (
+        "description: the text is 20,001 characters long; this field holds at most 20,000")
+    assert the_problem(problems, "incidents/long.yml", 14, "text-too-long").message == (
+        "sources[0].title: the text is 501 characters long; this field holds at most 500")
+    assert the_problem(problems, "statements/long.yml", 5, "text-too-long").message == (
+        "quote: the text is 5,001 characters long; this field holds at most 5,000")
+    assert "at-the-limit" in validate(base_data).dataset.actors  # exactly at the limits: valid
+
+
+def test_year_out_of_range_names_the_setting(base_data: Path) -> None:
+    problems = problems_of(apply_case("year-out-of-range", base_data))
+    message = the_problem(problems, "incidents/far-future.yml", 3, "year-out-of-range").message
+    assert message == ("date: the year 9999 is outside the years this site covers, 1900 to 2100; fix the date, "
+                       "or set `years: [FROM, TO]` in briefing.yml")
+    assert {"in-1900", "in-2100"} <= set(validate(base_data).dataset.statements)
+
+
+def test_years_setting_widens_the_range(base_data: Path, tmp_path: Path) -> None:
+    (tmp_path / "briefing.yml").write_text("years: [1850, 2100]\n", encoding="utf-8")
+    apply_case("year-out-of-range", base_data)
+    remaining = [(path, line, code) for path, line, code in problem_list(base_data)]
+    assert remaining == [
+        ("incidents/far-future.yml", 3, "year-out-of-range"),
+        ("incidents/far-future.yml", 10, "year-out-of-range"),
+    ]  # 1899 is now inside the range; 9999 and 2101 are still outside it
+
+
+@pytest.mark.parametrize("years", ["[2100, 1900]", "[1900]", "[0, 2100]", "1900"])
+def test_years_setting_is_checked(years: str, base_data: Path, tmp_path: Path) -> None:
+    (tmp_path / "briefing.yml").write_text(f"title: Kirkuk briefing\nyears: {years}\n", encoding="utf-8")
+    problems = validate(base_data).report.sorted()
+    assert [(Path(p.path).name, p.line, p.code) for p in problems] == [("briefing.yml", 2, "invalid-config")]
+
+
+def test_no_publication_date_no_date_after_sources_warning(base_data: Path) -> None:
+    # Without any `published:` there is nothing to compare with: no warning, whatever the date.
+    incident = base_data / "incidents" / "2020" / "04" / "attack.yml"
+    incident.write_text(incident.read_text(encoding="utf-8").replace("date: 2020-04-12", "date: 2099-04-12"))
+    assert problem_list(base_data) == []
