@@ -182,7 +182,8 @@ def mkdocs_build(config_file: Path, site_dir: Path) -> Built:
            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0")}
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file), "-d", str(tmp)],
+            # No --quiet: it hides warnings from the counter that --strict fails on (MkDocs 1.6).
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(tmp)],
             capture_output=True, text=True, env=env, check=False,
             preexec_fn=preexec_die_with_parent(),  # a killed briefing takes its MkDocs with it
         )

@@ -552,3 +552,16 @@ def test_pdf_cache_never_serves_a_link(tmp_path: Path) -> None:
     cache.put(key, b"%PDF-1.7 rendered\n")
     assert not (cache.folder / f"{key}.pdf").is_symlink()
     assert cache.get(key) == b"%PDF-1.7 rendered\n" and secret.read_bytes() == b"SECRET-cache-1\n"
+
+
+def test_a_mkdocs_warning_stops_the_build_and_leaves_the_site(tmp_path: Path) -> None:
+    # `mkdocs build --strict` counts warnings through its logger: with --quiet they were never
+    # logged, so a hand-written page linking to a page that does not exist built without a word.
+    project = make_project(tmp_path / "p")
+    assert project.build().returncode == 0
+    site_before = tree(project.site)
+    (project.content / "about.md").write_text("# About\n\nSee [the archive](archive.md).\n", encoding="utf-8")
+    result = project.build()
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "archive.md" in result.stderr and "mkdocs build failed" in result.stderr
+    assert tree(project.site) == site_before
