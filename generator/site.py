@@ -25,7 +25,7 @@ from .charts import ChartSpec, render_svg
 from .views import actors, corrections, overview, regions, sources, statements, tags, timeline, whatsnew
 from .children import preexec_die_with_parent
 from .views.common import Context, Page
-from .write import (FOLDER_NOTE, GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, NotOurs, WriteResult, is_marked,
+from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, NotOurs, WriteResult, is_marked, make_marked,
                     remove_marked, write_tree, writing)
 
 if TYPE_CHECKING:
@@ -165,16 +165,9 @@ def mkdocs_build(config_file: Path, site_dir: Path) -> Built:
     tmp, old = _working(site_dir)
     recover_site(site_dir)
     check_site(site_dir)
-    with writing(tmp):
-        tmp.mkdir()
-    try:
-        # MkDocs empties its site folder before a build but keeps hidden files, and copies none
-        # from the docs: the marker is there from the start, and stays.
-        with writing(tmp / MARKER):
-            (tmp / MARKER).write_bytes(FOLDER_NOTE.encode())
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    # MkDocs empties its site folder before a build but keeps hidden files, and copies none
+    # from the docs: the marker is there from the start, and stays.
+    make_marked(tmp)
     # MkDocs stamps the build date into sitemap.xml.gz (its gzip header) and into the sitemap's
     # <lastmod> when site_url is set; SOURCE_DATE_EPOCH replaces the clock there (the
     # reproducible-builds convention: a release may pass its commit time; the default is fixed).

@@ -133,7 +133,7 @@ def write_tree(root: Path, pages: dict[str, str | bytes]) -> WriteResult:
     try:
         with writing(root):
             root.mkdir(parents=True, exist_ok=True)
-        _make_marked(staging)
+        make_marked(staging)
         folders = sorted({PurePosixPath(path).parts[0] for path in pages if "/" in path})
         files = [*((f"{name}/{MARKER}", FOLDER_NOTE.encode()) for name in folders),
                  *((path, _bytes(pages[path])) for path in sorted(pages))]
@@ -314,7 +314,7 @@ def recover(root: Path) -> list[str]:
     return restored
 
 
-def _make_marked(folder: Path) -> None:
+def make_marked(folder: Path) -> None:
     """A new working folder with its marker in it from the start, so that whatever a killed
     process leaves of it can be recognised as briefing's and deleted."""
     with writing(folder):
@@ -367,7 +367,7 @@ def _swap(root: Path, staging: Path, trash: Path) -> None:
     """Move each generated name aside and its staged copy in; on any failure, put back what was
     moved, so that the previous output stays whole."""
     try:
-        _make_marked(trash)
+        make_marked(trash)
     except BaseException:
         _discard(staging)
         raise
