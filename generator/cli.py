@@ -21,7 +21,7 @@ import click
 from . import schema as schema_mod
 from .problems import escape_controls as _safe
 from .validate import validate
-from .write import WRITE_ERRNOS, CannotWrite, NotOurs, replace_file
+from .write import WRITE_ERRNOS, CannotWrite, NotOurs, replace_file, writing
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG, EXIT_WRITE = 0, 1, 2, 3, 4
 
@@ -388,9 +388,14 @@ def schema_cmd(out: str, reference: str, check: bool) -> None:
             click.echo(f"{path.as_posix()}: stale; run `briefing schema` to regenerate it")
         sys.exit(EXIT_INVALID if stale else EXIT_OK)
     for path in stale:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(files[path], encoding="utf-8")
-        click.echo(f"wrote {path.as_posix()}")
+        try:
+            with writing(path.parent):
+                path.parent.mkdir(parents=True, exist_ok=True)
+            # Replaced, never written through: a link committed at this name could point anywhere.
+            replace_file(path, files[path].encode("utf-8"))
+        except CannotWrite as exc:
+            _cannot_write(exc)
+        click.echo(_safe(f"wrote {path.as_posix()}"))
     if not stale:
         click.echo("schemas and field reference are up to date")
 
