@@ -5,6 +5,7 @@ problems. Each command runs in a real process; none may end in "internal error" 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -171,6 +172,25 @@ def test_fmt_escapes_file_names(base_data: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "formatted " + (base_data / "actors").as_posix() + "/odd\\x1b]0;title\\x07.yml" in result.stdout
     assert "\x1b" not in result.stdout + result.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_escaped_in_every_report(base_data: Path) -> None:
+    """A name whose bytes are not UTF-8 (0x9b is the 8-bit CSI of terminals that read C1 codes)
+    is shown with those bytes escaped (`\\x9b`), as control characters are, never written raw: the
+    text and GitHub reports stay clean for a terminal, and the JSON report stays UTF-8."""
+    name = os.fsdecode(b"odd\x9b31m\xff.yml")
+    (base_data / "actors" / name).write_text("id: odd\nname: Odd\nkind: nope\n", "utf-8")
+    for fmt in ("text", "github", "json"):
+        result = subprocess.run([sys.executable, "-m", "generator.cli", "validate", "--format", fmt, str(base_data)],
+                                capture_output=True, check=False)
+        assert result.returncode == 1, result.stderr
+        assert b"\x9b" not in result.stdout and b"\xff" not in result.stdout, fmt
+        text = result.stdout.decode("utf-8")  # raises if a raw byte is left
+        if fmt == "json":
+            [problem] = json.loads(text)["problems"]
+            assert os.fsencode(problem["path"]).endswith(b"odd\x9b31m\xff.yml")
+        else:
+            assert "odd\\x9b31m\\xff.yml" in text, text
 
 
 # --- item 13: a file with very many problems -------------------------------------------------------
