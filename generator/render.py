@@ -99,8 +99,9 @@ def md_paragraphs(value: object) -> Markup:
 
 
 def attr(value: object) -> Markup:
-    """Escape a value for an HTML attribute inside Markdown (e.g. an external link's href)."""
-    return Markup(html.escape(str(value), quote=True))
+    """Escape a value for an HTML attribute inside Markdown (e.g. an external link's href). The
+    backquote too: Markdown reads code spans before raw HTML, and would put `<code>` in the value."""
+    return Markup(html.escape(str(value), quote=True).replace("`", "&#96;"))  # noqa: S704 - escaped just now
 
 
 def yaml_string(value: object) -> Markup:

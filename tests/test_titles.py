@@ -71,3 +71,21 @@ def test_a_name_beyond_the_basic_plane_stays_the_title(base_data: Path, tmp_path
     assert not [src for src in re.findall(r'<img[^>]* src="([^"]*)"', page) if "pixel" in src]
     assert 'href="https://phish.example/' not in page
     assert not (site / "assets" / "external").exists()
+
+
+def test_a_citation_address_with_backquotes_is_linked_as_written(base_data: Path, tmp_path: Path) -> None:
+    """A web address is an attribute of a raw `<a>` in the Markdown, but Markdown reads code spans
+    before raw HTML: `` `d` `` inside the address became `<code>d</code>`, and the link led elsewhere."""
+    url = "https://www.rudaw.net/english/a`d`b?q=`x`"
+    attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
+    attack.write_text(attack.read_text(encoding="utf-8").replace(
+        "url: https://www.rudaw.net/english/example", f"url: '{url}'"), encoding="utf-8")
+    content, site = tmp_path / "content", tmp_path / "site"
+    copy_hand_written(content)
+    result = validate(base_data)
+    assert result.report.ok
+    generate(result.dataset, result.config, content)
+    mkdocs_build(mkdocs_config(tmp_path, content, site), site)
+    page = (site / "timeline" / "2020-04" / "index.html").read_text(encoding="utf-8")
+    hrefs = [html.unescape(h) for h in re.findall(r'<a href="([^"]*rudaw\.net/english/a[^"]*)"', page)]
+    assert hrefs and all(h == url for h in hrefs), hrefs
