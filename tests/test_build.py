@@ -513,6 +513,24 @@ def test_pdf_refuses_key_judgements_that_are_a_link(tmp_path: Path) -> None:
     assert not out.exists() and "SECRET" not in result.stdout + result.stderr
 
 
+def test_pdf_refuses_a_key_judgements_folder_that_is_a_link(tmp_path: Path) -> None:
+    """`content/briefings` committed as a link to a folder elsewhere: the file in it is regular,
+    but it is not inside our folders. `build` refused it; `pdf` printed it."""
+    project = make_project(tmp_path / "project")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "2020-04.md").write_text("SECRET-c0de: the build machine's own file\n", encoding="utf-8")
+    (project.content / "briefings").symlink_to(outside, target_is_directory=True)
+    out = tmp_path / "april.pdf"
+    result = subprocess.run(
+        [str(BRIEFING), "pdf", "--month", "2020-04", "--data", str(project.data), "--content", "content",
+         "-o", str(out)], capture_output=True, text=True, cwd=project.root, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("content/briefings:1:1: error: a symbolic link, which briefing does not follow: "
+            "put the file or folder itself here, not a link to it [file-symlink]") in result.stderr.splitlines()
+    assert not out.exists() and "SECRET" not in result.stdout + result.stderr
+
+
 def test_key_judgements_over_the_size_limit_are_refused(tmp_path: Path) -> None:
     from generator.load import MAX_FILE_BYTES
     from generator.pdf import JudgementsError, read_judgements
