@@ -583,3 +583,47 @@ def test_a_mkdocs_warning_stops_the_build_and_leaves_the_site(tmp_path: Path) ->
     assert result.returncode == 1, result.stdout + result.stderr
     assert "archive.md" in result.stderr and "mkdocs build failed" in result.stderr
     assert tree(project.site) == site_before
+
+
+def test_an_image_from_another_host_is_never_fetched_nor_published(tmp_path: Path) -> None:
+    """A hand-written page (any pull request can add one) showing an image from another host:
+    Material's privacy plugin downloaded it at build time, from the build machine, and published
+    the answer under assets/external/, so `![x](http://169.254.169.254/...)` published what an
+    internal address answers. Images keep only sources inside the site (the charts)."""
+    import http.server
+    import threading
+
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the base class' name
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(b"INTERNAL-SECRET")
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            """Quiet: the test keeps its own list."""
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host = f"127.0.0.1:{server.server_address[1]}"
+        project = make_project(tmp_path / "project")
+        (project.content / "notes.md").write_text(
+            f"# Notes\n\n![x](http://{host}/latest/meta-data/md)\n\n<img src=\"//{host}/raw\" alt=\"raw\">\n\n"
+            f"<img src=\"\\\\{host}\\backslash\" alt=\"backslash\">\n", encoding="utf-8")
+        result = subprocess.run([str(BRIEFING), "build", "--no-pdf", "--data", "data", "--content", "content",
+                                 "--site", "site", "--mkdocs-config", "mkdocs.yml"],
+                                capture_output=True, text=True, cwd=project.root, timeout=300)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert requests == []
+    assert not (project.site / "assets" / "external").exists()
+    notes = (project.site / "notes" / "index.html").read_text(encoding="utf-8")
+    assert host not in notes
+    actor = (project.site / "actors" / "isis" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../../charts/actor-isis-by-month.svg"' in actor  # the site's own images stay
