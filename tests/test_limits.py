@@ -120,6 +120,17 @@ def test_an_open_start_date_is_checked_by_the_year_it_names(base_data: Path) -> 
     assert "error: date: the year 9999 is outside the years this site covers" in result.stdout
     assert "the year 1 " not in result.stdout
 
+def test_a_date_in_other_digits_is_not_a_date(base_data: Path) -> None:
+    # `\\d` matches any script's digits: `٢٠٢٠-٠٤-١٢` (Arabic-Indic) was read as 12 April 2020,
+    # while the JSON Schema (ASCII digits) refused it and `--from ۲۰۲۰` was taken as 2020.
+    edit(base_data / ATTACK, "date: 2020-04-12", "date: '٢٠٢٠-٠٤-١٢'")
+    result = run("validate", str(base_data))
+    assert result.returncode == 1
+    assert "error: date: `٢٠٢٠-٠٤-١٢` is not a date; write YYYY-MM-DD, YYYY-MM or YYYY [invalid-date]" in result.stdout
+    refused = run("pdf", "--from", "۲۰۲۰", "--to", "2020", "--data", str(base_data), "-o", str(base_data.parent / "x.pdf"))
+    assert refused.returncode == 2 and "is not a date" in refused.stderr
+
+
 # --- item 12: control characters in the report -----------------------------------------------------
 
 FORGED = "x\ndata/a.yml:1:1: error: forged [invalid-id]\x1b[2J\u2028\x85\x7f"  # short: quoted whole
