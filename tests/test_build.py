@@ -627,3 +627,19 @@ def test_an_image_from_another_host_is_never_fetched_nor_published(tmp_path: Pat
     assert host not in notes
     actor = (project.site / "actors" / "isis" / "index.html").read_text(encoding="utf-8")
     assert 'src="../../charts/actor-isis-by-month.svg"' in actor  # the site's own images stay
+
+
+@pytest.mark.parametrize("cache", ["data", "data/cache", "content", "content/cache", "site/cache"])
+def test_build_refuses_a_pdf_cache_in_the_data_content_or_site_folder(tmp_path: Path, cache: str) -> None:
+    """`--pdf-cache data` filled the data folder with PDFs; `--pdf-cache content` published every
+    cached PDF (those of `--preview` builds too, drafts and all) on the site, since MkDocs copies
+    every file of its docs folder. Refused before anything is written (exit 2)."""
+    project = make_project(tmp_path / "project")
+    before = tree(project.data), tree(project.content)
+    result = subprocess.run([str(BRIEFING), "build", "--data", "data", "--content", "content", "--site", "site",
+                             "--mkdocs-config", "mkdocs.yml", "--pdf-cache", cache],
+                            capture_output=True, text=True, cwd=project.root, timeout=300)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"refusing --pdf-cache {cache}: it is" in result.stderr
+    assert (tree(project.data), tree(project.content)) == before
+    assert not project.site.exists()
