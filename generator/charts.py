@@ -14,14 +14,26 @@ than rectangles, a few lines of text and integer ticks.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _escape_markup
 
 # Colour-blind-safe (Okabe–Ito), readable on white; dark mode inverts the image (extra.css).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 INK = "#333333"
 GRID = "#dddddd"
 FONT = "font-family:'DejaVu Sans',Helvetica,Arial,sans-serif"
+
+
+#: What XML 1.0 cannot hold at all, even escaped: control characters but tab and line ends, lone
+#: surrogates, U+FFFE and U+FFFF. A name holding one (valid data: text as typed) would make the
+#: whole SVG malformed, and browsers show a broken image.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """Text for an SVG element: markup characters escaped, characters XML cannot hold as U+FFFD."""
+    return _escape_markup(_NOT_XML.sub("\ufffd", text))
 
 
 @dataclass(frozen=True)

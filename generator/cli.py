@@ -21,7 +21,7 @@ import click
 from . import schema as schema_mod
 from .problems import escape_controls as _safe
 from .validate import validate
-from .write import WRITE_ERRNOS, CannotWrite, NotOurs, replace_file
+from .write import WRITE_ERRNOS, CannotWrite, NotOurs, replace_file, writing
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG, EXIT_WRITE = 0, 1, 2, 3, 4
 
@@ -38,14 +38,24 @@ def _cannot_write(exc: CannotWrite, kept: str = "") -> NoReturn:
     sys.exit(EXIT_WRITE)
 
 
-def _check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_config: Path) -> None:
+def _check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_config: Path,
+                         pdf_cache: Path | None = None) -> None:
     """Refuse (exit 2) a content or site folder whose replacement would delete what is not
     briefing's: the data folder, the project folder (the one holding mkdocs.yml, and the current
-    folder), docs/, or the content folder as the site; a folder inside the data folder."""
+    folder), docs/, or the content folder as the site; a folder inside the data folder. And a PDF
+    cache in the data, content or site folder: it would fill the data folder with PDFs, or publish
+    every cached PDF (those of preview builds too), since MkDocs copies every file of content/."""
     data_r, content_r = data.resolve(), content.resolve()
     if content_r == data_r or data_r.is_relative_to(content_r) or content_r.is_relative_to(data_r):
         where = "is" if content_r == data_r else "holds" if data_r.is_relative_to(content_r) else "is inside"
         _refuse(f"refusing --content {content.as_posix()}: it {where} the data folder {data.as_posix()}/")
+    if pdf_cache is not None:
+        cache_r = pdf_cache.resolve()
+        for folder, shown, what in ((data_r, data, "data"), (content_r, content, "content"),
+                                    *(((site.resolve(), site, "site"),) if site is not None else ())):
+            if cache_r.is_relative_to(folder):
+                _refuse(f"refusing --pdf-cache {pdf_cache.as_posix()}: it is {'' if cache_r == folder else 'inside '}"
+                        f"the {what} folder {shown.as_posix()}/; keep the cache elsewhere, such as .cache/briefing-pdf")
     if site is None:
         return
     site_r = site.resolve()
@@ -134,7 +144,8 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     from . import write as write_mod
 
     site_path = None if pages_only else Path(site_dir)
-    _check_build_folders(Path(data), Path(content), site_path, Path(mkdocs_config))
+    _check_build_folders(Path(data), Path(content), site_path, Path(mkdocs_config),
+                         None if no_pdf else Path(pdf_cache))
     try:
         # First of all, what a build killed in the middle of a swap left behind goes back.
         for name in write_mod.recover(Path(content)):
@@ -388,9 +399,14 @@ def schema_cmd(out: str, reference: str, check: bool) -> None:
             click.echo(f"{path.as_posix()}: stale; run `briefing schema` to regenerate it")
         sys.exit(EXIT_INVALID if stale else EXIT_OK)
     for path in stale:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(files[path], encoding="utf-8")
-        click.echo(f"wrote {path.as_posix()}")
+        try:
+            with writing(path.parent):
+                path.parent.mkdir(parents=True, exist_ok=True)
+            # Replaced, never written through: a link committed at this name could point anywhere.
+            replace_file(path, files[path].encode("utf-8"))
+        except CannotWrite as exc:
+            _cannot_write(exc)
+        click.echo(_safe(f"wrote {path.as_posix()}"))
     if not stale:
         click.echo("schemas and field reference are up to date")
 

@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any, Literal
 
 Precision = Literal["day", "month", "year"]
-_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+_POINT = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")  # ASCII digits: \d takes any script's
 MIN_YEAR, MAX_YEAR = 1000, 9999
 #: The years a record's date may fall in, unless briefing.yml sets `years: [FROM, TO]` (contract v1.1).
 DEFAULT_YEARS = (1900, 2100)

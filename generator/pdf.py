@@ -42,7 +42,7 @@ from .charts import ChartSpec, render_svg
 from .children import pool_options
 from .config import SiteConfig
 from .link import Dataset
-from .load import Refused, read_regular
+from .load import SYMLINK_MESSAGE, Refused, read_regular
 from .problems import Problem
 from .render import TEMPLATES, isolate_text, needs_isolation
 from .sanitize import sanitize
@@ -143,7 +143,10 @@ def read_judgements(content: Path, name: str) -> str | None:
     when there is such a file. It is printed in a PDF, so only a regular file is read (never a
     link, which could point at any file of the machine that builds), and at most MAX_FILE_BYTES;
     anything else at that name raises JudgementsError."""
-    path = content / views.JUDGEMENTS_FOLDER / f"{name}.md"
+    folder = content / views.JUDGEMENTS_FOLDER
+    if folder.is_symlink():  # a link to a folder elsewhere: its files are not inside our folders
+        raise JudgementsError(Refused("file-symlink", SYMLINK_MESSAGE).problem(folder.as_posix()))
+    path = folder / f"{name}.md"
     if not (path.is_symlink() or path.exists()):
         return None
     try:

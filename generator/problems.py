@@ -242,9 +242,11 @@ def _gh_escape(value: str, prop: bool = False) -> str:
 
 
 #: C0 controls, DEL, C1 controls, and the line and paragraph separators: what a terminal or an
-#: editor may act on instead of showing.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+#: editor may act on instead of showing. And the bytes of a file name that are not UTF-8, which
+#: Python holds as U+DC80-U+DCFF (`surrogateescape`) and would write back raw (0x9b is the 8-bit
+#: CSI of terminals that read C1 codes; a raw byte also makes the JSON report invalid UTF-8).
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\udc80-\udcff]")
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\udc80-\udcff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -253,6 +255,8 @@ def _escape_one(match: re.Match[str]) -> str:
     if char in _NAMED:
         return _NAMED[char]
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8: shown as the byte it is
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 

@@ -99,8 +99,31 @@ def md_paragraphs(value: object) -> Markup:
 
 
 def attr(value: object) -> Markup:
-    """Escape a value for an HTML attribute inside Markdown (e.g. an external link's href)."""
-    return Markup(html.escape(str(value), quote=True))
+    """Escape a value for an HTML attribute inside Markdown (e.g. an external link's href). The
+    backquote too: Markdown reads code spans before raw HTML, and would put `<code>` in the value."""
+    return Markup(html.escape(str(value), quote=True).replace("`", "&#96;"))  # noqa: S704 - escaped just now
+
+
+def yaml_string(value: object) -> Markup:
+    """`value` as a double-quoted YAML string of ASCII characters only, for a page's front matter.
+
+    Not `tojson`: JSON writes a character beyond U+FFFF (an emoji, Adlam letters) as a surrogate
+    pair, `\\ud83d\\ude00`, which libyaml (MkDocs' reader) refuses; MkDocs then keeps the whole
+    front matter in the page as Markdown, where a name's `![x](https://...)` becomes an image.
+    YAML has `\\UXXXXXXXX` for those. Everything but printable ASCII is escaped (controls, C1,
+    line separators, non-characters: libyaml refuses some of them written as they are), and so
+    are `<`, `>`, `&` and `'`, as `tojson` does."""
+    out = ['"']
+    for ch in str(value):
+        code = ord(ch)
+        if 0x20 <= code < 0x7F and ch not in '"\\<>&\'':
+            out.append(ch)
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    out.append('"')
+    return Markup("".join(out))  # noqa: S704 - only printable ASCII, no markup character
 
 
 def _finalize(value: Any) -> Any:
@@ -131,6 +154,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["md"] = md_inline
     env.filters["paragraphs"] = md_paragraphs
     env.filters["attr"] = attr
+    env.filters["yaml"] = yaml_string  # front-matter values (never `tojson`: see yaml_string)
     env.filters["plain"] = md_text  # escaped, never isolated (as in the PDF environment)
     env.globals["isolate"] = isolate_text  # for data inside a sentence the template builds
     return env

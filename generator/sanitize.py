@@ -9,6 +9,9 @@ Material theme need and drops anything that could run: no script, no event handl
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import nh3
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {"svg", "path", "figure", "figcaption", "section"}
@@ -26,9 +29,31 @@ _ATTRIBUTES = {
 }
 
 
+#: What browsers ignore at the start of a URL (C0 controls and spaces).
+_LEADING = re.compile("^[\x00-\x20]+")
+
+
+def _own_file(url: str) -> bool:
+    """Whether `url` names a file of the site itself (relative, no host): browsers read `\\` as
+    `/`, so `\\\\host/x` names another host as `//host/x` does."""
+    parts = urlsplit(_LEADING.sub("", url).replace("\\", "/"))
+    return not parts.scheme and not parts.netloc
+
+
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    """An image shows a file of the site, never one from another host. Material's privacy plugin
+    downloads every external image of a page at build time, from the build machine, and publishes
+    what it gets: a hand-written page's `![x](http://169.254.169.254/...)` would publish what an
+    internal address answers. Without the plugin, readers' browsers would fetch it instead."""
+    if tag == "img" and name == "src" and not _own_file(value):
+        return None
+    return value
+
+
 def sanitize(html: str, *, images: bool = True) -> str:
     """Keep the structure Markdown and Material need; drop anything that could run. With
-    `images=False` (PDF briefings, which never fetch anything) images are dropped too."""
+    `images=False` (PDF briefings, which never fetch anything) images are dropped too; with
+    images, only those that show a file of the site keep their source."""
     return nh3.clean(
         html,
         tags=_TAGS if images else _TAGS - {"img", "svg", "path"},
@@ -37,4 +62,5 @@ def sanitize(html: str, *, images: bool = True) -> str:
         link_rel=None,  # keep links as written; external ones already carry no opener
         filter_style_properties={"text-align"},
         strip_comments=True,
+        attribute_filter=_attribute,
     )

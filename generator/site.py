@@ -116,7 +116,8 @@ def recover_site(site_dir: Path) -> bool:
     site_dir = _shown(site_dir)
     tmp, old = _working(site_dir)
     restored = False
-    if not (site_dir.exists() or site_dir.is_symlink()) and old.is_dir() and not old.is_symlink():
+    # Only a site briefing built goes back (a user's own `site.old/` is no leftover of a swap).
+    if not (site_dir.exists() or site_dir.is_symlink()) and is_marked(old):
         with writing(site_dir):
             os.replace(old, site_dir)
         restored = True

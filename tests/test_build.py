@@ -513,6 +513,24 @@ def test_pdf_refuses_key_judgements_that_are_a_link(tmp_path: Path) -> None:
     assert not out.exists() and "SECRET" not in result.stdout + result.stderr
 
 
+def test_pdf_refuses_a_key_judgements_folder_that_is_a_link(tmp_path: Path) -> None:
+    """`content/briefings` committed as a link to a folder elsewhere: the file in it is regular,
+    but it is not inside our folders. `build` refused it; `pdf` printed it."""
+    project = make_project(tmp_path / "project")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "2020-04.md").write_text("SECRET-c0de: the build machine's own file\n", encoding="utf-8")
+    (project.content / "briefings").symlink_to(outside, target_is_directory=True)
+    out = tmp_path / "april.pdf"
+    result = subprocess.run(
+        [str(BRIEFING), "pdf", "--month", "2020-04", "--data", str(project.data), "--content", "content",
+         "-o", str(out)], capture_output=True, text=True, cwd=project.root, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("content/briefings:1:1: error: a symbolic link, which briefing does not follow: "
+            "put the file or folder itself here, not a link to it [file-symlink]") in result.stderr.splitlines()
+    assert not out.exists() and "SECRET" not in result.stdout + result.stderr
+
+
 def test_key_judgements_over_the_size_limit_are_refused(tmp_path: Path) -> None:
     from generator.load import MAX_FILE_BYTES
     from generator.pdf import JudgementsError, read_judgements
@@ -565,3 +583,63 @@ def test_a_mkdocs_warning_stops_the_build_and_leaves_the_site(tmp_path: Path) ->
     assert result.returncode == 1, result.stdout + result.stderr
     assert "archive.md" in result.stderr and "mkdocs build failed" in result.stderr
     assert tree(project.site) == site_before
+
+
+def test_an_image_from_another_host_is_never_fetched_nor_published(tmp_path: Path) -> None:
+    """A hand-written page (any pull request can add one) showing an image from another host:
+    Material's privacy plugin downloaded it at build time, from the build machine, and published
+    the answer under assets/external/, so `![x](http://169.254.169.254/...)` published what an
+    internal address answers. Images keep only sources inside the site (the charts)."""
+    import http.server
+    import threading
+
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the base class' name
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(b"INTERNAL-SECRET")
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            """Quiet: the test keeps its own list."""
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host = f"127.0.0.1:{server.server_address[1]}"
+        project = make_project(tmp_path / "project")
+        (project.content / "notes.md").write_text(
+            f"# Notes\n\n![x](http://{host}/latest/meta-data/md)\n\n<img src=\"//{host}/raw\" alt=\"raw\">\n\n"
+            f"<img src=\"\\\\{host}\\backslash\" alt=\"backslash\">\n", encoding="utf-8")
+        result = subprocess.run([str(BRIEFING), "build", "--no-pdf", "--data", "data", "--content", "content",
+                                 "--site", "site", "--mkdocs-config", "mkdocs.yml"],
+                                capture_output=True, text=True, cwd=project.root, timeout=300)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert requests == []
+    assert not (project.site / "assets" / "external").exists()
+    notes = (project.site / "notes" / "index.html").read_text(encoding="utf-8")
+    assert host not in notes
+    actor = (project.site / "actors" / "isis" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../../charts/actor-isis-by-month.svg"' in actor  # the site's own images stay
+
+
+@pytest.mark.parametrize("cache", ["data", "data/cache", "content", "content/cache", "site/cache"])
+def test_build_refuses_a_pdf_cache_in_the_data_content_or_site_folder(tmp_path: Path, cache: str) -> None:
+    """`--pdf-cache data` filled the data folder with PDFs; `--pdf-cache content` published every
+    cached PDF (those of `--preview` builds too, drafts and all) on the site, since MkDocs copies
+    every file of its docs folder. Refused before anything is written (exit 2)."""
+    project = make_project(tmp_path / "project")
+    before = tree(project.data), tree(project.content)
+    result = subprocess.run([str(BRIEFING), "build", "--data", "data", "--content", "content", "--site", "site",
+                             "--mkdocs-config", "mkdocs.yml", "--pdf-cache", cache],
+                            capture_output=True, text=True, cwd=project.root, timeout=300)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"refusing --pdf-cache {cache}: it is" in result.stderr
+    assert (tree(project.data), tree(project.content)) == before
+    assert not project.site.exists()

@@ -5,6 +5,7 @@ problems. Each command runs in a real process; none may end in "internal error" 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -119,6 +120,17 @@ def test_an_open_start_date_is_checked_by_the_year_it_names(base_data: Path) -> 
     assert "error: date: the year 9999 is outside the years this site covers" in result.stdout
     assert "the year 1 " not in result.stdout
 
+def test_a_date_in_other_digits_is_not_a_date(base_data: Path) -> None:
+    # `\\d` matches any script's digits: `٢٠٢٠-٠٤-١٢` (Arabic-Indic) was read as 12 April 2020,
+    # while the JSON Schema (ASCII digits) refused it and `--from ۲۰۲۰` was taken as 2020.
+    edit(base_data / ATTACK, "date: 2020-04-12", "date: '٢٠٢٠-٠٤-١٢'")
+    result = run("validate", str(base_data))
+    assert result.returncode == 1
+    assert "error: date: `٢٠٢٠-٠٤-١٢` is not a date; write YYYY-MM-DD, YYYY-MM or YYYY [invalid-date]" in result.stdout
+    refused = run("pdf", "--from", "۲۰۲۰", "--to", "2020", "--data", str(base_data), "-o", str(base_data.parent / "x.pdf"))
+    assert refused.returncode == 2 and "is not a date" in refused.stderr
+
+
 # --- item 12: control characters in the report -----------------------------------------------------
 
 FORGED = "x\ndata/a.yml:1:1: error: forged [invalid-id]\x1b[2J\u2028\x85\x7f"  # short: quoted whole
@@ -171,6 +183,25 @@ def test_fmt_escapes_file_names(base_data: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "formatted " + (base_data / "actors").as_posix() + "/odd\\x1b]0;title\\x07.yml" in result.stdout
     assert "\x1b" not in result.stdout + result.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_escaped_in_every_report(base_data: Path) -> None:
+    """A name whose bytes are not UTF-8 (0x9b is the 8-bit CSI of terminals that read C1 codes)
+    is shown with those bytes escaped (`\\x9b`), as control characters are, never written raw: the
+    text and GitHub reports stay clean for a terminal, and the JSON report stays UTF-8."""
+    name = os.fsdecode(b"odd\x9b31m\xff.yml")
+    (base_data / "actors" / name).write_text("id: odd\nname: Odd\nkind: nope\n", "utf-8")
+    for fmt in ("text", "github", "json"):
+        result = subprocess.run([sys.executable, "-m", "generator.cli", "validate", "--format", fmt, str(base_data)],
+                                capture_output=True, check=False)
+        assert result.returncode == 1, result.stderr
+        assert b"\x9b" not in result.stdout and b"\xff" not in result.stdout, fmt
+        text = result.stdout.decode("utf-8")  # raises if a raw byte is left
+        if fmt == "json":
+            [problem] = json.loads(text)["problems"]
+            assert os.fsencode(problem["path"]).endswith(b"odd\x9b31m\xff.yml")
+        else:
+            assert "odd\\x9b31m\\xff.yml" in text, text
 
 
 # --- item 13: a file with very many problems -------------------------------------------------------

@@ -81,3 +81,27 @@ def test_valid_data_passes_the_schemas(root: Path) -> None:
 def test_schemas_flag_what_editors_get_wrong(kind: str, document: dict) -> None:
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, kind_schema(kind))
+
+
+def test_schema_replaces_a_planted_link_never_writes_through_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pull request can commit `schemas/actor.schema.json` as a link to any file of the machine
+    (`~/.bashrc`); `make schema` then overwrote that file with the schema. The link itself is
+    replaced by the schema; the file it pointed to is untouched."""
+    from click.testing import CliRunner
+
+    from generator import cli
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    project = tmp_path / "project"
+    (project / "schemas").mkdir(parents=True)
+    (project / "docs").mkdir()
+    (project / "schemas" / "actor.schema.json").symlink_to(victim)
+    (project / "docs" / "data-reference.md").symlink_to(victim)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(cli.cli, ["schema"])
+    assert result.exit_code == 0, result.output
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    for written in (project / "schemas" / "actor.schema.json", project / "docs" / "data-reference.md"):
+        assert not written.is_symlink()
+    assert json.loads((project / "schemas" / "actor.schema.json").read_text(encoding="utf-8"))["$id"] == "actor.schema.json"

@@ -339,3 +339,20 @@ def test_example_site_builds_strict_with_actor_and_region_pages(tmp_path: Path) 
     docs = [d for d in json.loads(index)["docs"] if d["location"].startswith("actors/isis/")]
     assert docs and "داعش" in docs[0]["text"]
     assert not any("Wadi Ashai" in d["text"] for d in docs)
+
+
+def test_a_chart_stays_well_formed_xml_whatever_characters_a_name_holds(base_data: Path) -> None:
+    """XML 1.0 has no control characters but tab and line ends: a name holding an escape code or
+    a NUL (valid data: names are text as typed) made the actor's chart SVG malformed, so browsers
+    showed a broken image. The characters XML cannot hold are drawn as U+FFFD."""
+    from xml.dom import minidom
+
+    actor = base_data / "actors" / "isis.yml"
+    actor.write_text(actor.read_text(encoding="utf-8").replace(
+        "name: Islamic State (ISIS)", 'name: "Islamic\\0 State\\x1b[31m \\x7f\\ufffe (ISIS)"'), encoding="utf-8")
+    pages = render(base_data, charts=True)
+    chart = pages["charts/actor-isis-by-month.svg"]
+    assert isinstance(chart, bytes)
+    document = minidom.parseString(chart)  # raises on malformed XML
+    desc = document.getElementsByTagName("desc")[0].firstChild.data  # type: ignore[union-attr]
+    assert "Islamic\ufffd State\ufffd[31m \x7f\ufffd (ISIS)" in desc

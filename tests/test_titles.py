@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from conftest import REPO
+from generator.render import isolate_text
 from generator.site import generate, mkdocs_build
 from generator.validate import validate
 
@@ -40,3 +41,51 @@ def test_a_title_taken_from_a_heading_stays_text(base_data: Path, tmp_path: Path
     assert html.unescape(title.group(1)) == f"{TEXT} - Conflict briefing"
     topic = re.search(r'data-md-component="header-topic">\s*<span class="md-ellipsis">(.*?)</span>', page, re.DOTALL)
     assert topic is not None and html.unescape(topic.group(1).strip()) == TEXT
+
+
+#: A name with characters beyond the Basic Multilingual Plane (an emoji, Adlam letters), and
+#: Markdown that would load an image and make a link if it were ever read as Markdown.
+ASTRAL_NAME = "Islamic State 😀 𞤀𞤣𞤤𞤢𞤥 ![p](https://pixel.example/p.png) [click](https://phish.example/)"
+
+
+def test_a_name_beyond_the_basic_plane_stays_the_title(base_data: Path, tmp_path: Path) -> None:
+    """A front-matter title is written so that MkDocs' YAML reader (libyaml) accepts it whatever
+    its characters. JSON writes an emoji as a surrogate pair (`\\ud83d\\ude00`), which libyaml
+    refuses: MkDocs then dropped the whole front matter into the page as Markdown, so the name's
+    `![p](https://...)` became an image that the privacy plugin downloaded at build time (any
+    address, from the build machine) and published, and the page lost its title."""
+    actor = base_data / "actors" / "isis.yml"
+    actor.write_text(actor.read_text(encoding="utf-8").replace("name: Islamic State (ISIS)",
+                                                               f'name: "{ASTRAL_NAME}"'), encoding="utf-8")
+    content, site = tmp_path / "content", tmp_path / "site"
+    copy_hand_written(content)
+    result = validate(base_data)
+    assert result.report.ok
+    generate(result.dataset, result.config, content)
+    mkdocs_build(mkdocs_config(tmp_path, content, site), site)
+
+    page = (site / "actors" / "isis" / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+    # Adlam is written right to left: the title isolates the name (FSI ... PDI), as every such title.
+    assert title is not None and html.unescape(title.group(1)) == f"{isolate_text(ASTRAL_NAME)} - Conflict briefing"
+    assert not [src for src in re.findall(r'<img[^>]* src="([^"]*)"', page) if "pixel" in src]
+    assert 'href="https://phish.example/' not in page
+    assert not (site / "assets" / "external").exists()
+
+
+def test_a_citation_address_with_backquotes_is_linked_as_written(base_data: Path, tmp_path: Path) -> None:
+    """A web address is an attribute of a raw `<a>` in the Markdown, but Markdown reads code spans
+    before raw HTML: `` `d` `` inside the address became `<code>d</code>`, and the link led elsewhere."""
+    url = "https://www.rudaw.net/english/a`d`b?q=`x`"
+    attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
+    attack.write_text(attack.read_text(encoding="utf-8").replace(
+        "url: https://www.rudaw.net/english/example", f"url: '{url}'"), encoding="utf-8")
+    content, site = tmp_path / "content", tmp_path / "site"
+    copy_hand_written(content)
+    result = validate(base_data)
+    assert result.report.ok
+    generate(result.dataset, result.config, content)
+    mkdocs_build(mkdocs_config(tmp_path, content, site), site)
+    page = (site / "timeline" / "2020-04" / "index.html").read_text(encoding="utf-8")
+    hrefs = [html.unescape(h) for h in re.findall(r'<a href="([^"]*rudaw\.net/english/a[^"]*)"', page)]
+    assert hrefs and all(h == url for h in hrefs), hrefs

@@ -100,6 +100,22 @@ def test_build_refuses_a_generated_name_in_content_made_by_hand(project: Project
     assert tree(project.root) == everything
 
 
+def test_a_site_old_folder_briefing_did_not_make_is_left_where_it_is(project: Project) -> None:
+    """With no site/, a `site.old/` is put back only when it is a site briefing built (its marker):
+    a user's own folder of that name (a backup) was moved to site/ as "left by an interrupted
+    build", and the build then refused the site/ it had just made of it."""
+    mine = project.root / "site.old"
+    mine.mkdir()
+    (mine / "backup.txt").write_text("mine\n", encoding="utf-8")
+    result = run(project.root, "build", "--no-pdf")
+    assert result.returncode == 2, result.stderr
+    assert one_line(result.stderr) == (
+        "briefing: refusing to delete site.old/: it has no .briefing-generated marker, so briefing did not make "
+        "it; move it elsewhere, or delete it yourself if it is not yours to keep")
+    assert (mine / "backup.txt").read_text(encoding="utf-8") == "mine\n"
+    assert not (project.root / "site").exists()
+
+
 def test_a_folder_of_an_older_briefing_is_refused_with_what_to_do(project: Project) -> None:
     assert project.build().returncode == 0
     (project.content / "timeline" / MARKER).unlink()  # as an older briefing left it
