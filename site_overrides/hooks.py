@@ -11,7 +11,8 @@ unescaped into `<title>`, the header, the navigation and the search index (its J
 does not autoescape, and it treats titles as HTML). A front-matter title is the data's name as
 typed (an actor's, a region's, `briefing.yml`'s title), so each title is made HTML-escaped text
 here, once, for every page: it shows literally everywhere Material prints it, and `Markup` keeps
-Material's own `| e` from escaping it twice.
+Material's own `| e` from escaping it twice. Every other front-matter text (a hand-written page's
+`subtitle`, `status`) is escaped the same way, without the isolation.
 """
 
 from __future__ import annotations
@@ -35,6 +36,20 @@ def text_title(text: object) -> Markup:
     FSI…PDI) when it holds right-to-left text or bidi controls, so that " - <site name>" after it
     in the browser's title bar keeps its order."""
     return Markup(html.escape(isolate_text(str(text)), quote=True))  # noqa: S704 - escaped just now
+
+
+def _inert(value: Any) -> Any:
+    """Every text of a front-matter value HTML-escaped (as `Markup`, which Material's `| e` leaves
+    alone), in lists and mappings too. Material prints other keys than the title unescaped as
+    well: `subtitle` under the page's entry in the navigation of every page, `status` inside a class
+    attribute. Words such as `hide: [toc]` or `template: main.html` hold no character to escape."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(html.escape(value, quote=True))  # noqa: S704 - escaped just now
+    if isinstance(value, list):
+        return [_inert(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _inert(item) for key, item in value.items()}
+    return value
 
 
 def on_config(config: Any) -> Any:
@@ -63,6 +78,9 @@ def _inert_titles(page: Any) -> None:
         value = page.meta.get(key)
         if value is not None and not isinstance(value, Markup):
             page.meta[key] = text_title(value)
+    for key, value in page.meta.items():
+        if key not in _META_TEXT:
+            page.meta[key] = _inert(value)
     title = page.title
     if title is None or isinstance(title, Markup):
         return

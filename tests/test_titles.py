@@ -89,3 +89,22 @@ def test_a_citation_address_with_backquotes_is_linked_as_written(base_data: Path
     page = (site / "timeline" / "2020-04" / "index.html").read_text(encoding="utf-8")
     hrefs = [html.unescape(h) for h in re.findall(r'<a href="([^"]*rudaw\.net/english/a[^"]*)"', page)]
     assert hrefs and all(h == url for h in hrefs), hrefs
+
+
+def test_front_matter_that_material_prints_in_the_navigation_stays_text(base_data: Path, tmp_path: Path) -> None:
+    """A hand-written page in the navigation (any pull request can edit one) with front matter that
+    Material prints unescaped on every page: `subtitle` under its entry in the navigation, and
+    `status` inside a class attribute. Both ran script in Chromium on every page of the site."""
+    content, site = tmp_path / "content", tmp_path / "site"
+    copy_hand_written(content)
+    about = content / "about.md"
+    about.write_text("---\nsubtitle: \"<img src=x onerror=alert('SUB')>\"\n"
+                     "status: 'new\"><img src=x onerror=alert(\"STATUS\")><b class=\"'\n---\n"
+                     + about.read_text(encoding="utf-8"), encoding="utf-8")
+    result = validate(base_data)
+    generate(result.dataset, result.config, content)
+    mkdocs_build(mkdocs_config(tmp_path, content, site), site)
+    for page in (site / "index.html", site / "about" / "index.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<img src=x" not in text, page
+        assert "&lt;img src=x onerror=alert(&#x27;SUB&#x27;)&gt;" in text or "&lt;img src=x onerror=alert(&#39;SUB&#39;)&gt;" in text
