@@ -585,48 +585,82 @@ def test_a_mkdocs_warning_stops_the_build_and_leaves_the_site(tmp_path: Path) ->
     assert tree(project.site) == site_before
 
 
+class RecordingServer:
+    """An HTTP server on 127.0.0.1 that answers every GET with a secret and lists the paths asked."""
+
+    def __enter__(self) -> "RecordingServer":
+        import http.server
+        import threading
+
+        requests: list[str] = []
+        self.requests = requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the base class' name
+                requests.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.end_headers()
+                self.wfile.write(b"INTERNAL-SECRET")
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                """Quiet: the test keeps its own list."""
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.host = f"127.0.0.1:{self.server.server_address[1]}"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def build_in(project: Project) -> subprocess.CompletedProcess[str]:
+    """`briefing build --no-pdf` run in the project's folder, with relative paths."""
+    return subprocess.run([str(BRIEFING), "build", "--no-pdf", "--data", "data", "--content", "content",
+                           "--site", "site", "--mkdocs-config", "mkdocs.yml"],
+                          capture_output=True, text=True, cwd=project.root, timeout=300)
+
+
 def test_an_image_from_another_host_is_never_fetched_nor_published(tmp_path: Path) -> None:
     """A hand-written page (any pull request can add one) showing an image from another host:
     Material's privacy plugin downloaded it at build time, from the build machine, and published
     the answer under assets/external/, so `![x](http://169.254.169.254/...)` published what an
     internal address answers. Images keep only sources inside the site (the charts)."""
-    import http.server
-    import threading
-
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the base class' name
-            requests.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.end_headers()
-            self.wfile.write(b"INTERNAL-SECRET")
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            """Quiet: the test keeps its own list."""
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        host = f"127.0.0.1:{server.server_address[1]}"
+    with RecordingServer() as server:
+        host = server.host
         project = make_project(tmp_path / "project")
         (project.content / "notes.md").write_text(
             f"# Notes\n\n![x](http://{host}/latest/meta-data/md)\n\n<img src=\"//{host}/raw\" alt=\"raw\">\n\n"
             f"<img src=\"\\\\{host}\\backslash\" alt=\"backslash\">\n", encoding="utf-8")
-        result = subprocess.run([str(BRIEFING), "build", "--no-pdf", "--data", "data", "--content", "content",
-                                 "--site", "site", "--mkdocs-config", "mkdocs.yml"],
-                                capture_output=True, text=True, cwd=project.root, timeout=300)
-    finally:
-        server.shutdown()
-        server.server_close()
+        result = build_in(project)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert requests == []
+    assert server.requests == []
     assert not (project.site / "assets" / "external").exists()
     notes = (project.site / "notes" / "index.html").read_text(encoding="utf-8")
     assert host not in notes
     actor = (project.site / "actors" / "isis" / "index.html").read_text(encoding="utf-8")
     assert 'src="../../charts/actor-isis-by-month.svg"' in actor  # the site's own images stay
+
+
+def test_an_address_in_a_style_sheet_is_never_fetched_and_stops_the_build(tmp_path: Path) -> None:
+    """`url(...)` and `@import` of another host in a hand-written style sheet: the privacy plugin
+    fetched both from the build machine and published the answers. Now nothing is fetched, and the
+    external asset is a warning that --strict turns into a failed build (readers would load it
+    from a third party otherwise)."""
+    with RecordingServer() as server:
+        project = make_project(tmp_path / "project")
+        assert build_in(project).returncode == 0
+        site_before = tree(project.site)
+        css = project.content / "stylesheets" / "extra.css"
+        css.write_text(css.read_text(encoding="utf-8") + f"\n@import url(\"http://{server.host}/i.css\");\n"
+                       f"body {{ background: url(http://{server.host}/x.png); }}\n", encoding="utf-8")
+        result = build_in(project)
+    assert server.requests == []
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"External file: http://{server.host}/" in result.stderr
+    assert tree(project.site) == site_before
 
 
 @pytest.mark.parametrize("cache", ["data", "data/cache", "content", "content/cache", "site/cache"])
