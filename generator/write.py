@@ -302,10 +302,13 @@ def recover(root: Path) -> list[str]:
     folder are deleted. Returns the names put back."""
     staging, trash = root / _STAGING, root / _TRASH
     restored: list[str] = []
-    if trash.is_dir() and not trash.is_symlink():
+    # Only a trash that briefing made (its marker), and in it only folders briefing made (theirs)
+    # or plain files: a `.briefing-old/` committed by hand is never moved into the content.
+    if is_marked(trash):
         for entry in sorted(trash.iterdir()):
             live = root / entry.name
-            if entry.name in GENERATED and not (live.exists() or live.is_symlink()):
+            ours = is_marked(entry) if entry.is_dir() else entry.is_file() and not entry.is_symlink()
+            if entry.name in GENERATED and ours and not (live.exists() or live.is_symlink()):
                 with writing(live):
                     os.replace(entry, live)
                 restored.append(entry.name)

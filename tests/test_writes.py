@@ -32,7 +32,7 @@ import pytest
 from conftest import REPO
 from test_build import ATTACK, BRIEFING, Project, make_project, set_field, tree
 from generator.pdf import CACHE_KEEP, PdfCache
-from generator.write import GENERATED, MARKER, NotOurs, recover, write_tree
+from generator.write import FOLDER_NOTE, GENERATED, MARKER, NotOurs, recover, write_tree
 
 
 def run(cwd: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -416,6 +416,21 @@ def test_a_content_swap_cut_short_is_put_back_before_anything_else(project: Proj
     assert tree(project.content) == content
     assert recover(project.content) == []
 
+
+
+def test_a_trash_folder_briefing_did_not_make_is_never_put_back(project: Project) -> None:
+    # A pull request commits content/.briefing-old/timeline/ (a hidden name: no page checks it):
+    # nothing of it may be moved into the content as if an interrupted build had left it.
+    hand = project.content / ".briefing-old"
+    (hand / "timeline").mkdir(parents=True)
+    (hand / "timeline" / "index.md").write_text("# Planted\n", encoding="utf-8")
+    with pytest.raises(NotOurs, match="briefing-old"):  # the build refuses it and names it (exit 2)
+        recover(project.content)
+    assert not (project.content / "timeline").exists()
+    # Marked trash, but the folder in it unmarked: not put back either.
+    (hand / MARKER).write_text(FOLDER_NOTE, "utf-8")
+    assert recover(project.content) == []
+    assert not (project.content / "timeline").exists()
 
 def children(pid: int) -> dict[int, str]:
     """The live child processes of `pid` (zombies are dead), by pid, with their command line."""
