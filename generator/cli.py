@@ -392,8 +392,18 @@ def serve_cmd(data: str, preview: bool, port: int, host: str, content: str, mkdo
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 when the committed files are stale")
 def schema_cmd(out: str, reference: str, check: bool) -> None:
     """Write the JSON Schemas (one per record kind) and the field reference, from the models."""
+    from .load import Refused, read_regular
+
+    def current(path: Path) -> bytes | None:
+        """The committed file, or None when it is missing or no regular file (a link, a FIFO):
+        stale either way, and never read through."""
+        try:
+            return read_regular(path, limit=None)
+        except Refused:
+            return None
+
     files = schema_mod.generated_files(Path(out), Path(reference))
-    stale = [path for path, text in files.items() if not path.is_file() or path.read_text("utf-8") != text]
+    stale = [path for path, text in files.items() if current(path) != text.encode("utf-8")]
     if check:
         for path in stale:
             click.echo(f"{path.as_posix()}: stale; run `briefing schema` to regenerate it")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -105,3 +106,28 @@ def test_schema_replaces_a_planted_link_never_writes_through_it(tmp_path: Path, 
     for written in (project / "schemas" / "actor.schema.json", project / "docs" / "data-reference.md"):
         assert not written.is_symlink()
     assert json.loads((project / "schemas" / "actor.schema.json").read_text(encoding="utf-8"))["$id"] == "actor.schema.json"
+
+
+def test_schema_check_neither_follows_a_link_nor_hangs_on_a_fifo(tmp_path: Path) -> None:
+    """`briefing schema --check` (CI runs it) on committed files that are a link to a file holding
+    exactly the schema, and a FIFO: both are stale (a link is no committed schema), and the check
+    ends instead of waiting for a writer."""
+    import os
+    import subprocess
+
+    briefing = Path(sys.executable).parent / "briefing"
+    project = tmp_path / "project"
+    (project / "schemas").mkdir(parents=True)
+    (project / "docs").mkdir()
+    subprocess.run([str(briefing), "schema"], cwd=project, capture_output=True, text=True, check=True)
+    good = tmp_path / "good.json"
+    good.write_bytes((project / "schemas" / "actor.schema.json").read_bytes())
+    (project / "schemas" / "actor.schema.json").unlink()
+    (project / "schemas" / "actor.schema.json").symlink_to(good)
+    (project / "docs" / "data-reference.md").unlink()
+    os.mkfifo(project / "docs" / "data-reference.md")
+    result = subprocess.run([str(briefing), "schema", "--check"], cwd=project, capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 1
+    assert "schemas/actor.schema.json: stale" in result.stdout
+    assert "docs/data-reference.md: stale" in result.stdout
