@@ -496,6 +496,13 @@ def test_build_refuses_links_and_fifos_among_hand_written_pages_before_writing(t
     assert project.generated() == {} and not project.site.exists()  # nothing written
 
 
+def april_pdf(project: Project, out: Path) -> subprocess.CompletedProcess[str]:
+    """`briefing pdf --month 2020-04` of the project, its key judgements read from content/."""
+    return subprocess.run(
+        [str(BRIEFING), "pdf", "--month", "2020-04", "--data", str(project.data), "--content", "content",
+         "-o", str(out)], capture_output=True, text=True, cwd=project.root, timeout=300)
+
+
 def test_pdf_refuses_key_judgements_that_are_a_link(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
     secret = tmp_path / "secret.md"
@@ -503,9 +510,7 @@ def test_pdf_refuses_key_judgements_that_are_a_link(tmp_path: Path) -> None:
     (project.content / "briefings").mkdir()
     (project.content / "briefings" / "2020-04.md").symlink_to(secret)
     out = tmp_path / "april.pdf"
-    result = subprocess.run(
-        [str(BRIEFING), "pdf", "--month", "2020-04", "--data", str(project.data), "--content", "content",
-         "-o", str(out)], capture_output=True, text=True, cwd=project.root, timeout=300)
+    result = april_pdf(project, out)
     assert result.returncode == 1, result.stdout + result.stderr
     assert ("content/briefings/2020-04.md:1:1: error: a symbolic link, which briefing does not follow: "
             "put the file or folder itself here, not a link to it [file-symlink]") in result.stderr.splitlines()
@@ -522,9 +527,7 @@ def test_pdf_refuses_a_key_judgements_folder_that_is_a_link(tmp_path: Path) -> N
     (outside / "2020-04.md").write_text("SECRET-c0de: the build machine's own file\n", encoding="utf-8")
     (project.content / "briefings").symlink_to(outside, target_is_directory=True)
     out = tmp_path / "april.pdf"
-    result = subprocess.run(
-        [str(BRIEFING), "pdf", "--month", "2020-04", "--data", str(project.data), "--content", "content",
-         "-o", str(out)], capture_output=True, text=True, cwd=project.root, timeout=300)
+    result = april_pdf(project, out)
     assert result.returncode == 1, result.stdout + result.stderr
     assert ("content/briefings:1:1: error: a symbolic link, which briefing does not follow: "
             "put the file or folder itself here, not a link to it [file-symlink]") in result.stderr.splitlines()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import REPO
@@ -25,14 +26,22 @@ HEADING = "Notes &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; {
 TEXT = html.unescape(HEADING)  # what a reader must see: Notes </title><script>alert(1)</script> &amp; {{ 7*7 }}
 
 
-def test_a_title_taken_from_a_heading_stays_text(base_data: Path, tmp_path: Path) -> None:
+def built_site(data: Path, tmp_path: Path, edit: Callable[[Path], object] = lambda content: None) -> Path:
+    """`data` (valid) built into `<tmp_path>/site` with the repository's hand-written pages, which
+    `edit` may change first (it gets the content folder)."""
     content, site = tmp_path / "content", tmp_path / "site"
     copy_hand_written(content)
-    (content / "notes.md").write_text(f"# {HEADING}\n\nA page written by hand, with no front matter.\n",
-                                      encoding="utf-8")
-    result = validate(base_data)
+    edit(content)
+    result = validate(data)
+    assert result.report.ok
     generate(result.dataset, result.config, content)
     mkdocs_build(mkdocs_config(tmp_path, content, site), site)
+    return site
+
+
+def test_a_title_taken_from_a_heading_stays_text(base_data: Path, tmp_path: Path) -> None:
+    site = built_site(base_data, tmp_path, lambda content: (content / "notes.md").write_text(
+        f"# {HEADING}\n\nA page written by hand, with no front matter.\n", encoding="utf-8"))
 
     page = (site / "notes" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page
@@ -57,12 +66,7 @@ def test_a_name_beyond_the_basic_plane_stays_the_title(base_data: Path, tmp_path
     actor = base_data / "actors" / "isis.yml"
     actor.write_text(actor.read_text(encoding="utf-8").replace("name: Islamic State (ISIS)",
                                                                f'name: "{ASTRAL_NAME}"'), encoding="utf-8")
-    content, site = tmp_path / "content", tmp_path / "site"
-    copy_hand_written(content)
-    result = validate(base_data)
-    assert result.report.ok
-    generate(result.dataset, result.config, content)
-    mkdocs_build(mkdocs_config(tmp_path, content, site), site)
+    site = built_site(base_data, tmp_path)
 
     page = (site / "actors" / "isis" / "index.html").read_text(encoding="utf-8")
     title = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
@@ -80,12 +84,7 @@ def test_a_citation_address_with_backquotes_is_linked_as_written(base_data: Path
     attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
     attack.write_text(attack.read_text(encoding="utf-8").replace(
         "url: https://www.rudaw.net/english/example", f"url: '{url}'"), encoding="utf-8")
-    content, site = tmp_path / "content", tmp_path / "site"
-    copy_hand_written(content)
-    result = validate(base_data)
-    assert result.report.ok
-    generate(result.dataset, result.config, content)
-    mkdocs_build(mkdocs_config(tmp_path, content, site), site)
+    site = built_site(base_data, tmp_path)
     page = (site / "timeline" / "2020-04" / "index.html").read_text(encoding="utf-8")
     hrefs = [html.unescape(h) for h in re.findall(r'<a href="([^"]*rudaw\.net/english/a[^"]*)"', page)]
     assert hrefs and all(h == url for h in hrefs), hrefs
@@ -95,15 +94,13 @@ def test_front_matter_that_material_prints_in_the_navigation_stays_text(base_dat
     """A hand-written page in the navigation (any pull request can edit one) with front matter that
     Material prints unescaped on every page: `subtitle` under its entry in the navigation, and
     `status` inside a class attribute. Both ran script in Chromium on every page of the site."""
-    content, site = tmp_path / "content", tmp_path / "site"
-    copy_hand_written(content)
-    about = content / "about.md"
-    about.write_text("---\nsubtitle: \"<img src=x onerror=alert('SUB')>\"\n"
-                     "status: 'new\"><img src=x onerror=alert(\"STATUS\")><b class=\"'\n---\n"
-                     + about.read_text(encoding="utf-8"), encoding="utf-8")
-    result = validate(base_data)
-    generate(result.dataset, result.config, content)
-    mkdocs_build(mkdocs_config(tmp_path, content, site), site)
+    def hostile_front_matter(content: Path) -> None:
+        about = content / "about.md"
+        about.write_text("---\nsubtitle: \"<img src=x onerror=alert('SUB')>\"\n"
+                         "status: 'new\"><img src=x onerror=alert(\"STATUS\")><b class=\"'\n---\n"
+                         + about.read_text(encoding="utf-8"), encoding="utf-8")
+
+    site = built_site(base_data, tmp_path, hostile_front_matter)
     for page in (site / "index.html", site / "about" / "index.html"):
         text = page.read_text(encoding="utf-8")
         assert "<img src=x" not in text, page
