@@ -32,6 +32,7 @@ otherwise the file is reported and left as it was.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -40,12 +41,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.nodes import ScalarNode as RScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.resolver import VersionedResolver
@@ -57,6 +59,7 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tag import Tag
 
+from .bidi import BIDI_CONTROLS
 from .children import pool_options
 from .load import LoadedFile, Refused, _compose, load_file, read_regular, resolve_plain, same
 from .models import FIELD_NESTING, FIELD_ORDER, KINDS
@@ -180,9 +183,35 @@ def _reader() -> YAML:
     return reader
 
 
+class _Emitter(Emitter):
+    """ruamel's emitter, except that a text holding a bidirectional control (U+202A-U+202E,
+    U+2066-U+2069) is written double-quoted with every character past ASCII escaped (`\u202e`):
+    written raw, the control is invisible and reorders how the file, and its diff in a pull
+    request, is displayed. The value read back is the same."""
+
+    def analyze_scalar(self, scalar: Any) -> Any:
+        with self._escaping(scalar):
+            return super().analyze_scalar(scalar)
+
+    def write_double_quoted(self, text: Any, split: Any = True) -> None:
+        with self._escaping(text):
+            super().write_double_quoted(text, split)
+
+    @contextlib.contextmanager
+    def _escaping(self, text: Any) -> Iterator[None]:
+        saved = self.allow_unicode
+        if isinstance(text, str) and not BIDI_CONTROLS.isdisjoint(text):
+            self.allow_unicode = False  # every character past ASCII is escaped, in double quotes
+        try:
+            yield
+        finally:
+            self.allow_unicode = saved
+
+
 def _writer() -> YAML:
     writer = YAML(typ="rt", pure=True)
     writer.Resolver = _Quoting
+    writer.Emitter = _Emitter
     writer.indent(mapping=2, sequence=4, offset=2)
     writer.width = 1 << 30  # never wrap a line: a long title stays on one line
     writer.allow_unicode = True

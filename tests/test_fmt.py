@@ -453,3 +453,20 @@ def test_replace_file_skips_every_name_it_could_pick_that_is_taken(tmp_path: Pat
     assert oct(target.stat().st_mode & 0o777) == oct(0o640)
     assert sorted(p.name for p in folder.iterdir()) == sorted([target.name, *(p.name for p in planted)])
 
+
+
+def test_bidi_controls_stay_escaped(base_data: Path) -> None:
+    # Written raw, U+202E is invisible and reverses how the rest of the line shows in an editor and
+    # in a pull request's diff. fmt keeps it escaped (the value read back is the same).
+    actor = base_data / "actors" / "bidi.yml"
+    actor.write_text('id: bidi\nname: "Islamic \\u202eState"\nkind: other\naliases: ["\\u2066x\\u2069", داعش]\n',
+                     encoding="utf-8")
+    before = load_file(str(actor)).records[0].data
+    result = run("fmt", "--data", str(base_data))
+    assert result.returncode == 0, result.stderr
+    text = actor.read_text(encoding="utf-8")
+    assert not any(ch in text for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), text
+    assert '"Islamic \\u202EState"' in text and '"\\u2066x\\u2069"' in text
+    assert "  - داعش\n" in text  # other values keep their letters
+    assert load_file(str(actor)).records[0].data == before
+    assert run("fmt", "--check", "--data", str(base_data)).returncode == 0  # stable
