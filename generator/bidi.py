@@ -1,4 +1,12 @@
-"""The `bidi-control` warning: invisible characters that change the order in which text is shown.
+"""The `bidi-control` and `control-character` warnings: invisible characters in a text.
+
+`control-character`: C0 controls other than tab and line feed, DEL and the C1 controls (NUL,
+ESC, ...) have no place in a record's text. They show as nothing or as a box, an ESC starts a
+terminal's escape sequence wherever the text is printed raw by another tool, and a NUL ends the
+text for C programs. The reports escape them, and the site and the PDFs show them inertly; this
+warning names them so that an editor can remove them.
+
+`bidi-control`:
 
 U+202A–U+202E (embeddings and overrides) and U+2066–U+2069 (isolates) are legitimate in a few
 scripts' typography but almost never in a record: pasted from a web page, or planted, a
@@ -30,6 +38,30 @@ def _strings(value: Any, where: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ..
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _strings(item, (*where, index))
+
+
+#: C0 controls but tab and line feed, DEL, and the C1 controls.
+CONTROL_CHARACTERS = frozenset(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n")
+
+
+def text_warnings(raw: RawRecord, path: str) -> Iterator[Problem]:
+    """Both warnings of this module, for every text value of the record."""
+    yield from bidi_controls(raw, path)
+    yield from control_characters(raw, path)
+
+
+def control_characters(raw: RawRecord, path: str) -> Iterator[Problem]:
+    """A `control-character` warning at every text value of the record that holds a control
+    character, naming them (never printing the value)."""
+    for where, text in _strings(raw.data, ()):
+        if CONTROL_CHARACTERS.isdisjoint(text):
+            continue
+        found = sorted({ch for ch in text if ch in CONTROL_CHARACTERS})
+        names = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+        line, col = raw.locate(where) if where else (raw.line, raw.col)
+        message = (f"holds the control character{'s' if len(found) > 1 else ''} {names}, which no text shows; "
+                   "remove {0}".format("them" if len(found) > 1 else "it"))
+        yield Problem.make("control-character", path, line, col, f"{dotted(where)}: {message}" if where else message)
 
 
 def bidi_controls(raw: RawRecord, path: str) -> Iterator[Problem]:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from .bidi import bidi_controls
+from .bidi import text_warnings
 from .explain import problems_from_errors
 from .dates import DEFAULT_YEARS, MAX_YEAR, MIN_YEAR
 from .load import load_file
@@ -105,4 +105,4 @@ def load_config(path: Path | None, display: str | None = None) -> tuple[SiteConf
                 + did_you_mean(str(group), EVENT_GROUPS)))
     if problems:
         return SiteConfig(), problems
-    return config, list(bidi_controls(raw, shown))  # warnings only: the configuration is used
+    return config, list(text_warnings(raw, shown))  # warnings only: the configuration is used

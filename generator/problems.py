@@ -92,6 +92,7 @@ CODES: dict[str, Code] = _codes(
     ("role-missing", "warning", "An actor in an incident has no role"),
     ("casualty-actor-not-involved", "warning", "Casualties are given for an actor not in the incident"),
     ("bidi-control", "warning", "A text holds an invisible character that reorders the text around it"),
+    ("control-character", "warning", "A text holds a control character (NUL, ESC, ...) that no text shows"),
     ("duplicate-alias", "warning", "Two records share one alias or name"),
     ("duplicate-entry", "warning", "The same entry appears twice in one list"),
     ("date-after-sources", "warning", "A record is dated after the latest publication date of any source"),

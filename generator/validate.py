@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
-from .bidi import bidi_controls
+from .bidi import text_warnings
 from .config import SiteConfig, find_config, load_config
 from .link import Dataset, Loaded, Written, dates_after_sources, link, record_warnings
 from .load import SYMLINK_MESSAGE, LoadedFile, RawRecord, Refused, load_file, refuse_type
@@ -191,7 +191,7 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
         valid.append(item)
     for raw in loaded.records:
         if not raw.aliased:
-            problems.extend(bidi_controls(raw, path))
+            problems.extend(text_warnings(raw, path))
     written = [Written.of(kind, path, raw) for raw in loaded.records]
     for raw in loaded.records:
         # What later stages need is in the models and in `written`; letting the values and the

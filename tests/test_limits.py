@@ -149,8 +149,11 @@ def test_text_report_escapes_control_characters(base_data: Path) -> None:
     result = run("validate", str(base_data))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert len(lines) == 2  # one problem, one summary: no forged line
-    assert PROBLEM_LINE.match(lines[0]), lines[0]
+    assert len(lines) == 3  # two problems (the warning first: same place, code order), one summary: no forged line
+    assert all(PROBLEM_LINE.match(line) for line in lines[:2]), lines
+    assert lines[0].endswith("warning: country: holds the control characters U+001B, U+007F, U+0085, which no "
+                             "text shows; remove them [control-character]"), lines[0]
+    lines = lines[1:]
     assert "evil\\x1b[31m.yml:4:10: error: country: `x\\ndata/a.yml:1:1: error: forged [invalid-id]" \
            "\\x1b[2J\\u2028\\x85\\x7f` is not an ISO 3166-1 alpha-2 country code" in lines[0]
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]", result.stdout)
@@ -161,7 +164,8 @@ def test_github_report_escapes_control_characters(base_data: Path) -> None:
     result = run("validate", "--format", "github", str(base_data))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert len(lines) == 2 and lines[0].startswith("::error file=")
+    assert len(lines) == 3 and lines[0].startswith("::warning file=") and lines[1].startswith("::error file=")
+    lines = lines[1:]
     assert "evil\\x1b[31m.yml" in lines[0]
     assert "x%0Adata/a.yml:1:1: error: forged [invalid-id]\\x1b[2J\\u2028\\x85\\x7f" in lines[0]
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]", result.stdout)
@@ -172,7 +176,8 @@ def test_json_report_keeps_the_literal_text_and_no_raw_control_character(base_da
     result = run("validate", "--format", "json", str(base_data))
     assert result.returncode == 1
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]", result.stdout)
-    [problem] = json.loads(result.stdout)["problems"]
+    warning, problem = json.loads(result.stdout)["problems"]
+    assert warning["code"] == "control-character"
     assert problem["path"] == target.as_posix()  # the real name, escape code and all
     assert FORGED in problem["message"]
 
