@@ -171,3 +171,20 @@ def test_schema_check_reports_stale_files(tmp_path: Path) -> None:
     assert run("schema", "--out", str(tmp_path / "schemas"), "--reference", str(tmp_path / "ref.md")).returncode == 0
     assert run("schema", "--out", str(tmp_path / "schemas"), "--reference", str(tmp_path / "ref.md"),
                "--check").returncode == 0
+
+
+def test_every_command_and_option_is_documented() -> None:
+    # As sqlite-utils' test_docs does: a command or an option that no page names is one that
+    # users cannot find. The long form of each option (`--output`, not only `-o`) must appear.
+    import click
+
+    pages = [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md"))]
+    text = "\n".join(page.read_text(encoding="utf-8") for page in pages)
+    missing = []
+    for name, command in sorted(cli.cli.commands.items()):
+        if f"briefing {name}" not in text:
+            missing.append(f"briefing {name}")
+        for param in command.params:
+            if isinstance(param, click.Option):
+                missing += [f"briefing {name} {opt}" for opt in param.opts if opt.startswith("--") and opt not in text]
+    assert not missing, f"not named in README.md, CONTRIBUTING.md or docs/: {missing}"
