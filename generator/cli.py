@@ -19,6 +19,7 @@ from typing import Callable, NoReturn, TypeVar
 import click
 
 from . import schema as schema_mod
+from .problems import Report
 from .problems import escape_controls as _safe
 from .validate import validate
 from .write import WRITE_ERRNOS, CannotWrite, NotOurs, replace_file, writing
@@ -116,7 +117,8 @@ def validate_cmd(path: str, fmt: str, config: str | None) -> None:
     sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
 
 
-def _print_report(report, fmt: str = "text") -> None:  # type: ignore[no-untyped-def]
+def _print_report(report: Report) -> None:
+    """The report as text on standard error (build, pdf: standard output is for what was made)."""
     for problem in report.shown():
         click.echo(problem.format_text(), err=True)
     click.echo(report.summary(), err=True)

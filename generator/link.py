@@ -85,10 +85,6 @@ class Dataset:
         """The ids of a region's parents, nearest first (loops are cut; `link` reports them)."""
         return _chain(self.regions, region_id)
 
-    def actor_ancestors(self, actor_id: str) -> list[str]:
-        """The ids of an actor's parents, nearest first."""
-        return _chain(self.actors, actor_id)
-
     def speaks_for(self, statement: Statement) -> str | None:
         """`on_behalf_of`, defaulting to the speaker's affiliation."""
         if statement.on_behalf_of:

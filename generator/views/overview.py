@@ -234,7 +234,7 @@ def chart_columns(keys: list[str]) -> list[str]:
     return columns
 
 
-def chart(ctx: Context, tables: figures.Tables) -> tuple[ChartTable, ChartSpec] | None:
+def chart(tables: figures.Tables) -> tuple[ChartTable, ChartSpec] | None:
     """Incidents per month (the month each date starts in, as on the timeline) by event group.
     A `{to: DATE}` incident has no known start and is in no month's bar (it is counted apart)."""
     undated = len(tables.incidents) - len(figures.known_start(tables.incidents))
@@ -273,7 +273,7 @@ def build(ctx: Context) -> tuple[Overview, ChartSpec | None]:
     tables = figures.tables(ctx)
     latest = latest_month(ctx)
     incidents, statements = ctx.incidents(), ctx.statements()
-    drawn = chart(ctx, tables)
+    drawn = chart(tables)
     overview = Overview(
         path=OVERVIEW,
         incidents_total=len(incidents),

@@ -142,7 +142,7 @@ def _newest_first(items: list[tuple[tuple, Item]]) -> Section:  # type: ignore[t
 _KIND_RANK = {"incidents": 0, "statements": 1, "actors": 2, "regions": 3, "sources": 4}
 
 
-def _key(ctx: Context, change: RecordChange, entry: Entry | None, shown: str | None = None) -> tuple:  # type: ignore[type-arg]
+def _key(change: RecordChange, entry: Entry | None, shown: str | None = None) -> tuple:  # type: ignore[type-arg]
     """Incidents and statements first, the latest date first; then actors, regions and sources by
     name; records no longer published by kind and the title `shown`. Ties by id: the order never
     depends on anything but the data."""
@@ -177,12 +177,12 @@ def build(ctx: Context) -> WhatsNewPage:
         entry = _entry(ctx, change) if change.after is not None else None
         was = _published(change.before)
         if entry is not None and not was:
-            new.append((_key(ctx, change, entry), _item(ctx, change, entry)))
+            new.append((_key(change, entry), _item(ctx, change, entry)))
         elif entry is not None and was:
-            changed.append((_key(ctx, change, entry), _item(ctx, change, entry, change.fields)))
+            changed.append((_key(change, entry), _item(ctx, change, entry, change.fields)))
         elif entry is None and was:
             item = _item(ctx, change, None, names_then=names_then)
-            withdrawn.append((_key(ctx, change, None, item.title), item))
+            withdrawn.append((_key(change, None, item.title), item))
     since = _day(history.since_date) if history.since_date else None
     commit = history.since_commit[:12] if history.since_commit else None
     return WhatsNewPage(WHATSNEW_PAGE, None, since, commit, history.configured, _newest_first(new),
