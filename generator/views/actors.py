@@ -18,7 +18,7 @@ from ..dates import format_date
 from ..link import Entry
 from ..models import CASUALTY_KINDS, Actor, Incident, Statement
 from ..render import isolate_text
-from .common import ACTORS_INDEX, TIMELINE_INDEX, Context, Page, Ref, actor_page, href
+from .common import ACTORS_INDEX, TIMELINE_INDEX, Context, Page, Ref, actor_page, href, slug_label
 from .trend import CasualtyIndex, RecordLine, Subject, Tally, Trend, monthly, newest, record_line, tally
 
 #: An incident is counted once in the chart, under the actor's main role in it: the first of
@@ -98,11 +98,6 @@ class ActorsIndex:
     timeline_href: str
 
 
-def kind_label(kind: str) -> str:
-    """`armed-group` → `Armed group`."""
-    return kind.replace("-", " ").capitalize()
-
-
 def pages(ctx: Context) -> list[Page | ChartSpec]:
     """The index of actors, one page per actor, and each actor's monthly chart."""
     index, actor_pages, charts = build(ctx)
@@ -151,7 +146,7 @@ def build(ctx: Context) -> tuple[ActorsIndex, list[ActorPage], list[ChartSpec]]:
         if chart is not None:
             charts.append(chart)
         rows.append(ActorRow(
-            ctx.actor_ref(actor_id, ACTORS_INDEX), kind_label(entry.record.kind),
+            ctx.actor_ref(actor_id, ACTORS_INDEX), slug_label(entry.record.kind),
             len(page.incidents) + page.more_incidents, suffered.short, last_seen,
         ))
     rows.sort(key=lambda row: (row.actor.text.casefold(), row.actor.href))
@@ -240,7 +235,7 @@ def _actor_page(
         path=path,
         name=actor.name,
         aliases=tuple(actor.aliases),
-        kind=kind_label(actor.kind),
+        kind=slug_label(actor.kind),
         words=w,
         title=actor.title,
         country=actor.country,

@@ -28,9 +28,9 @@ from ..dates import FuzzyDate, Point, format_date
 from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Statement, event_label
 from ..render import isolate_text
-from .common import OVERVIEW, CitationView, Context, RecordView, month_key, month_title
+from .common import OVERVIEW, CitationView, Context, RecordView, month_key, month_title, slug_label
 from .overview import TOP_REGIONS, Period, area_of, key_figures, number
-from .trend import Tally, tally
+from .trend import Tally, axis_label, tally
 
 #: Where the site's PDFs go in the content folder (a generated folder: see write.GENERATED).
 PDF_FOLDER = "pdf"
@@ -564,18 +564,10 @@ def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]]) -> 
         name=f"briefing-{request.name}",
         title="Incidents per month, by event type group",
         alt=f"Stacked bar chart of incidents per month by event type group, {span}. The table gives the same numbers.",
-        x_labels=tuple(_short(k) for k in columns),
+        x_labels=tuple(axis_label(k) for k in columns),
         series=tuple((event_label(g), tuple(float(counts.get((k, g), 0)) for k in columns)) for g in groups),
     )
     return Chart(spec, tuple(event_label(g) for g in groups), rows, outside, month_title(columns[0]), undated)
-
-
-_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _short(key: str) -> str:
-    year, month = key.split("-")
-    return f"{_SHORT[int(month) - 1]} {year}"
 
 
 def _summary_region(ctx: Context, request: Request, region_id: str) -> str | None:
@@ -593,8 +585,6 @@ def _summary_region(ctx: Context, request: Request, region_id: str) -> str | Non
 
 def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: list[Entry],  # type: ignore[type-arg]
                printed: set[str]) -> tuple[RegionSummary, ...]:
-    from .regions import level_label  # here: the regions view imports this module for its PDF links
-
     counted: dict[str, list[Entry[Incident]]] = defaultdict(list)
     maybe: dict[str, int] = defaultdict(int)
     said: dict[str, int] = defaultdict(int)
@@ -634,7 +624,7 @@ def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: li
         region = entry.record
         found = counted.get(key, [])
         out.append(RegionSummary(
-            id=key, name=region.name, level=level_label(region.level), disputed=region.disputed,
+            id=key, name=region.name, level=slug_label(region.level), disputed=region.disputed,
             aliases=tuple(region.aliases), incidents=len(found), killed=killed(found).short,
             killed_note=killed(found).text, possibly=maybe.get(key, 0), statements=said.get(key, 0),
             actors=actors(found),

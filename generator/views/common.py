@@ -34,6 +34,11 @@ def month_key(date: FuzzyDate) -> str:
     return f"{year:04d}-{month:02d}" if month else f"{year:04d}"
 
 
+def slug_label(slug: str) -> str:
+    """A slug as a label: `armed-group` → `Armed group`, `governorate` → `Governorate`."""
+    return slug.replace("-", " ").capitalize()
+
+
 def month_title(key: str) -> str:
     """`April 2020` or `2020 — month not known`."""
     year, _, month = key.partition("-")

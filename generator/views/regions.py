@@ -19,7 +19,7 @@ from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Region, Statement, event_label
 from ..render import isolate_text
 from .briefing import pdf_path, region_latest_months, region_request
-from .common import REGIONS_INDEX, TIMELINE_INDEX, Context, Page, Ref, href, month_title, region_page
+from .common import REGIONS_INDEX, TIMELINE_INDEX, Context, Page, Ref, href, month_title, region_page, slug_label
 from .actors import ROLE_ORDER, ROLE_SERIES
 from .trend import CasualtyIndex, RecordLine, Tally, Trend, monthly, newest, record_line, tally
 
@@ -94,11 +94,6 @@ class IndexRow:
 class RegionsIndex:
     path: str
     rows: tuple[IndexRow, ...]  # the hierarchy, depth first, each level sorted by name
-
-
-def level_label(level: str) -> str:
-    """`governorate` → `Governorate`."""
-    return level.replace("-", " ").capitalize()
 
 
 def pages(ctx: Context) -> list[Page | ChartSpec]:
@@ -177,7 +172,7 @@ def build(ctx: Context) -> tuple[RegionsIndex, list[RegionPage], list[ChartSpec]
                 continue
             seen.add(entry.id)
             r = entry.record
-            rows.append(IndexRow(depth, ctx.region_ref(r.id, REGIONS_INDEX), level_label(r.level), r.disputed,
+            rows.append(IndexRow(depth, ctx.region_ref(r.id, REGIONS_INDEX), slug_label(r.level), r.disputed,
                                  shared.counts.get(r.id, 0)))
             walk(shared.children.get(r.id, []), depth + 1)
 
@@ -237,13 +232,13 @@ def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionP
         path=path,
         name=region.name,
         trail=tuple(ctx.region_ref(a, path) for a in reversed(ancestors)),
-        level=level_label(region.level),
+        level=slug_label(region.level),
         disputed=region.disputed,
         disputed_within=ctx.region_ref(disputed_within, path) if disputed_within and not region.disputed else None,
         aliases=tuple(region.aliases),
         description=region.description,
         children=tuple(
-            SubRegion(ctx.region_ref(c.id, path), level_label(c.record.level), c.record.disputed,
+            SubRegion(ctx.region_ref(c.id, path), slug_label(c.record.level), c.record.disputed,
                       shared.counts.get(c.id, 0))
             for c in children.get(region_id, [])
         ),
