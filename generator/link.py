@@ -76,6 +76,9 @@ class Dataset:
     sources: dict[str, Entry[Source]] = field(default_factory=dict)
     incidents: dict[str, Entry[Incident]] = field(default_factory=dict)
     statements: dict[str, Entry[Statement]] = field(default_factory=dict)
+    #: Sub-region ids by parent id, built by the first `region_descendants` (the records are not
+    #: changed once linked).
+    _region_children: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def kind(self, name: str) -> dict[str, Entry]:  # type: ignore[type-arg]
         """The records of one kind (`actors`, `regions`, ...)."""
@@ -84,6 +87,24 @@ class Dataset:
     def region_ancestors(self, region_id: str) -> list[str]:
         """The ids of a region's parents, nearest first (loops are cut; `link` reports them)."""
         return _chain(self.regions, region_id)
+
+    def region_descendants(self, region_id: str) -> set[str]:
+        """The ids of every region below `region_id`, at any depth (loops are cut). The index of
+        sub-regions is built once, on the first call: linear in the regions, however many asks."""
+        if self._region_children is None:
+            children: dict[str, list[str]] = {}
+            for entry in self.regions.values():
+                if entry.record.parent is not None:
+                    children.setdefault(entry.record.parent, []).append(entry.id)
+            self._region_children = children
+        out: set[str] = set()
+        stack = [region_id]
+        while stack:
+            for child in self._region_children.get(stack.pop(), ()):
+                if child not in out and child != region_id:
+                    out.add(child)
+                    stack.append(child)
+        return out
 
     def speaks_for(self, statement: Statement) -> str | None:
         """`on_behalf_of`, defaulting to the speaker's affiliation."""

@@ -304,11 +304,6 @@ class UnknownId(ValueError):
 # --- filters ------------------------------------------------------------------------------------
 
 
-def descendants(ctx: Context, region_id: str) -> set[str]:
-    """Every region below `region_id`, at any depth."""
-    return {r for r in ctx.dataset.regions if region_id in ctx.dataset.region_ancestors(r)}
-
-
 def incident_matches(request: Request, record: Incident, within: set[str]) -> bool:
     """The region filter takes incidents in the region or a sub-region (`within`); the actor filter
     takes any role in the incident."""
@@ -350,7 +345,7 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
     period = Period(request.name, period_title(start, end), start, end)
     prev_start, prev_end = previous_of(start, end)
     previous = Period(period_key(prev_start, prev_end), period_title(prev_start, prev_end), prev_start, prev_end)
-    within = ({request.region} | descendants(ctx, request.region)) if request.region else set()
+    within = ({request.region} | ctx.dataset.region_descendants(request.region)) if request.region else set()
 
     incidents = [e for e in ctx.incidents() if incident_matches(request, e.record, within)]
     statements = [e for e in ctx.statements() if statement_matches(ctx, request, e.record, within)]
@@ -465,7 +460,7 @@ def _filters(ctx: Context, request: Request, config: SiteConfig) -> tuple[tuple[
     subject = []
     if request.region:
         region = ctx.dataset.regions[request.region].record
-        out.append(Filter("Region", region.name, "with its sub-regions" if descendants(ctx, region.id) else None,
+        out.append(Filter("Region", region.name, "with its sub-regions" if ctx.dataset.region_descendants(region.id) else None,
                           tuple(region.aliases)))
         subject.append(region.name)
     if request.actor:

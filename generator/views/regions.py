@@ -225,7 +225,7 @@ def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionP
 
     activity = _actors(ctx, shared, ids, path)
     shown, more_incidents = newest(shared.entries[i] for i in ids)
-    named = {region_id} | _descendants(region_id, children)
+    named = {region_id} | ctx.dataset.region_descendants(region_id)
     shown_statements, more_statements = newest(e for e in shared.statements if named.intersection(e.record.regions))
 
     page = RegionPage(
@@ -258,17 +258,6 @@ def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionP
              if region_id in shared.latest else None),
     )
     return page, chart
-
-
-def _descendants(region_id: str, children: dict[str | None, list[Entry[Region]]]) -> set[str]:
-    out: set[str] = set()
-    stack = [region_id]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child.id not in out:
-                out.add(child.id)
-                stack.append(child.id)
-    return out
 
 
 def _actors(ctx: Context, shared: _Shared, ids: list[str], page: str) -> tuple[ActorActivity, ...]:

@@ -1,0 +1,41 @@
+"""Unit tests of `generator.link`: the dataset's region hierarchy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.validate import validate
+
+
+def regions_data(base_data: Path, extra: str) -> Path:
+    (base_data / "regions" / "more.yml").write_text(extra, encoding="utf-8")
+    return base_data
+
+
+def test_descendants_at_every_depth_and_ancestors_nearest_first(base_data: Path) -> None:
+    regions_data(base_data, "- {id: daquq, name: Daquq, level: district, parent: kirkuk}\n"
+                            "- {id: erbil, name: Erbil, level: governorate, parent: iraq}\n"
+                            "- {id: syria, name: Syria, level: country}\n")
+    result = validate(base_data)
+    assert result.report.ok, [p.format_text() for p in result.report.sorted()]
+    dataset = result.dataset
+    assert dataset.region_descendants("iraq") == {"kirkuk", "hawija", "daquq", "erbil"}
+    assert dataset.region_descendants("kirkuk") == {"hawija", "daquq"}
+    assert dataset.region_descendants("hawija") == set()
+    assert dataset.region_descendants("syria") == set()
+    assert dataset.region_descendants("no-such-region") == set()
+    assert dataset.region_ancestors("hawija") == ["kirkuk", "iraq"]
+    # The two directions agree for every region.
+    for region in dataset.regions:
+        assert dataset.region_descendants(region) == {r for r in dataset.regions
+                                                      if region in dataset.region_ancestors(r)}
+
+
+def test_a_loop_of_parents_ends(base_data: Path) -> None:
+    # A loop is an error that `link` reports; the hierarchy's walks still end on such data.
+    regions_data(base_data, "- {id: a, name: A, level: area, parent: b}\n"
+                            "- {id: b, name: B, level: area, parent: a}\n")
+    result = validate(base_data)
+    assert [p.code for p in result.report.sorted()] == ["parent-cycle", "parent-cycle"]
+    assert result.dataset.region_descendants("a") == {"b"}
+    assert result.dataset.region_ancestors("a") == ["b"]
