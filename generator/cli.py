@@ -117,11 +117,20 @@ def validate_cmd(path: str, fmt: str, config: str | None) -> None:
     sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
 
 
-def _print_report(report: Report) -> None:
-    """The report as text on standard error (build, pdf: standard output is for what was made)."""
+def _stop_on_errors(report: Report, stopped: str | None = None) -> None:
+    """Before a command writes anything: with errors, the whole report and `stopped` on standard
+    error, and exit 1; otherwise the warnings, if any, and on. (Standard error: standard output is
+    for what the command made.)"""
+    if report.ok:
+        for problem in report.shown():  # warnings
+            click.echo(problem.format_text(), err=True)
+        return
     for problem in report.shown():
         click.echo(problem.format_text(), err=True)
     click.echo(report.summary(), err=True)
+    if stopped:
+        click.echo(stopped, err=True)
+    sys.exit(EXIT_INVALID)
 
 
 @cli.command("build")
@@ -167,11 +176,7 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     # Links, FIFOs and devices among the hand-written pages (and the theme's files) are refused
     # with the data's errors, before anything is written: MkDocs would copy what a link points to.
     result.report.extend(site_mod.hand_written_problems(Path(content), Path(mkdocs_config)))
-    if not result.report.ok:
-        _print_report(result.report)
-        sys.exit(EXIT_INVALID)
-    for problem in result.report.shown():  # warnings
-        click.echo(problem.format_text(), err=True)
+    _stop_on_errors(result.report)
     cache = None
     if not no_pdf:
         from .pdf import PdfCache
@@ -305,12 +310,7 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
     target = _pdf_target(output, Path(data), force)
 
     result = validate(data)
-    if not result.report.ok:
-        _print_report(result.report)
-        click.echo("no PDF written: the data has errors", err=True)
-        sys.exit(EXIT_INVALID)
-    for problem in result.report.shown():  # warnings
-        click.echo(problem.format_text(), err=True)
+    _stop_on_errors(result.report, "no PDF written: the data has errors")
     _within_years(first, last, result.config.years)
     if region:
         _known("region", region, result.dataset.regions)
