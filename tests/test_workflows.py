@@ -115,6 +115,39 @@ def test_actions_are_pinned_to_commits_and_the_token_reads_only(path: Path) -> N
     assert "secrets." not in text and "pull_request_target" not in text.replace("never `pull_request_target`", "")
 
 
+#: The oldest major release of each action that runs on Node 24: GitHub retired the Node 20
+#: runtime on 2026-09-23, and deployments with deploy-pages v4 fail since July 2026 (v5 fixes it).
+CURRENT_MAJOR = {"actions/checkout": 7, "actions/setup-python": 7, "actions/cache": 5,
+                 "actions/upload-pages-artifact": 5, "actions/upload-artifact": 7, "actions/deploy-pages": 5}
+
+
+@pytest.mark.parametrize("path", [PULL_REQUEST, PAGES], ids=lambda p: p.name)
+def test_actions_are_at_their_current_major_release(path: Path) -> None:
+    for line in uses_lines(path):
+        match = re.search(r"uses: ([\w.-]+/[\w.-]+)@[0-9a-f]{40} # v(\d+)\.", line)
+        assert match, line
+        action, major = match.group(1), int(match.group(2))
+        assert action in CURRENT_MAJOR, f"{action}: add its current major release to CURRENT_MAJOR"
+        assert major >= CURRENT_MAJOR[action], f"{action} v{major} runs on a retired runtime: use v{CURRENT_MAJOR[action]}"
+
+
+@pytest.mark.parametrize("path", [PULL_REQUEST, PAGES], ids=lambda p: p.name)
+def test_the_pdf_cache_is_kept_between_runs(path: Path) -> None:
+    """A deploy renders only the PDFs whose data changed: .cache/ (where the PDF cache lives) is
+    restored before the build, saved under a key that changes with every commit (a saved cache is
+    never updated under its key), and the newest earlier one is found by the key's prefix."""
+    from generator.pdf import CACHE_DIR
+
+    steps = next(iter(load(path)["jobs"].values()))["steps"]
+    names = [step.get("uses", step.get("run", "")).split("@")[0] for step in steps]
+    cache = steps[names.index("actions/cache")]
+    assert CACHE_DIR.parts[0] + "/" == cache["with"]["path"]
+    key, restore = cache["with"]["key"], cache["with"]["restore-keys"].splitlines()
+    assert "${{ github.sha }}" in key
+    assert restore == [key.replace("${{ github.sha }}", "")]
+    assert names.index("actions/cache") < names.index("make site")
+
+
 def test_pull_request_workflow_runs_on_pull_requests_only() -> None:
     workflow = load(PULL_REQUEST)
     assert workflow["on"] == {"pull_request": None}
