@@ -58,7 +58,7 @@ class Dataset:
     _region_children: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
     #: The records of a registered kind that has no typed field above (one just added to
     #: `kinds.py`), by kind: it is validated and linked before any view wants it typed.
-    others: dict[str, dict[str, Entry]] = field(default_factory=dict, repr=False, compare=False)  # type: ignore[type-arg]
+    others: dict[str, dict[str, Entry[Record]]] = field(default_factory=dict, repr=False, compare=False)
 
     def kind(self, name: str) -> dict[str, Entry]:  # type: ignore[type-arg]
         """The records of one kind (`actors`, `regions`, ...)."""

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..changes import SINGULAR, Changes, RecordChange, record_label
+from ..changes import Changes, RecordChange, record_label
 from ..dates import format_date, month_name
-from ..kinds import ALL, DATED
+from ..kinds import ALL, DATED, SINGULAR
 from ..link import Entry
 from .common import (SOURCES_PAGE, TIMELINE_INDEX, Context, Page, actor_page, href, month_key, month_page,
                      region_page, statement_title)
