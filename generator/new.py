@@ -157,11 +157,11 @@ def _fields(kind: str, record_id: str, title: str | None, when: Point | None) ->
             Slot("quote", required=False), Slot("paraphrase", required=False),
             Slot("sources", item=citation),
         ]
-    # Any other kind: its required fields in the data format's order, the id and name filled in
-    # (an actor: id, name, kind; a region: id, name, level; a source: id, name, kind).
+    # Any other kind: its required fields in the data format's order, with what the command knows
+    # filled in (an actor: id, name, kind; a region: id, name, level; a source: id, name, kind).
     folder = KIND_FOLDERS[kind]
     model_fields = MODELS[folder].model_fields
-    known = {"id": record_id, "name": title}
+    known = {"id": record_id, "name": title, "title": title, "date": date_text}
     return [Slot(name, known.get(name)) for name in BY_FOLDER[folder].fields if model_fields[name].is_required()]
 
 
