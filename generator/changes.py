@@ -32,15 +32,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .dates import DateError, parse_date
+from .kinds import DATED, READING_ORDER, SINGULAR
 from .load import MAX_FILE_BYTES, SYMLINK_MESSAGE, LoadedFile, Refused, dotted, load_file, read_regular, same, size_message
 from .problems import escape_controls, json_text
 
 YAML_SUFFIXES = (".yml", ".yaml")  # as generator/validate.py finds data files
 
-#: The kinds in the order people read them in: what happened first, then who, where, and sources.
-KIND_ORDER: tuple[str, ...] = ("incidents", "statements", "actors", "regions", "sources")
-SINGULAR = {"incidents": "incident", "statements": "statement", "actors": "actor", "regions": "region",
-            "sources": "source"}
 #: At most this many records of one kind are listed in the Markdown summary (the JSON has all):
 #: a pull-request summary must stay readable, and GitHub caps a step summary at 1 MiB.
 MARKDOWN_CAP = 100
@@ -100,7 +97,7 @@ class Changes:
         month, and its old month changes too). Dates known only to the year, or unreadable, give none."""
         found: set[str] = set()
         for change in [*self.added, *self.changed, *self.removed]:
-            if change.kind not in ("incidents", "statements"):
+            if change.kind not in DATED:
                 continue
             for data in (change.before, change.after):
                 month = _month_of(data)
@@ -144,7 +141,7 @@ class Changes:
                  + (f"; {_count(len(self.notes), 'file')} could not be read." if self.notes else ".")]
         if not (self.added or self.changed or self.removed):
             lines += ["", "No record was added, changed or removed."]
-        for kind in KIND_ORDER:
+        for kind in READING_ORDER:
             items = ([("added", c) for c in self.added if c.kind == kind]
                      + [("changed", c) for c in self.changed if c.kind == kind]
                      + [("removed", c) for c in self.removed if c.kind == kind])
@@ -515,7 +512,7 @@ def changes_since(ref: str | None, data_dir: str | os.PathLike[str]) -> Changes:
 
 
 def _order(key: Key) -> tuple[int, str]:
-    return (KIND_ORDER.index(key[0]), key[1])
+    return (READING_ORDER.index(key[0]), key[1])
 
 
 # --- the site's "What's new": which revision to compare with ---------------------------------

@@ -19,6 +19,7 @@ from typing import Callable, NoReturn, TypeVar
 import click
 
 from . import schema as schema_mod
+from .kinds import READING_ORDER, SINGULAR
 from .problems import Report
 from .problems import escape_controls as _safe
 from .validate import validate
@@ -509,7 +510,7 @@ def _as_param(reader: Callable[[str], T], option: str) -> Callable[[str], T]:
 
 
 @cli.command("new")
-@click.argument("kind", type=click.Choice(["incident", "statement", "actor", "region", "source"]))
+@click.argument("kind", type=click.Choice([SINGULAR[folder] for folder in READING_ORDER]))
 @click.option("--id", "record_id", metavar="ID", help="The record's id (default: made from the title, with the "
               "date after it for incidents and statements)")
 @click.option("--title", metavar="TEXT", help="An incident's title; the name of an actor, region or source; "

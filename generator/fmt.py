@@ -2,7 +2,7 @@
 
 The canonical layout:
 
-- keys in the order of the data format (`models.FIELD_ORDER`), nested entries too (citations,
+- keys in the order of the data format (`kinds.FIELD_ORDER`), nested entries too (citations,
   actor roles, casualty entries and their ranges, corrections, date spans); unknown keys keep their
   relative order after the known ones, and `extra:` keeps its own order;
 - block style with 2-space indentation, sequences indented under their key (`  - item`), a list
@@ -62,7 +62,7 @@ from ruamel.yaml.tag import Tag
 from .bidi import BIDI_CONTROLS
 from .children import pool_options
 from .load import LoadedFile, Refused, _compose, load_file, read_regular, resolve_plain, same
-from .models import FIELD_NESTING, FIELD_ORDER, KINDS
+from .kinds import FIELD_NESTING, FIELD_ORDER, MODELS
 from .problems import Problem
 
 #: Loader problems that mean the file cannot be parsed as plain data: such a file is left untouched.
@@ -493,7 +493,7 @@ def _canonical_value(value: Any, parent: str | None, key: Any) -> Any:
 
 def canonical_tree(data: Any, kind: str | None) -> Any:
     """The canonical tree of a whole file as ruamel read it: one record, or a list of records."""
-    model = KINDS[kind].__name__ if kind in KINDS else None
+    model = MODELS[kind].__name__ if kind in MODELS else None
     if isinstance(data, list):
         seq = CommentedSeq(_canonical_map(item, model) if isinstance(item, dict) else _canonical_value(item, None, None)
                            for item in data)

@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import BaseModel
 
+from .kinds import FOLDERS
 from .link import Dataset
 
 #: The package that has most scripts: Debian's Noto fonts (Noto Sans, Serif and their script faces).
@@ -281,7 +282,7 @@ def check(documents: Iterable[str], dataset: Dataset) -> list[MissingFont]:
     for char in missing:
         by_script.setdefault(script_of(char), set()).add(char)
     found: dict[tuple[str, str | None], set[str]] = {key: set() for key in by_script}
-    for kind in ("actors", "regions", "sources", "incidents", "statements"):
+    for kind in FOLDERS:
         for entry in dataset.kind(kind).values():
             shown = {w for s in _strings(entry.record) for w in _words(s, missing)} & printed
             for key, chars in by_script.items():

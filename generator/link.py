@@ -9,39 +9,16 @@ with its file and line.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Generic, Iterator, TypeVar
 
+from .kinds import ALIASED, DATED, FOLDERS, HIERARCHIES, REFERENCES
+from .kinds import SINGULAR as _SINGULAR
 from .load import Path_, RawRecord, dotted
 from .models import Actor, Incident, Record, Region, Source, Statement
 from .problems import Problem, Suggester, shorten
 
 R = TypeVar("R", bound=Record)
-
-#: Which kind each reference field points at, by record kind: (path pattern, target kind).
-#: `*` stands for every index of a list.
-REFERENCES: dict[str, list[tuple[tuple[str, ...], str]]] = {
-    "incidents": [
-        (("region",), "regions"),
-        (("actors", "*", "actor"), "actors"),
-        (("actors", "*", "attributed_by"), "actors"),
-        (("casualties", "*", "actor"), "actors"),
-        (("sources", "*", "source"), "sources"),
-    ],
-    "statements": [
-        (("speaker",), "actors"),
-        (("on_behalf_of",), "actors"),
-        (("about", "*"), "actors"),
-        (("regions", "*"), "regions"),
-        (("sources", "*", "source"), "sources"),
-    ],
-    "actors": [(("parent",), "actors"), (("affiliation",), "actors")],
-    "regions": [(("parent",), "regions")],
-    "sources": [],
-}
-
-_SINGULAR = {"actors": "actor", "regions": "region", "sources": "source", "incidents": "incident",
-             "statements": "statement"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +56,17 @@ class Dataset:
     #: Sub-region ids by parent id, built by the first `region_descendants` (the records are not
     #: changed once linked).
     _region_children: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+    #: The records of a registered kind that has no typed field above (one just added to
+    #: `kinds.py`), by kind: it is validated and linked before any view wants it typed.
+    others: dict[str, dict[str, Entry[Record]]] = field(default_factory=dict, repr=False, compare=False)
 
     def kind(self, name: str) -> dict[str, Entry]:  # type: ignore[type-arg]
         """The records of one kind (`actors`, `regions`, ...)."""
-        return getattr(self, name)  # type: ignore[no-any-return]
+        if name in _TYPED:
+            return getattr(self, name)  # type: ignore[no-any-return]
+        if name not in FOLDERS:
+            raise KeyError(name)
+        return self.others.setdefault(name, {})
 
     def region_ancestors(self, region_id: str) -> list[str]:
         """The ids of a region's parents, nearest first (loops are cut; `link` reports them)."""
@@ -112,6 +96,10 @@ class Dataset:
             return statement.on_behalf_of
         speaker = self.actors.get(statement.speaker)
         return speaker.record.affiliation if speaker else None
+
+
+#: The kinds that have a typed field of their own in `Dataset`.
+_TYPED = frozenset(f.name for f in fields(Dataset)) & frozenset(FOLDERS)
 
 
 def _chain(entries: dict[str, Entry], start: str) -> list[str]:  # type: ignore[type-arg]
@@ -228,10 +216,10 @@ def link(loaded: list[Loaded], written: list[Written]) -> tuple[Dataset, list[Pr
         if record_id not in target:
             target[record_id] = Entry(item.record, item.path, item.raw.line)
 
-    problems.extend(_cycles("actors", loaded, dataset.actors))
-    problems.extend(_cycles("regions", loaded, dataset.regions))
+    for kind in HIERARCHIES:
+        problems.extend(_cycles(kind, loaded, dataset.kind(kind)))
     problems.extend(_shared_names(loaded))
-    for kind in ("actors", "regions", "sources", "incidents", "statements"):
+    for kind in FOLDERS:
         table = dataset.kind(kind)
         sorted_items = sorted(table.items())
         table.clear()
@@ -326,7 +314,7 @@ def dates_after_sources(loaded: list[Loaded]) -> list[Problem]:  # type: ignore[
     `published:` date of any citation in the data (no source can have reported it yet: a typo such
     as 2030 for 2020 is likely). Without any `published:` date there is nothing to compare with,
     and no warning: the clock is never read, so that the same data gives the same report."""
-    dated = [item for item in loaded if item.kind in ("incidents", "statements")]
+    dated = [item for item in loaded if item.kind in DATED]
     published = [c.published.end for item in dated for c in item.record.sources  # type: ignore[attr-defined]
                  if c.published is not None]
     if not published:
@@ -348,7 +336,7 @@ def dates_after_sources(loaded: list[Loaded]) -> list[Problem]:  # type: ignore[
 def _shared_names(loaded: list[Loaded]) -> Iterator[Problem]:  # type: ignore[type-arg]
     """An alias or name that names two actors (or two regions) makes search and "did you mean"
     ambiguous: reported at each place that writes it, each citing the other record."""
-    for kind in ("actors", "regions"):
+    for kind in ALIASED:
         users: dict[str, dict[str, list[tuple[Loaded, Path_ | None, str]]]] = defaultdict(dict)  # type: ignore[type-arg]
         for item in loaded:
             if item.kind != kind:

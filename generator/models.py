@@ -566,18 +566,10 @@ class Source(Record):
     extra: dict[str, Any] | None = None
 
 
-#: The order of fields in the data format; the schema, the field reference and `fmt` follow it.
-FIELD_ORDER: dict[str, list[str]] = {
-    "Incident": ["id", "title", "date", "date_note", "type", "region", "place", "coordinates",
-                 "location_precision", "actors", "casualties", "summary", "sources", "tags", "status",
-                 "confidence", "corrections", "extra"],
-    "Statement": ["id", "date", "date_note", "speaker", "on_behalf_of", "medium", "quote", "paraphrase",
-                  "about", "regions", "language", "sources", "tags", "status", "confidence", "corrections",
-                  "extra"],
-    "Actor": ["id", "name", "aliases", "kind", "parent", "affiliation", "title", "country", "description",
-              "extra"],
-    "Region": ["id", "name", "level", "parent", "aliases", "disputed", "coordinates", "description", "extra"],
-    "Source": ["id", "name", "kind", "url", "reliability", "description", "extra"],
+#: The order of fields of the entries nested in records, by model name; the kinds' own order is in
+#: their entries in `kinds.py`, and `kinds.FIELD_ORDER` holds both. The schema, the field reference
+#: and `fmt` follow it.
+ENTRY_FIELD_ORDER: dict[str, list[str]] = {
     "Citation": ["source", "url", "title", "published", "archive_url", "credibility"],
     "ActorRole": ["actor", "role", "attributed_by"],
     "Casualty": ["actor", "group", "killed", "wounded", "abducted", "arrested"],
@@ -586,22 +578,10 @@ FIELD_ORDER: dict[str, list[str]] = {
     "DateSpan": ["from", "to"],  # a date written as {from, to}
 }
 
-#: Which order (a key of FIELD_ORDER) applies to the mapping, or to each mapping of the list, under
-#: a field; `fmt` follows it. Fields not named here (`extra:` above all) keep their own order.
-FIELD_NESTING: dict[str, dict[str, str]] = {
-    "Incident": {"date": "DateSpan", "actors": "ActorRole", "casualties": "Casualty", "sources": "Citation",
-                 "corrections": "Correction"},
-    "Statement": {"date": "DateSpan", "sources": "Citation", "corrections": "Correction"},
+#: Which order (a key of `kinds.FIELD_ORDER`) applies to the mapping, or to each mapping of the
+#: list, under a field of a nested entry; `fmt` follows it (`kinds.FIELD_NESTING` adds the kinds').
+ENTRY_FIELD_NESTING: dict[str, dict[str, str]] = {
     "Citation": {"published": "DateSpan"},
     "Correction": {"date": "DateSpan"},
     "Casualty": {kind: "CountRange" for kind in CASUALTY_KINDS},
-}
-
-#: The folder name under the data folder that holds each kind, and its model.
-KINDS: dict[str, type[Record]] = {
-    "actors": Actor,
-    "regions": Region,
-    "sources": Source,
-    "incidents": Incident,
-    "statements": Statement,
 }

@@ -24,19 +24,14 @@ from pathlib import Path
 from .dates import DateError, Point, parse_point
 from .fmt import format_bytes
 from .load import load_file
-from .models import ID_PATTERN, KINDS, Record
+from .kinds import ALL, BY_FOLDER, FOLDER_OF, MODELS
+from .models import ID_PATTERN, Record
 from .write import CannotWrite
 
-#: The command's kind names and the folders that hold them.
-KIND_FOLDERS: dict[str, str] = {
-    "incident": "incidents",
-    "statement": "statements",
-    "actor": "actors",
-    "region": "regions",
-    "source": "sources",
-}
+#: The command's kind names and the folders that hold them (from the registry, `kinds.py`).
+KIND_FOLDERS: dict[str, str] = FOLDER_OF
 #: Kinds filed by date (`incidents/2020/04/`), whose ids end with their date.
-DATED = frozenset({"incident", "statement"})
+DATED = frozenset(kind.singular for kind in ALL if kind.dated)
 MAX_ID = 80
 
 # Letters that Unicode does not decompose into a base letter and an accent.
@@ -162,8 +157,12 @@ def _fields(kind: str, record_id: str, title: str | None, when: Point | None) ->
             Slot("quote", required=False), Slot("paraphrase", required=False),
             Slot("sources", item=citation),
         ]
-    second = "level" if kind == "region" else "kind"
-    return [Slot("id", record_id), Slot("name", title), Slot(second)]
+    # Any other kind: its required fields in the data format's order, with what the command knows
+    # filled in (an actor: id, name, kind; a region: id, name, level; a source: id, name, kind).
+    folder = KIND_FOLDERS[kind]
+    model_fields = MODELS[folder].model_fields
+    known = {"id": record_id, "name": title, "title": title, "date": date_text}
+    return [Slot(name, known.get(name)) for name in BY_FOLDER[folder].fields if model_fields[name].is_required()]
 
 
 def describe(model: type[Record], name: str) -> str:
@@ -241,7 +240,7 @@ def skeleton(data_dir: Path, kind: str, record_id: str, title: str | None, when:
     """The skeleton file of a new record (nothing is written)."""
     path = target_path(data_dir, kind, record_id, when)
     fields = _fields(kind, record_id, title, when)
-    model = KINDS[KIND_FOLDERS[kind]]
+    model = MODELS[KIND_FOLDERS[kind]]
     schema = data_dir.resolve().parent / "schemas" / f"{kind}.schema.json"
     relative = Path(os.path.relpath(schema, path.parent.resolve())).as_posix()
     lines = [f"# yaml-language-server: $schema={relative}"] + _lines(model, fields, "", "")

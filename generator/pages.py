@@ -14,6 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from .kinds import OWN_PAGES
+from .kinds import SINGULAR as _SINGULAR
 from .link import Loaded
 from .problems import Problem
 from .views.common import (ACTORS_INDEX, OVERVIEW, REGIONS_INDEX, SOURCES_PAGE, STATEMENTS_INDEX, TAGS_PAGE,
@@ -30,10 +32,9 @@ FIXED_PAGES: dict[str, str] = {
     TAGS_PAGE: "the list of tags",
 }
 
-#: The record kinds that get a page of their own, and where it goes.
-OWN_PAGE = {"actors": actor_page, "regions": region_page}
-
-_SINGULAR = {"actors": "actor", "regions": "region"}
+#: The record kinds that get a page of their own (`kinds.OWN_PAGES`), and where it goes: a kind
+#: registered with pages of its own and no route here fails at import.
+OWN_PAGE = {kind: {"actors": actor_page, "regions": region_page}[kind] for kind in OWN_PAGES}
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from .dates import DEFAULT_YEARS
-from .models import DEFAULT_EVENT_TYPES, EVENT_TYPES, FIELD_ORDER, KINDS, MAX_COUNT, Record
+from .kinds import FIELD_ORDER, MODELS, SINGULAR
+from .models import DEFAULT_EVENT_TYPES, EVENT_TYPES, MAX_COUNT, Record
 
-_SINGULAR = {"actors": "actor", "regions": "region", "sources": "source", "incidents": "incident",
-             "statements": "statement"}
 _NESTED = ("Citation", "ActorRole", "Casualty", "Correction")
 
 
 def kind_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of a file of `kind`: one record, or a list of records."""
-    model: type[Record] = KINDS[kind]
+    model: type[Record] = MODELS[kind]
     inner = model.model_json_schema(mode="validation", ref_template="#/$defs/{model}")
     defs = inner.pop("$defs", {})
     name = model.__name__
@@ -33,9 +32,9 @@ def kind_schema(kind: str) -> dict[str, Any]:
     defs[name] = inner
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": f"{_SINGULAR[kind]}.schema.json",
+        "$id": f"{SINGULAR[kind]}.schema.json",
         "title": f"{name} file",
-        "description": f"A file under data/{kind}/: one {_SINGULAR[kind]}, or a list of them.",
+        "description": f"A file under data/{kind}/: one {SINGULAR[kind]}, or a list of them.",
         "oneOf": [
             {"$ref": f"#/$defs/{name}"},
             {"type": "array", "items": {"$ref": f"#/$defs/{name}"}, "minItems": 1},
@@ -47,8 +46,8 @@ def kind_schema(kind: str) -> dict[str, Any]:
 def generated_files(schema_dir: Path, reference: Path) -> dict[Path, str]:
     """Every generated file and its exact text (deterministic: sorted keys, LF, final newline)."""
     files = {
-        schema_dir / f"{_SINGULAR[kind]}.schema.json": json.dumps(kind_schema(kind), indent=2, ensure_ascii=False) + "\n"
-        for kind in KINDS
+        schema_dir / f"{SINGULAR[kind]}.schema.json": json.dumps(kind_schema(kind), indent=2, ensure_ascii=False) + "\n"
+        for kind in MODELS
     }
     files[reference] = field_reference()
     return files
@@ -72,7 +71,7 @@ def field_reference() -> str:
         "",
     ]
     seen: set[str] = set()
-    for kind, model in KINDS.items():
+    for kind, model in MODELS.items():
         schema = kind_schema(kind)
         lines += [f"## {model.__name__} (`data/{kind}/`)", ""]
         lines += _table(schema["$defs"][model.__name__], schema["$defs"])

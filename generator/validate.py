@@ -19,7 +19,8 @@ from .bidi import text_warnings
 from .config import SiteConfig, find_config, load_config
 from .link import Dataset, Loaded, Written, dates_after_sources, link, record_warnings
 from .load import SYMLINK_MESSAGE, LoadedFile, RawRecord, Refused, load_file, refuse_type
-from .models import KINDS, cross_field_rules
+from .kinds import FOLDERS, MODELS
+from .models import cross_field_rules
 from .pages import page_conflicts
 from .explain import prefixed, problems_from_errors
 from .problems import Problem, Report
@@ -95,7 +96,7 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
                 except Refused as exc:
                     problems.append(exc.problem(shown))
                 continue
-            found.append((shown, top if top in KINDS else None))
+            found.append((shown, top if top in MODELS else None))
         for path, rel in folders:
             visit(path, rel)
 
@@ -167,10 +168,10 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
             problems.append(Problem.make(
                 "file-outside-kinds", path, 1, 1,
                 "the folder does not say what kind of record this is: put the file under "
-                + ", ".join(f"{k}/" for k in KINDS),
+                + ", ".join(f"{k}/" for k in FOLDERS),
             ))
         return FileResult(path, kind, count, [], valid, problems)
-    model = KINDS[kind]
+    model = MODELS[kind]
     for raw in loaded.records:
         if raw.aliased:  # its YAML alias is reported; what it would expand to is not checked
             continue

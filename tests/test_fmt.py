@@ -21,7 +21,7 @@ import generator.fmt as fmt_mod
 from conftest import BASE, FIXTURES, REPO
 from generator.fmt import UNPARSABLE, FormatError, find_comments, format_bytes, format_folder, same
 from generator.load import MAX_FILE_BYTES, load_file
-from generator.models import FIELD_ORDER
+from generator.kinds import FIELD_ORDER
 from generator.validate import validate
 from generator.write import replace_file
 

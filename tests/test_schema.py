@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from generator.load import load_file
-from generator.models import KINDS
+from generator.kinds import MODELS as KINDS
 from generator.schema import generated_files, kind_schema
 from conftest import BASE, REPO
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..changes import SINGULAR, Changes, RecordChange, record_label
+from ..changes import Changes, RecordChange, record_label
 from ..dates import format_date, month_name
+from ..kinds import ALL, DATED, SINGULAR
 from ..link import Entry
 from .common import (SOURCES_PAGE, TIMELINE_INDEX, Context, Page, actor_page, href, month_key, month_page,
                      region_page, statement_title)
@@ -139,7 +140,7 @@ def _newest_first(items: list[tuple[tuple, Item]]) -> Section:  # type: ignore[t
     return Section(tuple(ordered[:LIST_CAP]), max(0, len(ordered) - LIST_CAP))
 
 
-_KIND_RANK = {"incidents": 0, "statements": 1, "actors": 2, "regions": 3, "sources": 4}
+_KIND_RANK = {kind.folder: kind.rank for kind in ALL}
 
 
 def _key(change: RecordChange, entry: Entry | None, shown: str | None = None) -> tuple:  # type: ignore[type-arg]
@@ -147,7 +148,7 @@ def _key(change: RecordChange, entry: Entry | None, shown: str | None = None) ->
     name; records no longer published by kind and the title `shown`. Ties by id: the order never
     depends on anything but the data."""
     record = entry.record if entry is not None else None
-    if record is not None and change.kind in ("incidents", "statements"):
+    if record is not None and change.kind in DATED:
         start, end = record.date.sort_key()
         return (0, -start.toordinal(), -end.toordinal(), _KIND_RANK[change.kind], change.id)
     if record is not None and hasattr(record, "name"):
