@@ -73,7 +73,7 @@ def _validator(kind: str) -> Any:
     return jsonschema.validators.extend(cls, {"pattern": _ecma_pattern})(record)
 
 
-def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Any:
+def _ecma_pattern(_validator: Any, pattern: str, instance: Any, _schema: dict[str, Any]) -> Any:
     """`pattern` as JSON Schema defines it, with ECMA 262 regular expressions (ajv, VS Code):
     there `$` is the end of the text, where Python's `re` also lets it match before a final
     newline, so `isis\n` would pass `^[a-z0-9-]+$` here and fail in every editor."""
@@ -132,7 +132,7 @@ def test_schemas_and_validate_agree_on_broken_fixtures(case: str, tmp_path: Path
     data = tmp_path / "data"
     shutil.copytree(BASE, data)
     case_dir = FIXTURES / "broken" / case
-    shutil.copytree(case_dir, data, dirs_exist_ok=True, ignore=lambda d, names: (
+    shutil.copytree(case_dir, data, dirs_exist_ok=True, ignore=lambda d, _names: (
         ["expected.txt"] if Path(d) == case_dir else []))
     mine = {data / p.relative_to(case_dir) for p in case_dir.rglob("*") if p.is_file()}
     disagreements, _ = _disagreements(data, only=mine)
