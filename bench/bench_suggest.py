@@ -26,7 +26,6 @@ import argparse
 import os
 import platform
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -134,19 +133,20 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     old = [did_you_mean(word, labels, labels) for word in sample]
     old_each = (time.perf_counter() - start) / len(sample)
-    same = sum(1 for a, b in zip(new, old) if a == b)
+    same = sum(1 for a, b in zip(new, old, strict=False) if a == b)  # `old`: the sample only
     found = sum(1 for s in new if s)
     log(f"full comparison: {old_each:.3f} s per typo")
 
     # (b) briefing validate, end to end
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-suggest-") as tmp:
-        for label, refs in (("every reference known", [rng.choice(ids) for _ in typos]), ("every reference a typo", typos)):
+        for label, refs in (("every reference known", [rng.choice(ids) for _ in typos]),
+                            ("every reference a typo", typos)):
             data = Path(tmp) / label.replace(" ", "-") / "data"
             write_data(data, actors, refs)
             walls = []
             for _ in range(args.repeat):
-                wall, code, summary = timed_validate(data)
+                wall, _code, summary = timed_validate(data)
                 walls.append(wall)
             log(f"validate, {label}: {min(walls):.2f} s ({summary})")
             rows.append((label, min(walls), statistics.median(walls), summary))
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| suggestions, previous way (difflib over every label; {len(sample)} typos timed, "
           f"×{len(typos) // len(sample)}) | {old_each * len(typos):.1f} s |")
     print(f"| suggestions, `Suggester` (index built once, then {len(typos):,} typos) | {min(new_times):.2f} s |")
-    for label, best, median, summary in rows:
+    for label, best, median, _summary in rows:
         print(f"| `briefing validate`, {label} (min; median {median:.2f} s) | {best:.2f} s |")
     print(f"\nThe same suggestion as the full comparison for {same} of the {len(sample)} sampled typos; "
           f"a suggestion for {found:,} of {len(typos):,}.")

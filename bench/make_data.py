@@ -40,7 +40,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 # --------------------------------------------------------------------------- contract enums
 
@@ -111,7 +111,7 @@ assert {t for t, _, _ in TYPE_TABLE} == set(TYPE_GROUP), "TYPE_TABLE must cover 
 
 _PLAIN_OK = re.compile(r"^[A-Za-z\u0600-\u06FF][^:#\[\]{},&*!|>'\"%@`\\\n\t]*$")
 _YAML11_WORDS = frozenset(
-    "y n yes no true false on off null none ~".split()
+    ["y", "n", "yes", "no", "true", "false", "on", "off", "null", "none", "~"]
 )
 
 
@@ -150,8 +150,7 @@ def wrap(text: str, width: int = 86, indent: str = "  ") -> str:
 def slugify(s: str) -> str:
     """Lowercase ASCII slug (``Qal'at Kabir`` -> ``qalat-kabir``)."""
     s = s.lower().replace("'", "")
-    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-    return s
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
 # --------------------------------------------------------------------------- static tables
@@ -310,7 +309,7 @@ def build_regions(rng: random.Random) -> list[Region]:
         aliases = [gname.replace(" Governorate", ""), garabic]
         regions.append(Region(gid, gname, "governorate", "iraq", aliases, gid == "kirkuk",
                               lat, lon, gid))
-        for k in range(n):
+        for _ in range(n):
             while True:
                 parts = rng.sample(SYLLABLES, rng.choice((2, 2, 3)))
                 latin = "".join(p[0] for p in parts).capitalize()
@@ -332,7 +331,7 @@ def build_regions(rng: random.Random) -> list[Region]:
     return regions
 
 
-def build_actors(rng: random.Random, regions: list[Region]) -> list[Actor]:
+def build_actors(rng: random.Random) -> list[Actor]:
     """~200 actors over every kind, with parents (units of forces) and affiliated persons."""
     A: list[Actor] = []
     add = A.append
@@ -423,7 +422,7 @@ def build_actors(rng: random.Random, regions: list[Region]) -> list[Actor]:
              "Islamic", "Progressive", "Liberal")
     pol_b = ("Alliance", "Movement", "Front", "Coalition List", "Party", "Bloc", "Union")
     seen.clear()
-    for n in range(1, 17):
+    for _ in range(1, 17):
         while True:
             name = f"{rng.choice(pol_a)} {rng.choice(pol_b)}"
             if name not in seen:
@@ -949,7 +948,7 @@ def generate(out: Path, incidents: int, statements: int, seed: int = 1) -> dict[
     """Write the dataset under ``out`` (which must not hold data yet); return file counts."""
     rng = random.Random(seed)
     regions = build_regions(rng)
-    actors = build_actors(rng, regions)
+    actors = build_actors(rng)
     sources = build_sources(rng)
     w = World(actors, regions, sources)
     counts = {"actors": 0, "regions": 0, "sources": 0, "incidents": 0, "statements": 0,
@@ -977,9 +976,11 @@ def generate(out: Path, incidents: int, statements: int, seed: int = 1) -> dict[
     weights = [wt for _, wt, _ in TYPE_TABLE]
     short = {t: s for t, _, s in TYPE_TABLE}
     made: set[str] = set()
-    for kind, n, fn in (("incidents", incidents,
-                         lambda k: gen_incident(rng, w, k, types, weights, short)),
-                        ("statements", statements, lambda k: gen_statement(rng, w, k))):
+    makers: list[tuple[str, int, Callable[[int], tuple[str, str, str]]]] = [
+        ("incidents", incidents, lambda k: gen_incident(rng, w, k, types, weights, short)),
+        ("statements", statements, lambda k: gen_statement(rng, w, k)),
+    ]
+    for kind, n, fn in makers:
         base = str(out / kind)
         for k in range(1, n + 1):
             folder, rid, text = fn(k)
@@ -1006,6 +1007,8 @@ def _make_loader() -> type:
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+    # `base` is chosen at run time (libyaml's loader when PyYAML was built with it), so mypy sees a
+    # variable, not a class: valid-type for naming it as a base, misc for subclassing a non-class.
     class StrictLoader(base):  # type: ignore[misc, valid-type]
         def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
             keys = set()
@@ -1014,7 +1017,8 @@ def _make_loader() -> type:
                 if key in keys:
                     raise _DupKeyError(f"duplicate key {key!r} at line {k.start_mark.line + 1}")
                 keys.add(key)
-            return super().construct_mapping(node, deep=deep)
+            mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+            return mapping
 
     StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)
     return StrictLoader
@@ -1049,8 +1053,8 @@ def _date_bounds(v: Any) -> tuple[dt.date, dt.date]:
         raise ValueError("a timestamp is not a date")
     if isinstance(v, dt.date):
         return v, v
-    if isinstance(v, int) and not isinstance(v, bool) or (isinstance(v, str) and
-                                                          re.fullmatch(r"\d{4}", v)):
+    if (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, str) and
+                                                            re.fullmatch(r"\d{4}", v)):
         y = int(v)
         return dt.date(y, 1, 1), dt.date(y, 12, 31)
     if isinstance(v, str) and _MONTH_RE.match(v):
@@ -1099,7 +1103,7 @@ def check(root: str | Path, verbose: bool = True) -> list[str]:
             nfiles += 1
             try:
                 text = p.read_bytes().decode("utf-8-sig")
-                doc = yaml.load(text, Loader=Loader)
+                doc = yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader that refuses duplicate keys
             except Exception as e:  # noqa: BLE001 - report any load failure
                 errs.append(f"{p}: cannot load: {e}")
                 continue
@@ -1268,8 +1272,8 @@ def check(root: str | Path, verbose: bool = True) -> list[str]:
     if verbose:
         n = {k: len(v) for k, v in ids.items()}
         print(f"check: {nfiles} files, records {n}, {len(errs)} problem(s)", file=sys.stderr)
-        for e in errs[:50]:
-            print("  " + e, file=sys.stderr)
+        for err in errs[:50]:
+            print("  " + err, file=sys.stderr)
     return errs
 
 

@@ -60,8 +60,8 @@ def _ticks(top: float) -> list[int]:
     raw = top / 5
     magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    step = max(1, int(step))
-    return list(range(0, int(math.ceil(top / step)) * step + 1, step))
+    step = max(1, step)
+    return list(range(0, math.ceil(top / step) * step + 1, step))
 
 
 def _num(value: float) -> str:

@@ -192,7 +192,8 @@ class MissingFont:
         """One line for the person at the terminal; `shown`: "the PDF shows", "the PDFs show"."""
         if self.paths:
             more = len(self.paths) - 1
-            where = f"used in {_printable(self.paths[0])}" + (f" and {more} more file{'s' if more > 1 else ''}" if more else "")
+            where = f"used in {_printable(self.paths[0])}" + (
+                f" and {more} more file{'s' if more > 1 else ''}" if more else "")
         else:  # not from a record: the title given, the key judgements, the configuration
             where = "used in the briefing's own text"
         advice = f" Install Debian's {self.package}." if self.package else ""
@@ -212,7 +213,7 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self._skip = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002 - HTMLParser's signature
         if tag in ("style", "script", "title", "head"):
             self._skip += 1
 

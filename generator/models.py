@@ -296,7 +296,10 @@ Date = Annotated[FuzzyDate, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA)
 Coordinates = Annotated[
     tuple[float, float],
     BeforeValidator(_coordinates),
+    # The ranges of _coordinates in draft-07's tuple form of `items`, under `allOf` so that the
+    # field reference still reads the plain `items` ("list of number").
     WithJsonSchema({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+                    "allOf": [{"items": [{"minimum": -90, "maximum": 90}, {"minimum": -180, "maximum": 180}]}],
                     "description": "[latitude, longitude]"}),
 ]
 
@@ -354,6 +357,12 @@ def cross_field_rules(kind: str, data: Any) -> list[tuple[tuple[Any, ...], str, 
             if isinstance(entry, dict):
                 out += [(("casualties", i), code, msg) for code, msg in casualty_rules(entry)]
     return out
+
+
+def _given(field: str) -> dict[str, Any]:
+    """The JSON Schema of "`field` is given": present and not null, as the rules above read it
+    (`entry.get(field) is not None`), for the one-of rules of the schemas."""
+    return {"required": [field], "properties": {field: {"not": {"type": "null"}}}}
 
 
 #: Shown in the field reference, the JSON Schemas and the skeletons of `briefing new`.
@@ -434,9 +443,11 @@ class Correction(Record):
 class ActorRole(Record):
     """An actor involved in an incident, with its role."""
 
-    # Editors' tools flag `attributed_by` on another role too (draft-07 `dependencies`).
+    # Editors' tools flag `attributed_by` on another role too (actor_role_rules). `if`/`then`, not
+    # `dependencies`: `attributed_by: null` is no attribution, and is allowed with any role.
     model_config = ConfigDict(**Record.model_config, json_schema_extra={
-        "dependencies": {"attributed_by": {"properties": {"role": {"const": "suspected"}}, "required": ["role"]}},
+        "if": _given("attributed_by"),
+        "then": {"properties": {"role": {"const": "suspected"}}, "required": ["role"]},
     })
 
     actor: Ref = Field(description="The id of an actor")
@@ -454,6 +465,12 @@ class ActorRole(Record):
 
 class Casualty(Record):
     """Casualties of one actor or one group; absent counts are unknown, 0 means none reported."""
+
+    # casualty_rules, for editors: exactly one of `actor` and `group`, and at least one count.
+    model_config = ConfigDict(**Record.model_config, json_schema_extra={
+        "oneOf": [_given("actor"), _given("group")],
+        "anyOf": [_given(kind) for kind in CASUALTY_KINDS],
+    })
 
     actor: Ref | None = Field(None, description="The id of the actor who suffered them (or give `group`)")
     group: CasualtyGroup | None = Field(None, description="civilians | security-forces | militants | unknown")
@@ -508,6 +525,11 @@ class Incident(Dated):
 
 class Statement(Dated):
     """What someone said: a verbatim quote or reported speech."""
+
+    # statement_rules, for editors: exactly one of `quote` and `paraphrase`.
+    model_config = ConfigDict(**Dated.model_config, json_schema_extra={
+        "oneOf": [_given("quote"), _given("paraphrase")],
+    })
 
     speaker: Ref = Field(description="The id of the actor who spoke, usually a person")
     on_behalf_of: Ref | None = Field(None, description="Defaults to the speaker's affiliation")
