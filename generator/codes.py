@@ -219,7 +219,9 @@ data/actors/example.yml:1:1: error: the file is empty: it should hold a record (
     ),
     Code(
         "file-outside-kinds", "error", "The file is not in a folder that names a record kind",
-        messages={},
+        messages={
+            "": "the folder does not say what kind of record this is: put the file under {folders}",
+        },
         explanation="""the validator tells the kind of a record (incident, actor, ...) from the first folder
 inside the data folder, and this file is not inside one of `actors/`, `regions/`, `sources/`,
 `incidents/` or `statements/`. This is usually a misspelt folder name or a file saved one folder
@@ -244,7 +246,10 @@ data/incident/example.yml:1:1: error: the folder does not say what kind of recor
     ),
     Code(
         "file-ignored", "warning", "A file in the data folder is not YAML and was ignored",
-        messages={},
+        messages={
+            "": "not a .yml or .yaml file, so it was ignored",
+            "rename": "not a .yml or .yaml file, so it was ignored (rename it to end in .yml)",
+        },
         explanation="""a file in the data folder does not end in `.yml` or `.yaml`, so the validator skipped
 it: whatever it holds is not published. If it is a data file, rename it to end in `.yml` (lower
 case); if it is a note or a draft, move it out of the data folder. (Files named `README`,
@@ -497,7 +502,10 @@ data/regions/example.yml:5:3: error: a list item holds a single value ('Sinjar')
     # Fields and values
     Code(
         "unknown-field", "error", "A field that this kind of record does not have",
-        messages={},
+        messages={
+            "": "unknown field `{name}`{hint}",
+            "extra": "; put fields of your own under `extra:`",
+        },
         explanation="""the record has a field that this kind of record does not have. Most often the field
 name is misspelt; the message suggests the name it probably should be. If you want to keep a note
 of your own, put it under `extra:`, which may hold any fields.""",
@@ -520,7 +528,11 @@ data/incidents/example.yml:8:1: error: unknown field `sumary` — did you mean `
     ),
     Code(
         "missing-field", "error", "A required field is missing or empty",
-        messages={},
+        messages={
+            "": "missing required field `{name}`",
+            "no-value": "has no value",
+            "no-value-choices": "has no value; use one of {choices}",
+        },
         explanation="""a field that this kind of record must have is missing, or is there with no value.
 The required fields are: for an incident `id`, `title`, `date`, `type`, `region`, `actors`,
 `sources`; for a statement `id`, `date`, `speaker`, `sources`; for an actor or a source `id`,
@@ -545,7 +557,13 @@ data/incidents/example.yml:1:1: error: missing required field `region` [missing-
     ),
     Code(
         "wrong-type", "error", "A value is of the wrong type",
-        messages={},
+        messages={
+            "": "expected {expected}, found {found}{hint}",
+            "list": "; write a list such as [{value}]",
+            "list-of-words": "; write a list, one entry per item: [first, second]",
+            "quote": "; put quotes around it to write it as text",
+            "other": "{message}",
+        },
         explanation="""a value is of the wrong sort: for example text where a list is expected, a list
 where a single value is expected, or a word where a number or `true`/`false` is expected. The
 message says what was expected and what was found. A list is written `[a, b]`, or as lines
@@ -569,7 +587,12 @@ data/incidents/example.yml:10:7: error: tags: expected a list, found `counter-is
     ),
     Code(
         "invalid-value", "error", "A value is not one of the allowed values",
-        messages={},
+        messages={
+            "": "`{value}` is not allowed here; use one of {choices}{hint}",
+            "range": "{value} is out of range ({limit})",
+            "event-type": "unknown event type `{value}`",
+            "event-type-list": "; see the list of event types in the data format",
+        },
         explanation="""the field only accepts certain values (such as the roles of an actor, the kinds of
 actor, the event types, or a `credibility` from 1 to 6), and this is not one of them. The message
 lists the values allowed, or suggests the nearest one. Use one of them exactly as written there.""",
@@ -591,7 +614,9 @@ data/incidents/example.yml:7:25: error: actors[0].role: `attacker` is not allowe
     ),
     Code(
         "empty-list", "error", "A list that needs at least one entry is empty",
-        messages={},
+        messages={
+            "": "needs at least one entry",
+        },
         explanation="""a list that needs at least one entry is empty. An incident needs at least one actor
 and at least one source; a statement at least one source. Add the entries, or, if you do not know
 them yet, keep the record out of the data folder until you do.""",
@@ -612,7 +637,9 @@ data/incidents/example.yml:8:10: error: sources: needs at least one entry [empty
     ),
     Code(
         "empty-text", "error", "A text field holds only white space",
-        messages={},
+        messages={
+            "": "the text is empty",
+        },
         explanation="""a text field holds nothing but spaces or empty lines. Write the text, or leave the
 field out if it is optional.""",
         example="""```yaml title="data/incidents/example.yml"
@@ -634,7 +661,9 @@ data/incidents/example.yml:8:10: error: summary: the text is empty [empty-text]
     ),
     Code(
         "invalid-id", "error", "An id does not follow the id pattern",
-        messages={},
+        messages={
+            "": "`{value}` is not an id: use lowercase a-z, 0-9 and -, up to 80 characters",
+        },
         explanation="""the id does not follow the rule for ids: lowercase letters `a`–`z`, digits and `-`
 only (no capitals, spaces, underscores or accents), starting with a letter or a digit, at most 80
 characters. Ids become web addresses that other people cite, so choose one you will not need to
@@ -676,7 +705,16 @@ data/actors/isis.yml:1:5: error: actor id `isis` is used more than once (also at
     ),
     Code(
         "invalid-date", "error", "A date is not one of the five date forms, or is no real day",
-        messages={},
+        messages={
+            "": "`{value}` is not a date; write YYYY-MM-DD, YYYY-MM or YYYY{hint}",
+            "day-first": " (day-first dates are ambiguous: write YYYY-MM-DD)",
+            "not-text": "{value} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY",
+            "year": "`{value}`: the year must be between {first} and {last}",
+            "month": "`{value}` is not a date: there is no month {month}",
+            "day": "`{value}` is not a date: {month} {year} has {days} days",
+            "span-key": "a date span has only `from` and `to`, not `{key}`",
+            "span-part": "a date span needs both `from` and `to`; `{part}` is missing",
+        },
         explanation="""a date is not written in one of the five forms of the data format, or names a day that
 does not exist. Write a day as `2020-04-13` (year, month, day), a month as `2020-04`, a year as
 `2020`, a span as `{from: 2020-04-01, to: 2020-04-10}`, or "on or before a day" as
@@ -700,7 +738,9 @@ data/incidents/example.yml:3:7: error: date: `14/04/2020` is not a date; write Y
     ),
     Code(
         "date-span-reversed", "error", "A date span ends before it starts",
-        messages={},
+        messages={
+            "": "the span ends ({end}) before it starts ({start}); swap `from` and `to`",
+        },
         explanation="""a date span ends before it starts: `to` is earlier than `from`. The two are usually
 swapped; swap them back.""",
         example="""```yaml title="data/incidents/example.yml"
@@ -721,7 +761,9 @@ data/incidents/example.yml:3:30: error: date: the span ends (2020-04-01) before 
     ),
     Code(
         "invalid-count", "error", "A casualty count is not a whole number of zero or more",
-        messages={},
+        messages={
+            "": "`{value}` is not a count: write a whole number (0 means none reported), or a range with low, best and high; leave the field out when unknown",
+        },
         explanation="""a casualty count is not a whole number of zero or more. Write a number such as `3`;
 write `0` only when the source says there were none. When the source gives a vague figure, write
 a range such as `{low: 2, high: 5}`; when it gives no figure at all, leave the count out.""",
@@ -745,7 +787,9 @@ data/incidents/example.yml:9:33: error: casualties[0].wounded: `several` is not 
     ),
     Code(
         "count-too-large", "error", "A casualty count is more than 10,000,000",
-        messages={},
+        messages={
+            "": "{value} is more than {limit}, the largest count the data format allows; check the figure",
+        },
         explanation="""a casualty count, or one end of a range, is more than 10,000,000, the largest count the data
 format allows. A figure that large is almost always a typo or a pasted number; check it against the
 source.""",
@@ -769,7 +813,9 @@ data/incidents/example.yml:9:47: error: casualties[0].killed: 25,000,000 is more
     ),
     Code(
         "text-too-long", "error", "A text is longer than its field's limit",
-        messages={},
+        messages={
+            "": "the text is {length} characters long; this field holds at most {limit}",
+        },
         explanation="""a text is longer than its field allows. The limits, in characters: `title`, `name`,
 each alias and a person's `title`: 300; `place`, `date_note`, `medium` and a citation's `title`: 500;
 `quote`, `paraphrase` and a correction's `note`: 5,000; `summary` and `description`: 20,000; a web
@@ -794,7 +840,9 @@ data/incidents/example.yml:2:8: error: title: the text is 328 characters long; t
     ),
     Code(
         "year-out-of-range", "error", "A date's year is outside the years the site covers",
-        messages={},
+        messages={
+            "": "the year {year} is outside the years this site covers, {first} to {last}; fix the date, or set `years: [FROM, TO]` in briefing.yml",
+        },
         explanation="""a date's year lies outside the years the site covers: 1900 to 2100, unless `briefing.yml`
 sets `years: [FROM, TO]` (for example `years: [1980, 2030]`). A date such as 2202 for 2020 would
 otherwise become the latest record and lead every figure of the site. This applies to every date:
@@ -818,7 +866,11 @@ data/incidents/example.yml:3:7: error: date: the year 2202 is outside the years 
     ),
     Code(
         "invalid-range", "error", "A casualty range breaks low <= best <= high",
-        messages={},
+        messages={
+            "key": "a range has only `low`, `best` and `high`, not `{key}`",
+            "empty": "a range needs at least one of low, best, high",
+            "order": "{n1} ({v1}) is greater than {n2} ({v2}); a range needs low <= best <= high",
+        },
         explanation="""a casualty range is not in order: `low` must not be more than `best`, and `best`
 must not be more than `high`. A range has only these three fields, and needs at least one of
 them. Check the figures against the source.""",
@@ -842,7 +894,10 @@ data/incidents/example.yml:9:32: error: casualties[0].killed: low (5) is greater
     ),
     Code(
         "casualty-subject", "error", "A casualty entry names both or neither of actor and group",
-        messages={},
+        messages={
+            "both": "a casualty entry names both `actor` and `group`; give exactly one of them",
+            "neither": "a casualty entry names neither `actor` nor `group`; give exactly one of them",
+        },
         explanation="""each casualty entry is about either one actor (`actor:`, an actor id) or one group of
 people (`group:`, one of `civilians`, `security-forces`, `militants`, `unknown`), never both and
 never neither. Keep exactly one of the two; to give figures for both, write two entries.""",
@@ -866,7 +921,9 @@ data/incidents/example.yml:9:5: error: casualties[0]: a casualty entry names bot
     ),
     Code(
         "casualty-no-count", "error", "A casualty entry gives no count",
-        messages={},
+        messages={
+            "": "a casualty entry needs at least one count: killed, wounded, abducted or arrested",
+        },
         explanation="""a casualty entry says whose casualties they are, but gives no figure. Add at least one
 of `killed`, `wounded`, `abducted` or `arrested`, or remove the entry if the source gives no
 figures.""",
@@ -890,7 +947,11 @@ data/incidents/example.yml:9:5: error: casualties[0]: a casualty entry needs at 
     ),
     Code(
         "attributed-by-not-suspected", "error", "An actor entry names `attributed_by` with a role other than suspected",
-        messages={},
+        messages={
+            "": "`attributed_by` names who holds a party responsible, so it goes only with role `suspected`; this entry has {given}",
+            "role": "role `{role}`",
+            "no-role": "no role",
+        },
         explanation="""`attributed_by` names the actor (a source, a government) that holds a party
 responsible, so it goes only with role `suspected`. On an established role it would present a
 fact as one party's claim. Use `role: suspected` if the involvement is only attributed, or remove
@@ -913,7 +974,10 @@ data/incidents/example.yml:7:5: error: actors[0]: `attributed_by` names who hold
     ),
     Code(
         "statement-text", "error", "A statement has both or neither of quote and paraphrase",
-        messages={},
+        messages={
+            "both": "a statement has both `quote` and `paraphrase`; give exactly one of them",
+            "neither": "a statement has neither `quote` nor `paraphrase`; give exactly one of them",
+        },
         explanation="""a statement must give either `quote` (the speaker's exact words) or `paraphrase`
 (what they said, in the editor's words), and only one of the two. Keep the one that fits what the
 source reports.""",
@@ -933,7 +997,9 @@ data/statements/example.yml:1:1: error: a statement has both `quote` and `paraph
     ),
     Code(
         "invalid-url", "error", "A URL is not an http(s) address",
-        messages={},
+        messages={
+            "": "`{value}` is not a web address: it must start with http:// or https://",
+        },
         explanation="""a web address does not start with `http://` or `https://`, or contains a space.
 Copy the full address from the browser's address bar.""",
         example="""```yaml title="data/incidents/example.yml"
@@ -955,7 +1021,10 @@ data/incidents/example.yml:10:10: error: sources[0].url: `www.rudaw.net/english/
     ),
     Code(
         "invalid-coordinates", "error", "Coordinates are not [latitude, longitude] within range",
-        messages={},
+        messages={
+            "": "write two numbers, [latitude, longitude]",
+            "range": "[{lat}, {lon}] is out of range: latitude is -90..90 and longitude -180..180 (is the order [latitude, longitude]?)",
+        },
         explanation="""coordinates are written as a list of two numbers, latitude first, then longitude:
 `[35.32, 43.78]`. Latitude lies between -90 and 90, longitude between -180 and 180. The message
 says which rule is broken; if the numbers are out of range, check that they are not swapped.""",
@@ -972,7 +1041,9 @@ data/regions/example.yml:4:14: error: coordinates: write two numbers, [latitude,
     ),
     Code(
         "invalid-tag", "error", "A tag is not a lowercase slug",
-        messages={},
+        messages={
+            "": "`{value}` is not a tag: use a lowercase slug such as `counter-isis`, up to 80 characters",
+        },
         explanation="""a tag is not a lowercase "slug": tags are written in lowercase letters `a`–`z` and
 digits, with `-` between words, such as `counter-isis`, at most 80 characters.""",
         example="""```yaml title="data/incidents/example.yml"
@@ -994,7 +1065,9 @@ data/incidents/example.yml:10:8: error: tags[0]: `Counter ISIS` is not a tag: us
     ),
     Code(
         "invalid-country", "error", "A country is not an ISO 3166-1 alpha-2 code",
-        messages={},
+        messages={
+            "": "`{value}` is not an ISO 3166-1 alpha-2 country code such as IQ",
+        },
         explanation="""a country is not written as its two-letter ISO 3166-1 code in capitals, such as `IQ`
 for Iraq, `SY` for Syria, `TR` for Turkey or `IR` for Iran.""",
         example="""```yaml title="data/actors/example.yml"
@@ -1010,7 +1083,9 @@ data/actors/example.yml:4:10: error: country: `Iraq` is not an ISO 3166-1 alpha-
     ),
     Code(
         "invalid-language", "error", "A language is not a BCP 47 tag",
-        messages={},
+        messages={
+            "": "`{value}` is not a BCP 47 language tag such as `en` or `ckb`",
+        },
         explanation="""a language is not written as a language tag (BCP 47): a two- or three-letter code such
 as `en` (English), `ar` (Arabic) or `ckb` (Central Kurdish, Sorani), optionally followed by parts
 such as `-Latn`. Do not write the language's name.""",
@@ -1200,7 +1275,9 @@ data/incidents/example.yml:9:13: warning: casualties[0].actor: `peshmerga` is no
     ),
     Code(
         "bidi-control", "warning", "A text holds an invisible character that reorders the text around it",
-        messages={},
+        messages={
+            "": "holds the invisible bidi control {names}, which changes the order in which text is shown; remove it (the site and the PDFs isolate the value, but editors and other tools may not)",
+        },
         explanation="""a text holds one of the invisible characters that change the order in which text
 is shown: U+202A to U+202E (embeddings and overrides) or U+2066 to U+2069 (isolates). They come
 with text pasted from web pages and word processors, and they can be planted: after U+202E
@@ -1232,7 +1309,10 @@ data/incidents/example.yml:2:8: warning: title: holds the invisible bidi control
     ),
     Code(
         "control-character", "warning", "A text holds a control character (NUL, ESC, ...) that no text shows",
-        messages={},
+        messages={
+            "": "holds the control character {names}, which no text shows; remove it",
+            "several": "holds the control characters {names}, which no text shows; remove them",
+        },
         explanation="""a text holds a control character: one of U+0000 to U+001F other than tab and line
 feed (NUL, ESC, carriage return, ...), DEL (U+007F), or U+0080 to U+009F. No text shows them: they
 come with text copied from terminals, spreadsheets and PDFs, or are planted, and an ESC starts a
