@@ -275,6 +275,9 @@ data/actors/example.YML:1:1: warning: not a .yml or .yaml file, so it was ignore
             "character": "the character U+{codepoint} is not allowed in a YAML file; delete it",
             "parser": "YAML syntax error: {error}",
             "depth": "values are nested more than {depth} levels deep",
+            "fmt-read": "cannot be read for formatting: {error}",
+            "fmt-reads": "cannot be formatted without changing how it reads; it was left as it is (this is a bug in `briefing fmt`: please report it with the file)",
+            "fmt-changed": "cannot be formatted without changing {what}; it was left as it is (this is a bug in `briefing fmt`: please report it with the file)",
         },
         explanation="""the file is not valid YAML, so none of its records can be read. The message says
 what the reader stumbled over; the position is where it noticed, which is sometimes just after
@@ -686,7 +689,9 @@ data/incidents/example.yml:1:5: error: id: `Hawija_Checkpoint` is not an id: use
     ),
     Code(
         "duplicate-id", "error", "Two records of one kind share an id",
-        messages={},
+        messages={
+            "": "{kind} id `{id}` is used more than once (also at {others}); ids must be unique",
+        },
         explanation="""two records of the same kind have the same id. Ids must be unique within a kind (an
 actor and a region may share one). The problem is reported at both records, each naming the
 other. If they are the same thing, keep one record; if not, give one of them another id.""",
@@ -1105,7 +1110,9 @@ data/statements/example.yml:5:11: error: language: `Kurdish` is not a BCP 47 lan
     ),
     Code(
         "unknown-reference", "error", "A reference names no record of the expected kind",
-        messages={},
+        messages={
+            "": "there is no {kind} with id `{value}`{hint}",
+        },
         explanation="""a field that should name another record by its id (an actor, a region, a source, a
 speaker, a parent) names no record of that kind. Either the id is misspelt, the record it names
 does not exist yet, or the field gives a name or an alias instead of the id: names and aliases are
@@ -1130,7 +1137,9 @@ data/incidents/example.yml:7:13: error: actors[0].actor: there is no actor with 
     ),
     Code(
         "parent-cycle", "error", "A chain of parents loops back on itself",
-        messages={},
+        messages={
+            "": "parent: the chain of parents loops back on itself: {loop}",
+        },
         explanation="""following the `parent` of an actor or region, and then its parent, and so on, leads
 back to where it started, so that a record ends up inside itself. The message shows the loop.
 One of the parents in the loop is wrong: usually a parent and a child have been swapped.""",
@@ -1152,7 +1161,11 @@ data/regions/example.yml:8:11: error: parent: the chain of parents loops back on
     ),
     Code(
         "page-conflict", "error", "Two records, or a record and a page of the site, need the same page",
-        messages={},
+        messages={
+            "": "id: the page of {kind} `{id}` would be {page}, {clashes}; choose another id",
+            "fixed": "where the site puts {label}",
+            "others": "which is also the page of {others}",
+        },
         explanation="""every actor and every region gets a page of its own on the site, named after its id
 (`actors/<id>.md`, `regions/<id>.md`), and that page is needed by something else: by a page the
 site always has, such as `actors/index.md`, the list of all actors (so the id `index` cannot be
@@ -1173,7 +1186,13 @@ data/actors/example.yml:1:5: error: id: the page of actor `index` would be actor
     ),
     Code(
         "invalid-config", "error", "The site configuration is invalid",
-        messages={},
+        messages={
+            "list": "the configuration is a mapping of settings, not a list",
+            "years": "write [FROM, TO]: two years from {lo} to {hi}, FROM not after TO",
+            "slug": "`{slug}` is not a slug; use lowercase a-z, 0-9 and -",
+            "acled": "`{slug}` is already one of ACLED's types; remove it",
+            "group": "`{group}` is not an event group; use one of {groups}{hint}",
+        },
         explanation="""the site's settings file, `briefing.yml` (in the folder that holds the data folder),
 is wrong. It may hold `title` (the site's title), `years` (the first and last year a date may
 fall in, `[FROM, TO]`; by default `[1900, 2100]`) and `event_types`, the site's own event types,
@@ -1195,7 +1214,9 @@ briefing.yml:3:19: error: event_types.drone-sighting: `explosions` is not an eve
     # Legal but suspect
     Code(
         "person-without-affiliation", "warning", "A person speaks for no actor",
-        messages={},
+        messages={
+            "": "person `{id}` has no `affiliation`: their statements will be attributed to no one",
+        },
         explanation="""an actor of kind `person` has no `affiliation`, so their statements are attributed
 to no one (unless each statement gives `on_behalf_of`). Add `affiliation:` with the id of the
 actor the person speaks for, such as a force, a party or a government.""",
@@ -1212,7 +1233,10 @@ data/actors/example.yml:1:1: warning: person `myles-caggins` has no `affiliation
     ),
     Code(
         "person-only-field", "warning", "A field meant for people is set on another kind of actor",
-        messages={},
+        messages={
+            "": "{name}: is meant for people, but `{id}` is of kind `{kind}`{hint}",
+            "affiliation": " (for a larger body use `parent`)",
+        },
         explanation="""`affiliation` and `title` describe a person (whom they speak for, and their
 position), but this actor is not of kind `person`. For a unit that belongs to a larger force, use
 `parent` instead of `affiliation`; otherwise check the actor's `kind`.""",
@@ -1229,7 +1253,9 @@ data/actors/example.yml:4:1: warning: affiliation: is meant for people, but `pes
     ),
     Code(
         "role-missing", "warning", "An actor in an incident has no role",
-        messages={},
+        messages={
+            "": "`{actor}` has no `role`; it is counted as `associated`",
+        },
         explanation="""an actor in an incident has no `role`, so it is counted as `associated`. Add the
 role the source describes: `perpetrator`, `target`, `claimant`, `responder`, `associated` or
 `mediator`.""",
@@ -1251,7 +1277,9 @@ data/incidents/example.yml:7:5: warning: actors[0]: `isis` has no `role`; it is 
     ),
     Code(
         "casualty-actor-not-involved", "warning", "Casualties are given for an actor not in the incident",
-        messages={},
+        messages={
+            "": "`{actor}` is not among the incident's `actors`",
+        },
         explanation="""casualties are given for an actor that is not in the incident's `actors` list. Add
 the actor to `actors` with its role (often `target`), or check that the casualty entry names the
 right actor.""",
@@ -1340,7 +1368,9 @@ data/incidents/example.yml:2:8: warning: title: holds the control character U+00
     ),
     Code(
         "duplicate-alias", "warning", "Two records share one alias or name",
-        messages={},
+        messages={
+            "": "`{label}` also names {kind} {others}",
+        },
         explanation="""two actors (or two regions) share a name or an alias (ignoring capitals), so a
 search for it, and the validator's suggestions, cannot tell which one is meant. If the two records
 are the same thing, merge them; otherwise remove the shared alias from the record it fits less
@@ -1362,7 +1392,10 @@ data/actors/isis.yml:3:17: warning: aliases[1]: `Daesh` also names actor `islami
     ),
     Code(
         "duplicate-entry", "warning", "The same entry appears twice in one list",
-        messages={},
+        messages={
+            "": "`{value}` is already listed",
+            "role": "`{actor}` is listed twice with the same role",
+        },
         explanation="""the same entry appears twice in one list: the same tag, alias, actor or region
 twice, or the same actor twice with the same role in an incident. Remove the repeated entry.""",
         example="""```yaml title="data/incidents/example.yml"
@@ -1384,7 +1417,9 @@ data/incidents/example.yml:10:35: warning: tags[2]: `counter-isis` is already li
     ),
     Code(
         "date-after-sources", "warning", "A record is dated after the latest publication date of any source",
-        messages={},
+        messages={
+            "": "date: {date} is after the latest publication date of any cited source ({latest}); is the year right?",
+        },
         explanation="""an incident or a statement is dated after the latest `published:` date of any citation in the
 data: no source can have reported it yet, so the year is probably wrong (2021 for 2020). The
 comparison is with the latest publication date of all the data, not of the record's own
