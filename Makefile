@@ -45,6 +45,11 @@ validate: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/briefing schema
 
+## Regenerate docs/errors.md from the table of problem codes (generator/codes.py).
+.PHONY: errors-guide
+errors-guide: $(STAMP)
+	$(BIN)/python tools/errors_guide.py
+
 ## Re-pin every dependency (run after changing pyproject.toml's dependencies).
 lock:
 	rm -rf /tmp/briefing-lock && $(PYTHON) -m venv /tmp/briefing-lock

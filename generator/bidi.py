@@ -22,7 +22,7 @@ import unicodedata
 from typing import Any, Iterator
 
 from .load import RawRecord, dotted
-from .problems import Problem
+from .problems import CODES, Problem
 
 #: The explicit bidi formatting characters, besides the marks (LRM, RLM, ALM), which are harmless.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -59,8 +59,7 @@ def control_characters(raw: RawRecord, path: str) -> Iterator[Problem]:
         found = sorted({ch for ch in text if ch in CONTROL_CHARACTERS})
         names = ", ".join(f"U+{ord(ch):04X}" for ch in found)
         line, col = raw.locate(where) if where else (raw.line, raw.col)
-        message = (f"holds the control character{'s' if len(found) > 1 else ''} {names}, which no text shows; "
-                   "remove {0}".format("them" if len(found) > 1 else "it"))
+        message = CODES["control-character"].format("several" if len(found) > 1 else "", names=names)
         yield Problem.make("control-character", path, line, col, f"{dotted(where)}: {message}" if where else message)
 
 
@@ -73,6 +72,5 @@ def bidi_controls(raw: RawRecord, path: str) -> Iterator[Problem]:
             continue
         names = ", ".join(f"U+{ord(ch):04X} ({unicodedata.name(ch)})" for ch in found)
         line, col = raw.locate(where) if where else (raw.line, raw.col)
-        message = (f"holds the invisible bidi control {names}, which changes the order in which text is shown; "
-                   "remove it (the site and the PDFs isolate the value, but editors and other tools may not)")
+        message = CODES["bidi-control"].format(names=names)
         yield Problem.make("bidi-control", path, line, col, f"{dotted(where)}: {message}" if where else message)

@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_core import PydanticCustomError
 
 from .bidi import text_warnings
 from .explain import problems_from_errors
 from .dates import DEFAULT_YEARS, MAX_YEAR, MIN_YEAR
 from .load import load_file
 from .models import _TAG, DEFAULT_EVENT_TYPES, EVENT_GROUPS, Record, Text300, Text500
-from .problems import Problem, did_you_mean
+from .problems import CODES, Problem, custom_error, did_you_mean, problem
 
 CONFIG_NAME = "briefing.yml"
 
@@ -48,9 +47,7 @@ class SiteConfig(Record):
     def _ordered_years(cls, value: Any) -> Any:
         whole = [v for v in value if isinstance(v, int) and not isinstance(v, bool)] if isinstance(value, list) else []
         if len(whole) != 2 or len(value) != 2 or not MIN_YEAR <= whole[0] <= whole[1] <= MAX_YEAR:
-            raise PydanticCustomError(
-                "invalid-config", "write [FROM, TO]: two years from {lo} to {hi}, FROM not after TO",
-                {"lo": MIN_YEAR, "hi": MAX_YEAR})
+            raise custom_error("invalid-config", "years", lo=MIN_YEAR, hi=MAX_YEAR)
         return value
 
     def all_event_types(self) -> dict[str, str]:
@@ -82,8 +79,7 @@ def load_config(path: Path | None, display: str | None = None) -> tuple[SiteConf
         return SiteConfig(), problems
     raw = loaded.records[0]
     if raw.index is not None:
-        return SiteConfig(), [Problem.make("invalid-config", shown, raw.line, raw.col,
-                                           "the configuration is a mapping of settings, not a list")]
+        return SiteConfig(), [problem("invalid-config", shown, raw.line, raw.col, "list")]
     config = SiteConfig()
     try:
         config = SiteConfig.model_validate(raw.data)
@@ -94,15 +90,15 @@ def load_config(path: Path | None, display: str | None = None) -> tuple[SiteConf
         where = ("event_types", slug)
         if not _TAG.fullmatch(slug):
             problems.append(Problem.make("invalid-config", shown, *raw.locate(where, key=True),
-                                         f"event_types: `{slug}` is not a slug; use lowercase a-z, 0-9 and -"))
+                                         "event_types: " + CODES["invalid-config"].format("slug", slug=slug)))
         elif slug in DEFAULT_EVENT_TYPES:
             problems.append(Problem.make("invalid-config", shown, *raw.locate(where, key=True),
-                                         f"event_types: `{slug}` is already one of ACLED's types; remove it"))
+                                         "event_types: " + CODES["invalid-config"].format("acled", slug=slug)))
         if isinstance(group, str) and group not in EVENT_GROUPS:
             problems.append(Problem.make(
                 "invalid-config", shown, *raw.locate(where),
-                f"event_types.{slug}: `{group}` is not an event group; use one of {', '.join(EVENT_GROUPS)}"
-                + did_you_mean(str(group), EVENT_GROUPS)))
+                f"event_types.{slug}: " + CODES["invalid-config"].format(
+                    "group", group=group, groups=", ".join(EVENT_GROUPS), hint=did_you_mean(str(group), EVENT_GROUPS))))
     if problems:
         return SiteConfig(), problems
     return config, list(text_warnings(raw, shown))  # warnings only: the configuration is used

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from .codes import CODES
+
 Precision = Literal["day", "month", "year"]
 _POINT = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")  # ASCII digits: \d takes any script's
 MIN_YEAR, MAX_YEAR = 1000, 9999
@@ -130,29 +132,30 @@ class FuzzyDate:
 def parse_point(value: Any) -> Point:
     """Read `2020-04-13`, `2020-04`, `2020` or the number 2020. Raises DateError."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise DateError("invalid-date", f"{_show(value)} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+        raise DateError("invalid-date", CODES["invalid-date"].format("not-text", value=_show(value)))
     text = str(value).strip()
     match = _POINT.match(text)
     if not match:
         hint = ""
         if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{4}", text):
-            hint = " (day-first dates are ambiguous: write YYYY-MM-DD)"
-        raise DateError("invalid-date", f"`{_short(text)}` is not a date; write YYYY-MM-DD, YYYY-MM or YYYY{hint}")
+            hint = CODES["invalid-date"].format("day-first")
+        raise DateError("invalid-date", CODES["invalid-date"].format(value=_short(text), hint=hint))
     year = int(match.group(1))
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DateError("invalid-date", f"`{text}`: the year must be between {MIN_YEAR} and {MAX_YEAR}")
+        raise DateError("invalid-date", CODES["invalid-date"].format("year", value=text, first=MIN_YEAR, last=MAX_YEAR))
     if match.group(2) is None:
         return Point(date(year, 1, 1), date(year, 12, 31), "year")
     month = int(match.group(2))
     if not 1 <= month <= 12:
-        raise DateError("invalid-date", f"`{text}` is not a date: there is no month {month}")
+        raise DateError("invalid-date", CODES["invalid-date"].format("month", value=text, month=month))
     last_day = calendar.monthrange(year, month)[1]
     if match.group(3) is None:
         return Point(date(year, month, 1), date(year, month, last_day), "month")
     day = int(match.group(3))
     if not 1 <= day <= last_day:
         name = calendar.month_name[month]
-        raise DateError("invalid-date", f"`{text}` is not a date: {name} {year} has {last_day} days")
+        raise DateError("invalid-date", CODES["invalid-date"].format("day", value=text, month=name, year=year,
+                                                                      days=last_day))
     return Point(date(year, month, day), date(year, month, day), "day")
 
 
@@ -163,7 +166,7 @@ def parse_date(value: Any) -> FuzzyDate:
     if isinstance(value, dict):
         unknown = sorted(set(value) - {"from", "to"})
         if unknown:
-            raise DateError("invalid-date", f"a date span has only `from` and `to`, not `{unknown[0]}`", unknown[0],
+            raise DateError("invalid-date", CODES["invalid-date"].format("span-key", key=unknown[0]), unknown[0],
                             at_key=True)
         if "from" not in value and value.get("to") is not None:  # `{to: DATE}`: on or before DATE
             try:
@@ -173,7 +176,7 @@ def parse_date(value: Any) -> FuzzyDate:
             return FuzzyDate(point, point, is_span=True, open_start=True)
         for part in ("from", "to"):
             if value.get(part) is None:
-                raise DateError("invalid-date", f"a date span needs both `from` and `to`; `{part}` is missing")
+                raise DateError("invalid-date", CODES["invalid-date"].format("span-part", part=part))
         points = []
         for part in ("from", "to"):
             try:
@@ -184,7 +187,7 @@ def parse_date(value: Any) -> FuzzyDate:
         if last.end < first.start:
             raise DateError(
                 "date-span-reversed",
-                f"the span ends ({last.iso()}) before it starts ({first.iso()}); swap `from` and `to`",
+                CODES["date-span-reversed"].format(end=last.iso(), start=first.iso()),
                 "to",
             )
         return FuzzyDate(first, last, is_span=True)

@@ -54,7 +54,7 @@ def _explain(err: ErrorDetails, loc: tuple[Any, ...], model: type[BaseModel]) ->
         message = err["msg"]
         if "choices" in ctx:
             message += did_you_mean(str(ctx.get("value")), ctx["choices"]) or (
-                "; see the list of event types in the data format")
+                CODES["invalid-value"].format("event-type-list"))
         where = loc + (ctx["part"],) if ctx.get("part") else loc
         return kind, prefixed(loc, message), where, bool(ctx.get("at_key"))
     if kind == "extra_forbidden":
@@ -62,34 +62,37 @@ def _explain(err: ErrorDetails, loc: tuple[Any, ...], model: type[BaseModel]) ->
         allowed = _fields_at(model, loc[:-1])
         hint = did_you_mean(name, allowed)
         if not hint and len(loc) == 1:
-            hint = "; put fields of your own under `extra:`"
-        return "unknown-field", f"unknown field `{shorten(name)}`{hint}", loc, True
+            hint = CODES["unknown-field"].format("extra")
+        return "unknown-field", CODES["unknown-field"].format(name=shorten(name), hint=hint), loc, True
     if kind == "missing":
         name = str(loc[-1])
         owner = f"{dotted(loc[:-1])}: " if len(loc) > 1 else ""
-        return "missing-field", f"{owner}missing required field `{name}`", loc[:-1], False
+        return "missing-field", owner + CODES["missing-field"].format(name=name), loc[:-1], False
     if kind in _TYPE_NAMES:
         if value is None:
-            return "missing-field", f"{field}: has no value", loc, False
+            return "missing-field", f"{field}: " + CODES["missing-field"].format("no-value"), loc, False
+        wrong = CODES["wrong-type"]
         hint = ""
         if kind == "list_type" and isinstance(value, (str, int, float)):
-            hint = (f"; write a list such as [{value}]" if " " not in str(value)
-                    else "; write a list, one entry per item: [first, second]")
+            hint = wrong.format("list", value=value) if " " not in str(value) else wrong.format("list-of-words")
         if kind == "string_type" and isinstance(value, bool):
-            hint = "; put quotes around it to write it as text"
-        return "wrong-type", f"{field}: expected {_TYPE_NAMES[kind]}, found {_describe(value)}{hint}", loc, False
+            hint = wrong.format("quote")
+        message = wrong.format(expected=_TYPE_NAMES[kind], found=_describe(value), hint=hint)
+        return "wrong-type", f"{field}: {message}", loc, False
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", ctx.get("expected", ""))
         if value is None:
-            return "missing-field", f"{field}: has no value; use one of {', '.join(choices)}", loc, False
+            return ("missing-field", f"{field}: " + CODES["missing-field"].format("no-value-choices", choices=", ".join(choices)),
+                    loc, False)
         hint = did_you_mean(str(value), choices)
-        return ("invalid-value", f"{field}: `{shorten(str(value))}` is not allowed here; use one of {', '.join(choices)}{hint}",
-                loc, False)
+        message = CODES["invalid-value"].format(value=shorten(str(value)), choices=", ".join(choices), hint=hint)
+        return "invalid-value", f"{field}: {message}", loc, False
     if kind == "too_short":
-        return "empty-list", f"{field}: needs at least one entry", loc, False
+        return "empty-list", f"{field}: " + CODES["empty-list"].format(), loc, False
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return "invalid-value", f"{field}: {_describe(value)} is out of range ({err['msg'].lower()})", loc, False
-    return "wrong-type", f"{field}: {err['msg']}", loc, False
+        message = CODES["invalid-value"].format("range", value=_describe(value), limit=err["msg"].lower())
+        return "invalid-value", f"{field}: {message}", loc, False
+    return "wrong-type", f"{field}: " + CODES["wrong-type"].format("other", message=err["msg"]), loc, False
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

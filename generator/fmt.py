@@ -63,7 +63,7 @@ from .bidi import BIDI_CONTROLS
 from .children import pool_options
 from .load import LoadedFile, Refused, _compose, load_file, read_regular, resolve_plain, same
 from .kinds import FIELD_NESTING, FIELD_ORDER, MODELS
-from .problems import Problem
+from .problems import CODES, Problem
 
 #: Loader problems that mean the file cannot be parsed as plain data: such a file is left untouched.
 UNPARSABLE = frozenset({
@@ -542,7 +542,7 @@ def format_bytes(raw: bytes, path: str, kind: str | None) -> bytes:
     except Exception as exc:  # noqa: BLE001 - ruamel's parse errors have no common base
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        raise FormatError(_problem(path, f"cannot be read for formatting: {getattr(exc, 'problem', exc)}",
+        raise FormatError(_problem(path, CODES["yaml-syntax"].format("fmt-read", error=getattr(exc, "problem", exc)),
                                    line, col)) from None
     stream = io.StringIO()
     _writer().dump(canonical_tree(data, kind), stream)
@@ -554,8 +554,7 @@ def format_bytes(raw: bytes, path: str, kind: str | None) -> bytes:
         out = _put_comments(dumped, placed)
         _check(path, before, out, text)
     except yaml.YAMLError:  # ruamel wrote something the validator's parser refuses
-        raise FormatError(_problem(path, "cannot be formatted without changing how it reads; it was left as it "
-                                   "is (this is a bug in `briefing fmt`: please report it with the file)")) from None
+        raise FormatError(_problem(path, CODES["yaml-syntax"].format("fmt-reads"))) from None
     return out.encode("utf-8")
 
 
@@ -570,9 +569,7 @@ def _check(path: str, before: LoadedFile, out: str, text: str) -> None:
     elif Counter(c.text for c in find_comments(text)) != Counter(c.text for c in find_comments(out)):
         what = "its comments"
     if what:
-        raise FormatError(_problem(
-            path, f"cannot be formatted without changing {what}; it was left as it is "
-            "(this is a bug in `briefing fmt`: please report it with the file)"))
+        raise FormatError(_problem(path, CODES["yaml-syntax"].format("fmt-changed", what=what)))
 
 
 # --- a data folder ---------------------------------------------------------------------------

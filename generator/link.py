@@ -16,7 +16,7 @@ from .kinds import ALIASED, DATED, FOLDERS, HIERARCHIES, REFERENCES
 from .kinds import SINGULAR as _SINGULAR
 from .load import Path_, RawRecord, dotted
 from .models import Actor, Incident, Record, Region, Source, Statement
-from .problems import Problem, Suggester, shorten
+from .problems import CODES, Problem, Suggester, problem, shorten
 
 R = TypeVar("R", bound=Record)
 
@@ -207,8 +207,8 @@ def link(loaded: list[Loaded], written: list[Written]) -> tuple[Dataset, list[Pr
                 line, col = item.raw.locate(where)
                 problems.append(Problem.make(
                     "unknown-reference", item.path, line, col,
-                    f"{dotted(where)}: there is no {_SINGULAR[target_kind]} with id `{shorten(value)}`"
-                    + names[target_kind].suggest(value),
+                    f"{dotted(where)}: " + CODES["unknown-reference"].format(
+                        kind=_SINGULAR[target_kind], value=shorten(value), hint=names[target_kind].suggest(value)),
                 ))
     for item in loaded:
         target = dataset.kind(item.kind)
@@ -230,10 +230,7 @@ def link(loaded: list[Loaded], written: list[Written]) -> tuple[Dataset, list[Pr
 def _duplicates(kind: str, record_id: str, places: list[tuple[str, int, int]]) -> Iterator[Problem]:
     for i, (path, line, col) in enumerate(places):
         others = ", ".join(f"{p}:{ln}" for j, (p, ln, _) in enumerate(places) if j != i)
-        yield Problem.make(
-            "duplicate-id", path, line, col,
-            f"{_SINGULAR[kind]} id `{record_id}` is used more than once (also at {others}); ids must be unique",
-        )
+        yield problem("duplicate-id", path, line, col, kind=_SINGULAR[kind], id=record_id, others=others)
 
 
 def _cycles(kind: str, loaded: list[Loaded], table: dict[str, Entry]) -> Iterator[Problem]:  # type: ignore[type-arg]
@@ -251,10 +248,7 @@ def _cycles(kind: str, loaded: list[Loaded], table: dict[str, Entry]) -> Iterato
             for member in loop[:-1]:
                 item = raws[member]
                 line, col = item.raw.locate(("parent",))
-                yield Problem.make(
-                    "parent-cycle", item.path, line, col,
-                    f"parent: the chain of parents loops back on itself: {' → '.join(loop)}",
-                )
+                yield problem("parent-cycle", item.path, line, col, loop=" → ".join(loop))
 
 
 def record_warnings(item: Loaded) -> Iterator[Problem]:  # type: ignore[type-arg]
@@ -262,41 +256,32 @@ def record_warnings(item: Loaded) -> Iterator[Problem]:  # type: ignore[type-arg
     record, raw, path = item.record, item.raw, item.path
     if isinstance(record, Actor):
         if record.kind == "person" and not record.affiliation:
-            yield Problem.make(
-                "person-without-affiliation", path, raw.line, raw.col,
-                f"person `{record.id}` has no `affiliation`: their statements will be attributed to no one",
-            )
+            yield problem("person-without-affiliation", path, raw.line, raw.col, id=record.id)
         if record.kind != "person":
             for name in ("affiliation", "title"):
                 if getattr(record, name):
                     line, col = raw.locate((name,), key=True)
-                    yield Problem.make(
-                        "person-only-field", path, line, col,
-                        f"{name}: is meant for people, but `{record.id}` is of kind `{record.kind}`"
-                        + (" (for a larger body use `parent`)" if name == "affiliation" else ""),
-                    )
+                    hint = CODES["person-only-field"].format("affiliation") if name == "affiliation" else ""
+                    yield problem("person-only-field", path, line, col, name=name, id=record.id, kind=record.kind,
+                                  hint=hint)
     if isinstance(record, Incident):
         involved = {a.actor for a in record.actors}
         seen: set[tuple[str, str | None]] = set()
         for i, role in enumerate(record.actors):
             if role.role is None:
                 line, col = raw.locate(("actors", i))
-                yield Problem.make(
-                    "role-missing", path, line, col,
-                    f"actors[{i}]: `{role.actor}` has no `role`; it is counted as `associated`",
-                )
+                yield Problem.make("role-missing", path, line, col,
+                                   f"actors[{i}]: " + CODES["role-missing"].format(actor=role.actor))
             if (role.actor, role.role) in seen:
                 line, col = raw.locate(("actors", i))
                 yield Problem.make("duplicate-entry", path, line, col,
-                                   f"actors[{i}]: `{role.actor}` is listed twice with the same role")
+                                   f"actors[{i}]: " + CODES["duplicate-entry"].format("role", actor=role.actor))
             seen.add((role.actor, role.role))
         for i, casualty in enumerate(record.casualties):
             if casualty.actor and casualty.actor not in involved:
                 line, col = raw.locate(("casualties", i, "actor"))
-                yield Problem.make(
-                    "casualty-actor-not-involved", path, line, col,
-                    f"casualties[{i}].actor: `{casualty.actor}` is not among the incident's `actors`",
-                )
+                yield Problem.make("casualty-actor-not-involved", path, line, col,
+                                   f"casualties[{i}].actor: " + CODES["casualty-actor-not-involved"].format(actor=casualty.actor))
     for list_name in ("tags", "about", "regions", "aliases"):
         values = getattr(record, list_name, None)
         if isinstance(values, list):
@@ -305,7 +290,7 @@ def record_warnings(item: Loaded) -> Iterator[Problem]:  # type: ignore[type-arg
                 if value in first:
                     line, col = raw.locate((list_name, i))
                     yield Problem.make("duplicate-entry", path, line, col,
-                                       f"{list_name}[{i}]: `{value}` is already listed")
+                                       f"{list_name}[{i}]: " + CODES["duplicate-entry"].format(value=value))
                 first.setdefault(value, i)
 
 
@@ -325,11 +310,8 @@ def dates_after_sources(loaded: list[Loaded]) -> list[Problem]:  # type: ignore[
         when = item.record.date  # type: ignore[attr-defined]
         if when.start > latest:
             line, col = item.raw.locate(("date",))
-            out.append(Problem.make(
-                "date-after-sources", item.path, line, col,
-                f"date: {when.start.isoformat()} is after the latest publication date of any cited source "
-                f"({latest.isoformat()}); is the year right?",
-            ))
+            out.append(problem("date-after-sources", item.path, line, col,
+                               date=when.start.isoformat(), latest=latest.isoformat()))
     return out
 
 
@@ -357,7 +339,5 @@ def _shared_names(loaded: list[Loaded]) -> Iterator[Problem]:  # type: ignore[ty
                 others = ", ".join(f"`{other}` ({by_record[other][0][0].path})"
                                    for other in sorted(by_record) if other != record_id)
                 line, col = item.raw.locate(where)
-                yield Problem.make(
-                    "duplicate-alias", item.path, line, col,
-                    f"{dotted(where)}: `{label}` also names {_SINGULAR[kind]} {others}",
-                )
+                yield Problem.make("duplicate-alias", item.path, line, col, f"{dotted(where)}: "
+                                   + CODES["duplicate-alias"].format(label=label, kind=_SINGULAR[kind], others=others))

@@ -25,7 +25,7 @@ from yaml._yaml import CParser  # type: ignore[import-not-found]  # PyYAML's lib
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
-from .problems import Problem
+from .problems import CODES, Problem, problem
 
 #: Files larger than this are refused before they are read (a runaway export, not a record).
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -120,18 +120,17 @@ class Refused(Exception):
 
     def problem(self, path: str) -> Problem:
         """The refusal as a problem at the start of the file `path` (as it is to be shown)."""
-        return Problem.make(self.code, path, 1, 1, self.message)
+        return Problem.make(self.code, path, 1, 1, self.message)  # a message from the table
 
 
 def size_message(limit: int = MAX_FILE_BYTES) -> str:
     """What `file-too-large` says, for a limit in bytes."""
-    return f"the file is larger than {limit // (1024 * 1024)} MB; split it into smaller files"
+    return CODES["file-too-large"].format(mb=limit // (1024 * 1024))
 
 
 #: What `file-symlink` says: the same for a link to a file and to a folder (telling them apart
 #: would mean following the link), and never where it points.
-SYMLINK_MESSAGE = ("a symbolic link, which briefing does not follow: put the file or folder itself here, "
-                   "not a link to it")
+SYMLINK_MESSAGE = CODES["file-symlink"].format()
 
 
 def refuse_type(mode: int) -> None:
@@ -140,8 +139,7 @@ def refuse_type(mode: int) -> None:
         raise Refused("file-symlink", SYMLINK_MESSAGE)
     if not stat.S_ISREG(mode):
         what = _FILE_TYPES.get(stat.S_IFMT(mode), "of an unknown type")
-        raise Refused("file-not-regular", f"the file is {what}, not a regular file; briefing reads only "
-                                          "regular files: remove it, or put a real file here")
+        raise Refused("file-not-regular", CODES["file-not-regular"].format(what=what))
 
 
 #: How every input file is opened: never through a symbolic link (O_NOFOLLOW), never waiting for a
@@ -165,7 +163,7 @@ def read_regular(path: str | os.PathLike[str], limit: int | None = MAX_FILE_BYTE
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):  # replaced by a link meanwhile
             refuse_type(stat.S_IFLNK)
-        raise Refused("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+        raise Refused("file-unreadable", CODES["file-unreadable"].format(reason=exc.strerror or exc)) from None
     try:
         info = os.fstat(fd)
         refuse_type(info.st_mode)
@@ -184,7 +182,7 @@ def read_regular(path: str | os.PathLike[str], limit: int | None = MAX_FILE_BYTE
                 raise Refused("file-too-large", size_message(limit))
             want = 1 << 16
     except OSError as exc:
-        raise Refused("file-unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+        raise Refused("file-unreadable", CODES["file-unreadable"].format(reason=exc.strerror or exc)) from None
     finally:
         os.close(fd)
     return b"".join(chunks)
@@ -278,13 +276,8 @@ def _decode(raw: bytes, path: str, problems: list[Problem]) -> str | None:
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1  # in characters
         bad = raw[exc.start : exc.start + 1].hex()
-        hint = " (it looks like UTF-16: save it as UTF-8)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
-        problems.append(
-            Problem.make(
-                "file-encoding", path, line, col,
-                f"the file is not UTF-8: byte 0x{bad} cannot be read{hint}; save the file as UTF-8",
-            )
-        )
+        hint = CODES["file-encoding"].format("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        problems.append(problem("file-encoding", path, line, col, byte=bad, hint=hint))
         return None
 
 
@@ -300,17 +293,15 @@ def _parse(text: str, out: LoadedFile) -> None:
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        out.problems.append(Problem.make(
-            "yaml-syntax", path, line, col,
-            f"the character U+{_codepoint(exc.character):04X} is not allowed in a YAML file; delete it",
-        ))
+        out.problems.append(problem("yaml-syntax", path, line, col, "character",
+                                    codepoint=f"{_codepoint(exc.character):04X}"))
         return
     except yaml.YAMLError as exc:  # any other parser complaint: still a problem, not a crash
-        out.problems.append(Problem.make("yaml-syntax", path, 1, 1, f"YAML syntax error: {exc}"))
+        out.problems.append(problem("yaml-syntax", path, 1, 1, "parser", error=exc))
         return
     if root is None or (isinstance(root, ScalarNode) and not root.style and root.value in _NULLS):
         out.problems.append(
-            Problem.make("file-empty", path, 1, 1, "the file is empty: it should hold a record (or a list of records)")
+            problem("file-empty", path, 1, 1)
         )
         return
     walker = _Walker(path, out.problems, text=text)
@@ -320,7 +311,7 @@ def _parse(text: str, out: LoadedFile) -> None:
     if isinstance(root, SequenceNode):
         if not root.value:
             out.problems.append(
-                Problem.make("file-empty", path, *_pos(root), "the file holds an empty list: it should hold records")
+                problem("file-empty", path, *_pos(root), "list")
             )
         for index, item in enumerate(root.value):
             record = walker.record(item, index)
@@ -339,23 +330,18 @@ def _pos(node: Node) -> Pos:
 def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = (exc.problem or "").strip()
-    if "found character '\\t'" in problem or _tab_indented(text, line):
-        return Problem.make(
-            "yaml-tab-indent", path, line, col,
-            "a tab is used for indentation; YAML indents with spaces only (replace the tab with spaces)",
-        )
-    if problem.startswith("but found another document"):
-        return Problem.make(
-            "yaml-multiple-documents", path, line, col,
-            "a second YAML document starts here (`---`); put each record in its own file, "
-            "or several records in one list",
-        )
+    complaint = (exc.problem or "").strip()
+    if "found character '\\t'" in complaint or _tab_indented(text, line):
+        return problem("yaml-tab-indent", path, line, col)
+    if complaint.startswith("but found another document"):
+        return problem("yaml-multiple-documents", path, line, col)
     context = (exc.context or "").strip()
-    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    if "mapping values are not allowed" in problem:
-        message += "; a value that contains ': ' must be quoted"
-    return Problem.make("yaml-syntax", path, line, col, message)
+    syntax = CODES["yaml-syntax"]
+    return problem(
+        "yaml-syntax", path, line, col, problem=complaint,
+        context=syntax.format("context", context=context) if context else "",
+        hint=syntax.format("quote") if "mapping values are not allowed" in complaint else "",
+    )
 
 
 def _tab_indented(text: str, line: int) -> bool:
@@ -376,17 +362,11 @@ def _report_anchors(text: str, out: LoadedFile) -> None:
             line, col = event.start_mark.line + 1, event.start_mark.column + 1
             if isinstance(event, yaml.AliasEvent):
                 out.problems.append(
-                    Problem.make(
-                        "yaml-anchor", out.path, line, col,
-                        f"YAML alias `*{event.anchor}` is not allowed; write the value out in full",
-                    )
+                    problem("yaml-anchor", out.path, line, col, "alias", anchor=event.anchor)
                 )
             elif getattr(event, "anchor", None):
                 out.problems.append(
-                    Problem.make(
-                        "yaml-anchor", out.path, line, col,
-                        f"YAML anchor `&{event.anchor}` is not allowed; write values out in full",
-                    )
+                    problem("yaml-anchor", out.path, line, col, "anchor", anchor=event.anchor)
                 )
     except yaml.YAMLError:
         pass  # the syntax error is reported by the main parse
@@ -417,10 +397,7 @@ class _Walker:
             what = _describe(node)
             where = "a list item" if index is not None else "the file"
             self.problems.append(
-                Problem.make(
-                    "not-a-record", self.path, line, col,
-                    f"{where} holds {what}, not a record: a record is a mapping of `field: value` lines",
-                )
+                problem("not-a-record", self.path, line, col, where=where, what=what)
             )
             return None
         self.aliased = self.tainted = False
@@ -429,10 +406,7 @@ class _Walker:
 
     def refuse_tag(self, node: Node) -> bool:
         self.problems.append(
-            Problem.make(
-                "yaml-tag", self.path, *_pos(node),
-                f"YAML tag `{_short_tag(node.tag)}` is not allowed; data files hold plain values only",
-            )
+            problem("yaml-tag", self.path, *_pos(node), tag=_short_tag(node.tag))
         )
         return True
 
@@ -460,7 +434,7 @@ class _Walker:
         self.built[id(node)] = None
         if depth > MAX_DEPTH:
             self.problems.append(
-                Problem.make("yaml-syntax", self.path, *_pos(node), f"values are nested more than {MAX_DEPTH} levels deep")
+                problem("yaml-syntax", self.path, *_pos(node), "depth", depth=MAX_DEPTH)
             )
             return None
         if isinstance(node, MappingNode):
@@ -473,20 +447,13 @@ class _Walker:
                     key_node.tag != _IMPLICIT and key_node.tag != _CORE + "str"
                 ):
                     self.problems.append(
-                        Problem.make(
-                            "yaml-complex-key", self.path, *_pos(key_node),
-                            "a field name must be plain text, not a list or a mapping",
-                        )
+                        problem("yaml-complex-key", self.path, *_pos(key_node))
                     )
                     continue
                 key = key_node.value
                 if key in first:
                     self.problems.append(
-                        Problem.make(
-                            "yaml-duplicate-key", self.path, *_pos(key_node),
-                            f"duplicate key `{key}`: it is already given on line {first[key]}; "
-                            "YAML would silently keep only one of them",
-                        )
+                        problem("yaml-duplicate-key", self.path, *_pos(key_node), key=key, line=first[key])
                     )
                     continue
                 first[key] = key_node.start_mark.line + 1
@@ -521,11 +488,8 @@ class _Walker:
         checks leave that value alone (as one with a refused tag)."""
         if not self.track:
             digits = len(node.value.lstrip("+-"))
-            self.problems.append(Problem.make(
-                "number-too-large", self.path, *_pos(node),
-                f"a number of {digits:,} digits is too long to be read (at most {MAX_INT_DIGITS}); "
-                "a casualty count is at most 10,000,000; put quotes around it if it is text",
-            ))
+            self.problems.append(problem("number-too-large", self.path, *_pos(node),
+                                         digits=f"{digits:,}", limit=MAX_INT_DIGITS))
         self.tainted = True
         self.refused.append(path)
         return str(node.value)
@@ -552,9 +516,7 @@ class _Walker:
         }.get(kind, lambda v: False)(resolved)
         if not ok:
             self.problems.append(
-                Problem.make(
-                    "yaml-tag", self.path, *_pos(node), f"`{value}` cannot be read as `!!{kind}`; remove the tag"
-                )
+                problem("yaml-tag", self.path, *_pos(node), "unreadable", value=value, kind=kind)
             )
             return value
         if kind == "float" and not isinstance(resolved, WrittenFloat):

@@ -26,7 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .dates import DEFAULT_YEARS, DateError, FuzzyDate, parse_date
-from .problems import shorten
+from .problems import CODES, custom_error, shorten
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 _ID = re.compile(ID_PATTERN)
@@ -127,13 +127,13 @@ Reliability = Literal["A", "B", "C", "D", "E", "F"]
 # --- value checks ---------------------------------------------------------------------------
 
 
-def _check(pattern: re.Pattern[str], code: str, what: str, max_length: int | None = None) -> Any:
+def _check(pattern: re.Pattern[str], code: str, max_length: int | None = None) -> Any:
     def check(value: str) -> str:
         if max_length is not None and len(value) > max_length:
-            raise PydanticCustomError(code, "`{value}` is not " + what, {"value": shorten(value)})
+            raise custom_error(code, value=shorten(value))
         # fullmatch, not match: `$` also matches before a final newline, so `isis\n` would pass
         if not pattern.fullmatch(value):
-            raise PydanticCustomError(code, "`{value}` is not " + what, {"value": shorten(value)})
+            raise custom_error(code, value=shorten(value))
         return value
 
     return check
@@ -141,7 +141,7 @@ def _check(pattern: re.Pattern[str], code: str, what: str, max_length: int | Non
 
 def _text(value: str) -> str:
     if not value.strip():
-        raise PydanticCustomError("empty-text", "the text is empty")
+        raise custom_error("empty-text")
     return value
 
 
@@ -150,10 +150,7 @@ def _limited(limit: int) -> Any:
 
     def check(value: str) -> str:
         if len(value) > limit:
-            raise PydanticCustomError(
-                "text-too-long", "the text is {length} characters long; this field holds at most {limit}",
-                {"length": f"{len(value):,}", "limit": f"{limit:,}"},
-            )
+            raise custom_error("text-too-long", length=f"{len(value):,}", limit=f"{limit:,}")
         return value
 
     return check
@@ -170,10 +167,7 @@ _URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
 def _url(value: str) -> str:
     # A regular expression rather than urlsplit: it runs for every citation of every record.
     if not _URL.fullmatch(value.strip()):
-        raise PydanticCustomError(
-            "invalid-url", "`{value}` is not a web address: it must start with http:// or https://",
-            {"value": shorten(value)},
-        )
+        raise custom_error("invalid-url", value=shorten(value))
     return value.strip()
 
 
@@ -189,12 +183,8 @@ def _date(value: Any, info: ValidationInfo) -> FuzzyDate:
     written = [("to", parsed.end.year)] if parsed.open_start else [("from", parsed.start.year), ("to", parsed.end.year)]
     for part, year in written:
         if not first <= year <= last:
-            raise PydanticCustomError(
-                "year-out-of-range",
-                "the year {year} is outside the years this site covers, {first} to {last}; fix the date, "
-                "or set `years: [FROM, TO]` in briefing.yml",
-                {"year": year, "first": first, "last": last, "part": part if parsed.is_span else None},
-            )
+            raise custom_error("year-out-of-range", year=year, first=first, last=last,
+                               part=part if parsed.is_span else None)
     return parsed
 
 
@@ -203,32 +193,18 @@ def _coordinates(value: Any) -> Any:
         isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
     )
     if not numbers or len(value) != 2:
-        raise PydanticCustomError("invalid-coordinates", "write two numbers, [latitude, longitude]")
+        raise custom_error("invalid-coordinates")
     lat, lon = value
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise PydanticCustomError(
-            "invalid-coordinates",
-            "[{lat}, {lon}] is out of range: latitude is -90..90 and longitude -180..180 "
-            "(is the order [latitude, longitude]?)",
-            {"lat": lat, "lon": lon},
-        )
+        raise custom_error("invalid-coordinates", "range", lat=lat, lon=lon)
     return (float(lat), float(lon))
 
 
 def _whole(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise PydanticCustomError(
-            "invalid-count",
-            "`{value}` is not a count: write a whole number (0 means none reported), "
-            "or a range with low, best and high; leave the field out when unknown",
-            {"value": shorten(str(value))},
-        )
+        raise custom_error("invalid-count", value=shorten(str(value)))
     if value > MAX_COUNT:
-        raise PydanticCustomError(
-            "count-too-large",
-            "{value} is more than {limit}, the largest count the data format allows; check the figure",
-            {"value": shorten(f"{value:,}"), "limit": f"{MAX_COUNT:,}"},
-        )
+        raise custom_error("count-too-large", value=shorten(f"{value:,}"), limit=f"{MAX_COUNT:,}")
     return value
 
 
@@ -238,8 +214,7 @@ def _count(value: Any) -> "int | CountRange":
         return _whole(value)
     unknown = sorted(set(value) - {"low", "best", "high"})
     if unknown:
-        raise PydanticCustomError("invalid-range", "a range has only `low`, `best` and `high`, not `{key}`",
-                                  {"key": unknown[0], "part": unknown[0], "at_key": True})
+        raise custom_error("invalid-range", "key", key=unknown[0], part=unknown[0], at_key=True)
     counts = {}
     for key, count in value.items():
         if count is None:
@@ -275,7 +250,7 @@ _DATE_SCHEMA = {
     ],
 }
 
-Id = Annotated[str, AfterValidator(_check(_ID, "invalid-id", "an id: use lowercase a-z, 0-9 and -, up to 80 characters")),
+Id = Annotated[str, AfterValidator(_check(_ID, "invalid-id")),
                WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "x-id": True})]
 Ref = Annotated[str, WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "x-reference": True})]
 #: Text fields by their limit (see NAME_MAX ...).
@@ -284,13 +259,11 @@ Text300, Text500, Text5000, Text20000 = (_text_type(n) for n in (NAME_MAX, PLACE
 Text = Text20000
 Url = Annotated[str, AfterValidator(_limited(URL_MAX)), AfterValidator(_url),
                 WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": URL_MAX})]
-Tag = Annotated[str, AfterValidator(_check(_TAG, "invalid-tag",
-                                            "a tag: use a lowercase slug such as `counter-isis`, up to 80 characters")),
+Tag = Annotated[str, AfterValidator(_check(_TAG, "invalid-tag")),
                 WithJsonSchema({"type": "string", "pattern": _TAG.pattern, "maxLength": 80})]
-Country = Annotated[str, AfterValidator(_check(_COUNTRY, "invalid-country", "an ISO 3166-1 alpha-2 country code such as IQ")),
+Country = Annotated[str, AfterValidator(_check(_COUNTRY, "invalid-country")),
                     WithJsonSchema({"type": "string", "pattern": _COUNTRY.pattern})]
-Language = Annotated[str, AfterValidator(_check(_LANGUAGE, "invalid-language", "a BCP 47 language tag such as `en` or `ckb`",
-                                                LANGUAGE_MAX)),
+Language = Annotated[str, AfterValidator(_check(_LANGUAGE, "invalid-language", LANGUAGE_MAX)),
                      WithJsonSchema({"type": "string", "pattern": _LANGUAGE.pattern, "maxLength": LANGUAGE_MAX})]
 Date = Annotated[FuzzyDate, BeforeValidator(_date), WithJsonSchema(_DATE_SCHEMA)]
 Coordinates = Annotated[
@@ -313,11 +286,10 @@ def casualty_rules(entry: dict[str, Any]) -> list[tuple[str, str]]:
     """(code, message) for a casualty entry that names both or neither subject, or no count."""
     out = []
     if (entry.get("actor") is None) == (entry.get("group") is None):
-        which = "both `actor` and" if entry.get("actor") is not None else "neither `actor` nor"
-        out.append(("casualty-subject", f"a casualty entry names {which} `group`; give exactly one of them"))
+        which = "both" if entry.get("actor") is not None else "neither"
+        out.append(("casualty-subject", CODES["casualty-subject"].format(which)))
     if all(entry.get(k) is None for k in CASUALTY_KINDS):
-        out.append(("casualty-no-count",
-                    "a casualty entry needs at least one count: killed, wounded, abducted or arrested"))
+        out.append(("casualty-no-count", CODES["casualty-no-count"].format()))
     return out
 
 
@@ -326,18 +298,17 @@ def actor_role_rules(entry: dict[str, Any]) -> list[tuple[str, str]]:
     attributed to someone; an established role needs no attribution."""
     if entry.get("attributed_by") is not None and entry.get("role") != "suspected":
         role = entry.get("role")
-        given = f"role `{role}`" if isinstance(role, str) else "no role"
-        return [("attributed-by-not-suspected",
-                 f"`attributed_by` names who holds a party responsible, so it goes only with role "
-                 f"`suspected`; this entry has {given}")]
+        rule = CODES["attributed-by-not-suspected"]
+        given = rule.format("role", role=role) if isinstance(role, str) else rule.format("no-role")
+        return [("attributed-by-not-suspected", rule.format(given=given))]
     return []
 
 
 def statement_rules(statement: dict[str, Any]) -> list[tuple[str, str]]:
     """(code, message) for a statement with both or neither of `quote` and `paraphrase`."""
     if (statement.get("quote") is None) == (statement.get("paraphrase") is None):
-        which = "both `quote` and" if statement.get("quote") is not None else "neither `quote` nor"
-        return [("statement-text", f"a statement has {which} `paraphrase`; give exactly one of them")]
+        which = "both" if statement.get("quote") is not None else "neither"
+        return [("statement-text", CODES["statement-text"].format(which))]
     return []
 
 
@@ -393,13 +364,10 @@ class CountRange(Record):
     def _ordered(self) -> "CountRange":
         given = [(n, v) for n, v in (("low", self.low), ("best", self.best), ("high", self.high)) if v is not None]
         if not given:
-            raise PydanticCustomError("invalid-range", "a range needs at least one of low, best, high")
+            raise custom_error("invalid-range", "empty")
         for (n1, v1), (n2, v2) in zip(given, given[1:]):
             if v1 > v2:
-                raise PydanticCustomError(
-                    "invalid-range", "{n1} ({v1}) is greater than {n2} ({v2}); a range needs low <= best <= high",
-                    {"n1": n1, "v1": v1, "n2": n2, "v2": v2},
-                )
+                raise custom_error("invalid-range", "order", n1=n1, v1=v1, n2=n2, v2=v2)
         return self
 
     @property
@@ -518,8 +486,7 @@ class Incident(Dated):
     def _known_type(cls, value: str, info: ValidationInfo) -> str:
         types = (info.context or {}).get("event_types") or DEFAULT_EVENT_TYPES
         if value not in types:
-            raise PydanticCustomError("invalid-value", "unknown event type `{value}`", {"value": value,
-                                      "choices": sorted(types)})
+            raise custom_error("invalid-value", "event-type", value=value, choices=sorted(types))
         return value
 
 

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 from .kinds import OWN_PAGES
 from .kinds import SINGULAR as _SINGULAR
 from .link import Loaded
-from .problems import Problem
+from .problems import CODES, Problem, problem
 from .views.common import (ACTORS_INDEX, OVERVIEW, REGIONS_INDEX, SOURCES_PAGE, STATEMENTS_INDEX, TAGS_PAGE,
                            TIMELINE_INDEX, actor_page, region_page)
 
@@ -71,13 +71,10 @@ def page_conflicts(loaded: Iterable[Loaded]) -> Iterator[Problem]:  # type: igno
             page = OWN_PAGE[owner.kind](owner.id)
             clashes = []
             if key in fixed:
-                clashes.append(f"where the site puts {fixed[key][1]}")
+                clashes.append(CODES["page-conflict"].format("fixed", label=fixed[key][1]))
             others = [other.describe() for other in found if other is not owner]
             if others:
-                clashes.append("which is also the page of " + " and of ".join(others))
+                clashes.append(CODES["page-conflict"].format("others", others=" and of ".join(others)))
             line, col = owner.item.raw.locate(("id",))
-            yield Problem.make(
-                "page-conflict", owner.item.path, line, col,
-                f"id: the page of {_SINGULAR[owner.kind]} `{owner.id}` would be {page}, "
-                f"{'; '.join(clashes)}; choose another id",
-            )
+            yield problem("page-conflict", owner.item.path, line, col,
+                          kind=_SINGULAR[owner.kind], id=owner.id, page=page, clashes="; ".join(clashes))

@@ -43,7 +43,7 @@ from .children import pool_options
 from .config import SiteConfig
 from .link import Dataset
 from .load import SYMLINK_MESSAGE, Refused, read_regular
-from .problems import Problem
+from .problems import Problem, problem
 from .render import TEMPLATES, isolate_text, needs_isolation
 from .sanitize import sanitize
 from .views import briefing as views
@@ -156,8 +156,7 @@ def read_judgements(content: Path, name: str) -> str | None:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise JudgementsError(Problem.make("file-encoding", path.as_posix(), 1, 1,
-                                           "the file is not UTF-8; save it as UTF-8")) from None
+        raise JudgementsError(problem("file-encoding", path.as_posix(), 1, 1, "judgements")) from None
 
 
 def chart_uri(spec: ChartSpec) -> str:

@@ -1,7 +1,8 @@
 """Problems are data: every stage reports what is wrong as a `Problem`, collected into a `Report`.
 
 Nothing here prints or exits; the command line turns a report into text, GitHub annotations or
-JSON. Every code is stable (editors search for it) and documented in `docs/errors.md`.
+JSON. Every code is stable (editors search for it); its severity, the words of its messages and
+its section of `docs/errors.md` are one entry of the table in `codes.py`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ import json
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Iterable, Literal
+from typing import Iterable
 
-Severity = Literal["error", "warning"]
+from pydantic_core import PydanticCustomError
+
+# The table lives in codes.py (below every module); its names stay importable from here.
+from .codes import CODES as CODES, Code as Code, Severity as Severity
+
 
 #: At most this many problems of one file are printed; a line of its own says how many more there
 #: are (a million bad aliases would otherwise print a million lines). Counts stay true.
@@ -22,83 +27,6 @@ MAX_PROBLEMS_PER_FILE = 100
 #: close to a text of 360 characters or more, longer than any name (300) or id (80), and comparing
 #: a pasted document with every choice would take long.
 MAX_SUGGESTED = 600
-
-
-@dataclass(frozen=True, slots=True)
-class Code:
-    """A stable problem code, its severity and a one-line title for annotations and docs."""
-
-    name: str
-    severity: Severity
-    title: str
-
-
-def _codes(*rows: tuple[str, Severity, str]) -> dict[str, Code]:
-    return {name: Code(name, severity, title) for name, severity, title in rows}
-
-
-#: Every problem code the validator can report. `docs/errors.md` documents each one.
-CODES: dict[str, Code] = _codes(
-    # Files and YAML syntax
-    ("file-unreadable", "error", "The file cannot be read"),
-    ("file-symlink", "error", "A symbolic link in the data folder (or in content/), which is not followed"),
-    ("file-not-regular", "error", "A FIFO, device or socket named like a data file"),
-    ("file-too-large", "error", "The file is larger than the size limit"),
-    ("file-encoding", "error", "The file is not UTF-8 text"),
-    ("file-empty", "error", "The file holds no record"),
-    ("file-outside-kinds", "error", "The file is not in a folder that names a record kind"),
-    ("file-ignored", "warning", "A file in the data folder is not YAML and was ignored"),
-    ("yaml-syntax", "error", "The YAML cannot be parsed"),
-    ("yaml-tab-indent", "error", "A tab is used for indentation"),
-    ("yaml-duplicate-key", "error", "A key appears twice in one mapping"),
-    ("yaml-anchor", "error", "YAML anchors and aliases are not allowed"),
-    ("yaml-tag", "error", "YAML tags are not allowed"),
-    ("yaml-multiple-documents", "error", "A file holds more than one YAML document"),
-    ("yaml-complex-key", "error", "A mapping key is not plain text"),
-    ("number-too-large", "error", "An unquoted number has too many digits to be read"),
-    ("not-a-record", "error", "A record is not a mapping of fields"),
-    # Fields and values
-    ("unknown-field", "error", "A field that this kind of record does not have"),
-    ("missing-field", "error", "A required field is missing or empty"),
-    ("wrong-type", "error", "A value is of the wrong type"),
-    ("invalid-value", "error", "A value is not one of the allowed values"),
-    ("empty-list", "error", "A list that needs at least one entry is empty"),
-    ("empty-text", "error", "A text field holds only white space"),
-    ("invalid-id", "error", "An id does not follow the id pattern"),
-    ("duplicate-id", "error", "Two records of one kind share an id"),
-    ("invalid-date", "error", "A date is not one of the five date forms, or is no real day"),
-    ("date-span-reversed", "error", "A date span ends before it starts"),
-    ("invalid-count", "error", "A casualty count is not a whole number of zero or more"),
-    ("count-too-large", "error", "A casualty count is more than 10,000,000"),
-    ("text-too-long", "error", "A text is longer than its field's limit"),
-    ("year-out-of-range", "error", "A date's year is outside the years the site covers"),
-    ("invalid-range", "error", "A casualty range breaks low <= best <= high"),
-    ("casualty-subject", "error", "A casualty entry names both or neither of actor and group"),
-    ("casualty-no-count", "error", "A casualty entry gives no count"),
-    ("attributed-by-not-suspected", "error", "An actor entry names `attributed_by` with a role other than suspected"),
-    ("statement-text", "error", "A statement has both or neither of quote and paraphrase"),
-    ("invalid-url", "error", "A URL is not an http(s) address"),
-    ("invalid-coordinates", "error", "Coordinates are not [latitude, longitude] within range"),
-    ("invalid-tag", "error", "A tag is not a lowercase slug"),
-    ("invalid-country", "error", "A country is not an ISO 3166-1 alpha-2 code"),
-    ("invalid-language", "error", "A language is not a BCP 47 tag"),
-    ("unknown-reference", "error", "A reference names no record of the expected kind"),
-    ("parent-cycle", "error", "A chain of parents loops back on itself"),
-    ("page-conflict", "error", "Two records, or a record and a page of the site, need the same page"),
-    ("invalid-config", "error", "The site configuration is invalid"),
-    # Legal but suspect
-    ("person-without-affiliation", "warning", "A person speaks for no actor"),
-    ("person-only-field", "warning", "A field meant for people is set on another kind of actor"),
-    ("role-missing", "warning", "An actor in an incident has no role"),
-    ("casualty-actor-not-involved", "warning", "Casualties are given for an actor not in the incident"),
-    ("bidi-control", "warning", "A text holds an invisible character that reorders the text around it"),
-    ("control-character", "warning", "A text holds a control character (NUL, ESC, ...) that no text shows"),
-    ("duplicate-alias", "warning", "Two records share one alias or name"),
-    ("duplicate-entry", "warning", "The same entry appears twice in one list"),
-    ("date-after-sources", "warning", "A record is dated after the latest publication date of any source"),
-    # About the report itself
-    ("too-many-problems", "error", "A file has more problems than are shown"),
-)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -127,6 +55,20 @@ class Problem:
         holding a newline must not forge a line of its own, nor an escape code drive the terminal."""
         return f"{escape_controls(self.path)}:{self.line}:{self.col}: {self.severity}: " \
                f"{escape_controls(self.message)} [{self.code}]"
+
+
+def problem(code: str, path: str, line: int, col: int, form: str = "", /, **fields: object) -> Problem:
+    """A problem whose severity and message come from the table: `form`'s template of `code`
+    (see `codes.Code.messages`) with `fields` filled in."""
+    return Problem.make(code, path, line, col, CODES[code].format(form, **fields))
+
+
+def custom_error(code: str, form: str = "", /, **context: object) -> PydanticCustomError:
+    """A validation error of our own for a pydantic model: its type is `code` and its message
+    template `form`'s template of `code`, which pydantic fills from `context` (as `fill` does).
+    `context` may also carry what `explain.py` reads (`part`, `at_key`, `choices`)."""
+    CODES[code].format(form, **context)  # every field of the template must be given
+    return PydanticCustomError(code, CODES[code].messages[form], context)
 
 
 @dataclass
@@ -163,8 +105,7 @@ class Report:
                 first = hidden[0]
                 out.append(Problem(
                     first.path, first.line, first.col, "too-many-problems",
-                    f"{len(hidden):,} more problems in this file are not shown ({kinds}); "
-                    "fix the ones above and run the validator again",
+                    CODES["too-many-problems"].format(count=f"{len(hidden):,}", kinds=kinds),
                     "error" if errors else "warning",  # never "error" over warnings alone
                 ))
                 hidden.clear()

@@ -23,7 +23,7 @@ from .kinds import FOLDERS, MODELS
 from .models import cross_field_rules
 from .pages import page_conflicts
 from .explain import prefixed, problems_from_errors
-from .problems import Problem, Report
+from .problems import Problem, Report, problem
 
 YAML_SUFFIXES = (".yml", ".yaml")
 # Files that may sit in a data folder without being data (and without a warning).
@@ -60,8 +60,7 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
             shown = f"{base}/{rel_dir}" if rel_dir else base
-            problems.append(Problem.make("file-unreadable", shown, 1, 1,
-                                         f"cannot read the folder: {exc.strerror or exc}"))
+            problems.append(problem("file-unreadable", shown, 1, 1, "folder", reason=exc.strerror or exc))
             return
         top = rel_dir.split("/")[0] if rel_dir else None
         folders = []
@@ -80,11 +79,8 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
                 continue
             if not name.endswith(YAML_SUFFIXES):
                 if not _QUIET.search(name):
-                    problems.append(Problem.make(
-                        "file-ignored", shown, 1, 1,
-                        "not a .yml or .yaml file, so it was ignored" + (
-                            " (rename it to end in .yml)" if name.lower().endswith(YAML_SUFFIXES) else ""),
-                    ))
+                    problems.append(problem("file-ignored", shown, 1, 1,
+                                            "rename" if name.lower().endswith(YAML_SUFFIXES) else ""))
                 continue
             if not entry.is_file(follow_symlinks=False):  # a FIFO would hang the reader; a device, worse
                 try:
@@ -165,11 +161,7 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
     count = len(loaded.records)
     if kind is None:
         if loaded.records or not problems:
-            problems.append(Problem.make(
-                "file-outside-kinds", path, 1, 1,
-                "the folder does not say what kind of record this is: put the file under "
-                + ", ".join(f"{k}/" for k in FOLDERS),
-            ))
+            problems.append(problem("file-outside-kinds", path, 1, 1, folders=", ".join(f"{k}/" for k in FOLDERS)))
         return FileResult(path, kind, count, [], valid, problems)
     model = MODELS[kind]
     for raw in loaded.records:
