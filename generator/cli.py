@@ -336,7 +336,7 @@ def serve_cmd(data: str, preview: bool, port: int, host: str, content: str, mkdo
     try:
         served = serve_mod.serve(Path(data), Path(content), Path(mkdocs_config), say=say, log=sys.stderr,
                                  host=host, port=port, preview=preview)
-    except BriefingError as exc:  # the port is taken, or MkDocs could not build the site
+    except (serve_mod.PortInUse, serve_mod.ServeFailed) as exc:
         _fail(exc)
     sys.exit(EXIT_OK if served else EXIT_INVALID)
 

@@ -132,3 +132,22 @@ def test_period_errors_name_the_option(month: str | None, start: str | None, end
     with pytest.raises(PeriodError) as info:
         parse_period(month, start, end)
     assert info.value.option == option
+
+
+def test_serve_reports_through_its_callback(tmp_path: Path) -> None:
+    # What the live preview says goes to the callback the CLI gives (which prints it); the
+    # library prints nothing itself.
+    from test_build import ATTACK, make_project, set_field
+
+    from generator.serve import Regenerator
+
+    project = make_project(tmp_path / "project")
+    said: list[str] = []
+    regenerator = Regenerator(project.data, project.content, mkdocs_config=project.mkdocs, say=said.append)
+    assert regenerator.run() is True
+    assert said[-1].startswith("pages: ") and said[-1].endswith(f"deleted in {project.content}/")
+    set_field(project.data / ATTACK, "date", "2020-02-30")
+    said.clear()
+    assert regenerator.run(reason="data changed: ") is False
+    assert "error" in said[0] and said[-2].startswith("1 error")
+    assert said[-1] == f"the data has errors: {project.content}/ was left as it was (still serving the last good pages)"
