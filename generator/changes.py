@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
+from .errors import EXIT_USAGE, BriefingError
 from .dates import DateError, parse_date
 from .kinds import DATED, READING_ORDER, SINGULAR
 from .load import MAX_FILE_BYTES, SYMLINK_MESSAGE, LoadedFile, Refused, dotted, load_file, read_regular, same, size_message
@@ -46,9 +47,15 @@ Side = Literal["before", "now"]
 Key = tuple[str, str]  # (kind, id), kind as the folder names it: "incidents"
 
 
-class GitError(Exception):
+class GitError(BriefingError):
     """Git could not answer: not a repository, an unknown revision, Git missing. The message is
-    one sentence for the person at the terminal."""
+    one sentence for the person at the terminal (exit 2: the revision or folder given)."""
+
+    exit_code = EXIT_USAGE
+    prefix = "briefing changes"
+
+    def lines(self, kept: str = "") -> list[str]:
+        return [f"{self.prefix}: {self}"]  # as Git says it (shown as it always was)
 
 
 @dataclass(frozen=True)

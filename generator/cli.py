@@ -9,23 +9,21 @@ internal error (a bug: reported in one line, no traceback), 4 the operating syst
 from __future__ import annotations
 
 import os
-import re
 import sys
 import traceback
 from datetime import date
 from pathlib import Path
-from typing import Callable, NoReturn, TypeVar
+from typing import Any, Callable, Iterable, NoReturn, TypeVar
 
 import click
 
 from . import schema as schema_mod
 from .kinds import READING_ORDER, SINGULAR
-from .problems import Report
+from .errors import EXIT_BUG, EXIT_INVALID, EXIT_OK, EXIT_USAGE, EXIT_WRITE, BriefingError, InvalidData, UsageProblem
+from .problems import Problem
 from .problems import escape_controls as _safe
-from .validate import validate
+from .validate import Result, validate, validated
 from .write import WRITE_ERRNOS, CannotWrite, NotOurs, replace_file, writing
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG, EXIT_WRITE = 0, 1, 2, 3, 4
 
 
 def _refuse(message: str) -> NoReturn:
@@ -34,10 +32,29 @@ def _refuse(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def _cannot_write(exc: CannotWrite, kept: str = "") -> NoReturn:
-    """The operating system refused a write: one line with the path and its reason (exit 4)."""
-    click.echo(_safe(f"briefing: {exc}" + (f"; {kept}" if kept else "")), err=True)
-    sys.exit(EXIT_WRITE)
+def _fail(exc: BriefingError, kept: str = "") -> NoReturn:
+    """The one place a library error becomes output: its lines on standard error (with `kept`,
+    what was left as it was), and its exit code."""
+    for line in exc.lines(kept):
+        click.echo(line, err=True)
+    sys.exit(exc.exit_code)
+
+
+class _Command(click.Command):
+    """A command whose usage problems from the library (a period, an unknown id) are shown as
+    click's own usage errors (exit 2), as if click had found them."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageProblem as exc:
+            if exc.option is None:
+                raise click.UsageError(exc.message, ctx=ctx) from None
+            raise click.BadParameter(exc.message, ctx=ctx, param_hint=exc.option) from None
+
+
+class _Group(click.Group):
+    command_class = _Command
 
 
 def _check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_config: Path,
@@ -88,7 +105,7 @@ def _readable_dir(ctx: click.Context, param: click.Parameter, value: str) -> str
     return value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="briefing")
 def cli() -> None:
     """Validate conflict-incident data and publish it as briefings."""
@@ -118,20 +135,17 @@ def validate_cmd(path: str, fmt: str, config: str | None) -> None:
     sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
 
 
-def _stop_on_errors(report: Report, stopped: str | None = None) -> None:
-    """Before a command writes anything: with errors, the whole report and `stopped` on standard
-    error, and exit 1; otherwise the warnings, if any, and on. (Standard error: standard output is
-    for what the command made.)"""
-    if report.ok:
-        for problem in report.shown():  # warnings
-            click.echo(problem.format_text(), err=True)
-        return
-    for problem in report.shown():
+def _checked(data: str, stopped: str = "", extra: Iterable[Problem] = ()) -> Result:
+    """Before a command writes anything: the valid data (`validated`), its warnings, if any, on
+    standard error; with errors, the whole report and `stopped` there, and exit 1. (Standard
+    error: standard output is for what the command made.)"""
+    try:
+        result = validated(data, extra=extra)
+    except InvalidData as exc:
+        _fail(exc, stopped)
+    for problem in result.report.shown():  # warnings
         click.echo(problem.format_text(), err=True)
-    click.echo(report.summary(), err=True)
-    if stopped:
-        click.echo(stopped, err=True)
-    sys.exit(EXIT_INVALID)
+    return result
 
 
 @cli.command("build")
@@ -168,16 +182,12 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
                 click.echo(f"briefing: put back {site_dir}/ from {site_dir}.old/, where an interrupted build "
                            "had left it", err=True)
             site_mod.check_site(site_path)
-    except NotOurs as exc:
-        _refuse(str(exc))
-    except CannotWrite as exc:
-        _cannot_write(exc)
+    except (NotOurs, CannotWrite) as exc:
+        _fail(exc)
 
-    result = validate(data)
     # Links, FIFOs and devices among the hand-written pages (and the theme's files) are refused
     # with the data's errors, before anything is written: MkDocs would copy what a link points to.
-    result.report.extend(site_mod.hand_written_problems(Path(content), Path(mkdocs_config)))
-    _stop_on_errors(result.report)
+    result = _checked(data, extra=site_mod.hand_written_problems(Path(content), Path(mkdocs_config)))
     cache = None
     if not no_pdf:
         from .pdf import PdfCache
@@ -190,11 +200,9 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         written = site_mod.generate(result.dataset, result.config, Path(content), preview=preview, pdfs=not no_pdf,
                                     pdf_cache=cache, data_dir=Path(data), missing_fonts=missing_fonts)
     except JudgementsError as exc:  # raised while rendering, before any page is written
-        click.echo(exc.problem.format_text(), err=True)
-        click.echo("nothing was written: a key judgements file cannot be read", err=True)
-        sys.exit(EXIT_INVALID)
+        _fail(exc, "nothing was written: a key judgements file cannot be read")
     except CannotWrite as exc:
-        _cannot_write(exc, f"{content}/ was left as it was")
+        _fail(exc, f"{content}/ was left as it was")
     for missing in missing_fonts:  # the PDFs are written all the same
         click.echo(f"briefing: {missing.message('the PDFs on the site show')}", err=True)
     click.echo(_safe(f"pages: {len(written.written)} written, {len(written.unchanged)} unchanged, "
@@ -213,56 +221,8 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         click.echo(f"mkdocs build failed; {kept}", err=True)
         sys.exit(EXIT_INVALID)
     except CannotWrite as exc:
-        _cannot_write(exc, kept)
+        _fail(exc, kept)
     click.echo(f"site built in {site_dir}/")
-
-
-def _day(value: str, option: str, end: bool = False) -> date:
-    """A day from the command line: `2020-04-13`; for --from/--to also a month or a year
-    (`--from 2020-01 --to 2020-03`: the first day of January to the last day of March)."""
-    from .dates import DateError, parse_point
-
-    try:
-        point = parse_point(value)
-    except DateError as exc:
-        raise click.BadParameter(_safe(exc.message), param_hint=f"'{option}'") from None
-    if option == "--issued" and point.precision != "day":
-        raise click.BadParameter(_safe(f"`{value}` is not a day; write YYYY-MM-DD"), param_hint="'--issued'")
-    return point.end if end else point.start
-
-
-def _within_years(first: date, last: date, years: tuple[int, int]) -> None:
-    """A usage error (exit 2) for a period outside the years the data may cover (briefing.yml
-    `years:`, by default 1900-2100): a briefing of such years has nothing to report, and the period
-    before it, which the briefing compares with, may not be a date at all."""
-    lo, hi = years
-    if not (lo <= first.year and last.year <= hi):
-        raise click.BadParameter(
-            f"the period {first.isoformat()} to {last.isoformat()} is outside the years the data covers, "
-            f"{lo} to {hi} (`years:` in briefing.yml)", param_hint="'--from'/'--to'")
-    from .views.briefing import previous_of
-
-    try:
-        previous_of(first, last)
-    except (ValueError, OverflowError):
-        raise click.BadParameter("the period is too long: the period before it, which the briefing compares "
-                                 "with, would start before year 1", param_hint="'--from'/'--to'") from None
-
-
-def _known(kind: str, value: str, records: dict) -> None:  # type: ignore[type-arg]
-    """A usage error (exit 2) for an id the data does not have, with the id it may have meant
-    (ids, names and aliases all point at their id)."""
-    from .problems import Suggester
-
-    if value in records:
-        return
-    labels: dict[str, str] = {}
-    for record_id, entry in records.items():
-        labels.setdefault(record_id, record_id)
-        for name in [entry.record.name, *entry.record.aliases]:
-            labels.setdefault(name, record_id)
-    raise click.BadParameter(_safe(f"there is no {kind} with id `{value}`" + Suggester(labels, labels).suggest(value)),
-                             param_hint=f"'--{kind}'")
 
 
 @cli.command("pdf")
@@ -293,42 +253,30 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
     overlaps it are listed apart, as possibly in this period. Invalid data prints the validator's
     report and writes no PDF (exit 1)."""
     from . import pdf as pdf_mod
+    from .dates import check_period, parse_day, parse_period
+    from .link import require_id
     from .views.briefing import Request
 
-    if month is not None:
-        if start is not None or end is not None:
-            raise click.UsageError("give either --month or --from and --to, not both")
-        if not re.fullmatch(r"\d{4}-\d{2}", month):
-            raise click.BadParameter(_safe(f"`{month}` is not a month; write YYYY-MM"), param_hint="'--month'")
-        first, last = _day(month, "--month"), _day(month, "--month", end=True)
-    elif start is None or end is None:
-        raise click.UsageError("give the period: --month YYYY-MM, or --from DATE and --to DATE")
-    else:
-        first, last = _day(start, "--from"), _day(end, "--to", end=True)
-        if last < first:
-            raise click.BadParameter(_safe(f"the period ends ({end}) before it starts ({start})"), param_hint="'--to'")
-    issued_day = _day(issued, "--issued") if issued else None
+    first, last = parse_period(month, start, end)
+    issued_day = parse_day(issued, "--issued") if issued else None
     target = _pdf_target(output, Path(data), force)
 
-    result = validate(data)
-    _stop_on_errors(result.report, "no PDF written: the data has errors")
-    _within_years(first, last, result.config.years)
+    result = _checked(data, "no PDF written: the data has errors")
+    check_period(first, last, result.config.years)
     if region:
-        _known("region", region, result.dataset.regions)
+        require_id("region", region, result.dataset.regions)
     if actor:
-        _known("actor", actor, result.dataset.actors)
+        require_id("actor", actor, result.dataset.actors)
     request = Request(first, last, region=region, actor=actor, title=title, issued=issued_day)
     try:
         rendered = pdf_mod.briefing_pdf(result.dataset, result.config, request, content=Path(content),
                                         preview=preview, paper=paper)
     except pdf_mod.JudgementsError as exc:
-        click.echo(exc.problem.format_text(), err=True)
-        click.echo("no PDF written: the key judgements file cannot be read", err=True)
-        sys.exit(EXIT_INVALID)
+        _fail(exc, "no PDF written: the key judgements file cannot be read")
     try:
         replace_file(target, rendered.data)  # never half a PDF under the name asked for
     except CannotWrite as exc:
-        _cannot_write(exc, "no PDF was written")
+        _fail(exc, "no PDF was written")
     b = rendered.briefing
     def count(n: int, word: str) -> str:
         return f"{n:,} {word}" + ("" if n == 1 else "s")
@@ -380,12 +328,18 @@ def serve_cmd(data: str, preview: bool, port: int, host: str, content: str, mkdo
         for name in write_mod.recover(Path(content)):
             click.echo(f"briefing: put back {content}/{name}, which an interrupted build had moved aside", err=True)
         write_mod.check_owned(Path(content))
-    except NotOurs as exc:
-        _refuse(str(exc))
-    except CannotWrite as exc:
-        _cannot_write(exc)
-    sys.exit(serve_mod.serve(Path(data), Path(content), Path(mkdocs_config), host=host, port=port,
-                             preview=preview))
+    except (NotOurs, CannotWrite) as exc:
+        _fail(exc)
+
+    def say(message: str) -> None:
+        click.echo(_safe(message), err=True)
+
+    try:
+        served = serve_mod.serve(Path(data), Path(content), Path(mkdocs_config), say=say, log=sys.stderr,
+                                 host=host, port=port, preview=preview)
+    except (serve_mod.PortInUse, serve_mod.ServeFailed) as exc:
+        _fail(exc)
+    sys.exit(EXIT_OK if served else EXIT_INVALID)
 
 
 @cli.command("schema")
@@ -418,7 +372,7 @@ def schema_cmd(out: str, reference: str, check: bool) -> None:
             # Replaced, never written through: a link committed at this name could point anywhere.
             replace_file(path, files[path].encode("utf-8"))
         except CannotWrite as exc:
-            _cannot_write(exc)
+            _fail(exc)
         click.echo(_safe(f"wrote {path.as_posix()}"))
     if not stale:
         click.echo("schemas and field reference are up to date")
@@ -441,8 +395,7 @@ def changes_cmd(since: str, data: str, fmt: str) -> None:
     try:
         found = changes_mod.changes_since(since, Path(data))
     except changes_mod.GitError as exc:
-        click.echo(f"briefing changes: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(exc)
     click.echo(found.to_json() if fmt == "json" else found.to_markdown(), nl=False if fmt == "markdown" else True)
 
 
@@ -477,7 +430,7 @@ def fmt_cmd(paths: tuple[str, ...], data: str, check: bool) -> None:
             try:
                 replace_file(result.path, result.formatted or b"")
             except CannotWrite as exc:  # the file is as it was; the temporary file is gone
-                _cannot_write(exc, "it was left as it was")
+                _fail(exc, "it was left as it was")
             click.echo(_safe(f"formatted {result.path}"))
     for problem in problems:
         click.echo(problem.format_text(), err=True)
@@ -569,10 +522,9 @@ def new_cmd(kind: str, record_id: str | None, title: str | None, when: str | Non
     try:
         made = new_mod.create(Path(data), kind, record_id, title, point)
     except new_mod.NewError as exc:
-        click.echo(_safe(f"briefing new: {exc}"), err=True)
-        sys.exit(EXIT_INVALID)
+        _fail(exc)
     except CannotWrite as exc:
-        _cannot_write(exc, "nothing was written")
+        _fail(exc, "nothing was written")
     click.echo(_safe(f"wrote {made.path.as_posix()}"))
     if made.fill:
         click.echo("fill in: " + ", ".join(made.fill) + f"; then run `briefing validate {data}`")
@@ -587,8 +539,8 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
-    except CannotWrite as exc:
-        _cannot_write(exc)
+    except CannotWrite as exc:  # any other BriefingError reaching here is one no command expected: a bug
+        _fail(exc)
     except OSError as exc:
         if exc.errno not in WRITE_ERRNOS:
             raise_bug(exc)

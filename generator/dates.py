@@ -249,3 +249,62 @@ def format_date(value: FuzzyDate) -> str:
     if first.precision == last.precision == "month" and first.start.year == last.start.year:
         return f"{_MONTHS[first.start.month - 1]} – {_MONTHS[last.start.month - 1]} {last.start.year}"
     return f"{_point_text(first)} – {_point_text(last)}"
+
+
+# --- Periods from the command line (`--month`, `--from`/`--to`, `--issued`) ---------------------
+
+
+def parse_day(value: str, option: str, end: bool = False) -> date:
+    """A day from the command line: `2020-04-13`; for --from/--to also a month or a year
+    (`--from 2020-01 --to 2020-03`: the first day of January to the last day of March).
+    `option` names the option in the error (PeriodError)."""
+    from .errors import PeriodError
+    from .problems import escape_controls
+
+    try:
+        point = parse_point(value)
+    except DateError as exc:
+        raise PeriodError(escape_controls(exc.message), f"'{option}'") from None
+    if option == "--issued" and point.precision != "day":
+        raise PeriodError(escape_controls(f"`{value}` is not a day; write YYYY-MM-DD"), "'--issued'")
+    return point.end if end else point.start
+
+
+def parse_period(month: str | None, start: str | None, end: str | None) -> tuple[date, date]:
+    """The first and last day of the period that `--month`, or `--from` and `--to`, give;
+    PeriodError (a usage error) when they give none, or both ways, or an end before the start."""
+    from .errors import PeriodError
+    from .problems import escape_controls
+
+    if month is not None:
+        if start is not None or end is not None:
+            raise PeriodError("give either --month or --from and --to, not both")
+        if not re.fullmatch(r"\d{4}-\d{2}", month):
+            raise PeriodError(escape_controls(f"`{month}` is not a month; write YYYY-MM"), "'--month'")
+        return parse_day(month, "--month"), parse_day(month, "--month", end=True)
+    if start is None or end is None:
+        raise PeriodError("give the period: --month YYYY-MM, or --from DATE and --to DATE")
+    first, last = parse_day(start, "--from"), parse_day(end, "--to", end=True)
+    if last < first:
+        raise PeriodError(escape_controls(f"the period ends ({end}) before it starts ({start})"), "'--to'")
+    return first, last
+
+
+def check_period(first: date, last: date, years: tuple[int, int]) -> None:
+    """PeriodError for a period outside the years the data may cover (briefing.yml `years:`, by
+    default 1900-2100): a briefing of such years has nothing to report, and the period before
+    it, which the briefing compares with, may not be a date at all."""
+    from .errors import PeriodError
+    # TODO(issue 10, merge): previous_of moves into this module (helper "routes"); then call it here.
+    from .views.briefing import previous_of
+
+    lo, hi = years
+    if not (lo <= first.year and last.year <= hi):
+        raise PeriodError(
+            f"the period {first.isoformat()} to {last.isoformat()} is outside the years the data covers, "
+            f"{lo} to {hi} (`years:` in briefing.yml)", "'--from'/'--to'")
+    try:
+        previous_of(first, last)
+    except (ValueError, OverflowError):
+        raise PeriodError("the period is too long: the period before it, which the briefing compares "
+                          "with, would start before year 1", "'--from'/'--to'") from None

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
-from typing import Generic, Iterator, TypeVar
+from typing import Any, Generic, Iterator, TypeVar
 
 from .kinds import ALIASED, DATED, FOLDERS, HIERARCHIES, REFERENCES
 from .kinds import SINGULAR as _SINGULAR
 from .load import Path_, RawRecord, dotted
 from .models import Actor, Incident, Record, Region, Source, Statement
-from .problems import CODES, Problem, Suggester, problem, shorten
+from .problems import CODES, Problem, Suggester, escape_controls, problem, shorten
 
 R = TypeVar("R", bound=Record)
 
@@ -150,6 +150,19 @@ class _Names:
         if self._suggester is None:
             self._suggester = Suggester(self.labels, self.labels)
         return self._suggester.suggest(word)
+
+
+def require_id(kind: str, value: str, records: dict[str, Any]) -> None:
+    """UnknownId (a usage error of `--KIND`) when `records` (a Dataset's actors or regions) has
+    no id `value`, with the id it may have meant: ids, names and aliases all point at their id."""
+    if value in records:
+        return
+    from .errors import UnknownId
+
+    names = _Names()
+    for record_id, entry in records.items():
+        names.add(record_id, entry.record.name, *entry.record.aliases)
+    raise UnknownId(escape_controls(f"there is no {kind} with id `{value}`" + names.suggest(value)), f"'--{kind}'")
 
 
 @dataclass(frozen=True, slots=True)

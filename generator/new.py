@@ -13,7 +13,6 @@ folder, or an existing file, is refused and nothing is written.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import typing
@@ -26,7 +25,8 @@ from .fmt import format_bytes
 from .load import load_file
 from .kinds import ALL, BY_FOLDER, FOLDER_OF, MODELS
 from .models import ID_PATTERN, Record
-from .write import CannotWrite
+from .errors import BriefingError
+from .write import create_file
 
 #: The command's kind names and the folders that hold them (from the registry, `kinds.py`).
 KIND_FOLDERS: dict[str, str] = FOLDER_OF
@@ -41,8 +41,11 @@ _SPECIAL = str.maketrans({
 })
 
 
-class NewError(Exception):
-    """The skeleton cannot be written (an id or file that exists, a bad value); nothing was."""
+class NewError(BriefingError):
+    """The skeleton cannot be written (an id or file that exists, a bad value); nothing was.
+    (A bad value given on the command line is shown as click's usage error instead.)"""
+
+    prefix = "briefing new"
 
 
 def slug(text: str, limit: int = MAX_ID) -> str:
@@ -272,24 +275,8 @@ def create(data_dir: Path, kind: str, record_id: str, title: str | None, when: P
         if step == data_dir:
             break
     # The folders made for it go again when the file cannot be written (a full disk, a read-only
-    # folder): a failed `new` leaves the data folder as it was.
-    made_folders = [folder for folder in (made.path.parent, *made.path.parent.parents) if not folder.exists()]
-    try:
-        made.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            # "x" (O_EXCL): fails rather than overwrite a file, or write through a link, made meanwhile
-            fh = open(made.path, "xb")
-        except FileExistsError:
-            raise NewError(f"{made.path.as_posix()} already exists; nothing was written") from None
-        try:
-            with fh:
-                fh.write(made.data)
-        except BaseException:
-            made.path.unlink(missing_ok=True)  # never half a record
-            raise
-    except OSError as exc:
-        for folder in made_folders:  # deepest first
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise CannotWrite(made.path, exc) from exc
+    # folder): a failed `new` leaves the data folder as it was. Created with O_EXCL: it fails
+    # rather than overwrite a file, or write through a link, made meanwhile.
+    if not create_file(made.path, made.data):
+        raise NewError(f"{made.path.as_posix()} already exists; nothing was written")
     return made

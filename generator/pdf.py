@@ -48,6 +48,7 @@ from .render import TEMPLATES, isolate_text, needs_isolation
 from .sanitize import sanitize
 from .views import briefing as views
 from .views.common import Context
+from .errors import BriefingError
 from .write import CannotWrite, replace_file, writing
 
 #: Paper sizes, as `briefing pdf --paper` names them and as CSS `@page { size }` does.
@@ -129,13 +130,16 @@ def judgements_html(text: str | None) -> Markup | None:
     return Markup(sanitize(html, images=False))  # noqa: S704 - sanitized just above
 
 
-class JudgementsError(Exception):
+class JudgementsError(BriefingError):
     """A key judgements file that is not read (a link, a FIFO, over the size limit, not UTF-8):
-    `problem` says where and why, without a word of what it holds or points to."""
+    `problem` says where and why, without a word of what it holds or points to (exit 1)."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.format_text())
         self.problem = problem
+
+    def lines(self, kept: str = "") -> list[str]:
+        return [self.problem.format_text(), *([kept] if kept else [])]
 
 
 def read_judgements(content: Path, name: str) -> str | None:

@@ -17,36 +17,48 @@ import errno
 import logging
 import os
 import signal
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Callable
+from typing import Callable, ClassVar, TextIO
 
-import click
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from .config import CONFIG_NAME
-from .problems import escape_controls
-from .validate import validate
+from .errors import EXIT_USAGE, BriefingError, InvalidData
+from .validate import validated
 from .write import CannotWrite, WriteError
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 #: How long the data folder must stay still before it is read again: an editor's "save" is often
 #: several events (a temporary file, a rename, a second write), and a `git checkout` is many.
 QUIET_SECONDS = 0.3
 
 
-def say(message: str) -> None:
-    """One line for the person at the terminal (stderr, as MkDocs logs, so the two interleave);
-    control characters from file names or data are shown escaped, never sent to the terminal."""
-    click.echo(escape_controls(message), err=True)
+#: Where serving reports: one line for the person at the terminal at a time. The CLI shows it
+#: (on standard error, as MkDocs logs, so the two interleave; control characters escaped).
+Say = Callable[[str], None]
+
+
+def _silent(message: str) -> None:
+    """Say nothing (a Regenerator used without a terminal, as in tests)."""
+
+
+class PortInUse(BriefingError):
+    """The address to serve on is taken (exit 2: choose another --port)."""
+
+    exit_code: ClassVar[int] = EXIT_USAGE
+    prefix = "briefing serve"
+
+
+class ServeFailed(BriefingError):
+    """MkDocs could not build the site it serves (exit 1)."""
+
+    prefix = "mkdocs could not build the site"
 
 
 @dataclass
@@ -58,22 +70,23 @@ class Regenerator:
     content: Path
     preview: bool = False
     mkdocs_config: Path | None = None  # its folders are checked for links too (see site.hand_written_problems)
+    say: Say = _silent  # where it reports what it did or why it did not
 
     def run(self, reason: str = "") -> bool:
         """True when the pages now show the current data; False when they were left as they were."""
+        say = self.say
         if not self.data.is_dir():  # moved or deleted while serving: an empty site is not "valid"
             say(f"{self.data}/ is not a folder any more: {self.content}/ was left as it was")
             return False
         try:
             from . import site as site_mod  # the views and Jinja2: only once serving
 
-            result = validate(self.data)
-            if not result.report.ok:
-                for problem in result.report.shown():
-                    say(problem.format_text())
-                say(result.report.summary())
-                say(f"the data has errors: {self.content}/ was left as it was"
-                    + (" (still serving the last good pages)" if reason else ""))
+            try:
+                result = validated(self.data)
+            except InvalidData as exc:
+                for line in exc.lines(f"the data has errors: {self.content}/ was left as it was"
+                                      + (" (still serving the last good pages)" if reason else "")):
+                    say(line)
                 return False
             for problem in result.report.shown():  # warnings
                 say(problem.format_text())
@@ -205,12 +218,12 @@ class DataWatcher:
         self._debouncer.stop()
 
 
-def _log_mkdocs() -> None:
+def _log_mkdocs(stream: TextIO) -> None:
     """MkDocs' messages ("Serving on ...", "Reloading browsers", build warnings), as `mkdocs serve`
-    prints them, when MkDocs runs inside this process."""
+    prints them, when MkDocs runs inside this process: to `stream`, which the CLI gives."""
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_briefing", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+        handler = logging.StreamHandler(stream)
         handler.setFormatter(_MkDocsFormat())
         handler.addFilter(_QuietNav())
         handler._briefing = True  # type: ignore[attr-defined]
@@ -237,21 +250,23 @@ def _sigterm_as_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def serve(data: Path, content: Path, mkdocs_config: Path, host: str = "127.0.0.1", port: int = 8000,
-          preview: bool = False) -> int:
-    """Generate the pages, then serve the site with live reload until Ctrl-C; the exit code."""
+def serve(data: Path, content: Path, mkdocs_config: Path, *, say: Say, log: TextIO, host: str = "127.0.0.1",
+          port: int = 8000, preview: bool = False) -> bool:
+    """Generate the pages, then serve the site with live reload until Ctrl-C. What it does goes
+    to `say`, MkDocs' own log to `log`. False when the first pages could not be written (`say`
+    was told why); PortInUse or ServeFailed when the server could not run."""
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
-    regenerator = Regenerator(data, content, preview, mkdocs_config)
+    regenerator = Regenerator(data, content, preview, mkdocs_config, say)
     if preview:
         say("preview: draft and review records are included, each under a banner; do not publish this build")
     if not regenerator.run():
-        return EXIT_INVALID
+        return False
     watcher = DataWatcher(data, lambda: regenerator.run(reason="data changed: "))
     watcher.start()
     say(f"watching {data}/ for changes")
-    _log_mkdocs()
+    _log_mkdocs(log)
     previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:
         # MkDocs catches Ctrl-C inside its loop, stops its server and deletes its temporary site.
@@ -262,14 +277,12 @@ def serve(data: Path, content: Path, mkdocs_config: Path, host: str = "127.0.0.1
         pass  # Ctrl-C before the server was up (during the first build): stopping is what was asked
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            say(f"briefing serve: {host}:{port} is already in use; choose another with --port")
-            return EXIT_USAGE
+            raise PortInUse(f"{host}:{port} is already in use; choose another with --port") from None
         raise
     except (MkDocsException, SystemExit) as exc:  # mkdocs' Abort ("Aborted with 1 warnings in strict mode")
-        say(f"mkdocs could not build the site: {exc}")
-        return EXIT_INVALID
+        raise ServeFailed(str(exc)) from None
     finally:
         watcher.stop()
         signal.signal(signal.SIGTERM, previous)
     say("stopped")
-    return EXIT_OK
+    return True

@@ -26,7 +26,7 @@ from .views import actors, corrections, overview, regions, sources, statements, 
 from .children import preexec_die_with_parent
 from .views.common import Context, Page
 from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, NotOurs, WriteResult, is_marked, make_marked,
-                    remove_marked, write_tree, writing)
+                    put_back, remove_marked, swap_folder, write_tree)
 
 if TYPE_CHECKING:
     from .fonts import MissingFont
@@ -118,8 +118,7 @@ def recover_site(site_dir: Path) -> bool:
     restored = False
     # Only a site briefing built goes back (a user's own `site.old/` is no leftover of a swap).
     if not (site_dir.exists() or site_dir.is_symlink()) and is_marked(old):
-        with writing(site_dir):
-            os.replace(old, site_dir)
+        put_back(old, site_dir)
         restored = True
     for leftover in (tmp, old):
         remove_marked(leftover, missing_ok=True)
@@ -191,16 +190,7 @@ def mkdocs_build(config_file: Path, site_dir: Path) -> Built:
         if refused is not None:  # a full disk, a read-only folder: MkDocs' traceback says where
             raise refused
         raise BuildError(output or "MkDocs removed the site's marker file")
-    with writing(site_dir):
-        if site_dir.exists():
-            os.replace(site_dir, old)
-        try:
-            os.replace(tmp, site_dir)
-        except BaseException:
-            if old.exists() and not site_dir.exists():
-                os.replace(old, site_dir)
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+    swap_folder(tmp, site_dir, old)
     remove_marked(old, missing_ok=True)
     return Built(site_dir, (proc.stdout + proc.stderr).strip())
 

@@ -192,3 +192,18 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
         raw.data = None
         raw.text = None
     return FileResult(path, kind, count, written, valid, problems)
+
+
+def validated(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
+              extra: Iterable[Problem] = ()) -> Result:
+    """The one entry point of the commands that go on to write (`build`, `pdf`, `serve`): check
+    the data as `validate` does, add `extra` problems found by the caller (such as links among
+    the hand-written pages), and raise InvalidData, holding the whole report, when there is any
+    error. The result returned may hold warnings, for the caller to show."""
+    from .errors import InvalidData
+
+    result = validate(data_dir, config_path)
+    result.report.extend(extra)
+    if not result.report.ok:
+        raise InvalidData(result.report)
+    return result

@@ -31,7 +31,9 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import ClassVar, Iterator
+
+from .errors import EXIT_BUG, EXIT_USAGE, EXIT_WRITE, BriefingError
 
 #: What the generator owns inside the content folder; everything else there is hand-written
 #: (`briefings/` too: the editors' key judgements for PDF briefings; the PDFs go to `pdf/`).
@@ -59,18 +61,26 @@ ROOT_NOTE = (
 WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG})
 
 
-class WriteError(Exception):
-    """A page that may not be written (outside the folder, not a generated name, or twice)."""
+class WriteError(BriefingError):
+    """A page that may not be written (outside the folder, not a generated name, or twice): a
+    bug of the generator (exit 3), unless it is NotOurs."""
+
+    exit_code: ClassVar[int] = EXIT_BUG
 
 
 class NotOurs(WriteError):
     """A folder or file that `briefing` did not make, where it would delete or overwrite it.
-    Nothing has been written when this is raised."""
+    Nothing has been written when this is raised (exit 2: the user chose the folder)."""
+
+    exit_code: ClassVar[int] = EXIT_USAGE
 
 
-class CannotWrite(OSError):
+class CannotWrite(OSError, BriefingError):
     """The operating system refused a write (a full disk, a read-only folder, no permission):
-    `cannot write PATH: REASON`, one line. Temporary files are removed before it is raised."""
+    `cannot write PATH: REASON`, one line (exit 4). Temporary files are removed before it is
+    raised. Still an OSError, so that code catching those catches it too."""
+
+    exit_code: ClassVar[int] = EXIT_WRITE
 
     def __init__(self, path: str | os.PathLike[str], error: OSError) -> None:
         super().__init__(error.errno, error.strerror or str(error), os.fspath(path))
@@ -206,6 +216,55 @@ def replace_file(target: str | os.PathLike[str], data: bytes) -> None:
         if isinstance(exc, OSError) and not isinstance(exc, CannotWrite):
             raise CannotWrite(target, exc) from exc
         raise
+
+
+def create_file(target: Path, data: bytes) -> bool:
+    """Write `data` to a new file `target`, never over anything: False (nothing written) when a
+    file, a folder or a link already has the name. Missing folders on the way are made; on
+    failure (CannotWrite, naming `target`) the file and the folders made for it are gone again,
+    so the folder holding it is as it was. (Created with O_EXCL, not renamed into place: a name
+    taken meanwhile, a link planted there included, is never replaced or written through.)"""
+    made_folders = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fh = open(target, "xb")
+        except FileExistsError:
+            return False
+        try:
+            with fh:
+                fh.write(data)
+        except BaseException:
+            target.unlink(missing_ok=True)  # never half a file
+            raise
+    except OSError as exc:
+        for folder in made_folders:  # deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise CannotWrite(target, exc) from exc
+    return True
+
+
+def put_back(moved: Path, live: Path) -> None:
+    """Rename the folder `moved` (a previous version set aside) back to its live name `live`."""
+    with writing(live):
+        os.replace(moved, live)
+
+
+def swap_folder(new: Path, live: Path, old: Path) -> None:
+    """Put the folder `new` in place of `live` with renames: the live one (if any) moves to `old`
+    first, and goes back when `new` cannot be moved in (`new` is then deleted). The caller
+    deletes `old` afterwards, once the new folder is in place."""
+    with writing(live):
+        if live.exists():
+            os.replace(live, old)
+        try:
+            os.replace(new, live)
+        except BaseException:
+            if old.exists() and not live.exists():
+                os.replace(old, live)
+            shutil.rmtree(new, ignore_errors=True)
+            raise
 
 
 def _umask() -> int:
