@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..dates import month_bounds, month_key
+from ..link import Entry
+from ..models import Incident, Statement
 from ..routes import pdf_file
 from .briefing import Request
 from .common import Context
@@ -34,14 +36,14 @@ def region_latest_months(ctx: Context) -> dict[str, str]:
             if key > latest.get(region_id, ""):
                 latest[region_id] = key
 
-    for entry in ctx.incidents():
-        key = month_key(entry.record.date)
+    for incident in ctx.incidents():
+        key = month_key(incident.record.date)
         if "-" in key:
-            note([entry.record.region, *ctx.dataset.region_ancestors(entry.record.region)], key)
-    for entry in ctx.statements():
-        key = month_key(entry.record.date)
+            note([incident.record.region, *ctx.dataset.region_ancestors(incident.record.region)], key)
+    for statement in ctx.statements():
+        key = month_key(statement.record.date)
         if "-" in key:
-            for region_id in entry.record.regions:
+            for region_id in statement.record.regions:
                 note([region_id, *ctx.dataset.region_ancestors(region_id)], key)
     return {r: k for r, k in sorted(latest.items()) if r in ctx.dataset.regions}
 
@@ -54,7 +56,8 @@ def region_request(region_id: str, key: str) -> Request:
 def site_requests(ctx: Context) -> list[Request]:
     """Every PDF the site offers: one per month of the timeline (not for the groups of records
     dated to a year only), and one per region with records, for its latest month."""
-    keys = sorted({month_key(e.record.date) for e in [*ctx.incidents(), *ctx.statements()]})
+    entries: list[Entry[Incident] | Entry[Statement]] = [*ctx.incidents(), *ctx.statements()]
+    keys = sorted({month_key(e.record.date) for e in entries})
     out = [month_request(k) for k in keys if "-" in k]
     out += [region_request(r, k) for r, k in region_latest_months(ctx).items()]
     return out
