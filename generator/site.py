@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .fonts import MissingFont
     from .pdf import PdfCache
 
+
 def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs: bool = False,
                data_dir: Path | None = None) -> list[Page | ChartSpec]:
     """Every page (and chart) the site shows, as data (no Markdown yet). With `pdfs`, month and

@@ -22,7 +22,8 @@ import pandas as pd
 from .. import figures
 from ..charts import ChartSpec
 from ..config import SiteConfig
-from ..dates import FuzzyDate, Period, Point, format_date, month_key, months_between, period_key, period_title, previous_of
+from ..dates import (FuzzyDate, Period, Point, format_date, month_key, months_between, period_key, period_title,
+                     previous_of)
 from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Statement, event_label
 from ..render import isolate_text
@@ -562,7 +563,8 @@ def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: li
             aliases=tuple(region.aliases), incidents=len(found), killed=killed(found).short,
             killed_note=killed(found).text, possibly=maybe.get(key, 0), statements=said.get(key, 0),
             actors=actors(found),
-            lines=tuple(Line(format_date(e.record.date), e.record.title, briefing_anchor("incident", e.id) if e.id in printed else None)
+            lines=tuple(Line(format_date(e.record.date), e.record.title,
+                             briefing_anchor("incident", e.id) if e.id in printed else None)
                         for e in found[:SUMMARY_CAP]),
             more=max(0, len(found) - SUMMARY_CAP),
         ))

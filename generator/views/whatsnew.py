@@ -130,8 +130,8 @@ def _item(ctx: Context, change: RecordChange, entry: Entry | None, fields: tuple
         else:
             speaker = ctx.dataset.actors.get(record.speaker)
             title = statement_title(speaker.record if speaker else None, record)
-        return Item(kind, change.id, title, href(page, month_page(month_key(record.date)), record_anchor(record.id)),
-                    format_date(record.date), fields)
+        link = href(page, month_page(month_key(record.date)), record_anchor(record.id))
+        return Item(kind, change.id, title, link, format_date(record.date), fields)
     target = {"actors": actor_page(change.id), "regions": region_page(change.id)}.get(change.kind)
     link = href(page, target) if target else href(page, SOURCES_PAGE, source_anchor(change.id))
     return Item(kind, change.id, record.name, link, None, fields)
