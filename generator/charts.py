@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as _escape_markup
 
+from .routes import chart_file
+
 # Colour-blind-safe (Okabe–Ito), readable on white; dark mode inverts the image (extra.css).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 INK = "#333333"
@@ -50,7 +52,7 @@ class ChartSpec:
     @property
     def path(self) -> str:
         """Where the SVG goes in the content folder."""
-        return f"charts/{self.name}.svg"
+        return chart_file(self.name)
 
 
 def _ticks(top: float) -> list[int]:

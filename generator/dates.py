@@ -20,10 +20,12 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from .codes import CODES
+from .errors import PeriodError
+from .problems import escape_controls
 
 Precision = Literal["day", "month", "year"]
 _POINT = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")  # ASCII digits: \d takes any script's
@@ -219,6 +221,104 @@ def month_name(year: int, month: int | None) -> str:
     return f"{_MONTHS[month - 1]} {year}" if month else f"{year} — month not known"
 
 
+# --- periods: months, their keys and the period before ------------------------------------------
+#
+# A month key is `2020-04`; `2020` stands for the records dated only to a year ("2020 — month not
+# known"). A period is [start, end], both days included.
+
+
+def month_key(value: FuzzyDate) -> str:
+    """The key of the month page a record is listed on: `2020-04`, or `2020` for a record whose
+    start is known only to the year (see `FuzzyDate.month`)."""
+    year, month = value.month()
+    return f"{year:04d}-{month:02d}" if month else f"{year:04d}"
+
+
+def year_month(key: str) -> tuple[int, int]:
+    """`2020-04` → (2020, 4); a year-only key `2020` → (2020, 0), which sorts before January."""
+    year, _, month = key.partition("-")
+    return int(year), int(month) if month else 0
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month key from `first` to `last`, both included (both are month keys, not years)."""
+    y, m = (int(p) for p in first.split("-"))
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def month_bounds(key: str) -> tuple[date, date]:
+    """The first and last day of a month key `2020-04`."""
+    year, month = (int(part) for part in key.split("-"))
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period as pages and briefings show it: its key, its title and [first day, last day]."""
+
+    key: str  # "2020-04"
+    title: str  # "April 2020"
+    start: date
+    end: date
+
+
+def month_period(year: int, month: int) -> Period:
+    """The period of one calendar month."""
+    last = calendar.monthrange(year, month)[1]
+    return Period(f"{year:04d}-{month:02d}", month_name(year, month), date(year, month, 1), date(year, month, last))
+
+
+def previous_period(period: Period) -> Period:
+    """The calendar month before `period` (whether or not it has records)."""
+    year, month = period.start.year, period.start.month
+    return month_period(year - 1, 12) if month == 1 else month_period(year, month - 1)
+
+
+def _whole_months(start: date, end: date) -> bool:
+    return start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+
+
+def period_key(start: date, end: date) -> str:
+    """The period as part of a name: `2020-04` (a calendar month), `2020` (a calendar year),
+    `2020-01_2020-03` (whole months), otherwise `2020-04-01_2020-04-15`."""
+    if _whole_months(start, end):
+        if start.month == 1 and end.month == 12 and start.year == end.year:
+            return f"{start.year:04d}"
+        first, last = f"{start.year:04d}-{start.month:02d}", f"{end.year:04d}-{end.month:02d}"
+        return first if first == last else f"{first}_{last}"
+    return f"{start.isoformat()}_{end.isoformat()}"
+
+
+def period_title(start: date, end: date) -> str:
+    """The period as readers see it, at its own precision: `April 2020`, `January – March 2020`,
+    `2020`, `1–15 April 2020`, `17 March – 17 April 2020`."""
+    if _whole_months(start, end):
+        if start.month == 1 and end.month == 12 and start.year == end.year:
+            year = Point(start, end, "year")
+            return format_date(FuzzyDate(year, year))
+        first = Point(start, date(start.year, start.month, calendar.monthrange(start.year, start.month)[1]), "month")
+        last = Point(date(end.year, end.month, 1), end, "month")
+        return format_date(FuzzyDate(first, last, is_span=first != last))
+    first, last = Point(start, start, "day"), Point(end, end, "day")
+    return format_date(FuzzyDate(first, last, is_span=first != last))
+
+
+def previous_of(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length just before [start, end]: the same number of calendar months
+    when the period is whole months (April → March; Q2 → Q1), otherwise the same number of days."""
+    if _whole_months(start, end):
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        first = start.year * 12 + start.month - 1 - months
+        prev_start = date(first // 12, first % 12 + 1, 1)
+        return prev_start, start - timedelta(days=1)
+    days = (end - start).days + 1
+    return start - timedelta(days=days), start - timedelta(days=1)
+
+
 def _point_text(point: Point, with_year: bool = True, with_month: bool = True) -> str:
     day, month, year = point.start.day, _MONTHS[point.start.month - 1], point.start.year
     if point.precision == "year":
@@ -258,9 +358,6 @@ def parse_day(value: str, option: str, end: bool = False) -> date:
     """A day from the command line: `2020-04-13`; for --from/--to also a month or a year
     (`--from 2020-01 --to 2020-03`: the first day of January to the last day of March).
     `option` names the option in the error (PeriodError)."""
-    from .errors import PeriodError
-    from .problems import escape_controls
-
     try:
         point = parse_point(value)
     except DateError as exc:
@@ -273,9 +370,6 @@ def parse_day(value: str, option: str, end: bool = False) -> date:
 def parse_period(month: str | None, start: str | None, end: str | None) -> tuple[date, date]:
     """The first and last day of the period that `--month`, or `--from` and `--to`, give;
     PeriodError (a usage error) when they give none, or both ways, or an end before the start."""
-    from .errors import PeriodError
-    from .problems import escape_controls
-
     if month is not None:
         if start is not None or end is not None:
             raise PeriodError("give either --month or --from and --to, not both")
@@ -294,10 +388,6 @@ def check_period(first: date, last: date, years: tuple[int, int]) -> None:
     """PeriodError for a period outside the years the data may cover (briefing.yml `years:`, by
     default 1900-2100): a briefing of such years has nothing to report, and the period before
     it, which the briefing compares with, may not be a date at all."""
-    from .errors import PeriodError
-    # TODO(issue 10, merge): previous_of moves into this module (helper "routes"); then call it here.
-    from .views.briefing import previous_of
-
     lo, hi = years
     if not (lo <= first.year and last.year <= hi):
         raise PeriodError(

@@ -20,9 +20,9 @@ from datetime import date
 
 import pandas as pd
 
-from .dates import FuzzyDate
+from .dates import FuzzyDate, month_key
 from .models import CASUALTY_KINDS, CountRange
-from .views.common import Context, month_key
+from .views.common import Context
 
 
 def point(value: int | CountRange | None) -> int | None:

@@ -1,7 +1,7 @@
 """Which record owns which page: two owners of one page path is a data problem (`page-conflict`).
 
 Actors and regions each get a page named after their id (`actors/<id>.md`, `regions/<id>.md`,
-see `views/common.py`). An id is free text within the id pattern, so an actor with the id `index`
+see `routes.py`). An id is free text within the id pattern, so an actor with the id `index`
 would be written over the index of actors, and any future family that maps records of two kinds
 into one folder could make two records share a page. The writer refuses to write a path twice,
 but only the validator knows the records' files and lines, so it reports the conflict there, at
@@ -18,8 +18,8 @@ from .kinds import OWN_PAGES
 from .kinds import SINGULAR as _SINGULAR
 from .link import Loaded
 from .problems import CODES, Problem, problem
-from .views.common import (ACTORS_INDEX, OVERVIEW, REGIONS_INDEX, SOURCES_PAGE, STATEMENTS_INDEX, TAGS_PAGE,
-                           TIMELINE_INDEX, actor_page, region_page)
+from .routes import (ACTORS_INDEX, OVERVIEW, REGIONS_INDEX, SOURCES_PAGE, STATEMENTS_INDEX, TAGS_PAGE, TIMELINE_INDEX,
+                     actor_page, region_page)
 
 #: Pages every site has, whatever the data, and what a reader knows them as.
 FIXED_PAGES: dict[str, str] = {

@@ -46,7 +46,9 @@ from .load import SYMLINK_MESSAGE, Refused, read_regular
 from .problems import Problem, problem
 from .render import TEMPLATES, isolate_text, needs_isolation
 from .sanitize import sanitize
+from .routes import JUDGEMENTS_FOLDER
 from .views import briefing as views
+from .views.pdfs import pdf_path, site_requests
 from .views.common import Context
 from .errors import BriefingError
 from .write import CannotWrite, replace_file, writing
@@ -147,7 +149,7 @@ def read_judgements(content: Path, name: str) -> str | None:
     when there is such a file. It is printed in a PDF, so only a regular file is read (never a
     link, which could point at any file of the machine that builds), and at most MAX_FILE_BYTES;
     anything else at that name raises JudgementsError."""
-    folder = content / views.JUDGEMENTS_FOLDER
+    folder = content / JUDGEMENTS_FOLDER
     if folder.is_symlink():  # a link to a folder elsewhere: its files are not inside our folders
         raise JudgementsError(Refused("file-symlink", SYMLINK_MESSAGE).problem(folder.as_posix()))
     path = folder / f"{name}.md"
@@ -334,14 +336,14 @@ def briefing_pdf(dataset: Dataset, config: SiteConfig, request: views.Request, *
 def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: bool = False,
               cache: PdfCache | None = None, workers: int | None = None,
               missing_fonts: list[fonts.MissingFont] | None = None) -> dict[str, bytes]:
-    """Every PDF the site offers (views.briefing.site_requests), by path in the content folder.
+    """Every PDF the site offers (views.pdfs.site_requests), by path in the content folder.
     The scripts that no installed font covers in any of them are added to `missing_fonts`."""
     ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=True)
     tables = figures.tables(ctx)
     documents = {}
-    for request in views.site_requests(ctx):
+    for request in site_requests(ctx):
         judgements = read_judgements(content, request.name)
-        documents[views.pdf_path(request)] = render_html(views.build(ctx, request, config, judgements, tables))
+        documents[pdf_path(request)] = render_html(views.build(ctx, request, config, judgements, tables))
     if missing_fonts is not None:
         missing_fonts.extend(fonts.check(documents.values(), dataset))
     return render_many(documents, cache, workers)

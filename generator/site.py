@@ -22,18 +22,15 @@ from .load import Refused, refuse_type
 from .problems import Problem
 from .render import environment, render
 from .charts import ChartSpec, render_svg
-from .views import actors, corrections, overview, regions, sources, statements, tags, timeline, whatsnew
 from .children import preexec_die_with_parent
 from .views.common import Context, Page
+from .views.families import FAMILIES
 from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, NotOurs, WriteResult, is_marked, make_marked,
                     put_back, remove_marked, swap_folder, write_tree)
 
 if TYPE_CHECKING:
     from .fonts import MissingFont
     from .pdf import PdfCache
-
-#: Every page family, in the order pages are produced. A new family is one module here.
-FAMILIES = (overview, timeline, actors, regions, statements, sources, tags, whatsnew, corrections)
 
 
 def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs: bool = False,
@@ -50,7 +47,7 @@ def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs
     ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=pdfs, history=history)
     out: list[Page | ChartSpec] = []
     for family in FAMILIES:
-        out.extend(family.pages(ctx))  # type: ignore[attr-defined]
+        out.extend(family.pages(ctx))
     return out
 
 

@@ -35,10 +35,12 @@ from typing import ClassVar, Iterator
 
 from .errors import EXIT_BUG, EXIT_USAGE, EXIT_WRITE, BriefingError
 
-#: What the generator owns inside the content folder; everything else there is hand-written
-#: (`briefings/` too: the editors' key judgements for PDF briefings; the PDFs go to `pdf/`).
-GENERATED: tuple[str, ...] = ("index.md", "timeline", "actors", "regions", "statements", "sources", "tags",
-                              "charts", "pdf", "whatsnew", "corrections")
+from . import routes
+
+#: What the generator owns inside the content folder, from the site's table of routes (one name
+#: per page family, the charts and the PDFs); everything else there is hand-written (`briefings/`
+#: too: the editors' key judgements for PDF briefings).
+GENERATED: tuple[str, ...] = routes.GENERATED
 _STAGING = ".briefing-staging"
 _TRASH = ".briefing-old"
 

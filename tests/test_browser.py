@@ -23,7 +23,8 @@ from browser_helpers import REPO, ChromiumMissing, SiteServer, build_site, ensur
 from generator.link import Dataset
 from generator.models import Incident
 from generator.validate import validate
-from generator.views.common import actor_page, month_key, month_page
+from generator.dates import month_key
+from generator.routes import actor_page, month_page
 
 pytestmark = pytest.mark.slow
 

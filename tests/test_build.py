@@ -23,7 +23,7 @@ import pytest
 from conftest import BASE, REPO
 from generator import cli
 from generator import pages as pages_mod
-from generator.views.common import actor_page, month_page
+from generator.routes import actor_page, month_page
 from generator.write import GENERATED, MARKER, WriteError, write_tree
 
 BRIEFING = Path(sys.executable).with_name("briefing")

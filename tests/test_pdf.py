@@ -605,10 +605,11 @@ from generator import figures, pdf
 from generator.validate import validate
 from generator.views import briefing as views
 from generator.views.common import Context
+from generator.views.pdfs import site_requests
 result = validate(Path(sys.argv[1]))
 ctx = Context(result.dataset, event_types=result.config.all_event_types(), pdfs=True)
 tables = figures.tables(ctx)
-for request in views.site_requests(ctx):
+for request in site_requests(ctx):
     html = pdf.render_html(views.build(ctx, request, result.config, None, tables))
     print(request.name, hashlib.sha256(html.encode()).hexdigest())
 """

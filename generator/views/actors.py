@@ -18,7 +18,8 @@ from ..dates import format_date
 from ..link import Entry
 from ..models import CASUALTY_KINDS, Actor, Incident, Statement
 from ..render import isolate_text
-from .common import ACTORS_INDEX, TIMELINE_INDEX, Context, Page, Ref, actor_page, href, slug_label
+from ..routes import ACTORS_INDEX, TIMELINE_INDEX, actor_page, href
+from .common import Context, Family, Page, Ref, slug_label
 from .trend import CasualtyIndex, RecordLine, Subject, Tally, Trend, monthly, newest, record_line, tally
 
 #: An incident is counted once in the chart, under the actor's main role in it: the first of
@@ -104,6 +105,10 @@ def pages(ctx: Context) -> list[Page | ChartSpec]:
     out: list[Page | ChartSpec] = [Page(index.path, "actors_index.md.j2", index)]
     out += [Page(p.path, "actor.md.j2", p) for p in actor_pages]
     return out + charts
+
+
+#: This module as a page family of the site (views/families.py lists it).
+FAMILY = Family("actors", pages)
 
 
 @dataclass

@@ -6,17 +6,15 @@ Records are placed by the rule of the data format ("Where a record belongs"): a 
 the period when its whole date lies inside it (`FuzzyDate.placement` is "inside"); a record whose
 date only overlaps the period is listed apart, as "possibly in this period", and never counted.
 
-The site's own PDFs are named here too (`site_requests`): one per month of the timeline, and one
-per region for the latest month with records there. The timeline and region views link them
-(only when `Context.pdfs` says the build writes them), and `generator/site.py` renders them.
+Period arithmetic (names, titles, the previous period) is `generator/dates.py`'s; which PDFs the
+site offers is `views/pdfs.py`'s.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Iterable
 
 import pandas as pd
@@ -24,18 +22,16 @@ import pandas as pd
 from .. import figures
 from ..charts import ChartSpec
 from ..config import SiteConfig
-from ..dates import FuzzyDate, Point, format_date
+from ..dates import (FuzzyDate, Period, Point, format_date, month_key, months_between, period_key, period_title,
+                     previous_of)
 from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Statement, event_label
 from ..render import isolate_text
-from .common import OVERVIEW, CitationView, Context, RecordView, month_key, month_title, slug_label
-from .overview import TOP_REGIONS, Period, area_of, key_figures, number
+from ..routes import OVERVIEW, briefing_anchor, judgements_file
+from .common import CitationView, Context, RecordView, month_title, slug_label
+from .overview import TOP_REGIONS, area_of, key_figures, number
 from .trend import Tally, axis_label, tally
 
-#: Where the site's PDFs go in the content folder (a generated folder: see write.GENERATED).
-PDF_FOLDER = "pdf"
-#: Where editors keep key judgements, in the content folder: `briefings/<name>.md`.
-JUDGEMENTS_FOLDER = "briefings"
 #: Actors in the "killed, by actor" table; the rest are counted in a line below it.
 ACTORS_CAP = 10
 #: Incidents listed under each region summary; all of them are in the timeline.
@@ -63,53 +59,6 @@ ACTOR_KINDS = {
 # --- what is asked for --------------------------------------------------------------------------
 
 
-def month_bounds(key: str) -> tuple[date, date]:
-    """The first and last day of a month key `2020-04`."""
-    year, month = (int(part) for part in key.split("-"))
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _whole_months(start: date, end: date) -> bool:
-    return start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
-
-
-def period_key(start: date, end: date) -> str:
-    """The period as part of a name: `2020-04` (a calendar month), `2020` (a calendar year),
-    `2020-01_2020-03` (whole months), otherwise `2020-04-01_2020-04-15`."""
-    if _whole_months(start, end):
-        if start.month == 1 and end.month == 12 and start.year == end.year:
-            return f"{start.year:04d}"
-        first, last = f"{start.year:04d}-{start.month:02d}", f"{end.year:04d}-{end.month:02d}"
-        return first if first == last else f"{first}_{last}"
-    return f"{start.isoformat()}_{end.isoformat()}"
-
-
-def period_title(start: date, end: date) -> str:
-    """The period as readers see it, at its own precision: `April 2020`, `January – March 2020`,
-    `2020`, `1–15 April 2020`, `17 March – 17 April 2020`."""
-    if _whole_months(start, end):
-        if start.month == 1 and end.month == 12 and start.year == end.year:
-            year = Point(start, end, "year")
-            return format_date(FuzzyDate(year, year))
-        first = Point(start, date(start.year, start.month, calendar.monthrange(start.year, start.month)[1]), "month")
-        last = Point(date(end.year, end.month, 1), end, "month")
-        return format_date(FuzzyDate(first, last, is_span=first != last))
-    first, last = Point(start, start, "day"), Point(end, end, "day")
-    return format_date(FuzzyDate(first, last, is_span=first != last))
-
-
-def previous_of(start: date, end: date) -> tuple[date, date]:
-    """The period of the same length just before [start, end]: the same number of calendar months
-    when the period is whole months (April → March; Q2 → Q1), otherwise the same number of days."""
-    if _whole_months(start, end):
-        months = (end.year - start.year) * 12 + end.month - start.month + 1
-        first = start.year * 12 + start.month - 1 - months
-        prev_start = date(first // 12, first % 12 + 1, 1)
-        return prev_start, start - timedelta(days=1)
-    days = (end - start).days + 1
-    return start - timedelta(days=days), start - timedelta(days=1)
-
-
 @dataclass(frozen=True)
 class Request:
     """What a briefing covers: a period (both days included), optionally one region (with its
@@ -126,8 +75,8 @@ class Request:
     def name(self) -> str:
         """The briefing's name: `2020-04`, `region-kirkuk-2020-04`, `actor-isis-2020-04-01_2020-04-15`.
 
-        The site's PDF of it is `pdf/<name>.pdf`, and the editors' key judgements for it are
-        `content/briefings/<name>.md`."""
+        The site's PDF of it is `routes.pdf_file(name)`, and the editors' key judgements for it
+        are `routes.judgements_file(name)` in the content folder."""
         parts = ([f"region-{self.region}"] if self.region else []) + ([f"actor-{self.actor}"] if self.actor else [])
         return "-".join(parts + [period_key(self.start, self.end)])
 
@@ -224,7 +173,7 @@ class Item:
 
     @property
     def anchor(self) -> str:
-        return f"record-{self.view.id}" if self.view.kind == "incident" else f"statement-{self.view.id}"
+        return briefing_anchor(self.view.kind, self.view.id)
 
 
 @dataclass(frozen=True)
@@ -397,7 +346,7 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
         subject=subject,
         keywords=tuple(dict.fromkeys(keywords)),
         judgements=judgements,
-        judgements_file=f"{JUDGEMENTS_FOLDER}/{request.name}.md",
+        judgements_file=judgements_file(request.name),
         counted_incidents=counted_incidents,
         counted_statements=counted_statements,
         figures=_key_figures(ctx, tables or figures.tables(ctx), {e.id for e in incidents}, statements, period,
@@ -514,15 +463,6 @@ def _key_figures(ctx: Context, tables: figures.Tables, ids: set[str], statements
     )
 
 
-def _months_between(first: str, last: str) -> list[str]:
-    y, m = (int(p) for p in first.split("-"))
-    out = []
-    while f"{y:04d}-{m:02d}" <= last:
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
 def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]]) -> Chart | None:
     """The site's chart — incidents per month (the month each date starts in, as on the timeline)
     by event type group — for the briefing's filters, over the period and, for context, the months
@@ -531,7 +471,7 @@ def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]]) -> 
     first_y, first_m = request.start.year, request.start.month
     y, m = divmod(request.end.year * 12 + request.end.month - CHART_MIN_MONTHS, 12)
     first = min(f"{first_y:04d}-{first_m:02d}", f"{y:04d}-{m + 1:02d}")
-    columns = _months_between(first, last)[-CHART_MAX_MONTHS:]
+    columns = months_between(first, last)[-CHART_MAX_MONTHS:]
     counts: dict[tuple[str, str], int] = defaultdict(int)
     outside = undated = 0
     for entry in incidents:
@@ -623,7 +563,8 @@ def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: li
             aliases=tuple(region.aliases), incidents=len(found), killed=killed(found).short,
             killed_note=killed(found).text, possibly=maybe.get(key, 0), statements=said.get(key, 0),
             actors=actors(found),
-            lines=tuple(Line(format_date(e.record.date), e.record.title, f"record-{e.id}" if e.id in printed else None)
+            lines=tuple(Line(format_date(e.record.date), e.record.title,
+                             briefing_anchor("incident", e.id) if e.id in printed else None)
                         for e in found[:SUMMARY_CAP]),
             more=max(0, len(found) - SUMMARY_CAP),
         ))
@@ -665,53 +606,3 @@ def _glossary(ctx: Context, request: Request, shown: list[Entry]) -> tuple[Gloss
         ))
     out.sort(key=lambda g: (g.name.casefold(), g.id))
     return tuple(out)
-
-
-# --- the site's PDFs ----------------------------------------------------------------------------
-
-
-def pdf_path(request: Request) -> str:
-    """Where the site keeps a briefing's PDF, in the content folder: `pdf/<name>.pdf`."""
-    return f"{PDF_FOLDER}/{request.name}.pdf"
-
-
-def month_request(key: str) -> Request:
-    """The site's briefing for one timeline month (`2020-04`)."""
-    return Request(*month_bounds(key))
-
-
-def region_latest_months(ctx: Context) -> dict[str, str]:
-    """For each region with records, the latest month (`2020-04`) in which one starts: an incident
-    in it or a sub-region, or a statement naming it or a sub-region (records dated to a year only
-    belong to no month)."""
-    latest: dict[str, str] = {}
-
-    def note(region_ids: Iterable[str], key: str) -> None:
-        for region_id in region_ids:
-            if key > latest.get(region_id, ""):
-                latest[region_id] = key
-
-    for entry in ctx.incidents():
-        key = month_key(entry.record.date)
-        if "-" in key:
-            note([entry.record.region, *ctx.dataset.region_ancestors(entry.record.region)], key)
-    for entry in ctx.statements():
-        key = month_key(entry.record.date)
-        if "-" in key:
-            for region_id in entry.record.regions:
-                note([region_id, *ctx.dataset.region_ancestors(region_id)], key)
-    return {r: k for r, k in sorted(latest.items()) if r in ctx.dataset.regions}
-
-
-def region_request(region_id: str, key: str) -> Request:
-    """The site's briefing for a region's latest month."""
-    return Request(*month_bounds(key), region=region_id)
-
-
-def site_requests(ctx: Context) -> list[Request]:
-    """Every PDF the site offers: one per month of the timeline (not for the groups of records
-    dated to a year only), and one per region with records, for its latest month."""
-    keys = sorted({month_key(e.record.date) for e in [*ctx.incidents(), *ctx.statements()]})
-    out = [month_request(k) for k in keys if "-" in k]
-    out += [region_request(r, k) for r, k in region_latest_months(ctx).items()]
-    return out

@@ -1,37 +1,22 @@
-"""What every page family shares: where pages live, links between them, and a record as a reader
-sees it (`RecordView`). Plain data only: no Markdown, no HTML. Escaping is the renderer's job.
+"""What every page family shares: the context of a build, a record as a reader sees it
+(`RecordView`), a page to render and the interface of a page family. Plain data only: no
+Markdown, no HTML. Escaping is the renderer's job; where pages live is `generator/routes.py`'s.
 """
 
 from __future__ import annotations
 
-import functools
-import posixpath
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from ..dates import FuzzyDate, format_date, month_name
+from ..charts import ChartSpec
+from ..dates import format_date, month_key, month_name
 from ..link import Dataset, Entry
 from ..models import DEFAULT_EVENT_TYPES, Actor, Casualty, Citation, CountRange, Incident, Statement, event_label
 from ..render import isolate_text
+from ..routes import actor_page, href, month_page, record_anchor, region_page
 
 if TYPE_CHECKING:  # changes imports the loader; views need only the type
     from ..changes import History
-
-# --- where pages live ---------------------------------------------------------------------
-
-OVERVIEW = "index.md"
-TIMELINE_INDEX = "timeline/index.md"
-ACTORS_INDEX = "actors/index.md"
-REGIONS_INDEX = "regions/index.md"
-STATEMENTS_INDEX = "statements/index.md"
-SOURCES_PAGE = "sources/index.md"
-TAGS_PAGE = "tags/index.md"
-
-
-def month_key(date: FuzzyDate) -> str:
-    """`2020-04`, or `2020` for a record whose start is known only to the year."""
-    year, month = date.month()
-    return f"{year:04d}-{month:02d}" if month else f"{year:04d}"
 
 
 def slug_label(slug: str) -> str:
@@ -43,35 +28,6 @@ def month_title(key: str) -> str:
     """`April 2020` or `2020 — month not known`."""
     year, _, month = key.partition("-")
     return month_name(int(year), int(month) if month else None)
-
-
-def month_page(key: str) -> str:
-    return f"timeline/{key}.md"
-
-
-def statements_page(key: str) -> str:
-    return f"statements/{key}.md"
-
-
-def actor_page(actor_id: str) -> str:
-    return f"actors/{actor_id}.md"
-
-
-def region_page(region_id: str) -> str:
-    return f"regions/{region_id}.md"
-
-
-def href(from_page: str, to_page: str, anchor: str | None = None) -> str:
-    """A relative Markdown link from one page to another (MkDocs checks them in --strict)."""
-    target = _relative(to_page, posixpath.dirname(from_page) or ".")
-    return f"{target}#{anchor}" if anchor else target
-
-
-@functools.lru_cache(maxsize=65536)
-def _relative(to_page: str, from_folder: str) -> str:
-    # A site has a few hundred pages but links between them hundreds of thousands of times, and
-    # relpath (which makes both paths absolute first) is slow.
-    return posixpath.relpath(to_page, from_folder)
 
 
 # --- records as readers see them ----------------------------------------------------------
@@ -264,7 +220,7 @@ class Context:
             return RecordView(
                 kind="incident",
                 title=record.title,
-                permalink=href(page, month_page(key), record.id),
+                permalink=href(page, month_page(key), record_anchor(record.id)),
                 type_label=event_label(record.type),
                 group_label=event_label(self.group_of(record.type)),
                 region=self.region_ref(record.region, page),
@@ -285,7 +241,7 @@ class Context:
         return RecordView(
             kind="statement",
             title=statement_title(speaker.record if speaker else None, record),
-            permalink=href(page, month_page(key), record.id),
+            permalink=href(page, month_page(key), record_anchor(record.id)),
             speaker=self.actor_ref(record.speaker, page),
             speaker_title=speaker.record.title if speaker else None,
             on_behalf_of=self.actor_ref(behalf, page) if behalf and behalf != record.speaker else None,
@@ -326,3 +282,12 @@ class Page:
     path: str
     template: str
     data: object
+
+
+@dataclass(frozen=True)
+class Family:
+    """A page family: its name (its row in `routes.FOLDERS`) and the pages (and charts) it makes
+    from the context of a build. `views/families.py` lists every family of the site."""
+
+    name: str
+    pages: Callable[[Context], Sequence[Page | ChartSpec]]

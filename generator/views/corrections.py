@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from ..dates import format_date
 from ..link import Entry
 from ..models import Incident
-from .common import TIMELINE_INDEX, Context, CorrectionView, Page, href
+from ..routes import CORRECTIONS_PAGE, TIMELINE_INDEX, WHATSNEW_PAGE, href
+from .common import Context, CorrectionView, Family, Page
 from .tags import RecordLink, record_link
-
-CORRECTIONS_PAGE = "corrections/index.md"
 
 
 @dataclass(frozen=True)
@@ -39,10 +38,12 @@ def pages(ctx: Context) -> list[Page]:
     return [Page(CORRECTIONS_PAGE, "corrections.md.j2", build(ctx))]
 
 
+#: This module as a page family of the site (views/families.py lists it).
+FAMILY = Family("corrections", pages)
+
+
 def build(ctx: Context) -> CorrectionsPage:
     """Every published record with at least one correction, as data."""
-    from .whatsnew import WHATSNEW_PAGE
-
     corrected: list[tuple[tuple, CorrectedRecord]] = []  # type: ignore[type-arg]
     entries: list[Entry] = [*ctx.dataset.incidents.values(), *ctx.dataset.statements.values()]  # type: ignore[type-arg]
     total = 0

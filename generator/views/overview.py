@@ -8,19 +8,16 @@ whole date lies inside the month (`figures.inside`); a record that only overlaps
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
 from .. import figures
 from ..charts import ChartSpec
-from ..dates import month_name
+from ..dates import Period, month_key, month_period, previous_period
 from ..models import EVENT_GROUPS, event_label
-from .common import (
-    OVERVIEW, STATEMENTS_INDEX, TIMELINE_INDEX, Context, Page, Ref, href, month_key, month_title,
-)
+from ..routes import METHODOLOGY, OVERVIEW, STATEMENTS_INDEX, TIMELINE_INDEX, href
+from .common import Context, Family, Page, Ref, month_title
 from .statements import StatementItem, statement_item
 from .tags import newest_first
 
@@ -32,28 +29,6 @@ CHART_NAME = "overview-incidents-by-month"
 #: The casualty groups of the data format, as readers see them.
 CASUALTY_GROUPS = {"civilians": "Civilians", "security-forces": "Security forces", "militants": "Militants",
                    "unknown": "Group not known"}
-
-
-@dataclass(frozen=True)
-class Period:
-    """A calendar month as a period: [first day, last day]."""
-
-    key: str  # "2020-04"
-    title: str  # "April 2020"
-    start: date
-    end: date
-
-
-def month_period(year: int, month: int) -> Period:
-    """The period of one calendar month."""
-    last = calendar.monthrange(year, month)[1]
-    return Period(f"{year:04d}-{month:02d}", month_name(year, month), date(year, month, 1), date(year, month, last))
-
-
-def previous_period(period: Period) -> Period:
-    """The calendar month before `period` (whether or not it has records)."""
-    year, month = period.start.year, period.start.month
-    return month_period(year - 1, 12) if month == 1 else month_period(year, month - 1)
 
 
 @dataclass(frozen=True)
@@ -284,7 +259,7 @@ def build(ctx: Context) -> tuple[Overview, ChartSpec | None]:
         chart=drawn[0] if drawn else None,
         timeline_href=href(OVERVIEW, TIMELINE_INDEX),
         statements_href=href(OVERVIEW, STATEMENTS_INDEX),
-        methodology_href=href(OVERVIEW, "methodology.md"),
+        methodology_href=href(OVERVIEW, METHODOLOGY),
     )
     return overview, (drawn[1] if drawn else None)
 
@@ -293,3 +268,7 @@ def pages(ctx: Context) -> list[Page | ChartSpec]:
     """The home page (its title is the site's, from the configuration), and the chart it shows."""
     overview, spec = build(ctx)
     return [Page(OVERVIEW, "overview.md.j2", overview)] + ([spec] if spec else [])
+
+
+#: This module as a page family of the site (views/families.py lists it).
+FAMILY = Family("overview", pages)

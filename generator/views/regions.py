@@ -18,9 +18,10 @@ from ..charts import ChartSpec
 from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Region, Statement, event_label
 from ..render import isolate_text
-from .briefing import pdf_path, region_latest_months, region_request
-from .common import REGIONS_INDEX, TIMELINE_INDEX, Context, Page, Ref, href, month_title, region_page, slug_label
+from ..routes import REGIONS_INDEX, TIMELINE_INDEX, href, region_page
+from .common import Context, Family, Page, Ref, month_title, slug_label
 from .actors import ROLE_ORDER, ROLE_SERIES
+from .pdfs import pdf_path, region_latest_months, region_request
 from .trend import CasualtyIndex, RecordLine, Tally, Trend, monthly, newest, record_line, tally
 
 #: The most active actors table stops here (the rest are counted in a line below it).
@@ -102,6 +103,10 @@ def pages(ctx: Context) -> list[Page | ChartSpec]:
     out: list[Page | ChartSpec] = [Page(index.path, "regions_index.md.j2", index)]
     out += [Page(p.path, "region.md.j2", p) for p in region_pages]
     return out + charts
+
+
+#: This module as a page family of the site (views/families.py lists it).
+FAMILY = Family("regions", pages)
 
 
 def _children(ctx: Context) -> dict[str | None, list[Entry[Region]]]:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from ..dates import format_date
 from ..link import Entry
 from ..models import Incident
-from .common import SOURCES_PAGE, TIMELINE_INDEX, Context, Page, href
+from ..routes import SOURCES_PAGE, TIMELINE_INDEX, href
+from .common import Context, Family, Page
 from .tags import LIST_CAP, RecordLink, newest_first, record_link
 
 KIND_WORDS = {
@@ -115,3 +116,7 @@ def pages(ctx: Context) -> list[Page]:
     """The one sources page."""
     page = build(ctx)
     return [Page(page.path, "sources.md.j2", page)]
+
+
+#: This module as a page family of the site (views/families.py lists it).
+FAMILY = Family("sources", pages)

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ..dates import format_date
+from ..dates import format_date, month_key
 from ..link import Entry
 from ..models import Statement
-from .common import (
-    STATEMENTS_INDEX, TIMELINE_INDEX, Context, Page, Ref, href, month_key, month_page, month_title, statements_page,
-)
+from ..routes import STATEMENTS_INDEX, TIMELINE_INDEX, href, month_page, record_anchor, statements_page
+from .common import Context, Family, Page, Ref, month_title
 
 #: How many words of a statement its brief form shows; the timeline has the whole text.
 EXCERPT_WORDS = 25
@@ -86,7 +85,7 @@ def statement_item(ctx: Context, entry: Entry[Statement], page: str) -> Statemen
         medium=record.medium,
         is_quote=record.quote is not None,
         excerpt=excerpt(text),
-        permalink=href(page, month_page(month_key(record.date)), record.id),
+        permalink=href(page, month_page(month_key(record.date)), record_anchor(record.id)),
         status=record.status,
     )
 
@@ -129,3 +128,7 @@ def pages(ctx: Context) -> list[Page]:
     index, months = build(ctx)
     return ([Page(index.path, "statements_index.md.j2", index)]
             + [Page(m.path, "statements_month.md.j2", m) for m in months])
+
+
+#: This module as a page family of the site (views/families.py lists it).
+FAMILY = Family("statements", pages)

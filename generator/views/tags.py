@@ -7,10 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..dates import format_date
+from ..dates import format_date, month_key
 from ..link import Entry
 from ..models import Incident
-from .common import TAGS_PAGE, TIMELINE_INDEX, Context, Page, href, month_key, month_page, statement_title
+from ..routes import TAGS_PAGE, TIMELINE_INDEX, href, month_page, record_anchor
+from .common import Context, Family, Page, statement_title
 
 #: At most this many records under one heading of an index page (tags, sources), newest first;
 #: the rest are one click away on the timeline. Keeps index pages readable on large datasets.
@@ -38,7 +39,7 @@ def record_link(ctx: Context, entry: Entry, page: str) -> RecordLink:  # type: i
         speaker = ctx.dataset.actors.get(record.speaker)
         kind, title = "statement", statement_title(speaker.record if speaker else None, record)
     return RecordLink(record.id, kind, format_date(record.date), title,
-                      href(page, month_page(month_key(record.date)), record.id), record.status)
+                      href(page, month_page(month_key(record.date)), record_anchor(record.id)), record.status)
 
 
 def newest_first(entries: Iterable[Entry]) -> list[Entry]:  # type: ignore[type-arg]
@@ -87,3 +88,7 @@ def pages(ctx: Context) -> list[Page]:
     """The one tags page."""
     page = build(ctx)
     return [Page(page.path, "tags.md.j2", page)]
+
+
+#: This module as a page family of the site (views/families.py lists it).
+FAMILY = Family("tags", pages)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .briefing import month_request, pdf_path
-from .common import TAGS_PAGE, Page, TIMELINE_INDEX, Context, RecordView, Ref, href, month_key, month_page, month_title
+from ..dates import month_key
+from ..routes import TAGS_PAGE, TIMELINE_INDEX, href, month_page
+from .common import Context, Family, Page, RecordView, Ref, month_title
+from .pdfs import month_request, pdf_path
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ def pages(ctx: Context) -> list[Page]:
     """The timeline index and every month page."""
     index, months = build(ctx)
     return [Page(index.path, "timeline_index.md.j2", index)] + [Page(m.path, "month.md.j2", m) for m in months]
+
+
+#: This module as a page family of the site (views/families.py lists it).
+FAMILY = Family("timeline", pages)
 
 
 def build(ctx: Context) -> tuple[TimelineIndex, list[MonthPage]]:

@@ -13,8 +13,10 @@ from typing import Callable, Iterable, Sequence, TypeVar
 import pandas as pd
 
 from ..charts import ChartSpec
+from ..dates import year_month
 from ..link import Entry
-from .common import Ref, RecordView, href, month_page, month_title
+from ..routes import href, month_page
+from .common import Ref, RecordView, month_title
 
 E = TypeVar("E", bound=Entry)  # type: ignore[type-arg]
 
@@ -105,21 +107,15 @@ class CasualtyIndex:
 # --- monthly trend --------------------------------------------------------------------------
 
 
-def _year_month(key: str) -> tuple[int, int]:
-    """`2020-04` → (2020, 4); a year-only key `2020` → (2020, 0), which sorts before January."""
-    year, _, month = key.partition("-")
-    return int(year), int(month) if month else 0
-
-
 def month_axis(keys: Iterable[str]) -> list[str]:
     """Every month from the first key to the last, with a year-only key ("2020 — month not known")
     just before its January; only the keys themselves when that would be more than
     MAX_FILLED_MONTHS bars."""
-    present = sorted(set(keys), key=_year_month)
+    present = sorted(set(keys), key=year_month)
     if not present:
         return []
-    year, month = _year_month(present[0])
-    last = _year_month(present[-1])
+    year, month = year_month(present[0])
+    last = year_month(present[-1])
     if (last[0] - year) * 12 + (last[1] - month) > MAX_FILLED_MONTHS:
         return present
     out = []
@@ -133,7 +129,7 @@ def month_axis(keys: Iterable[str]) -> list[str]:
 
 def axis_label(key: str) -> str:
     """A short x-axis label: `Apr 2020`, or `2020 (no month)` for records dated to the year."""
-    year, month = _year_month(key)
+    year, month = year_month(key)
     return f"{_SHORT_MONTHS[month - 1]} {year}" if month else f"{year} (no month)"
 
 

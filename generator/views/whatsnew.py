@@ -19,13 +19,12 @@ from datetime import date
 from typing import Any
 
 from ..changes import Changes, RecordChange, record_label
-from ..dates import format_date, month_name
+from ..dates import format_date, month_key, month_name
 from ..kinds import ALL, DATED, SINGULAR
 from ..link import Entry
-from .common import (SOURCES_PAGE, TIMELINE_INDEX, Context, Page, actor_page, href, month_key, month_page,
-                     region_page, statement_title)
-
-WHATSNEW_PAGE = "whatsnew/index.md"
+from ..routes import (CORRECTIONS_PAGE, SOURCES_PAGE, TIMELINE_INDEX, WHATSNEW_PAGE, actor_page, href, month_page,
+                      record_anchor, region_page, source_anchor)
+from .common import Context, Family, Page, statement_title
 #: At most this many records in each list, the newest first; the timeline has the rest.
 LIST_CAP = 50
 
@@ -65,6 +64,10 @@ class WhatsNewPage:
 def pages(ctx: Context) -> list[Page]:
     """The one "What's new" page."""
     return [Page(WHATSNEW_PAGE, "whatsnew.md.j2", build(ctx))]
+
+
+#: This module as a page family of the site (views/families.py lists it).
+FAMILY = Family("whatsnew", pages)
 
 
 def _published(data: Any) -> bool:
@@ -128,10 +131,10 @@ def _item(ctx: Context, change: RecordChange, entry: Entry | None, fields: tuple
         else:
             speaker = ctx.dataset.actors.get(record.speaker)
             title = statement_title(speaker.record if speaker else None, record)
-        return Item(kind, change.id, title, href(page, month_page(month_key(record.date)), record.id),
-                    format_date(record.date), fields)
+        link = href(page, month_page(month_key(record.date)), record_anchor(record.id))
+        return Item(kind, change.id, title, link, format_date(record.date), fields)
     target = {"actors": actor_page(change.id), "regions": region_page(change.id)}.get(change.kind)
-    link = href(page, target) if target else href(page, SOURCES_PAGE, change.id)
+    link = href(page, target) if target else href(page, SOURCES_PAGE, source_anchor(change.id))
     return Item(kind, change.id, record.name, link, None, fields)
 
 
@@ -160,8 +163,6 @@ def _key(change: RecordChange, entry: Entry | None, shown: str | None = None) ->
 
 def build(ctx: Context) -> WhatsNewPage:
     """The page as data: empty lists, and the reason, when the history is not known."""
-    from .corrections import CORRECTIONS_PAGE
-
     history = ctx.history
     empty = Section((), 0)
     links = dict(timeline_href=href(WHATSNEW_PAGE, TIMELINE_INDEX),

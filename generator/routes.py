@@ -1,0 +1,146 @@
+"""Where everything of the site lives: every page path, anchor and downloadable file, in one place.
+
+Paths are relative to the content folder (MkDocs' docs folder) and written with `/`. The views
+link pages with `href`, the writer replaces only the names of `GENERATED`, the page-conflict check
+(`pages.py`) knows which pages exist whatever the data, and the PDF briefings are named here. No
+other module spells a path of the site. Standard library only: the validator reads this table, so
+it sits below `link` and imports nothing of the house.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+
+# --- the table: what the generator owns at the top of the content folder ---------------------
+
+OVERVIEW = "index.md"
+TIMELINE_FOLDER = "timeline"
+ACTORS_FOLDER = "actors"
+REGIONS_FOLDER = "regions"
+STATEMENTS_FOLDER = "statements"
+SOURCES_FOLDER = "sources"
+TAGS_FOLDER = "tags"
+#: The charts (SVG) of every page family that draws one.
+CHARTS_FOLDER = "charts"
+#: The site's PDF briefings.
+PDF_FOLDER = "pdf"
+WHATSNEW_FOLDER = "whatsnew"
+CORRECTIONS_FOLDER = "corrections"
+
+#: Every name the generator owns at the top of the content folder, in the order the writer checks
+#: and swaps them, with who writes there: a page family (its `name` in views/families.py), the
+#: charts of several families, or the PDF briefings. Everything else in the content folder is
+#: hand-written (`briefings/` too: the editors' key judgements).
+FOLDERS: tuple[tuple[str, str], ...] = (
+    (OVERVIEW, "overview"),
+    (TIMELINE_FOLDER, "timeline"),
+    (ACTORS_FOLDER, "actors"),
+    (REGIONS_FOLDER, "regions"),
+    (STATEMENTS_FOLDER, "statements"),
+    (SOURCES_FOLDER, "sources"),
+    (TAGS_FOLDER, "tags"),
+    (CHARTS_FOLDER, "charts"),
+    (PDF_FOLDER, "pdfs"),
+    (WHATSNEW_FOLDER, "whatsnew"),
+    (CORRECTIONS_FOLDER, "corrections"),
+)
+#: What the writer may write and replace in the content folder (write.GENERATED).
+GENERATED: tuple[str, ...] = tuple(name for name, _ in FOLDERS)
+
+
+def family_names(family: str) -> tuple[str, ...]:
+    """The names at the top of the content folder that one page family writes (its own folder or
+    page, and the charts folder for every family)."""
+    return tuple(name for name, owner in FOLDERS if owner == family) + (CHARTS_FOLDER,)
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+TIMELINE_INDEX = f"{TIMELINE_FOLDER}/index.md"
+ACTORS_INDEX = f"{ACTORS_FOLDER}/index.md"
+REGIONS_INDEX = f"{REGIONS_FOLDER}/index.md"
+STATEMENTS_INDEX = f"{STATEMENTS_FOLDER}/index.md"
+SOURCES_PAGE = f"{SOURCES_FOLDER}/index.md"
+TAGS_PAGE = f"{TAGS_FOLDER}/index.md"
+WHATSNEW_PAGE = f"{WHATSNEW_FOLDER}/index.md"
+CORRECTIONS_PAGE = f"{CORRECTIONS_FOLDER}/index.md"
+#: A hand-written page the overview links.
+METHODOLOGY = "methodology.md"
+
+
+def month_page(key: str) -> str:
+    """The timeline page of a month key (`2020-04`, or `2020` for records dated to a year)."""
+    return f"{TIMELINE_FOLDER}/{key}.md"
+
+
+def statements_page(key: str) -> str:
+    """The statements of a month key."""
+    return f"{STATEMENTS_FOLDER}/{key}.md"
+
+
+def actor_page(actor_id: str) -> str:
+    """An actor's own page."""
+    return f"{ACTORS_FOLDER}/{actor_id}.md"
+
+
+def region_page(region_id: str) -> str:
+    """A region's own page."""
+    return f"{REGIONS_FOLDER}/{region_id}.md"
+
+
+# --- anchors ------------------------------------------------------------------------------------
+
+
+def record_anchor(record_id: str) -> str:
+    """The anchor of an incident or statement on its timeline month page (its id)."""
+    return record_id
+
+
+def source_anchor(source_id: str) -> str:
+    """The anchor of a source on the sources page (its id)."""
+    return source_id
+
+
+def briefing_anchor(kind: str, record_id: str) -> str:
+    """The anchor of a record in a PDF briefing's timeline: `record-<id>` for an incident,
+    `statement-<id>` for a statement."""
+    return f"record-{record_id}" if kind == "incident" else f"statement-{record_id}"
+
+
+# --- downloadable files -------------------------------------------------------------------------
+
+
+def chart_file(name: str) -> str:
+    """A chart's SVG file."""
+    return f"{CHARTS_FOLDER}/{name}.svg"
+
+
+def pdf_file(name: str) -> str:
+    """A PDF briefing the site offers, by the briefing's name: `pdf/<name>.pdf`."""
+    return f"{PDF_FOLDER}/{name}.pdf"
+
+
+#: Where editors keep key judgements, in the content folder: `briefings/<name>.md` (hand-written).
+JUDGEMENTS_FOLDER = "briefings"
+
+
+def judgements_file(name: str) -> str:
+    """The editors' key judgements for the briefing `name`, relative to the content folder."""
+    return f"{JUDGEMENTS_FOLDER}/{name}.md"
+
+
+# --- links --------------------------------------------------------------------------------------
+
+
+def href(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """A relative Markdown link from one page to another (MkDocs checks them in --strict)."""
+    target = _relative(to_page, posixpath.dirname(from_page) or ".")
+    return f"{target}#{anchor}" if anchor else target
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(to_page: str, from_folder: str) -> str:
+    # A site has a few hundred pages but links between them hundreds of thousands of times, and
+    # relpath (which makes both paths absolute first) is slow.
+    return posixpath.relpath(to_page, from_folder)
