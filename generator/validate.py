@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from .bidi import text_warnings
 from .config import SiteConfig, find_config, load_config
 from .link import Dataset, Loaded, Written, dates_after_sources, link, record_warnings
-from .load import SYMLINK_MESSAGE, LoadedFile, RawRecord, Refused, load_file, refuse_type
+from .load import SYMLINK_MESSAGE, LoadedFile, Refused, load_file, refuse_type
 from .kinds import FOLDERS, MODELS
 from .models import cross_field_rules
 from .pages import page_conflicts
