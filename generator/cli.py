@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from . import schema as schema_mod
 from .kinds import READING_ORDER, SINGULAR
 from .errors import EXIT_BUG, EXIT_INVALID, EXIT_OK, EXIT_USAGE, EXIT_WRITE, BriefingError, InvalidData, UsageProblem
 from .problems import Problem
+from .progress import Progress, quiet
 from .problems import escape_controls as _safe
 from .validate import Result, validate, validated
 from .write import WRITE_ERRNOS, CannotWrite, NotOurs, replace_file, writing
@@ -94,6 +96,34 @@ def _check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_co
             _refuse(f"refusing --site {site.as_posix()}: it is inside {what}; choose a folder of its own, such as site")
 
 
+class _Drawn:
+    """Progress of long work (the library's `progress` callback), drawn on one line of standard
+    error while it runs and cleared when a step ends, so that what stays on the screen is what
+    the command says without it. Drawn only on a terminal: a log or a pipe gets nothing."""
+
+    def __init__(self) -> None:
+        self.shown = False
+        self.last = 0.0
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:  # at most ten times a second
+            return
+        self.last = now
+        if done >= total:
+            if self.shown:
+                click.echo("\r\x1b[K", nl=False, err=True)
+                self.shown = False
+            return
+        click.echo(f"\r\x1b[K{step}: {done:,} of {total:,}", nl=False, err=True)
+        self.shown = True
+
+
+def _progress() -> Progress:
+    """The progress callback for this run: drawn on a terminal, nothing otherwise."""
+    return _Drawn() if sys.stderr.isatty() else quiet
+
+
 def _readable_dir(ctx: click.Context, param: click.Parameter, value: str) -> str:
     path = Path(value)
     if not path.exists():
@@ -119,7 +149,7 @@ def cli() -> None:
               help="The site configuration (default: briefing.yml beside the data folder)")
 def validate_cmd(path: str, fmt: str, config: str | None) -> None:
     """Check every file under PATH (default: data) and explain every problem at its file and line."""
-    result = validate(path, config)
+    result = validate(path, config, progress=_progress())
     report = result.report
     if fmt == "json":
         click.echo(report.to_json())
@@ -140,7 +170,7 @@ def _checked(data: str, stopped: str = "", extra: Iterable[Problem] = ()) -> Res
     standard error; with errors, the whole report and `stopped` there, and exit 1. (Standard
     error: standard output is for what the command made.)"""
     try:
-        result = validated(data, extra=extra)
+        result = validated(data, extra=extra, progress=_progress())
     except InvalidData as exc:
         _fail(exc, stopped)
     for problem in result.report.shown():  # warnings
@@ -198,7 +228,8 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     missing_fonts: list[MissingFont] = []
     try:
         written = site_mod.generate(result.dataset, result.config, Path(content), preview=preview, pdfs=not no_pdf,
-                                    pdf_cache=cache, data_dir=Path(data), missing_fonts=missing_fonts)
+                                    pdf_cache=cache, data_dir=Path(data), missing_fonts=missing_fonts,
+                                    progress=_progress())
     except JudgementsError as exc:  # raised while rendering, before any page is written
         _fail(exc, "nothing was written: a key judgements file cannot be read")
     except CannotWrite as exc:
@@ -420,7 +451,7 @@ def fmt_cmd(paths: tuple[str, ...], data: str, check: bool) -> None:
         # The name itself is not resolved: a link in the data folder is reported as a link.
         if not fmt_mod.unresolved_name(path).is_relative_to(root):
             raise click.BadParameter(_safe(f"{path} is not in the data folder {data}"), param_hint="FILE")
-    results = fmt_mod.format_folder(data, only=paths if paths else None)
+    results = fmt_mod.format_folder(data, only=paths if paths else None, progress=_progress())
     changed = [r for r in results if r.changed]
     problems = [r.problem for r in results if r.problem is not None]
     for result in changed:

@@ -64,6 +64,7 @@ from .children import pool_options
 from .load import LoadedFile, Refused, _compose, load_file, read_regular, resolve_plain, same
 from .kinds import FIELD_NESTING, FIELD_ORDER, MODELS
 from .problems import CODES, Problem
+from .progress import FORMATTING, Progress, quiet
 
 #: Loader problems that mean the file cannot be parsed as plain data: such a file is left untouched.
 UNPARSABLE = frozenset({
@@ -593,9 +594,10 @@ PARALLEL_FROM = 200
 
 
 def format_folder(data_dir: str | os.PathLike[str], only: Iterable[str | os.PathLike[str]] | None = None,
-                  workers: int | None = None) -> list[FileResult]:
+                  workers: int | None = None, progress: Progress = quiet) -> list[FileResult]:
     """Format every data file under `data_dir` in memory (nothing is written), in path order;
-    with `only`, just those of its files (the ones a commit touches, say).
+    with `only`, just those of its files (the ones a commit touches, say). `progress` is told
+    how many files are done (progress.FORMATTING).
 
     ruamel's round trip is pure Python, about 15 ms a file: a large folder is shared among
     `workers` processes (default: one per CPU). Results do not depend on how many."""
@@ -611,11 +613,17 @@ def format_folder(data_dir: str | os.PathLike[str], only: Iterable[str | os.Path
         files = [(path, kind) for path, kind in files if unresolved_name(path) in wanted]
         refused = [r for r in refused if unresolved_name(r.path) in wanted]
     workers = workers if workers is not None else (os.cpu_count() or 1)
+    results: list[FileResult] = []
+    progress(FORMATTING, 0, len(files))
     if len(files) < PARALLEL_FROM or workers < 2:
-        results = [format_file(path, kind) for path, kind in files]
+        for path, kind in files:
+            results.append(format_file(path, kind))
+            progress(FORMATTING, len(results), len(files))
     else:
         with ProcessPoolExecutor(max_workers=workers, **pool_options()) as pool:  # workers die with this process
-            results = list(pool.map(format_file, [p for p, _ in files], [k for _, k in files], chunksize=32))
+            for result in pool.map(format_file, [p for p, _ in files], [k for _, k in files], chunksize=32):
+                results.append(result)
+                progress(FORMATTING, len(results), len(files))
     return sorted(results + refused, key=lambda r: r.path)
 
 

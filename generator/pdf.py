@@ -44,6 +44,7 @@ from .config import SiteConfig
 from .link import Dataset
 from .load import SYMLINK_MESSAGE, Refused, read_regular
 from .problems import Problem, problem
+from .progress import PDFS, Progress, quiet
 from .render import TEMPLATES, isolate_text, needs_isolation
 from .sanitize import sanitize
 from .routes import JUDGEMENTS_FOLDER
@@ -273,11 +274,13 @@ def _all_fonts(html: str) -> bool:
     return html.isascii() or not fonts.uncovered(set(html))
 
 
-def render_many(documents: dict[str, str], cache: PdfCache | None = None, workers: int | None = None) -> dict[str, bytes]:
+def render_many(documents: dict[str, str], cache: PdfCache | None = None, workers: int | None = None,
+                progress: Progress = quiet) -> dict[str, bytes]:
     """Every HTML document (by output path) as PDF bytes: from the cache when it has them, the
     rest rendered, in parallel processes when there are several (layout is CPU-bound; a
     document's memory is bounded by views.briefing.TIMELINE_CAP). With `workers=1` everything is
-    rendered in this process."""
+    rendered in this process. `progress` is told how many of the documents to render are done
+    (progress.PDFS; those from the cache are not counted)."""
     cache = cache or PdfCache(None)
     out: dict[str, bytes] = {}
     todo: dict[str, str] = {}  # cache key -> HTML, each distinct document once
@@ -293,9 +296,11 @@ def render_many(documents: dict[str, str], cache: PdfCache | None = None, worker
     cache.misses += len(todo)
     rendered: dict[str, bytes] = {}
     workers = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
+    progress(PDFS, 0, len(todo))
     if workers <= 1:
         for key, html in todo.items():
             rendered[key] = html_to_pdf(html)
+            progress(PDFS, len(rendered), len(todo))
             if _all_fonts(html):
                 cache.put(key, rendered[key])  # at once: an interrupted build keeps what it has made
     else:
@@ -304,6 +309,7 @@ def render_many(documents: dict[str, str], cache: PdfCache | None = None, worker
         with ProcessPoolExecutor(max_workers=workers, **pool_options()) as pool:  # they die with us
             for key, data in zip(order, pool.map(html_to_pdf, [todo[k] for k in order])):
                 rendered[key] = data
+                progress(PDFS, len(rendered), len(todo))
                 if _all_fonts(todo[key]):
                     cache.put(key, data)
     for path in documents:
@@ -335,7 +341,7 @@ def briefing_pdf(dataset: Dataset, config: SiteConfig, request: views.Request, *
 
 def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: bool = False,
               cache: PdfCache | None = None, workers: int | None = None,
-              missing_fonts: list[fonts.MissingFont] | None = None) -> dict[str, bytes]:
+              missing_fonts: list[fonts.MissingFont] | None = None, progress: Progress = quiet) -> dict[str, bytes]:
     """Every PDF the site offers (views.pdfs.site_requests), by path in the content folder.
     The scripts that no installed font covers in any of them are added to `missing_fonts`."""
     ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=True)
@@ -346,4 +352,4 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
         documents[pdf_path(request)] = render_html(views.build(ctx, request, config, judgements, tables))
     if missing_fonts is not None:
         missing_fonts.extend(fonts.check(documents.values(), dataset))
-    return render_many(documents, cache, workers)
+    return render_many(documents, cache, workers, progress)

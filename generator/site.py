@@ -20,6 +20,7 @@ from .config import SiteConfig
 from .link import Dataset
 from .load import Refused, refuse_type
 from .problems import Problem
+from .progress import PAGES, Progress, quiet
 from .render import environment, render
 from .charts import ChartSpec, render_svg
 from .children import preexec_die_with_parent
@@ -51,34 +52,38 @@ def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs
     return out
 
 
-def render_pages(pages: list[Page | ChartSpec], config: SiteConfig) -> dict[str, str | bytes]:
-    """Every page as Markdown text (and every chart as SVG), by path."""
+def render_pages(pages: list[Page | ChartSpec], config: SiteConfig,
+                 progress: Progress = quiet) -> dict[str, str | bytes]:
+    """Every page as Markdown text (and every chart as SVG), by path; `progress` is told how many
+    are done (progress.PAGES)."""
     env = environment()
     rendered: dict[str, str | bytes] = {}
-    for page in pages:
+    progress(PAGES, 0, len(pages))
+    for done, page in enumerate(pages, 1):
         if page.path in rendered:
             raise ValueError(f"two pages map to {page.path}")
         if isinstance(page, ChartSpec):
             rendered[page.path] = render_svg(page)
         else:
             rendered[page.path] = render(env, page.template, page=page.data, site=config)
+        progress(PAGES, done, len(pages))
     return rendered
 
 
 def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool = False, pdfs: bool = False,
              pdf_cache: PdfCache | None = None, data_dir: Path | None = None,
-             missing_fonts: list[MissingFont] | None = None) -> WriteResult:
+             missing_fonts: list[MissingFont] | None = None, progress: Progress = quiet) -> WriteResult:
     """Write the generated pages into `content` (only its generated folders are touched); with
     `pdfs`, also the PDF briefings the pages link (content/pdf/), rendered again only when their
     HTML changed (`pdf_cache`, which also counts what it served; None: no cache), and the scripts
     they print in empty boxes (no installed font) added to `missing_fonts`. `data_dir`: see
-    `site_pages`."""
-    rendered = render_pages(site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir), config)
+    `site_pages`. `progress` is told how many pages and PDFs are done."""
+    rendered = render_pages(site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir), config, progress)
     if pdfs:
         from .pdf import PdfCache, site_pdfs  # the PDF machinery is loaded only for builds that make PDFs
 
         rendered.update(site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None),
-                                  missing_fonts=missing_fonts))
+                                  missing_fonts=missing_fonts, progress=progress))
     return write_tree(content, rendered)
 
 

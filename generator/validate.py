@@ -24,6 +24,7 @@ from .models import cross_field_rules
 from .pages import page_conflicts
 from .explain import prefixed, problems_from_errors
 from .problems import Problem, Report, problem
+from .progress import READING, Progress, quiet
 
 YAML_SUFFIXES = (".yml", ".yaml")
 # Files that may sit in a data folder without being data (and without a warning).
@@ -104,10 +105,12 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
     return found, problems
 
 
-def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None) -> Result:
+def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
+             progress: Progress = quiet) -> Result:
     """Check every file under `data_dir` and link the valid records.
 
     The configuration is `config_path`, else `briefing.yml` beside the data folder, else defaults.
+    `progress` is told how many of the files have been read (progress.READING).
     """
     root = Path(data_dir)
     report = Report()
@@ -125,8 +128,10 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for path, kind in files:
+        progress(READING, 0, len(files))
+        for done, (path, kind) in enumerate(files, 1):
             result = check_file(path, kind, context)
+            progress(READING, done, len(files))
             report.extend(result.problems)
             report.records += result.count
             written.extend(result.written)
@@ -195,14 +200,14 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
 
 
 def validated(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
-              extra: Iterable[Problem] = ()) -> Result:
+              extra: Iterable[Problem] = (), progress: Progress = quiet) -> Result:
     """The one entry point of the commands that go on to write (`build`, `pdf`, `serve`): check
     the data as `validate` does, add `extra` problems found by the caller (such as links among
     the hand-written pages), and raise InvalidData, holding the whole report, when there is any
     error. The result returned may hold warnings, for the caller to show."""
     from .errors import InvalidData
 
-    result = validate(data_dir, config_path)
+    result = validate(data_dir, config_path, progress)
     result.report.extend(extra)
     if not result.report.ok:
         raise InvalidData(result.report)

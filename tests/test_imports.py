@@ -19,7 +19,8 @@ PACKAGE = REPO / "generator"
 #: The stages, lowest first: each module of `generator/` (by its dotted name under the package)
 #: in exactly one. A new module goes in the lowest stage that holds everything it imports.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("codes", "problems", "errors", "dates", "routes", "charts", "render", "sanitize", "children", "write")),
+    ("base", ("codes", "problems", "errors", "progress", "dates", "routes", "charts", "render", "sanitize", "children",
+              "write")),
     ("load", ("load", "explain", "bidi")),
     ("models", ("models", "kinds", "config", "schema")),
     ("link", ("link", "pages", "fonts", "validate", "changes")),

@@ -1,0 +1,106 @@
+"""Long work reports its progress through a callback (generator/progress.py): the library never
+prints, and the command line draws it on a terminal only. A log or a pipe gets exactly what it
+got before; a terminal sees the count move and then a clean line."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+from generator import progress
+from generator.fmt import format_folder
+from generator.site import generate
+from generator.validate import validate
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int, int]] = []
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        self.calls.append((step, done, total))
+
+    def of(self, step: str) -> list[tuple[int, int]]:
+        return [(done, total) for s, done, total in self.calls if s == step]
+
+
+def _counts_up_to_the_total(seen: list[tuple[int, int]], total: int) -> None:
+    assert seen, "the step reported nothing"
+    assert {t for _, t in seen} == {total}
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and done[0] == 0 and done[-1] == total
+
+
+def test_validation_reports_every_file_it_reads(base_data: Path) -> None:
+    seen = Recorder()
+    result = validate(base_data, progress=seen)
+    _counts_up_to_the_total(seen.of(progress.READING), result.report.files)
+    assert result.report.files > 5
+
+
+def test_a_build_reports_its_pages_and_pdfs(base_data: Path, tmp_path: Path) -> None:
+    from generator.pdf import PdfCache
+
+    result = validate(base_data)
+    seen = Recorder()
+    written = generate(result.dataset, result.config, tmp_path / "content", pdfs=True,
+                       pdf_cache=PdfCache(None), progress=seen)
+    pages = seen.of(progress.PAGES)
+    _counts_up_to_the_total(pages, pages[-1][1])
+    pdfs = seen.of(progress.PDFS)
+    _counts_up_to_the_total(pdfs, sum(1 for p in written.written if p.endswith(".pdf")))
+    assert pages[-1][1] + pdfs[-1][1] == len(written.written)  # every page, chart and PDF written
+
+
+def test_formatting_reports_every_file(base_data: Path) -> None:
+    seen = Recorder()
+    results = format_folder(base_data, progress=seen, workers=1)
+    _counts_up_to_the_total(seen.of(progress.FORMATTING), len(results))
+
+
+def _on_a_terminal(args: list[str]) -> tuple[int, bytes]:
+    """Run `briefing ARGS` with standard error (and output) on a pseudo-terminal, as a user at a
+    terminal does: (exit code, everything the terminal received)."""
+    main, child = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", *args], stdout=child, stderr=child,
+                            stdin=subprocess.DEVNULL, cwd=REPO, close_fds=True)
+    os.close(child)
+    out = b""
+    while True:
+        ready, _, _ = select.select([main], [], [], 60)
+        if not ready:
+            proc.kill()
+            break
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed its end (Linux: EIO)
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(main)
+    return proc.wait(timeout=60), out
+
+
+def test_the_terminal_sees_the_count_and_then_a_clean_line(base_data: Path) -> None:
+    code, out = _on_a_terminal(["validate", str(base_data)])
+    assert code == 0
+    assert b"reading the data: 0 of " in out  # drawn while it ran
+    # After the last clearing of the line, the screen holds what a pipe would get, and only that.
+    last = out.rsplit(b"\r\x1b[K", 1)[-1].replace(b"\r\n", b"\n")
+    piped = subprocess.run([sys.executable, "-m", "generator.cli", "validate", str(base_data)], cwd=REPO,
+                           capture_output=True, timeout=60, check=True).stdout
+    assert last == piped == b"valid: 0 errors, 0 warnings in 7 files (9 records)\n"
+
+
+def test_a_pipe_gets_no_progress(base_data: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "generator.cli", "validate", str(base_data)], cwd=REPO,
+                          capture_output=True, timeout=60, check=False)
+    assert proc.returncode == 0
+    assert b"reading the data" not in proc.stdout + proc.stderr and b"\x1b" not in proc.stdout + proc.stderr
