@@ -20,18 +20,13 @@ import click
 
 from . import schema as schema_mod
 from .kinds import READING_ORDER, SINGULAR
-from .errors import EXIT_BUG, EXIT_INVALID, EXIT_OK, EXIT_USAGE, EXIT_WRITE, BriefingError, InvalidData, UsageProblem
+from .errors import (EXIT_BUG, EXIT_INVALID, EXIT_OK, EXIT_WRITE, BriefingError, InvalidData, Refusal,
+                     UsageProblem)
 from .problems import Problem
 from .progress import Progress, quiet
 from .problems import escape_controls as _safe
 from .validate import Result, validate, validated
-from .write import WRITE_ERRNOS, CannotWrite, NotOurs, replace_file, writing
-
-
-def _refuse(message: str) -> NoReturn:
-    """A usage error of one line, before anything is written (exit 2)."""
-    click.echo(_safe(f"briefing: {message}"), err=True)
-    sys.exit(EXIT_USAGE)
+from .write import WRITE_ERRNOS, CannotWrite, NotOurs, check_build_folders, pdf_target, replace_file, writing
 
 
 def _fail(exc: BriefingError, kept: str = "") -> NoReturn:
@@ -49,6 +44,8 @@ class _Command(click.Command):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except Refusal as exc:  # a folder or file it will not touch: before anything is written
+            _fail(exc)
         except UsageProblem as exc:
             if exc.option is None:
                 raise click.UsageError(exc.message, ctx=ctx) from None
@@ -58,42 +55,6 @@ class _Command(click.Command):
 class _Group(click.Group):
     command_class = _Command
 
-
-def _check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_config: Path,
-                         pdf_cache: Path | None = None) -> None:
-    """Refuse (exit 2) a content or site folder whose replacement would delete what is not
-    briefing's: the data folder, the project folder (the one holding mkdocs.yml, and the current
-    folder), docs/, or the content folder as the site; a folder inside the data folder. And a PDF
-    cache in the data, content or site folder: it would fill the data folder with PDFs, or publish
-    every cached PDF (those of preview builds too), since MkDocs copies every file of content/."""
-    data_r, content_r = data.resolve(), content.resolve()
-    if content_r == data_r or data_r.is_relative_to(content_r) or content_r.is_relative_to(data_r):
-        where = "is" if content_r == data_r else "holds" if data_r.is_relative_to(content_r) else "is inside"
-        _refuse(f"refusing --content {content.as_posix()}: it {where} the data folder {data.as_posix()}/")
-    if pdf_cache is not None:
-        cache_r = pdf_cache.resolve()
-        for folder, shown, what in ((data_r, data, "data"), (content_r, content, "content"),
-                                    *(((site.resolve(), site, "site"),) if site is not None else ())):
-            if cache_r.is_relative_to(folder):
-                _refuse(f"refusing --pdf-cache {pdf_cache.as_posix()}: it is {'' if cache_r == folder else 'inside '}"
-                        f"the {what} folder {shown.as_posix()}/; keep the cache elsewhere, such as .cache/briefing-pdf")
-    if site is None:
-        return
-    site_r = site.resolve()
-    project, here = Path(os.path.abspath(mkdocs_config)).resolve().parent, Path.cwd().resolve()
-    # (folder, what it is, whether a site inside it is refused too)
-    protected = [(data_r, f"the data folder {data.as_posix()}/", True),
-                 (content_r, f"the content folder {content.as_posix()}/", True),
-                 (project, f"the project folder {project.as_posix()}/ (it holds {mkdocs_config.name})", False),
-                 (here, "the current folder", False),
-                 (project / "docs", "the documentation folder docs/", True),
-                 (here / "docs", "the documentation folder docs/", True)]
-    for folder, what, not_inside in protected:
-        if site_r == folder or folder.is_relative_to(site_r):
-            _refuse(f"refusing --site {site.as_posix()}: it {'is' if site_r == folder else 'holds'} {what}, "
-                    "which a build would delete; choose a folder of its own, such as site")
-        if not_inside and site_r.is_relative_to(folder):
-            _refuse(f"refusing --site {site.as_posix()}: it is inside {what}; choose a folder of its own, such as site")
 
 
 class _Drawn:
@@ -200,7 +161,7 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     from . import write as write_mod
 
     site_path = None if pages_only else Path(site_dir)
-    _check_build_folders(Path(data), Path(content), site_path, Path(mkdocs_config),
+    check_build_folders(Path(data), Path(content), site_path, Path(mkdocs_config),
                          None if no_pdf else Path(pdf_cache))
     try:
         # First of all, what a build killed in the middle of a swap left behind goes back.
@@ -290,7 +251,7 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
 
     first, last = parse_period(month, start, end)
     issued_day = parse_day(issued, "--issued") if issued else None
-    target = _pdf_target(output, Path(data), force)
+    target = pdf_target(output, Path(data), force)
 
     result = _checked(data, "no PDF written: the data has errors")
     check_period(first, last, result.config.years)
@@ -320,24 +281,6 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
         click.echo(f"briefing: {missing.message()}", err=True)
 
 
-def _pdf_target(output: str, data: Path, force: bool) -> Path:
-    """Where `pdf -o` may write: a file name ending in .pdf (any name with --force), in a folder
-    that exists, never inside the data folder (the path and, through links, what it points to)."""
-    if not output.strip():
-        _refuse("-o needs a file name, such as april.pdf")
-    target = Path(output)
-    data_r = data.resolve()
-    landing = {target.resolve(), Path(os.path.abspath(target.parent)).resolve() / target.name}
-    if any(p == data_r or p.is_relative_to(data_r) for p in landing):
-        _refuse(f"refusing -o {output}: it is inside the data folder {data.as_posix()}/; write the PDF elsewhere")
-    if target.is_dir():
-        _refuse(f"refusing -o {output}: it is a folder; give a file name, such as {target.as_posix().rstrip('/')}/april.pdf")
-    if not target.name.lower().endswith(".pdf") and not force:
-        _refuse(f"refusing -o {output}: the name does not end in .pdf (give --force to write it anyway)")
-    if not target.parent.is_dir():
-        raise click.BadParameter(f"the folder {target.parent.as_posix()!r} does not exist", param_hint="'-o'")
-    return target
-
 
 @cli.command("serve")
 @click.option("--data", "data", default="data", show_default=True, callback=_readable_dir, help="The data folder")
@@ -354,7 +297,7 @@ def serve_cmd(data: str, preview: bool, port: int, host: str, content: str, mkdo
     from . import serve as serve_mod
     from . import write as write_mod
 
-    _check_build_folders(Path(data), Path(content), None, Path(mkdocs_config))
+    check_build_folders(Path(data), Path(content), None, Path(mkdocs_config))
     try:
         for name in write_mod.recover(Path(content)):
             click.echo(f"briefing: put back {content}/{name}, which an interrupted build had moved aside", err=True)

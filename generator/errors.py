@@ -46,6 +46,14 @@ class UsageProblem(BriefingError):
         self.option = option
 
 
+class Refusal(BriefingError):
+    """A folder or file the command was given that it will not write to or delete (a site folder
+    holding the data, a PDF inside the data folder...): one line, before anything is written
+    (exit 2: the user chose it)."""
+
+    exit_code: ClassVar[int] = EXIT_USAGE
+
+
 class PeriodError(UsageProblem):
     """`--month`, `--from`, `--to` or `--issued` that give no usable period or day."""
 

@@ -31,9 +31,9 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import ClassVar, Iterator
+from typing import ClassVar, Iterator, NoReturn
 
-from .errors import EXIT_BUG, EXIT_USAGE, EXIT_WRITE, BriefingError
+from .errors import EXIT_BUG, EXIT_USAGE, EXIT_WRITE, BriefingError, Refusal, UsageProblem
 
 from . import routes
 
@@ -467,3 +467,64 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
     else:
         path.unlink(missing_ok=True)
+
+
+def _refuse(message: str) -> NoReturn:
+    raise Refusal(message)
+
+def check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_config: Path,
+                         pdf_cache: Path | None = None) -> None:
+    """Refuse (Refusal, exit 2) a content or site folder whose replacement would delete what is not
+    briefing's: the data folder, the project folder (the one holding mkdocs.yml, and the current
+    folder), docs/, or the content folder as the site; a folder inside the data folder. And a PDF
+    cache in the data, content or site folder: it would fill the data folder with PDFs, or publish
+    every cached PDF (those of preview builds too), since MkDocs copies every file of content/."""
+    data_r, content_r = data.resolve(), content.resolve()
+    if content_r == data_r or data_r.is_relative_to(content_r) or content_r.is_relative_to(data_r):
+        where = "is" if content_r == data_r else "holds" if data_r.is_relative_to(content_r) else "is inside"
+        _refuse(f"refusing --content {content.as_posix()}: it {where} the data folder {data.as_posix()}/")
+    if pdf_cache is not None:
+        cache_r = pdf_cache.resolve()
+        for folder, shown, what in ((data_r, data, "data"), (content_r, content, "content"),
+                                    *(((site.resolve(), site, "site"),) if site is not None else ())):
+            if cache_r.is_relative_to(folder):
+                _refuse(f"refusing --pdf-cache {pdf_cache.as_posix()}: it is {'' if cache_r == folder else 'inside '}"
+                        f"the {what} folder {shown.as_posix()}/; keep the cache elsewhere, such as .cache/briefing-pdf")
+    if site is None:
+        return
+    site_r = site.resolve()
+    project, here = Path(os.path.abspath(mkdocs_config)).resolve().parent, Path.cwd().resolve()
+    # (folder, what it is, whether a site inside it is refused too)
+    protected = [(data_r, f"the data folder {data.as_posix()}/", True),
+                 (content_r, f"the content folder {content.as_posix()}/", True),
+                 (project, f"the project folder {project.as_posix()}/ (it holds {mkdocs_config.name})", False),
+                 (here, "the current folder", False),
+                 (project / "docs", "the documentation folder docs/", True),
+                 (here / "docs", "the documentation folder docs/", True)]
+    for folder, what, not_inside in protected:
+        if site_r == folder or folder.is_relative_to(site_r):
+            _refuse(f"refusing --site {site.as_posix()}: it {'is' if site_r == folder else 'holds'} {what}, "
+                    "which a build would delete; choose a folder of its own, such as site")
+        if not_inside and site_r.is_relative_to(folder):
+            _refuse(f"refusing --site {site.as_posix()}: it is inside {what}; choose a folder of its own, such as site")
+
+
+def pdf_target(output: str, data: Path, force: bool) -> Path:
+    """Where `pdf -o` may write: a file name ending in .pdf (any name with --force), in a folder
+    that exists, never inside the data folder (the path and, through links, what it points to).
+    Refusal (exit 2) otherwise, before anything is written."""
+    if not output.strip():
+        _refuse("-o needs a file name, such as april.pdf")
+    target = Path(output)
+    data_r = data.resolve()
+    landing = {target.resolve(), Path(os.path.abspath(target.parent)).resolve() / target.name}
+    if any(p == data_r or p.is_relative_to(data_r) for p in landing):
+        _refuse(f"refusing -o {output}: it is inside the data folder {data.as_posix()}/; write the PDF elsewhere")
+    if target.is_dir():
+        _refuse(f"refusing -o {output}: it is a folder; give a file name, such as "
+                f"{target.as_posix().rstrip('/')}/april.pdf")
+    if not target.name.lower().endswith(".pdf") and not force:
+        _refuse(f"refusing -o {output}: the name does not end in .pdf (give --force to write it anyway)")
+    if not target.parent.is_dir():
+        raise UsageProblem(f"the folder {target.parent.as_posix()!r} does not exist", "'-o'")
+    return target
