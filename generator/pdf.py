@@ -208,7 +208,8 @@ def html_to_pdf(html: str) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = URLFetcher(allowed_protocols={"data"})
     document = HTML(string=html, url_fetcher=fetcher, base_url=None)
-    return document.write_pdf(pdf_identifier=cache_key(html)[:32].encode("ascii"), **WRITE_OPTIONS)
+    pdf: bytes = document.write_pdf(pdf_identifier=cache_key(html)[:32].encode("ascii"), **WRITE_OPTIONS)
+    return pdf
 
 
 @dataclass
