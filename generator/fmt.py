@@ -166,7 +166,8 @@ class _TextConstructor(RoundTripConstructor):
     """ruamel's round-trip constructor, minus the construction of typed core scalars."""
 
 
-def _construct_tagged(constructor: RoundTripConstructor, node: Any) -> Tagged:  # noqa: ARG001  # add_constructor's signature
+def _construct_tagged(constructor: RoundTripConstructor,  # noqa: ARG001  # add_constructor's signature
+                      node: Any) -> Tagged:
     out = Tagged(node.value)
     out.tag = str(node.tag)
     return out
@@ -542,7 +543,7 @@ def format_bytes(raw: bytes, path: str, kind: str | None) -> bytes:
         # load_all: a `---` or `...` with nothing after it, which the validator tolerates, is an
         # empty second document to ruamel (a real second document was refused above)
         data = next(iter(_reader().load_all(text)))
-    except Exception as exc:  # noqa: BLE001 - ruamel's parse errors have no common base
+    except Exception as exc:  # noqa: BLE001  # ruamel's parse errors have no common base
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         raise FormatError(_problem(path, CODES["yaml-syntax"].format("fmt-read", error=getattr(exc, "problem", exc)),
