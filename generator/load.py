@@ -210,10 +210,8 @@ def _compose(text: str) -> Node | None:
 
 def _positions(text: str, index: int | None) -> tuple[dict[Path_, Pos], dict[Path_, Pos], list[Path_]]:
     try:
-        root = _compose(text)
+        root: Any = _compose(text)  # Any: None or not a list when the file changed, caught below
     except yaml.YAMLError:
-        return {}, {}, []
-    if root is None:  # the file changed since it was read
         return {}, {}, []
     try:
         node = root.value[index] if index is not None else root
