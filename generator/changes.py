@@ -34,7 +34,8 @@ from typing import Any, Literal
 from .errors import EXIT_USAGE, BriefingError
 from .dates import DateError, parse_date
 from .kinds import DATED, READING_ORDER, SINGULAR
-from .load import MAX_FILE_BYTES, SYMLINK_MESSAGE, LoadedFile, Refused, dotted, load_file, read_regular, same, size_message
+from .load import (MAX_FILE_BYTES, SYMLINK_MESSAGE, LoadedFile, Refused, dotted, load_file, read_regular, same,
+                   size_message)
 from .problems import escape_controls, json_text
 
 YAML_SUFFIXES = (".yml", ".yaml")  # as generator/validate.py finds data files
@@ -54,7 +55,7 @@ class GitError(BriefingError):
     exit_code = EXIT_USAGE
     prefix = "briefing changes"
 
-    def lines(self, kept: str = "") -> list[str]:
+    def lines(self, kept: str = "") -> list[str]:  # noqa: ARG002  # BriefingError.lines's signature
         return [f"{self.prefix}: {self}"]  # as Git says it (shown as it always was)
 
 

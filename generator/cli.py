@@ -141,14 +141,16 @@ def _checked(data: str, stopped: str = "", extra: Iterable[Problem] = ()) -> Res
 
 @cli.command("build")
 @click.option("--data", "data", default="data", show_default=True, callback=_readable_dir, help="The data folder")
-@click.option("--content", default="content", show_default=True, help="MkDocs' docs folder (generated parts only are written)")
+@click.option("--content", default="content", show_default=True,
+              help="MkDocs' docs folder (generated parts only are written)")
 @click.option("--mkdocs-config", default="mkdocs.yml", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--site", "site_dir", default="site", show_default=True, help="Where the built site goes")
 @click.option("--preview", is_flag=True, help="Include draft and review records, with a banner on each")
 @click.option("--pages-only", is_flag=True, help="Write the Markdown pages only; do not run MkDocs")
 @click.option("--no-pdf", is_flag=True, help="Make no PDF briefings (quicker; month and region pages then link none)")
 @click.option("--pdf-cache", default=".cache/briefing-pdf", show_default=True,
-              help="Where rendered PDFs are kept by the hash of their HTML, so that unchanged ones are not rendered again")
+              help="Where rendered PDFs are kept by the hash of their HTML, so that unchanged ones are not rendered "
+                   "again")
 def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, preview: bool, pages_only: bool,
               no_pdf: bool, pdf_cache: str) -> None:
     """Validate the data, write the site's pages and PDF briefings, and build the site with MkDocs
@@ -218,8 +220,10 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
 
 
 @cli.command("pdf")
-@click.option("--from", "start", metavar="DATE", help="The first day of the period (YYYY-MM-DD; a month or year: its first day)")
-@click.option("--to", "end", metavar="DATE", help="The last day of the period (YYYY-MM-DD; a month or year: its last day)")
+@click.option("--from", "start", metavar="DATE",
+              help="The first day of the period (YYYY-MM-DD; a month or year: its first day)")
+@click.option("--to", "end", metavar="DATE",
+              help="The last day of the period (YYYY-MM-DD; a month or year: its last day)")
 @click.option("--month", metavar="YYYY-MM", help="A calendar month, instead of --from and --to")
 @click.option("--region", metavar="ID", help="Only this region and its sub-regions")
 @click.option("--actor", metavar="ID", help="Only incidents where this actor has any role, and statements by, "
@@ -287,7 +291,8 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
 @click.option("--preview", is_flag=True, help="Include draft and review records, with a banner on each")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port to serve on")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to serve on")
-@click.option("--content", default="content", show_default=True, help="MkDocs' docs folder (generated parts only are written)")
+@click.option("--content", default="content", show_default=True,
+              help="MkDocs' docs folder (generated parts only are written)")
 @click.option("--mkdocs-config", default="mkdocs.yml", show_default=True, type=click.Path(dir_okay=False, exists=True))
 def serve_cmd(data: str, preview: bool, port: int, host: str, content: str, mkdocs_config: str) -> None:
     """Write the pages and serve the site with live reload; re-validate and rewrite the pages
@@ -370,7 +375,7 @@ def changes_cmd(since: str, data: str, fmt: str) -> None:
         found = changes_mod.changes_since(since, Path(data))
     except changes_mod.GitError as exc:
         _fail(exc)
-    click.echo(found.to_json() if fmt == "json" else found.to_markdown(), nl=False if fmt == "markdown" else True)
+    click.echo(found.to_json() if fmt == "json" else found.to_markdown(), nl=fmt != "markdown")
 
 
 @cli.command("fmt")
@@ -466,7 +471,8 @@ def new_cmd(kind: str, record_id: str | None, title: str | None, when: str | Non
         raise click.BadParameter("only incidents and statements have a date", param_hint="'--date'")
 
     if title is None and interactive and (kind != "statement" or record_id is None):
-        label = {"incident": "Title (a one-line headline)", "statement": "A few words naming the statement (for its id)"}
+        label = {"incident": "Title (a one-line headline)",
+                 "statement": "A few words naming the statement (for its id)"}
         title = click.prompt(label.get(kind, "Name"))
     point = None
     if dated:
@@ -521,7 +527,7 @@ def main(argv: list[str] | None = None) -> None:
         # A full disk or a read-only folder met where no caller named the file: still one line.
         click.echo(_safe(f"briefing: cannot write {exc.filename or 'a file'}: {exc.strerror}"), err=True)
         sys.exit(EXIT_WRITE)
-    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
+    except Exception as exc:  # noqa: BLE001  # the one place that turns a bug into exit 3
         raise_bug(exc)
 
 

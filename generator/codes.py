@@ -151,7 +151,8 @@ data/actors/example.yml:1:1: error: a symbolic link, which briefing does not fol
     Code(
         "file-not-regular", "error", "A FIFO, device or socket named like a data file",
         messages={
-            "": "the file is {what}, not a regular file; briefing reads only regular files: remove it, or put a real file here",
+            "": "the file is {what}, not a regular file; briefing reads only regular files: remove it, or put a real "
+                "file here",
         },
         explanation="""something named like a data file (`*.yml` or `*.yaml`) that is not a file at all: a
 named pipe (FIFO), a device or a socket. Reading it could wait forever or never end, so it is not
@@ -276,8 +277,10 @@ data/actors/example.YML:1:1: warning: not a .yml or .yaml file, so it was ignore
             "parser": "YAML syntax error: {error}",
             "depth": "values are nested more than {depth} levels deep",
             "fmt-read": "cannot be read for formatting: {error}",
-            "fmt-reads": "cannot be formatted without changing how it reads; it was left as it is (this is a bug in `briefing fmt`: please report it with the file)",
-            "fmt-changed": "cannot be formatted without changing {what}; it was left as it is (this is a bug in `briefing fmt`: please report it with the file)",
+            "fmt-reads": "cannot be formatted without changing how it reads; it was left as it is (this is a bug in "
+                         "`briefing fmt`: please report it with the file)",
+            "fmt-changed": "cannot be formatted without changing {what}; it was left as it is (this is a bug in "
+                           "`briefing fmt`: please report it with the file)",
         },
         explanation="""the file is not valid YAML, so none of its records can be read. The message says
 what the reader stumbled over; the position is where it noticed, which is sometimes just after
@@ -414,7 +417,8 @@ data/regions/example.yml:4:14: error: YAML tag `!!python/tuple` is not allowed; 
     Code(
         "yaml-multiple-documents", "error", "A file holds more than one YAML document",
         messages={
-            "": "a second YAML document starts here (`---`); put each record in its own file, or several records in one list",
+            "": "a second YAML document starts here (`---`); put each record in its own file, or several records in "
+                "one list",
         },
         explanation="""the file holds a line `---` after its first record. In YAML, `---` starts a new
 "document", and the validator reads only one document per file (a single `---` on the very first
@@ -458,7 +462,8 @@ Write `coordinates: [35.78, 43.58]` instead.""",
     Code(
         "number-too-large", "error", "An unquoted number has too many digits to be read",
         messages={
-            "": "a number of {digits} digits is too long to be read (at most {limit}); a casualty count is at most 10,000,000; put quotes around it if it is text",
+            "": "a number of {digits} digits is too long to be read (at most {limit}); a casualty count is at most "
+                "10,000,000; put quotes around it if it is text",
         },
         explanation="""a number written without quotes has more than 100 digits. No field needs such a number (the
 largest casualty count is 10,000,000), so it is a paste or a typo; the validator reads it as text and
@@ -767,7 +772,8 @@ data/incidents/example.yml:3:30: error: date: the span ends (2020-04-01) before 
     Code(
         "invalid-count", "error", "A casualty count is not a whole number of zero or more",
         messages={
-            "": "`{value}` is not a count: write a whole number (0 means none reported), or a range with low, best and high; leave the field out when unknown",
+            "": "`{value}` is not a count: write a whole number (0 means none reported), or a range with low, best and "
+                "high; leave the field out when unknown",
         },
         explanation="""a casualty count is not a whole number of zero or more. Write a number such as `3`;
 write `0` only when the source says there were none. When the source gives a vague figure, write
@@ -846,7 +852,8 @@ data/incidents/example.yml:2:8: error: title: the text is 328 characters long; t
     Code(
         "year-out-of-range", "error", "A date's year is outside the years the site covers",
         messages={
-            "": "the year {year} is outside the years this site covers, {first} to {last}; fix the date, or set `years: [FROM, TO]` in briefing.yml",
+            "": "the year {year} is outside the years this site covers, {first} to {last}; fix the date, or set "
+                "`years: [FROM, TO]` in briefing.yml",
         },
         explanation="""a date's year lies outside the years the site covers: 1900 to 2100, unless `briefing.yml`
 sets `years: [FROM, TO]` (for example `years: [1980, 2030]`). A date such as 2202 for 2020 would
@@ -953,7 +960,8 @@ data/incidents/example.yml:9:5: error: casualties[0]: a casualty entry needs at 
     Code(
         "attributed-by-not-suspected", "error", "An actor entry names `attributed_by` with a role other than suspected",
         messages={
-            "": "`attributed_by` names who holds a party responsible, so it goes only with role `suspected`; this entry has {given}",
+            "": "`attributed_by` names who holds a party responsible, so it goes only with role `suspected`; this "
+                "entry has {given}",
             "role": "role `{role}`",
             "no-role": "no role",
         },
@@ -1028,7 +1036,8 @@ data/incidents/example.yml:10:10: error: sources[0].url: `www.rudaw.net/english/
         "invalid-coordinates", "error", "Coordinates are not [latitude, longitude] within range",
         messages={
             "": "write two numbers, [latitude, longitude]",
-            "range": "[{lat}, {lon}] is out of range: latitude is -90..90 and longitude -180..180 (is the order [latitude, longitude]?)",
+            "range": "[{lat}, {lon}] is out of range: latitude is -90..90 and longitude -180..180 (is the order "
+                     "[latitude, longitude]?)",
         },
         explanation="""coordinates are written as a list of two numbers, latitude first, then longitude:
 `[35.32, 43.78]`. Latitude lies between -90 and 90, longitude between -180 and 180. The message
@@ -1304,7 +1313,8 @@ data/incidents/example.yml:9:13: warning: casualties[0].actor: `peshmerga` is no
     Code(
         "bidi-control", "warning", "A text holds an invisible character that reorders the text around it",
         messages={
-            "": "holds the invisible bidi control {names}, which changes the order in which text is shown; remove it (the site and the PDFs isolate the value, but editors and other tools may not)",
+            "": "holds the invisible bidi control {names}, which changes the order in which text is shown; remove it "
+                "(the site and the PDFs isolate the value, but editors and other tools may not)",
         },
         explanation="""a text holds one of the invisible characters that change the order in which text
 is shown: U+202A to U+202E (embeddings and overrides) or U+2066 to U+2069 (isolates). They come
@@ -1447,7 +1457,8 @@ data/incidents/example.yml:3:7: warning: date: 2021-04-14 is after the latest pu
     Code(
         "too-many-problems", "error", "A file has more problems than are shown",
         messages={
-            "": "{count} more problems in this file are not shown ({kinds}); fix the ones above and run the validator again",
+            "": "{count} more problems in this file are not shown ({kinds}); fix the ones above and run the validator "
+                "again",
         },
         explanation="""one file has more than 100 problems. The first 100 are printed, then this line, at the
 first problem not printed, says how many more there are (it is a `warning` when all of those are

@@ -21,9 +21,9 @@ CONFIG_NAME = "briefing.yml"
 class SiteConfig(Record):
     """Settings of one briefing site. Every field is optional."""
 
-    title: Text300 = Field("Conflict briefing", description="The site's title")
+    title: Text300 = Field(default="Conflict briefing", description="The site's title")
     distribution: Text500 = Field(
-        "UNCLASSIFIED — FOR PUBLIC RELEASE",
+        default="UNCLASSIFIED — FOR PUBLIC RELEASE",
         description="The distribution line printed on every page of a PDF briefing",
     )
     event_types: dict[str, str] = Field(
@@ -31,13 +31,13 @@ class SiteConfig(Record):
         description="The site's own event types: a slug mapped to one of ACLED's six groups",
     )
     whats_new_since: Text300 | None = Field(
-        None,
+        default=None,
         description="The Git revision (a tag, a branch or a commit) that the \"What's new\" page compares the "
         "data with; by default the last commit more than a month older than the newest one",
     )
 
     years: tuple[int, int] = Field(
-        DEFAULT_YEARS,
+        default=DEFAULT_YEARS,
         description="The first and last year a record's date may fall in, as [FROM, TO]; a date outside them "
         "is an error (a typo such as 9999 would otherwise lead every figure)",
     )

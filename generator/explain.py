@@ -82,7 +82,8 @@ def _explain(err: ErrorDetails, loc: tuple[Any, ...], model: type[BaseModel]) ->
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", ctx.get("expected", ""))
         if value is None:
-            return ("missing-field", f"{field}: " + CODES["missing-field"].format("no-value-choices", choices=", ".join(choices)),
+            return ("missing-field",
+                    f"{field}: " + CODES["missing-field"].format("no-value-choices", choices=", ".join(choices)),
                     loc, False)
         hint = did_you_mean(str(value), choices)
         message = CODES["invalid-value"].format(value=shorten(str(value)), choices=", ".join(choices), hint=hint)

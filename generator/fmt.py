@@ -41,7 +41,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import yaml
 from ruamel.yaml import YAML
@@ -68,8 +68,8 @@ from .progress import FORMATTING, Progress, quiet
 
 #: Loader problems that mean the file cannot be parsed as plain data: such a file is left untouched.
 UNPARSABLE = frozenset({
-    "file-unreadable", "file-symlink", "file-not-regular", "file-too-large", "file-encoding", "yaml-syntax", "yaml-tab-indent",
-    "yaml-duplicate-key", "yaml-anchor", "yaml-tag", "yaml-multiple-documents", "yaml-complex-key",
+    "file-unreadable", "file-symlink", "file-not-regular", "file-too-large", "file-encoding", "yaml-syntax",
+    "yaml-tab-indent", "yaml-duplicate-key", "yaml-anchor", "yaml-tag", "yaml-multiple-documents", "yaml-complex-key",
     "number-too-large",  # kept as text by the loader: quoting it would change what it says
 })
 
@@ -97,6 +97,8 @@ _CORE_12 = re.compile(
 # ... and what YAML 1.1 readers (PyYAML, many editors and linters) type beyond PyYAML's resolver.
 _EXTRA_11 = frozenset({"y", "Y", "n", "N"})
 _RESOLVER_11 = yaml.resolver.Resolver()
+#: Its `resolve`, typed here: typeshed's stubs leave the method unannotated.
+_resolve_11: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = _RESOLVER_11.resolve
 
 
 def ambiguous(text: str) -> bool:
@@ -107,7 +109,7 @@ def ambiguous(text: str) -> bool:
         return True
     if text in _EXTRA_11 or _CORE_12.match(text):
         return True
-    return _RESOLVER_11.resolve(yaml.ScalarNode, text, (True, False)) != _STR
+    return _resolve_11(yaml.ScalarNode, text, (True, False)) != _STR
 
 
 class FormatError(Exception):
@@ -165,7 +167,8 @@ class _TextConstructor(RoundTripConstructor):
     """ruamel's round-trip constructor, minus the construction of typed core scalars."""
 
 
-def _construct_tagged(constructor: RoundTripConstructor, node: Any) -> Tagged:
+def _construct_tagged(constructor: RoundTripConstructor,  # noqa: ARG001  # add_constructor's signature
+                      node: Any) -> Tagged:
     out = Tagged(node.value)
     out.tag = str(node.tag)
     return out
@@ -296,7 +299,7 @@ def _entries(root: yaml.Node | None) -> list[_Entry]:
             if node.style in ("|", ">") or (not node.style and node.value == ""):
                 return start  # after the block indicator, or after an empty value
             return node.end_mark.line
-        if node.flow_style:
+        if isinstance(node, yaml.CollectionNode) and node.flow_style:  # any node but a scalar
             return node.end_mark.line
         return start
 
@@ -424,7 +427,8 @@ def _order(keys: list[Any], model: str | None) -> list[Any]:
 def _scalar(value: Any, model: str | None, key: Any) -> Any:
     """The canonical form of one scalar as ruamel read it (every untagged scalar as text)."""
     if isinstance(value, (LiteralScalarString, FoldedScalarString)):
-        value.comment = None  # comments are handled apart
+        # comments are handled apart
+        value.comment = None  # type: ignore[union-attr]  # ruamel's __slots__ declare `comment`, untyped
         return value
     if isinstance(value, Tagged):
         text = str.__str__(value)
@@ -540,7 +544,7 @@ def format_bytes(raw: bytes, path: str, kind: str | None) -> bytes:
         # load_all: a `---` or `...` with nothing after it, which the validator tolerates, is an
         # empty second document to ruamel (a real second document was refused above)
         data = next(iter(_reader().load_all(text)))
-    except Exception as exc:  # noqa: BLE001 - ruamel's parse errors have no common base
+    except Exception as exc:  # noqa: BLE001  # ruamel's parse errors have no common base
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         raise FormatError(_problem(path, CODES["yaml-syntax"].format("fmt-read", error=getattr(exc, "problem", exc)),

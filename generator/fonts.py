@@ -213,7 +213,8 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self._skip = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002 - HTMLParser's signature
+    def handle_starttag(self, tag: str,
+                        attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002  # HTMLParser's signature
         if tag in ("style", "script", "title", "head"):
             self._skip += 1
 

@@ -31,7 +31,7 @@ class Entry(Generic[R]):
 
     @property
     def id(self) -> str:
-        return self.record.id  # type: ignore[attr-defined,no-any-return]
+        return self.record.id  # type: ignore[attr-defined,no-any-return]  # each kind has an id, Record not
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +60,11 @@ class Dataset:
     #: `kinds.py`), by kind: it is validated and linked before any view wants it typed.
     others: dict[str, dict[str, Entry[Record]]] = field(default_factory=dict, repr=False, compare=False)
 
-    def kind(self, name: str) -> dict[str, Entry]:  # type: ignore[type-arg]
-        """The records of one kind (`actors`, `regions`, ...)."""
+    def kind(self, name: str) -> dict[str, Entry[Any]]:
+        """The records of one kind (`actors`, `regions`, ...); their class depends on `name`."""
         if name in _TYPED:
-            return getattr(self, name)  # type: ignore[no-any-return]
+            typed: dict[str, Entry[Any]] = getattr(self, name)
+            return typed
         if name not in FOLDERS:
             raise KeyError(name)
         return self.others.setdefault(name, {})
@@ -102,7 +103,7 @@ class Dataset:
 _TYPED = frozenset(f.name for f in fields(Dataset)) & frozenset(FOLDERS)
 
 
-def _chain(entries: dict[str, Entry], start: str) -> list[str]:  # type: ignore[type-arg]
+def _chain(entries: dict[str, Entry[Region]], start: str) -> list[str]:
     out: list[str] = []
     current = entries.get(start)
     while current is not None and current.record.parent and current.record.parent not in out:
@@ -195,7 +196,7 @@ class Written:
                    tuple(label for label in labels if isinstance(label, str)), refs)
 
 
-def link(loaded: list[Loaded], written: list[Written]) -> tuple[Dataset, list[Problem]]:  # type: ignore[type-arg]
+def link(loaded: list[Loaded[Any]], written: list[Written]) -> tuple[Dataset, list[Problem]]:
     """Resolve references and build the Dataset of valid records.
 
     Ids and references are checked on every record as written, valid or not, so that one run
@@ -211,9 +212,9 @@ def link(loaded: list[Loaded], written: list[Written]) -> tuple[Dataset, list[Pr
             places[item.kind].setdefault(item.id, []).append(item)
             names[item.kind].add(item.id, *item.labels)
     for kind, by_id in sorted(places.items()):
-        for record_id, where in by_id.items():
-            if len(where) > 1:  # positions are worked out only now, for the few that need them
-                problems.extend(_duplicates(kind, record_id, [(w.path, *w.raw.locate(("id",))) for w in where]))
+        for record_id, copies in by_id.items():
+            if len(copies) > 1:  # positions are worked out only now, for the few that need them
+                problems.extend(_duplicates(kind, record_id, [(w.path, *w.raw.locate(("id",))) for w in copies]))
     for item in written:
         for where, target_kind, value in item.refs:
             if value not in names[target_kind].ids:
@@ -223,11 +224,11 @@ def link(loaded: list[Loaded], written: list[Written]) -> tuple[Dataset, list[Pr
                     f"{dotted(where)}: " + CODES["unknown-reference"].format(
                         kind=_SINGULAR[target_kind], value=shorten(value), hint=names[target_kind].suggest(value)),
                 ))
-    for item in loaded:
-        target = dataset.kind(item.kind)
-        record_id = item.record.id  # type: ignore[attr-defined]
+    for valid in loaded:
+        target = dataset.kind(valid.kind)
+        record_id = valid.record.id
         if record_id not in target:
-            target[record_id] = Entry(item.record, item.path, item.raw.line)
+            target[record_id] = Entry(valid.record, valid.path, valid.raw.line)
 
     for kind in HIERARCHIES:
         problems.extend(_cycles(kind, loaded, dataset.kind(kind)))
@@ -246,8 +247,8 @@ def _duplicates(kind: str, record_id: str, places: list[tuple[str, int, int]]) -
         yield problem("duplicate-id", path, line, col, kind=_SINGULAR[kind], id=record_id, others=others)
 
 
-def _cycles(kind: str, loaded: list[Loaded], table: dict[str, Entry]) -> Iterator[Problem]:  # type: ignore[type-arg]
-    raws = {item.record.id: item for item in loaded if item.kind == kind}  # type: ignore[attr-defined]
+def _cycles(kind: str, loaded: list[Loaded[Any]], table: dict[str, Entry[Any]]) -> Iterator[Problem]:
+    raws = {item.record.id: item for item in loaded if item.kind == kind}
     reported: set[str] = set()
     for start in sorted(table):
         chain = [start]
@@ -264,7 +265,7 @@ def _cycles(kind: str, loaded: list[Loaded], table: dict[str, Entry]) -> Iterato
                 yield problem("parent-cycle", item.path, line, col, loop=" → ".join(loop))
 
 
-def record_warnings(item: Loaded) -> Iterator[Problem]:  # type: ignore[type-arg]
+def record_warnings(item: Loaded[Record]) -> Iterator[Problem]:
     """Warnings about one valid record on its own: legal but suspect data."""
     record, raw, path = item.record, item.raw, item.path
     if isinstance(record, Actor):
@@ -293,8 +294,8 @@ def record_warnings(item: Loaded) -> Iterator[Problem]:  # type: ignore[type-arg
         for i, casualty in enumerate(record.casualties):
             if casualty.actor and casualty.actor not in involved:
                 line, col = raw.locate(("casualties", i, "actor"))
-                yield Problem.make("casualty-actor-not-involved", path, line, col,
-                                   f"casualties[{i}].actor: " + CODES["casualty-actor-not-involved"].format(actor=casualty.actor))
+                yield Problem.make("casualty-actor-not-involved", path, line, col, f"casualties[{i}].actor: "
+                                   + CODES["casualty-actor-not-involved"].format(actor=casualty.actor))
     for list_name in ("tags", "about", "regions", "aliases"):
         values = getattr(record, list_name, None)
         if isinstance(values, list):
@@ -307,20 +308,19 @@ def record_warnings(item: Loaded) -> Iterator[Problem]:  # type: ignore[type-arg
                 first.setdefault(value, i)
 
 
-def dates_after_sources(loaded: list[Loaded]) -> list[Problem]:  # type: ignore[type-arg]
+def dates_after_sources(loaded: list[Loaded[Any]]) -> list[Problem]:
     """A `date-after-sources` warning for each incident or statement dated wholly after the latest
     `published:` date of any citation in the data (no source can have reported it yet: a typo such
     as 2030 for 2020 is likely). Without any `published:` date there is nothing to compare with,
     and no warning: the clock is never read, so that the same data gives the same report."""
     dated = [item for item in loaded if item.kind in DATED]
-    published = [c.published.end for item in dated for c in item.record.sources  # type: ignore[attr-defined]
-                 if c.published is not None]
+    published = [c.published.end for item in dated for c in item.record.sources if c.published is not None]
     if not published:
         return []
     latest = max(published)
     out = []
     for item in dated:
-        when = item.record.date  # type: ignore[attr-defined]
+        when = item.record.date
         if when.start > latest:
             line, col = item.raw.locate(("date",))
             out.append(problem("date-after-sources", item.path, line, col,
@@ -328,20 +328,20 @@ def dates_after_sources(loaded: list[Loaded]) -> list[Problem]:  # type: ignore[
     return out
 
 
-def _shared_names(loaded: list[Loaded]) -> Iterator[Problem]:  # type: ignore[type-arg]
+def _shared_names(loaded: list[Loaded[Any]]) -> Iterator[Problem]:
     """An alias or name that names two actors (or two regions) makes search and "did you mean"
     ambiguous: reported at each place that writes it, each citing the other record."""
     for kind in ALIASED:
-        users: dict[str, dict[str, list[tuple[Loaded, Path_ | None, str]]]] = defaultdict(dict)  # type: ignore[type-arg]
+        users: dict[str, dict[str, list[tuple[Loaded[Any], Path_ | None, str]]]] = defaultdict(dict)
         for item in loaded:
             if item.kind != kind:
                 continue
             record = item.record
-            labels: list[tuple[Path_ | None, str]] = [(None, record.id), (("name",), record.name)]  # type: ignore[attr-defined]
-            labels += [(("aliases", i), alias) for i, alias in enumerate(record.aliases)]  # type: ignore[attr-defined]
+            labels: list[tuple[Path_ | None, str]] = [(None, record.id), (("name",), record.name)]
+            labels += [(("aliases", i), alias) for i, alias in enumerate(record.aliases)]
             for where, label in labels:
                 # the first place per record only: a repeat inside one record is `duplicate-entry`
-                users[label.casefold()].setdefault(record.id, []).append((item, where, label))  # type: ignore[attr-defined]
+                users[label.casefold()].setdefault(record.id, []).append((item, where, label))
         for by_record in users.values():
             if len(by_record) < 2:
                 continue

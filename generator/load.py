@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 import yaml.reader
-from yaml._yaml import CParser  # type: ignore[import-not-found]  # PyYAML's libyaml binding
+from yaml._yaml import CParser  # PyYAML's libyaml binding
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
@@ -210,7 +210,7 @@ def _compose(text: str) -> Node | None:
 
 def _positions(text: str, index: int | None) -> tuple[dict[Path_, Pos], dict[Path_, Pos], list[Path_]]:
     try:
-        root = _compose(text)
+        root: Any = _compose(text)  # Any: None or not a list when the file changed, caught below
     except yaml.YAMLError:
         return {}, {}, []
     try:
@@ -231,14 +231,14 @@ class LoadedFile:
     problems: list[Problem] = field(default_factory=list)
 
 
-class _Composer(CParser, BaseResolver):  # type: ignore[misc]
+class _Composer(CParser, BaseResolver):
     """libyaml's composer with a resolver that leaves every untagged node for us to type."""
 
     def __init__(self, stream: str) -> None:
         CParser.__init__(self, stream)
         BaseResolver.__init__(self)
 
-    def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # noqa: ARG002
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # noqa: ARG002  # BaseResolver's signature
         return _IMPLICIT
 
 
@@ -359,12 +359,13 @@ def _report_anchors(text: str, out: LoadedFile) -> None:
     try:
         while loader.check_event():
             event = loader.get_event()
+            assert event is not None and event.start_mark is not None  # check_event: one is there
             line, col = event.start_mark.line + 1, event.start_mark.column + 1
             if isinstance(event, yaml.AliasEvent):
                 out.problems.append(
                     problem("yaml-anchor", out.path, line, col, "alias", anchor=event.anchor)
                 )
-            elif getattr(event, "anchor", None):
+            elif isinstance(event, yaml.NodeEvent) and event.anchor:  # the events that can carry one
                 out.problems.append(
                     problem("yaml-anchor", out.path, line, col, "anchor", anchor=event.anchor)
                 )
@@ -377,7 +378,7 @@ def _report_anchors(text: str, out: LoadedFile) -> None:
 class _Walker:
     """Turns composed nodes into plain values; with `track`, records every position as it goes."""
 
-    __slots__ = ("path", "problems", "built", "values", "keys", "track", "text", "aliased", "tainted", "refused")
+    __slots__ = ("aliased", "built", "keys", "path", "problems", "refused", "tainted", "text", "track", "values")
 
     def __init__(self, path: str, problems: list[Problem], track: bool = False, text: str = "") -> None:
         self.path = path
@@ -513,7 +514,7 @@ class _Walker:
             "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
             "bool": lambda v: isinstance(v, bool),
             "null": lambda v: v is None,
-        }.get(kind, lambda v: False)(resolved)
+        }.get(kind, lambda _: False)(resolved)
         if not ok:
             self.problems.append(
                 problem("yaml-tag", self.path, *_pos(node), "unreadable", value=value, kind=kind)
@@ -613,5 +614,5 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)

@@ -8,6 +8,7 @@ line of the offending field.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Annotated, Any, Literal, Union
 
@@ -156,9 +157,8 @@ def _limited(limit: int) -> Any:
     return check
 
 
-def _text_type(limit: int) -> Any:
-    return Annotated[str, AfterValidator(_text), AfterValidator(_limited(limit)),
-                     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": limit})]
+def _text_schema(limit: int) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "minLength": 1, "maxLength": limit})
 
 
 _URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$", re.IGNORECASE)
@@ -254,7 +254,11 @@ Id = Annotated[str, AfterValidator(_check(_ID, "invalid-id")),
                WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "x-id": True})]
 Ref = Annotated[str, WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "x-reference": True})]
 #: Text fields by their limit (see NAME_MAX ...).
-Text300, Text500, Text5000, Text20000 = (_text_type(n) for n in (NAME_MAX, PLACE_MAX, QUOTE_MAX, SUMMARY_MAX))
+# Spelled out one by one: a type alias must be an `Annotated[...]` expression for mypy to see a type.
+Text300 = Annotated[str, AfterValidator(_text), AfterValidator(_limited(NAME_MAX)), _text_schema(NAME_MAX)]
+Text500 = Annotated[str, AfterValidator(_text), AfterValidator(_limited(PLACE_MAX)), _text_schema(PLACE_MAX)]
+Text5000 = Annotated[str, AfterValidator(_text), AfterValidator(_limited(QUOTE_MAX)), _text_schema(QUOTE_MAX)]
+Text20000 = Annotated[str, AfterValidator(_text), AfterValidator(_limited(SUMMARY_MAX)), _text_schema(SUMMARY_MAX)]
 #: Free text with the largest limit; prefer the type of the field's own limit.
 Text = Text20000
 Url = Annotated[str, AfterValidator(_limited(URL_MAX)), AfterValidator(_url),
@@ -365,7 +369,7 @@ class CountRange(Record):
         given = [(n, v) for n, v in (("low", self.low), ("best", self.best), ("high", self.high)) if v is not None]
         if not given:
             raise custom_error("invalid-range", "empty")
-        for (n1, v1), (n2, v2) in zip(given, given[1:]):
+        for (n1, v1), (n2, v2) in itertools.pairwise(given):
             if v1 > v2:
                 raise custom_error("invalid-range", "order", n1=n1, v1=v1, n2=n2, v2=v2)
         return self
@@ -393,12 +397,12 @@ class Citation(Record):
     """One source a record cites (an entry of `sources`)."""
 
     source: Ref = Field(description="The id of a source (a publisher or outlet)")
-    url: Url | None = Field(None, description="The address of the cited item; http(s) only")
-    title: Text500 | None = Field(None, description="The headline or title of the cited item")
-    published: Date | None = Field(None, description="When the cited item was published (any date form)")
-    archive_url: Url | None = Field(None, description="An archived copy of the cited item")
+    url: Url | None = Field(default=None, description="The address of the cited item; http(s) only")
+    title: Text500 | None = Field(default=None, description="The headline or title of the cited item")
+    published: Date | None = Field(default=None, description="When the cited item was published (any date form)")
+    archive_url: Url | None = Field(default=None, description="An archived copy of the cited item")
     credibility: Annotated[int, Field(ge=1, le=6)] | None = Field(
-        None, description="Admiralty credibility of this item, 1 (confirmed) to 6 (cannot be judged)")
+        default=None, description="Admiralty credibility of this item, 1 (confirmed) to 6 (cannot be judged)")
 
 
 class Correction(Record):
@@ -419,10 +423,11 @@ class ActorRole(Record):
     })
 
     actor: Ref = Field(description="The id of an actor")
-    role: Role | None = Field(None, description="perpetrator | target | claimant | responder | associated | mediator"
-                              " | suspected")
-    attributed_by: Ref | None = Field(None, description="For role `suspected` (held responsible by a source or "
-                                      "government, not established): the id of the actor that holds it responsible")
+    role: Role | None = Field(
+        default=None, description="perpetrator | target | claimant | responder | associated | mediator | suspected")
+    attributed_by: Ref | None = Field(
+        default=None, description="For role `suspected` (held responsible by a source or "
+        "government, not established): the id of the actor that holds it responsible")
 
     @model_validator(mode="after")
     def _attribution(self) -> "ActorRole":
@@ -440,8 +445,8 @@ class Casualty(Record):
         "anyOf": [_given(kind) for kind in CASUALTY_KINDS],
     })
 
-    actor: Ref | None = Field(None, description="The id of the actor who suffered them (or give `group`)")
-    group: CasualtyGroup | None = Field(None, description="civilians | security-forces | militants | unknown")
+    actor: Ref | None = Field(default=None, description="The id of the actor who suffered them (or give `group`)")
+    group: CasualtyGroup | None = Field(default=None, description="civilians | security-forces | militants | unknown")
     killed: Count | None = None
     wounded: Count | None = None
     abducted: Count | None = None
@@ -459,13 +464,14 @@ class Dated(Record):
 
     id: Id = Field(description=ID_DESCRIPTION)
     date: Date = Field(description="A day, a month, a year, a span {from, to}, or {to} alone (on or before)")
-    date_note: Text500 | None = Field(None, description="Free text shown beside the date, e.g. 'early April'")
+    date_note: Text500 | None = Field(default=None, description="Free text shown beside the date, e.g. 'early April'")
     sources: Annotated[list[Citation], Field(min_length=1)] = Field(description="At least one citation")
     tags: list[Tag] = Field(default_factory=list, description="Lowercase slugs")
-    status: Status = Field("published", description="draft | review | published; only published records are public")
-    confidence: Confidence = Field("reported", description="reported | corroborated | confirmed | disputed")
+    status: Status = Field(
+        default="published", description="draft | review | published; only published records are public")
+    confidence: Confidence = Field(default="reported", description="reported | corroborated | confirmed | disputed")
     corrections: list[Correction] = Field(default_factory=list, description="Changes to a published fact")
-    extra: dict[str, Any] | None = Field(None, description="Free mapping for your own fields")
+    extra: dict[str, Any] | None = Field(default=None, description="Free mapping for your own fields")
 
 
 class Incident(Dated):
@@ -474,12 +480,12 @@ class Incident(Dated):
     title: Text300 = Field(description="A one-line headline")
     type: str = Field(description="An event type slug (ACLED's sub-event types, or the site's own)")
     region: Ref = Field(description="The id of the most specific region known")
-    place: Text500 | None = Field(None, description="Free text: where exactly")
+    place: Text500 | None = Field(default=None, description="Free text: where exactly")
     coordinates: Coordinates | None = None
-    location_precision: LocationPrecision | None = Field(None, description="exact | near | area | region")
+    location_precision: LocationPrecision | None = Field(default=None, description="exact | near | area | region")
     actors: Annotated[list[ActorRole], Field(min_length=1)] = Field(description="At least one actor with its role")
     casualties: list[Casualty] = Field(default_factory=list, description="One entry per actor or group")
-    summary: Text20000 | None = Field(None, description="Plain text")
+    summary: Text20000 | None = Field(default=None, description="Plain text")
 
     @field_validator("type")
     @classmethod
@@ -499,13 +505,13 @@ class Statement(Dated):
     })
 
     speaker: Ref = Field(description="The id of the actor who spoke, usually a person")
-    on_behalf_of: Ref | None = Field(None, description="Defaults to the speaker's affiliation")
-    medium: Text500 | None = Field(None, description="Free text: interview, press release...")
-    quote: Text5000 | None = Field(None, description="Verbatim words (give this or `paraphrase`)")
-    paraphrase: Text5000 | None = Field(None, description="Reported speech (give this or `quote`)")
+    on_behalf_of: Ref | None = Field(default=None, description="Defaults to the speaker's affiliation")
+    medium: Text500 | None = Field(default=None, description="Free text: interview, press release...")
+    quote: Text5000 | None = Field(default=None, description="Verbatim words (give this or `paraphrase`)")
+    paraphrase: Text5000 | None = Field(default=None, description="Reported speech (give this or `quote`)")
     about: list[Ref] = Field(default_factory=list, description="Actor ids the statement concerns")
     regions: list[Ref] = Field(default_factory=list, description="Region ids the statement concerns")
-    language: Language | None = Field(None, description="BCP 47 tag of the original language")
+    language: Language | None = Field(default=None, description="BCP 47 tag of the original language")
 
     @model_validator(mode="after")
     def _one_text(self) -> "Statement":
@@ -521,11 +527,11 @@ class Actor(Record):
     name: Text300 = Field(description=NAME_DESCRIPTION)
     aliases: list[Text300] = Field(default_factory=list, description="Other names, in any script")
     kind: ActorKind
-    parent: Ref | None = Field(None, description="The id of the larger body this actor belongs to")
-    affiliation: Ref | None = Field(None, description="For a person: the id of the actor they speak for")
-    title: Text300 | None = Field(None, description="For a person: their position")
-    country: Country | None = Field(None, description="ISO 3166-1 alpha-2 code")
-    description: Text20000 | None = Field(None, description="Plain text")
+    parent: Ref | None = Field(default=None, description="The id of the larger body this actor belongs to")
+    affiliation: Ref | None = Field(default=None, description="For a person: the id of the actor they speak for")
+    title: Text300 | None = Field(default=None, description="For a person: their position")
+    country: Country | None = Field(default=None, description="ISO 3166-1 alpha-2 code")
+    description: Text20000 | None = Field(default=None, description="Plain text")
     extra: dict[str, Any] | None = None
 
 
@@ -535,11 +541,11 @@ class Region(Record):
     id: Id = Field(description=ID_DESCRIPTION)
     name: Text300 = Field(description=NAME_DESCRIPTION)
     level: RegionLevel
-    parent: Ref | None = Field(None, description="The id of the enclosing region")
+    parent: Ref | None = Field(default=None, description="The id of the enclosing region")
     aliases: list[Text300] = Field(default_factory=list, description="Other names, in any script")
-    disputed: bool = Field(False, description="E.g. territories disputed between Erbil and Baghdad")
+    disputed: bool = Field(default=False, description="E.g. territories disputed between Erbil and Baghdad")
     coordinates: Coordinates | None = None
-    description: Text20000 | None = Field(None, description="Plain text", json_schema_extra={"x-project": True})
+    description: Text20000 | None = Field(default=None, description="Plain text", json_schema_extra={"x-project": True})
     extra: dict[str, Any] | None = None
 
 
@@ -550,8 +556,9 @@ class Source(Record):
     name: Text300 = Field(description=NAME_DESCRIPTION)
     kind: SourceKind
     url: Url | None = None
-    reliability: Reliability | None = Field(None, description="Admiralty reliability, A (completely reliable) to F")
-    description: Text20000 | None = Field(None, description="Plain text", json_schema_extra={"x-project": True})
+    reliability: Reliability | None = Field(
+        default=None, description="Admiralty reliability, A (completely reliable) to F")
+    description: Text20000 | None = Field(default=None, description="Plain text", json_schema_extra={"x-project": True})
     extra: dict[str, Any] | None = None
 
 
@@ -572,5 +579,5 @@ ENTRY_FIELD_ORDER: dict[str, list[str]] = {
 ENTRY_FIELD_NESTING: dict[str, dict[str, str]] = {
     "Citation": {"published": "DateSpan"},
     "Correction": {"date": "DateSpan"},
-    "Casualty": {kind: "CountRange" for kind in CASUALTY_KINDS},
+    "Casualty": dict.fromkeys(CASUALTY_KINDS, "CountRange"),
 }

@@ -84,7 +84,7 @@ def _finalize(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     if isinstance(value, str) and not isinstance(value, Markup) and needs_isolation(value):
-        return Markup(f"<bdi>{escape(value)}</bdi>")  # noqa: S704 - escaped just now
+        return Markup(f"<bdi>{escape(value)}</bdi>")  # noqa: S704  # escaped just now
     return value
 
 
@@ -130,7 +130,7 @@ def judgements_html(text: str | None) -> Markup | None:
     if text is None or not text.strip():
         return None
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-    return Markup(sanitize(html, images=False))  # noqa: S704 - sanitized just above
+    return Markup(sanitize(html, images=False))  # noqa: S704  # sanitized just above
 
 
 class JudgementsError(BriefingError):
@@ -179,8 +179,8 @@ def render_html(briefing: views.Briefing, paper: str = "a4") -> str:
     css = STYLESHEET.read_text(encoding="utf-8")
     return env.get_template(TEMPLATE).render(
         b=briefing,
-        css=Markup(css),  # noqa: S704 - our own stylesheet file, not data
-        paper=Markup(PAPERS[paper]),  # noqa: S704 - one of two fixed words
+        css=Markup(css),  # noqa: S704  # our own stylesheet file, not data
+        paper=Markup(PAPERS[paper]),  # noqa: S704  # one of two fixed words
         judgements=judgements_html(briefing.judgements),
         chart=chart_uri(briefing.chart.spec) if briefing.chart else None,
         generator=f"briefing {_version('briefing')}",
@@ -209,7 +209,8 @@ def html_to_pdf(html: str) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = URLFetcher(allowed_protocols={"data"})
     document = HTML(string=html, url_fetcher=fetcher, base_url=None)
-    return document.write_pdf(pdf_identifier=cache_key(html)[:32].encode("ascii"), **WRITE_OPTIONS)
+    pdf: bytes = document.write_pdf(pdf_identifier=cache_key(html)[:32].encode("ascii"), **WRITE_OPTIONS)
+    return pdf
 
 
 @dataclass
@@ -307,7 +308,7 @@ def render_many(documents: dict[str, str], cache: PdfCache | None = None, worker
         # The longest documents first, so that no worker is left with a long one at the end.
         order = sorted(todo, key=lambda k: (-len(todo[k]), k))
         with ProcessPoolExecutor(max_workers=workers, **pool_options()) as pool:  # they die with us
-            for key, data in zip(order, pool.map(html_to_pdf, [todo[k] for k in order])):
+            for key, data in zip(order, pool.map(html_to_pdf, [todo[k] for k in order]), strict=True):
                 rendered[key] = data
                 progress(PDFS, len(rendered), len(todo))
                 if _all_fonts(todo[key]):

@@ -262,7 +262,7 @@ class Suggester:
                 hit = near.get(key)
                 if hit is None:
                     near[key] = i
-                elif type(hit) is list:
+                elif isinstance(hit, list):
                     hit.append(i)
                 else:
                     near[key] = [hit, i]
@@ -277,8 +277,9 @@ class Suggester:
         return list(found)
 
     def _sharing_pairs(self, low: str) -> list[int]:
-        if self._pairs is None:
-            pairs: dict[str, list[int]] = {}
+        pairs = self._pairs
+        if pairs is None:
+            pairs = {}
             for i, choice in enumerate(self.choices):
                 padded = f"\x02{choice.lower()}\x03"
                 for gram in {padded[j : j + 2] for j in range(len(padded) - 1)}:
@@ -290,11 +291,11 @@ class Suggester:
             self._pairs = pairs
         # The word's pairs that some choice has (a typo's own pairs usually none), rarest first:
         # the choices holding several of them are the likely ones.
-        grams = [g for g in _pairs(low) if g in self._pairs]
-        rarest = sorted(grams, key=lambda g: (len(self._pairs[g]), g))[: self.PAIRS_PROBED]  # type: ignore[index]
+        grams = [g for g in _pairs(low) if g in pairs]
+        rarest = sorted(grams, key=lambda g: (len(pairs[g]), g))[: self.PAIRS_PROBED]
         found: Counter[int] = Counter()
         for gram in rarest:
-            found.update(self._pairs[gram])  # type: ignore[index]
+            found.update(pairs[gram])
         return [i for i, _ in found.most_common(self.MAX_EXAMINED)]
 
     def suggest(self, word: str) -> str:

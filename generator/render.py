@@ -68,7 +68,7 @@ def isolate_text(text: str) -> str:
 
 def _bdi(escaped: str, source: str) -> Markup:
     """The escaped form of `source`, inside `<bdi>` when `source` needs isolating."""
-    return Markup(f"<bdi>{escaped}</bdi>" if needs_isolation(source) else escaped)  # noqa: S704 - escaped by the caller
+    return Markup(f"<bdi>{escaped}</bdi>" if needs_isolation(source) else escaped)  # noqa: S704  # escaped by caller
 
 
 def md_inline(value: object) -> Markup:
@@ -86,7 +86,7 @@ def md_text(value: object) -> Markup:
     with `isolate_text`."""
     if isinstance(value, Markup):
         return value
-    return Markup(_SPACES.sub(" ", str(value)).strip().translate(_TABLE))  # noqa: S704 - escaped just now
+    return Markup(_SPACES.sub(" ", str(value)).strip().translate(_TABLE))  # noqa: S704  # escaped just now
 
 
 def md_paragraphs(value: object) -> Markup:
@@ -94,13 +94,13 @@ def md_paragraphs(value: object) -> Markup:
     if isinstance(value, Markup):
         return value
     paragraphs = [p for p in re.split(r"\n\s*\n", str(value).strip()) if p.strip()]
-    return Markup("\n\n".join(md_inline(p) for p in paragraphs))  # noqa: S704 - md_inline escaped each
+    return Markup("\n\n".join(md_inline(p) for p in paragraphs))  # noqa: S704  # md_inline escaped each
 
 
 def attr(value: object) -> Markup:
     """Escape a value for an HTML attribute inside Markdown (e.g. an external link's href). The
     backquote too: Markdown reads code spans before raw HTML, and would put `<code>` in the value."""
-    return Markup(html.escape(str(value), quote=True).replace("`", "&#96;"))  # noqa: S704 - escaped just now
+    return Markup(html.escape(str(value), quote=True).replace("`", "&#96;"))  # noqa: S704  # escaped just now
 
 
 def yaml_string(value: object) -> Markup:
@@ -122,7 +122,7 @@ def yaml_string(value: object) -> Markup:
         else:
             out.append(f"\\U{code:08x}")
     out.append('"')
-    return Markup("".join(out))  # noqa: S704 - only printable ASCII, no markup character
+    return Markup("".join(out))  # noqa: S704  # only printable ASCII, no markup character
 
 
 def _finalize(value: Any) -> Any:

@@ -109,7 +109,8 @@ def _type(prop: dict[str, Any], defs: dict[str, Any]) -> str:
     if prop.get("x-reference"):
         return "id of a record"
     if "$ref" in prop:
-        return prop["$ref"].rsplit("/", 1)[-1]
+        ref: str = prop["$ref"]
+        return ref.rsplit("/", 1)[-1]
     if "enum" in prop:
         values = prop["enum"]
         return "one of " + ", ".join(f"`{v}`" for v in values) if len(values) <= 8 else "an event type (below)"

@@ -101,7 +101,7 @@ class Regenerator:
         except (WriteError, CannotWrite) as exc:  # content/ not ours to touch, or a full or read-only disk
             say(f"briefing: {exc}; {self.content}/ was left as it was")
             return False
-        except Exception as exc:  # noqa: BLE001 - a bug must not stop the server: report and go on
+        except Exception as exc:  # noqa: BLE001  # a bug must not stop the server: report and go on
             say(f"briefing: internal error while generating the pages: {type(exc).__name__}: {exc} "
                 f"({self.content}/ was left as it was; this is a bug, please report it)")
             return False
@@ -226,7 +226,7 @@ def _log_mkdocs(stream: TextIO) -> None:
         handler = logging.StreamHandler(stream)
         handler.setFormatter(_MkDocsFormat())
         handler.addFilter(_QuietNav())
-        handler._briefing = True  # type: ignore[attr-defined]
+        handler._briefing = True  # type: ignore[attr-defined]  # our mark on a stdlib handler, read by getattr above
         logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
@@ -246,7 +246,7 @@ class _MkDocsFormat(logging.Formatter):
         return f"{record.levelname:<8}-  {super().format(record)}"
 
 
-def _sigterm_as_interrupt(signum: int, frame: FrameType | None) -> None:
+def _sigterm_as_interrupt(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001  # a signal handler's signature
     raise KeyboardInterrupt
 
 

@@ -138,7 +138,8 @@ def check_site(site_dir: Path) -> None:
     elif site_dir.is_dir() and (is_marked(site_dir) or not any(site_dir.iterdir())):
         return
     else:
-        what = "a file" if not site_dir.is_dir() else "a folder that briefing did not build (it has no " + MARKER + " marker)"
+        what = ("a file" if not site_dir.is_dir()
+                else "a folder that briefing did not build (it has no " + MARKER + " marker)")
     raise NotOurs(f"refusing to replace {site_dir.as_posix()}" + ("/" if site_dir.is_dir() else "")
                   + f": it is {what}; choose another --site, or move it away (if an older briefing built it, "
                   "delete it yourself)")
@@ -205,7 +206,7 @@ def _mkdocs_folders(config_file: Path) -> list[Path]:
 
     try:
         config = load_config(str(config_file))
-    except Exception:  # noqa: BLE001 - any broken configuration: MkDocs reports it at build time
+    except Exception:  # noqa: BLE001  # any broken configuration: MkDocs reports it at build time
         return []
     folders = [Path(config.docs_dir)]
     custom = getattr(config.theme, "custom_dir", None)

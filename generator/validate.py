@@ -121,7 +121,7 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     report.extend(problems)
     report.files = len(files)
     context = {"event_types": config.all_event_types(), "years": config.years}
-    loaded: list[Loaded] = []  # type: ignore[type-arg]
+    loaded: list[Loaded[Any]] = []
     written: list[Written] = []
     # Loading makes millions of long-lived objects and almost no reference cycles; the cyclic
     # garbage collector would scan them again and again (measured: 40% of the time on 11k files).
@@ -154,7 +154,7 @@ class FileResult:
     kind: str | None
     count: int
     written: list[Written]
-    valid: list[Loaded]  # type: ignore[type-arg]
+    valid: list[Loaded[Any]]
     problems: list[Problem]
 
 
@@ -162,7 +162,7 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
     """Load one file and validate each of its records against the model of `kind`."""
     loaded: LoadedFile = load_file(path)
     problems = list(loaded.problems)
-    valid: list[Loaded] = []  # type: ignore[type-arg]
+    valid: list[Loaded[Any]] = []
     count = len(loaded.records)
     if kind is None:
         if loaded.records or not problems:

@@ -153,7 +153,8 @@ def write_tree(root: Path, pages: dict[str, str | bytes]) -> WriteResult:
             live, staged = root / path, staging / path
             with writing(staged):
                 staged.parent.mkdir(parents=True, exist_ok=True)
-                if live.is_file() and not live.is_symlink() and live.stat().st_size == len(data) and live.read_bytes() == data:
+                if (live.is_file() and not live.is_symlink() and live.stat().st_size == len(data)
+                        and live.read_bytes() == data):
                     _keep(live, staged)
                     if path in pages:
                         result.unchanged.append(path)
@@ -230,7 +231,7 @@ def create_file(target: Path, data: bytes) -> bool:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            fh = open(target, "xb")
+            fh = open(target, "xb")  # noqa: SIM115  # closed by `with fh` below; apart for FileExistsError
         except FileExistsError:
             return False
         try:
@@ -331,10 +332,8 @@ def not_ours(root: Path) -> list[str]:
         live = root / name
         if live.is_symlink() or not live.exists():
             continue
-        if name.endswith(".md"):
-            ours = live.is_file() and name in listed
-        else:
-            ours = is_marked(live) or _is_empty_folder(live)
+        ours = ((live.is_file() and name in listed) if name.endswith(".md")
+                else (is_marked(live) or _is_empty_folder(live)))
         if not ours:
             found.append(live.as_posix() + ("/" if live.is_dir() else ""))
     return found
@@ -394,10 +393,8 @@ def make_marked(folder: Path) -> None:
 
 def _discard(folder: Path) -> None:
     """Delete a working folder while another error is on its way out: never raises over it."""
-    try:
+    with contextlib.suppress(Exception):  # the error being raised matters more; the next run cleans up
         remove_marked(folder, missing_ok=True)
-    except Exception:  # noqa: BLE001 - the error being raised matters more; the next run cleans up
-        pass
 
 
 def remove_marked(folder: Path, missing_ok: bool = False) -> None:
