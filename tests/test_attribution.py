@@ -96,7 +96,7 @@ def test_to_alone_means_on_or_before() -> None:
     assert format_date(parse_date({"to": "2020-04"})) == "by April 2020"
 
 
-@pytest.mark.parametrize("entry, line", [
+@pytest.mark.parametrize(("entry", "line"), [
     ("{actor: isis, role: perpetrator, attributed_by: peshmerga}", 8),
     ("{actor: isis, attributed_by: peshmerga}", 8),
 ])

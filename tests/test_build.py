@@ -72,7 +72,8 @@ class Project:
         """The generated part of content/ (hand-written pages left out)."""
         return {k: v for k, v in tree(self.content).items() if k.split("/")[0] in GENERATED}
 
-    def build(self, *args: str, env: dict[str, str] | None = None, pdf: bool = False) -> subprocess.CompletedProcess[str]:
+    def build(self, *args: str, env: dict[str, str] | None = None,
+              pdf: bool = False) -> subprocess.CompletedProcess[str]:
         """`briefing build` on this project, in a real process; without the PDF briefings (most of
         a real build's time, tested in test_pdf.py) unless `pdf`."""
         return subprocess.run(
@@ -599,7 +600,7 @@ class RecordingServer:
         self.requests = requests
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the base class' name
+            def do_GET(self) -> None:
                 requests.append(self.path)
                 self.send_response(200)
                 self.send_header("Content-Type", "image/png")

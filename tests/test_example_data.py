@@ -112,7 +112,8 @@ def test_regions_as_the_article_places_them(dataset) -> None:  # type: ignore[no
     for region_id in yawar.regions:
         assert regions[region_id].record.disputed, region_id
     for region_id in ("diyala", "hamrin", "qarachogh"):
-        assert "Kurdistani areas outside of the Kurdistan Region administration" in regions[region_id].record.description
+        description = regions[region_id].record.description
+        assert "Kurdistani areas outside of the Kurdistan Region administration" in description
 
 
 def test_each_corrected_record_says_what_changed(dataset) -> None:  # type: ignore[no-untyped-def]

@@ -34,7 +34,7 @@ def free_port() -> int:
 def fetch(url: str) -> str | None:
     """The page's HTML, or None while the server is not answering (starting, rebuilding)."""
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310  # the test server's http:// address
             return response.read().decode("utf-8")
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return None
@@ -123,7 +123,8 @@ def test_serve_follows_data_edits_and_keeps_the_last_good_pages(project: Project
     time.sleep(2)  # time enough for a (wrong) rebuild to show
     html = fetch(page)
     assert html is not None and "Checkpoint attack, renamed while serving" in html
-    assert "Checkpoint attack, renamed while serving" in (project.content / "timeline" / "2020-04.md").read_text("utf-8")
+    month = (project.content / "timeline" / "2020-04.md").read_text("utf-8")
+    assert "Checkpoint attack, renamed while serving" in month
 
     # Fixed again, saved as many editors save (a hidden temporary file renamed over the old one):
     # the server picks up where it left off.

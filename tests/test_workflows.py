@@ -128,7 +128,8 @@ def test_actions_are_at_their_current_major_release(path: Path) -> None:
         assert match, line
         action, major = match.group(1), int(match.group(2))
         assert action in CURRENT_MAJOR, f"{action}: add its current major release to CURRENT_MAJOR"
-        assert major >= CURRENT_MAJOR[action], f"{action} v{major} runs on a retired runtime: use v{CURRENT_MAJOR[action]}"
+        assert major >= CURRENT_MAJOR[action], (
+            f"{action} v{major} runs on a retired runtime: use v{CURRENT_MAJOR[action]}")
 
 
 @pytest.mark.parametrize("path", [PULL_REQUEST, PAGES], ids=lambda p: p.name)
