@@ -106,7 +106,8 @@ class _Texts(HTMLParser):
         self.stack: list[str] = []
         self.texts: list[tuple[str, tuple[str, ...]]] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002  # HTMLParser's signature
+    def handle_starttag(self, tag: str,
+                        attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002  # HTMLParser's signature
         if tag not in ("br", "img", "meta", "link", "input", "hr", "wbr", "source", "path"):
             self.stack.append(tag)
 

@@ -443,7 +443,7 @@ def test_replace_file_skips_every_name_it_could_pick_that_is_taken(tmp_path: Pat
     target = folder / "isis.yml"
     target.write_bytes(b"id: isis\n")
     target.chmod(0o640)
-    names = tempfile._get_candidate_names()  # type: ignore[attr-defined]
+    names = tempfile._get_candidate_names()  # type: ignore[attr-defined]  # private: not in the stubs
     state = names.rng.getstate()
     upcoming = [next(names) for _ in range(20)]
     names.rng.setstate(state)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from git_helpers import commit_all, isolated_git, repo_with_data  # noqa: F401 (fixture)
+from git_helpers import commit_all, isolated_git, repo_with_data  # noqa: F401  # fixtures, found by name
 from conftest import BASE
 
 BRIEFING = Path(sys.executable).with_name("briefing")

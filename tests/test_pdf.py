@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -90,7 +91,7 @@ def example() -> Context:
     return Context(result.dataset)
 
 
-def in_april(ctx: Context, kind: str) -> list:  # type: ignore[type-arg]
+def in_april(ctx: Context, kind: str) -> list[Any]:
     """The records whose whole date lies inside April 2020, read from the data (not from a view)."""
     entries = ctx.incidents() if kind == "incidents" else ctx.statements()
     return [e.record for e in entries

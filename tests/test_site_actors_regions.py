@@ -8,6 +8,7 @@ import posixpath
 import re
 import shutil
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 import yaml
@@ -76,10 +77,10 @@ def write(path: Path, data: object) -> None:
 
 
 def incident(iid: str, date: str, region: str, actors: list[tuple[str, str]],
-             casualties: list[dict] | None = None, **more: object) -> dict:  # type: ignore[type-arg]
-    record: dict = {"id": iid, "title": f"Incident {iid}", "date": date, "type": "armed-clash", "region": region,  # type: ignore[type-arg]
-                    "actors": [{"actor": a, "role": r} for a, r in actors],
-                    "sources": [{"source": "rudaw", "url": "https://www.rudaw.net/english/example"}]}
+             casualties: list[dict[str, Any]] | None = None, **more: object) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": iid, "title": f"Incident {iid}", "date": date, "type": "armed-clash",
+                              "region": region, "actors": [{"actor": a, "role": r} for a, r in actors],
+                              "sources": [{"source": "rudaw", "url": "https://www.rudaw.net/english/example"}]}
     if casualties is not None:
         record["casualties"] = casualties
     record.update(more)
@@ -129,7 +130,7 @@ def test_editing_one_casualty_count_changes_every_figure_that_sums_it(tmp_path: 
     write(target, record)
     after = render(data)
 
-    def changed(path: str, read) -> int:  # type: ignore[no-untyped-def]
+    def changed(path: str, read: Callable[[str], str]) -> int:
         return number(read(text(after, path))) - number(read(text(before, path)))
 
     # suffered by the target, inflicted by the perpetrator
@@ -256,7 +257,7 @@ def test_every_actor_and_region_has_a_page_and_every_link_resolves(tmp_path: Pat
     isis = text(pages, "actors/isis.md")
     assert "![Bar chart of incidents involving Islamic State \\(ISIS\\)" in isis
     assert "](../charts/actor-isis-by-month.svg){ .chart }" in isis
-    assert pages["charts/actor-isis-by-month.svg"].startswith(b"<?xml")  # type: ignore[union-attr]
+    assert pages["charts/actor-isis-by-month.svg"].startswith(b"<?xml")
 
 
 def test_actor_and_region_without_incidents_still_build(base_data: Path) -> None:
@@ -359,5 +360,5 @@ def test_a_chart_stays_well_formed_xml_whatever_characters_a_name_holds(base_dat
     chart = pages["charts/actor-isis-by-month.svg"]
     assert isinstance(chart, bytes)
     document = minidom.parseString(chart)  # noqa: S318  # raises on malformed XML; our own chart, no untrusted input
-    desc = document.getElementsByTagName("desc")[0].firstChild.data  # type: ignore[union-attr]
+    desc = document.getElementsByTagName("desc")[0].firstChild.data  # type: ignore[union-attr]  # a text node
     assert "Islamic\ufffd State\ufffd[31m \x7f\ufffd (ISIS)" in desc

@@ -472,7 +472,8 @@ def kill_when(args: list[str], cwd: Path, wanted: str, least: int = 1) -> list[i
             if len(found) >= least:
                 break
             if proc.poll() is not None:
-                pytest.fail(f"briefing ended before it started {wanted}: {proc.stderr.read().decode()}")  # type: ignore[union-attr]
+                said = proc.stderr.read().decode()  # type: ignore[union-attr]  # started with stderr=PIPE
+                pytest.fail(f"briefing ended before it started {wanted}: {said}")
             time.sleep(0.02)
         else:
             pytest.fail(f"briefing started no {wanted} within 120 s")
