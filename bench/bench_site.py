@@ -29,8 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from generator.write import GENERATED  # noqa: E402
-from project import project  # noqa: E402 - bench/project.py (bench/ is on the path)
+from generator.write import GENERATED  # noqa: E402  # after the repository is put on the path
+from project import project  # noqa: E402  # bench/project.py (bench/ is on the path)
 
 PYTHON = ROOT / ".venv" / "bin" / "python"
 

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.problems import Suggester, did_you_mean  # noqa: E402
+from generator.problems import Suggester, did_you_mean  # noqa: E402  # after the repository is put on the path
 
 SYLLABLES = ["ba", "ka", "ri", "mu", "sha", "al", "din", "ya", "har", "qa", "zu", "tel", "abu", "bir", "kan",
              "wad", "ash", "jis", "sul", "man", "hu", "ra", "tik", "khan", "dar"]

@@ -1009,7 +1009,7 @@ def _make_loader() -> type:
 
     # `base` is chosen at run time (libyaml's loader when PyYAML was built with it), so mypy sees a
     # variable, not a class: valid-type for naming it as a base, misc for subclassing a non-class.
-    class StrictLoader(base):  # type: ignore[misc, valid-type]
+    class StrictLoader(base):  # type: ignore[misc, valid-type]  # a base chosen at run time
         def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
             keys = set()
             for k, _ in node.value:
@@ -1103,8 +1103,8 @@ def check(root: str | Path, verbose: bool = True) -> list[str]:
             nfiles += 1
             try:
                 text = p.read_bytes().decode("utf-8-sig")
-                doc = yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader that refuses duplicate keys
-            except Exception as e:  # noqa: BLE001 - report any load failure
+                doc = yaml.load(text, Loader=Loader)  # noqa: S506  # a SafeLoader that refuses duplicate keys
+            except Exception as e:  # noqa: BLE001  # report any load failure
                 errs.append(f"{p}: cannot load: {e}")
                 continue
             items = doc if isinstance(doc, list) else [doc]

@@ -35,7 +35,7 @@ def text_title(text: object) -> Markup:
     """Plain text as a title Material may print anywhere: HTML-escaped, and isolated (Unicode
     FSI…PDI) when it holds right-to-left text or bidi controls, so that " - <site name>" after it
     in the browser's title bar keeps its order."""
-    return Markup(html.escape(isolate_text(str(text)), quote=True))  # noqa: S704 - escaped just now
+    return Markup(html.escape(isolate_text(str(text)), quote=True))  # noqa: S704  # escaped just now
 
 
 def _inert(value: Any) -> Any:
@@ -44,7 +44,7 @@ def _inert(value: Any) -> Any:
     well: `subtitle` under the page's entry in the navigation of every page, `status` inside a class
     attribute. Words such as `hide: [toc]` or `template: main.html` hold no character to escape."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return Markup(html.escape(value, quote=True))  # noqa: S704 - escaped just now
+        return Markup(html.escape(value, quote=True))  # noqa: S704  # escaped just now
     if isinstance(value, list):
         return [_inert(item) for item in value]
     if isinstance(value, dict):
@@ -60,7 +60,8 @@ def on_config(config: Any) -> Any:
     return config
 
 
-def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:  # noqa: ARG001 - MkDocs' hook signature
+def on_page_content(html_text: str, page: Any,
+                    config: Any, files: Any) -> str:  # noqa: ARG001  # MkDocs' hook signature
     """Called by MkDocs with each page's HTML, before the theme's template wraps it (and, for every
     page, before any template is rendered: the navigation of one page shows the titles of others)."""
     _inert_titles(page)

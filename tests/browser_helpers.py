@@ -89,7 +89,7 @@ def mkdocs_config(work: Path, content: Path, site: Path) -> Path:
     MkDocs resolves relative paths against the file it was given, so every path the repository's
     configuration names relative to the repository (hooks, the theme's custom_dir) is made absolute.
     """
-    from mkdocs.utils import yaml_load  # MkDocs' own loader: reads whatever MkDocs itself accepts
+    from mkdocs.utils.yaml import yaml_load  # MkDocs' own loader: reads whatever MkDocs itself accepts
 
     source = REPO / "mkdocs.yml"
     with source.open("rb") as fh:
@@ -138,7 +138,7 @@ def build_site(data_dir: Path, work: Path) -> Path:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class' name
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  # the base class' name
         """Requests are not logged: the tests record them in the browser instead."""
 
 

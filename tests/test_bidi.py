@@ -25,7 +25,7 @@ from generator.validate import validate
 from generator.views import briefing as views
 
 sys.path.insert(0, str(REPO / "tests"))
-from browser_helpers import build_site  # noqa: E402 - a helper of the tests folder, not a package
+from browser_helpers import build_site
 
 RLO, FSI, PDI = "\u202e", "\u2068", "\u2069"
 ACTOR = f"Islamic {RLO}State"  # shown as "Islamic etatS"; what follows it must not be reversed
@@ -106,7 +106,8 @@ class _Texts(HTMLParser):
         self.stack: list[str] = []
         self.texts: list[tuple[str, tuple[str, ...]]] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str,
+                        attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002  # HTMLParser's signature
         if tag not in ("br", "img", "meta", "link", "input", "hr", "wbr", "source", "path"):
             self.stack.append(tag)
 

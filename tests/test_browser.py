@@ -72,7 +72,7 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def playwright(chromium: Path) -> Iterator[Playwright]:
+def playwright(chromium: Path) -> Iterator[Playwright]:  # noqa: ARG001  # asked for its effect: Chromium is there
     """One Playwright driver for the session (each test still gets its own browser profile)."""
     with sync_playwright() as pw:
         yield pw
@@ -157,7 +157,8 @@ class Tab:
 
 
 @pytest.fixture
-def browser(playwright: Playwright, chromium: Path, tmp_path: Path) -> Iterator[BrowserContext]:
+def browser(playwright: Playwright, chromium: Path,  # noqa: ARG001  # asked for its effect: Chromium is there
+            tmp_path: Path) -> Iterator[BrowserContext]:
     """Chromium with a fresh user-data dir, 1280×900, light scheme."""
     context = launch(playwright, tmp_path / "profile")
     context.set_default_timeout(15_000)
@@ -237,7 +238,8 @@ def test_actor_page_links_to_the_incident_on_the_timeline(example: Served, tab: 
     """On the ISIS actor page, clicking an incident lands on its month page, at its heading."""
     page = tab.page
     page.goto(example.page(actor_page("isis")))
-    candidates = [r for r in isis_incidents(example.dataset) if page.get_by_role("link", name=r.title, exact=True).count()]
+    candidates = [r for r in isis_incidents(example.dataset)
+                  if page.get_by_role("link", name=r.title, exact=True).count()]
     assert candidates, "the ISIS actor page links to none of its incidents"
     incident = candidates[0]
     page.get_by_role("link", name=incident.title, exact=True).first.click()
@@ -399,7 +401,8 @@ def test_hostile_names_and_titles_run_nothing_in_the_theme(hostile_names: Served
     page.keyboard.type("onerror")
     expect(page.locator("li.md-search-result__item").first).to_be_visible()
     page.wait_for_load_state("networkidle")
-    titles = [t.inner_text() for t in page.locator(".md-search-result__article h1, .md-search-result__article h2").all()]
+    results = page.locator(".md-search-result__article h1, .md-search-result__article h2")
+    titles = [t.inner_text() for t in results.all()]
     assert any(f"Actor {HOSTILE_MARKUP}" in t for t in titles), titles
     # Following a result highlights the word on the page it leads to (Material's search.highlight).
     page.locator("a.md-search-result__link").first.click()

@@ -17,8 +17,10 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from jinja2 import Environment
 
 from conftest import BASE, REPO
 from generator import cli
@@ -72,7 +74,8 @@ class Project:
         """The generated part of content/ (hand-written pages left out)."""
         return {k: v for k, v in tree(self.content).items() if k.split("/")[0] in GENERATED}
 
-    def build(self, *args: str, env: dict[str, str] | None = None, pdf: bool = False) -> subprocess.CompletedProcess[str]:
+    def build(self, *args: str, env: dict[str, str] | None = None,
+              pdf: bool = False) -> subprocess.CompletedProcess[str]:
         """`briefing build` on this project, in a real process; without the PDF briefings (most of
         a real build's time, tested in test_pdf.py) unless `pdf`."""
         return subprocess.run(
@@ -242,7 +245,7 @@ def test_writer_failing_while_staging_changes_nothing(content: Path) -> None:
     before, times = tree(content), stamps(content)
     pages = {"index.md": "# Changed\n", "timeline/2020-04.md": "# Changed\n", "timeline/zz.md": None}
     with pytest.raises(TypeError):
-        write_tree(content, pages)  # type: ignore[arg-type]
+        write_tree(content, pages)  # type: ignore[arg-type]  # a None page on purpose: the writer must fail
     assert tree(content) == before and stamps(content) == times
     assert not working_folders(content), "the staging folder was left behind"
 
@@ -252,11 +255,11 @@ def test_writer_failing_during_the_swap_puts_everything_back(content: Path, monk
     calls = []
     real_replace = os.replace
 
-    def failing_replace(src: object, dst: object) -> None:
+    def failing_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         calls.append((src, dst))
         if len(calls) == 3:  # the old index.md and the new one are swapped; the timeline is moved aside
             raise OSError("disk full")
-        real_replace(src, dst)  # type: ignore[arg-type]
+        real_replace(src, dst)
 
     monkeypatch.setattr("generator.write.os.replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
@@ -297,7 +300,7 @@ def test_render_failure_leaves_the_pages(base_data: Path, tmp_path: Path, monkey
     real_render = site_mod.render
     rendered: list[str] = []
 
-    def render_then_fail(env, template, **kw):  # type: ignore[no-untyped-def]
+    def render_then_fail(env: Environment, template: str, **kw: Any) -> str:
         rendered.append(template)
         if len(rendered) == 4:  # some pages are already rendered when a template breaks
             raise RuntimeError("a template broke")
@@ -599,14 +602,14 @@ class RecordingServer:
         self.requests = requests
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the base class' name
+            def do_GET(self) -> None:
                 requests.append(self.path)
                 self.send_response(200)
                 self.send_header("Content-Type", "image/png")
                 self.end_headers()
                 self.wfile.write(b"INTERNAL-SECRET")
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002  # the base class' name
                 """Quiet: the test keeps its own list."""
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -10,12 +10,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import BASE
 from generator.changes import changed_fields, one_month_before, same
-from git_helpers import commit_all, git, init_repo, isolated_git, repo_with_data  # noqa: F401 (fixture)
+from git_helpers import commit_all, git, init_repo, isolated_git, repo_with_data  # noqa: F401  # fixtures
 
 BRIEFING = Path(sys.executable).with_name("briefing")
 ATTACK = Path("incidents/2020/04/attack.yml")
@@ -27,15 +28,16 @@ def changes(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           timeout=120, env=os.environ.copy())
 
 
-def report(data: Path, since: str = "HEAD", cwd: Path | None = None) -> dict:  # type: ignore[type-arg]
+def report(data: Path, since: str = "HEAD", cwd: Path | None = None) -> dict[str, Any]:
     """The JSON report of `briefing changes --since SINCE --data DATA`, which must succeed."""
     result = changes("--since", since, "--data", str(data), "--format", "json", cwd=cwd or data)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    found: dict[str, Any] = json.loads(result.stdout)
+    return found
 
 
-def entries(found: dict, what: str) -> list[tuple]:  # type: ignore[type-arg]
+def entries(found: dict[str, Any], what: str) -> list[tuple[Any, ...]]:
     """(kind, id, path[, fields]) of the added, changed or removed records of a report."""
     return [(e["kind"], e["id"], e["path"], *( (tuple(e["fields"]),) if "fields" in e else ())) for e in found[what]]
 

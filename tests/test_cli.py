@@ -44,8 +44,10 @@ def test_three_broken_files_three_reports_in_one_run(base_data: Path) -> None:
     assert lines[:-1] == [
         f"{prefix}/actors/typo.yml:1:1: error: missing required field `kind` [missing-field]",
         f"{prefix}/actors/typo.yml:3:1: error: unknown field `knd` — did you mean `kind`? [unknown-field]",
-        f"{prefix}/incidents/2020/04/attack.yml:3:7: error: date: `2020-04-31` is not a date: April 2020 has 30 days [invalid-date]",
-        f"{prefix}/sources/bad.yml:4:6: error: url: `ftp://example.org` is not a web address: it must start with http:// or https:// [invalid-url]",
+        f"{prefix}/incidents/2020/04/attack.yml:3:7: error: date: `2020-04-31` is not a date: "
+        "April 2020 has 30 days [invalid-date]",
+        f"{prefix}/sources/bad.yml:4:6: error: url: `ftp://example.org` is not a web address: "
+        "it must start with http:// or https:// [invalid-url]",
     ]
     assert lines[-1] == "4 errors, 0 warnings in 9 files (11 records)"
     assert result.stderr == ""
@@ -98,14 +100,14 @@ def test_a_file_instead_of_a_folder_exits_2(base_data: Path) -> None:
 
 def test_unreadable_folder_check_is_in_place(base_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # As root every folder is readable, so make os.access say no to prove the exit code path.
-    monkeypatch.setattr(cli.os, "access", lambda *a, **k: False)
+    monkeypatch.setattr(cli.os, "access", lambda *_a, **_k: False)
     result = CliRunner().invoke(cli.cli, ["validate", str(base_data)])
     assert result.exit_code == 2 and "cannot be read" in result.output
 
 
 def test_internal_error_is_one_line_and_exit_3(base_data: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    def boom(*args: object, **kwargs: object) -> None:
+    def boom(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(cli, "validate", boom)

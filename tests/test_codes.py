@@ -120,7 +120,8 @@ def test_templates_fill_every_named_field(code: str) -> None:
 def test_problems_and_pydantic_errors_take_their_words_from_the_table() -> None:
     made = problem("duplicate-id", "data/actors/a.yml", 3, 5, kind="actor", id="isis", others="data/actors/b.yml:1")
     assert (made.code, made.severity, made.message) == (
-        "duplicate-id", "error", "actor id `isis` is used more than once (also at data/actors/b.yml:1); ids must be unique")
+        "duplicate-id", "error",
+        "actor id `isis` is used more than once (also at data/actors/b.yml:1); ids must be unique")
     error = custom_error("invalid-range", "order", n1="low", v1=5, n2="best", v2=2)
     assert error.type == "invalid-range"
     assert error.message() == "low (5) is greater than best (2); a range needs low <= best <= high"

@@ -60,7 +60,7 @@ def test_the_checks_described_are_the_workflows_steps_in_order() -> None:
     section = TEXT[TEXT.index("## What the review checks"):TEXT.index("## When a check fails")]
     described = re.findall(r"^\d+\. \*\*(.+?)\*\*", section, re.M)
     assert len(described) == len(after_install)
-    for told, step in zip(described, after_install):
+    for told, step in zip(described, after_install, strict=True):  # of one length: asserted above
         assert step.startswith(told), (told, step)
     assert f"**{job['name']}**" in TEXT  # the check to require before merging
 

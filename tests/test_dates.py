@@ -14,7 +14,7 @@ from generator.dates import (
 )
 
 
-@pytest.mark.parametrize("value, start, end, precision, shown", [
+@pytest.mark.parametrize(("value", "start", "end", "precision", "shown"), [
     ("2020-04-13", date(2020, 4, 13), date(2020, 4, 13), "day", "13 April 2020"),
     ("2020-04", date(2020, 4, 1), date(2020, 4, 30), "month", "April 2020"),
     ("2020-02", date(2020, 2, 1), date(2020, 2, 29), "month", "February 2020"),  # a leap year
@@ -44,7 +44,7 @@ def test_an_open_start_is_on_or_before_its_day_and_sorts_and_lists_by_it() -> No
     assert by.placement(date(2020, 4, 18), date(2020, 4, 30)) == "outside"
 
 
-@pytest.mark.parametrize("value, code, message", [
+@pytest.mark.parametrize(("value", "code", "message"), [
     ("13/04/2020", "invalid-date", "`13/04/2020` is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"
                                    " (day-first dates are ambiguous: write YYYY-MM-DD)"),
     ("2020-13", "invalid-date", "`2020-13` is not a date: there is no month 13"),
@@ -63,7 +63,7 @@ def test_what_is_not_a_date_is_refused_with_its_code(value: Any, code: str, mess
     assert (caught.value.code, caught.value.message) == (code, message)
 
 
-@pytest.mark.parametrize("value, placement", [
+@pytest.mark.parametrize(("value", "placement"), [
     ("2020-04-13", "inside"),
     ("2020-04", "inside"),  # the whole month lies inside the month
     ({"from": "2020-03-30", "to": "2020-04-02"}, "overlaps"),  # may lie in March
@@ -95,7 +95,7 @@ def test_months_and_the_month_before() -> None:
     assert previous_period(month_period(2020, 1)).key == "2019-12"
 
 
-@pytest.mark.parametrize("start, end, key, title, previous", [
+@pytest.mark.parametrize(("start", "end", "key", "title", "previous"), [
     (date(2020, 4, 1), date(2020, 4, 30), "2020-04", "April 2020", (date(2020, 3, 1), date(2020, 3, 31))),
     (date(2020, 1, 1), date(2020, 1, 31), "2020-01", "January 2020", (date(2019, 12, 1), date(2019, 12, 31))),
     (date(2020, 4, 1), date(2020, 6, 30), "2020-04_2020-06", "April – June 2020",

@@ -32,7 +32,8 @@ _HEADING = re.compile(r"^## (.*)$", re.MULTILINE)
 _CODE_HEADING = re.compile(r"`([a-z0-9-]+)`\Z")
 _FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 _TITLE = re.compile(r'\btitle="([^"]+)"')
-_LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): .+ \[(?P<code>[a-z0-9-]+)\]$")
+_LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): "
+                   r"(?P<severity>error|warning): .+ \[(?P<code>[a-z0-9-]+)\]$")
 
 #: In example files `→` stands for a tab, which a reader (and a Markdown renderer) cannot see.
 TAB_MARK = "→"

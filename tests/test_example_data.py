@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 import pytest
 
+from generator.link import Dataset
 from generator.validate import validate
 from conftest import REPO, SHARED
 
@@ -17,17 +19,17 @@ PUBLISHED = date(2020, 4, 17)
 
 
 @pytest.fixture(scope="module")
-def dataset():  # type: ignore[no-untyped-def]
+def dataset() -> Dataset:
     result = validate(REPO / "data")
     assert result.report.problems == [], [p.format_text() for p in result.report.sorted()]
     return result.dataset
 
 
-def ids(table: dict) -> set[str]:  # type: ignore[type-arg]
+def ids(table: dict[str, Any]) -> set[str]:
     return set(table)
 
 
-def test_every_incident_the_issue_names_is_there(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_every_incident_the_issue_names_is_there(dataset: Dataset) -> None:
     incidents = dataset.incidents
     assert len(incidents) == 15
     by_type: dict[str, list[str]] = {}
@@ -56,7 +58,7 @@ def test_every_incident_the_issue_names_is_there(dataset) -> None:  # type: igno
         assert (record.type, record.date.to_data()) == (kind, {"to": "2020-04-17"}), record_id
 
 
-def test_every_statement_the_issue_names_is_there(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_every_statement_the_issue_names_is_there(dataset: Dataset) -> None:
     statements = dataset.statements
     assert len(statements) == 8
     speakers = sorted(e.record.speaker for e in statements.values())
@@ -69,7 +71,7 @@ def test_every_statement_the_issue_names_is_there(dataset) -> None:  # type: ign
     assert caggins.medium and "Rudaw Radio" in caggins.medium and caggins.paraphrase
 
 
-def test_attribution_is_as_the_article_gives_it(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_attribution_is_as_the_article_gives_it(dataset: Dataset) -> None:
     # "Washington believes Iran-backed militias are behind the attacks": suspected, not established
     roles = {(a.actor, a.role, a.attributed_by) for a in dataset.incidents["rocket-attacks-us-troops"].record.actors}
     assert roles == {("iran-backed-militias", "suspected", "united-states"), ("us-forces", "target", None)}
@@ -80,12 +82,12 @@ def test_attribution_is_as_the_article_gives_it(dataset) -> None:  # type: ignor
     assert "iran-backed-militias" not in perpetrators
 
 
-def test_undated_claims_are_by_publication(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_undated_claims_are_by_publication(dataset: Dataset) -> None:
     for record_id in ("washington-blames-iran-backed-militias", "kurdish-officials-isis-regrouping"):
         assert dataset.statements[record_id].record.date.to_data() == {"to": "2020-04-17"}, record_id
 
 
-def test_the_two_claims_that_had_no_record(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_the_two_claims_that_had_no_record(dataset: Dataset) -> None:
     scaled_back = dataset.incidents["coalition-operations-scaled-back"].record
     assert [(a.actor, a.role) for a in scaled_back.actors] == [("global-coalition", "perpetrator")]
     uptick = dataset.incidents["insurgent-activity-uptick"].record
@@ -102,7 +104,7 @@ def test_the_two_claims_that_had_no_record(dataset) -> None:  # type: ignore[no-
             assert quoted in ARTICLE, quoted
 
 
-def test_regions_as_the_article_places_them(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_regions_as_the_article_places_them(dataset: Dataset) -> None:
     regions = dataset.regions
     assert regions["qayyarah"].record.parent == "nineveh"  # not Iraq directly: "western Iraq" is loose
     assert regions["nineveh"].record.level == "governorate"
@@ -112,10 +114,11 @@ def test_regions_as_the_article_places_them(dataset) -> None:  # type: ignore[no
     for region_id in yawar.regions:
         assert regions[region_id].record.disputed, region_id
     for region_id in ("diyala", "hamrin", "qarachogh"):
-        assert "Kurdistani areas outside of the Kurdistan Region administration" in regions[region_id].record.description
+        description = regions[region_id].record.description
+        assert "Kurdistani areas outside of the Kurdistan Region administration" in description
 
 
-def test_each_corrected_record_says_what_changed(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_each_corrected_record_says_what_changed(dataset: Dataset) -> None:
     corrected = {e.id: e.record.corrections for t in (dataset.incidents, dataset.statements) for e in t.values()
                  if e.record.corrections}
     assert sorted(corrected) == ["base-handover-qayyarah-2020", "kurdish-officials-isis-regrouping",
@@ -128,14 +131,14 @@ def test_each_corrected_record_says_what_changed(dataset) -> None:  # type: igno
     assert "2014" in corrected["rocket-attacks-us-troops"][0].note
 
 
-def test_quotes_are_verbatim(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_quotes_are_verbatim(dataset: Dataset) -> None:
     quotes = [e.record.quote for e in dataset.statements.values() if e.record.quote]
     assert len(quotes) == 3
     for quote in quotes:
         assert quote in ARTICLE, quote
 
 
-def test_numbers_come_from_the_article(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_numbers_come_from_the_article(dataset: Dataset) -> None:
     killed = {e.id: [c.killed for c in e.record.casualties] for e in dataset.incidents.values() if e.record.casualties}
     assert killed == {
         "wadi-ashai-airstrike-2020-04-13": [20],  # "killing 20 militants"
@@ -146,7 +149,7 @@ def test_numbers_come_from_the_article(dataset) -> None:  # type: ignore[no-unty
     assert dataset.incidents["kolajo-attack-2020-04"].record.casualties[0].wounded == 1
 
 
-def test_nothing_invented(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_invented(dataset: Dataset) -> None:
     for table in (dataset.incidents, dataset.regions):
         for entry in table.values():
             assert entry.record.coordinates is None, f"{entry.id}: the article gives no coordinates"
@@ -163,7 +166,7 @@ def test_nothing_invented(dataset) -> None:  # type: ignore[no-untyped-def]
                 assert record.date_note, f"{entry.id}: a derived date needs its note"
 
 
-def test_weekdays_resolved_against_publication(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_weekdays_resolved_against_publication(dataset: Dataset) -> None:
     days = {e.id: e.record.date.start for t in (dataset.incidents, dataset.statements) for e in t.values()
             if e.record.date.precision == "day"}
     weekdays = {d.strftime("%A") for d in days.values()}
@@ -171,7 +174,7 @@ def test_weekdays_resolved_against_publication(dataset) -> None:  # type: ignore
     assert all(PUBLISHED.toordinal() - d.toordinal() < 7 for d in days.values())
 
 
-def test_aliases_in_original_scripts(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_aliases_in_original_scripts(dataset: Dataset) -> None:
     assert "داعش" in dataset.actors["isis"].record.aliases
     assert any(re.search(r"[\u0600-\u06FF]", a) for a in dataset.regions["kirkuk"].record.aliases)
     assert dataset.regions["kirkuk"].record.disputed

@@ -58,7 +58,7 @@ def apply_case(case: str, data: Path) -> Path:
     """Copy the case's files (all but its top-level `expected.txt`) on top of the data folder."""
     case_dir = BROKEN / case
 
-    def ignore(directory: str, names: list[str]) -> list[str]:
+    def ignore(directory: str, names: list[str]) -> list[str]:  # noqa: ARG001  # copytree's signature
         return ["expected.txt"] if Path(directory) == case_dir else []
 
     shutil.copytree(case_dir, data, dirs_exist_ok=True, ignore=ignore)
@@ -212,7 +212,7 @@ def test_file_at_the_size_limit_is_read(base_data: Path) -> None:
 
 BRIEFING = Path(sys.executable).with_name("briefing")
 #: Written where a link points: it must never appear in anything `briefing` prints.
-SECRET = "SECRET-7d1c0ffee"
+SECRET = "SECRET-7d1c0ffee"  # noqa: S105  # no password: a marker that must never be printed
 
 
 def validate_cli(data: Path, *more: str, unprivileged: bool = False) -> subprocess.CompletedProcess[str]:
@@ -285,7 +285,7 @@ def test_config_symlink_is_refused(base_data: Path, tmp_path: Path) -> None:
     assert SECRET not in result.stdout + result.stderr
 
 
-def test_file_not_regular(base_data: Path, tmp_path: Path) -> None:
+def test_file_not_regular(base_data: Path) -> None:
     # A FIFO once hung `validate` for good (nothing ever writes to it); a socket cannot be read
     # either. Each is an error at its path, in one run, with every other file still checked.
     os.mkfifo(base_data / "actors" / "pipe.yml")
@@ -381,7 +381,8 @@ def test_a_data_folder_that_is_a_link_is_not_read(tmp_path: Path) -> None:
     data.symlink_to(elsewhere.parent, target_is_directory=True)
     result = validate_cli(data)
     assert result.returncode == 1
-    assert [(p["path"], p["code"]) for p in json.loads(result.stdout)["problems"]] == [(data.as_posix(), "file-symlink")]
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["path"], p["code"]) for p in problems] == [(data.as_posix(), "file-symlink")]
     assert SECRET not in result.stdout + result.stderr
 
 

@@ -148,7 +148,7 @@ def test_actor_region_source_orders() -> None:
     assert source == "id: rudaw\nname: Rudaw\nkind: media\nurl: https://www.rudaw.net\nreliability: B\n"
 
 
-@pytest.mark.parametrize("written, canonical", [
+@pytest.mark.parametrize(("written", "canonical"), [
     # strings another YAML reader would take for something else stay (or become) quoted
     ("NO", "'NO'"), ("'on'", "'on'"), ('"007"', "'007'"), ("0x1F", "'0x1F'"), ("12:30", "'12:30'"),
     ('"null"', "'null'"), ('"~"', "'~'"), ('"true"', "'true'"), ('"1e3"', "'1e3'"), (".inf", "'.inf'"),
@@ -163,7 +163,8 @@ def test_actor_region_source_orders() -> None:
 def test_quoting(written: str, canonical: str) -> None:
     out = fmt_text(f"place: {written}\n", None)
     assert out == f"place: {canonical}\n"
-    assert same(load_file("a", f"place: {written}\n".encode()).records[0].data, load_file("b", out.encode()).records[0].data)
+    assert same(load_file("a", f"place: {written}\n".encode()).records[0].data,
+                load_file("b", out.encode()).records[0].data)
 
 
 def test_a_day_in_a_date_field_is_plain_and_other_dates_stay_quoted() -> None:
@@ -271,7 +272,7 @@ _record = st.dictionaries(st.sampled_from(_KEYS), _value, min_size=1, max_size=8
        kind=st.sampled_from(["incidents", "statements", "actors", "regions", "sources", None]))
 def test_generated_files_keep_values_and_comments_and_settle_in_one_pass(
         data: object, flow: bool, style: str | None, seed: int, kind: str | None) -> None:
-    rnd = random.Random(seed)
+    rnd = random.Random(seed)  # noqa: S311  # seeded test data, reproducible on purpose
     dumped = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True, sort_keys=False,
                             width=rnd.choice([20, 80, 1000]), default_style=style)
     lines = []
@@ -312,7 +313,8 @@ def test_fmt_rewrites_then_check_passes(base_data: Path) -> None:
     result = run("fmt", "--data", str(base_data))
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("formatted ") == 4
-    assert "actors:\n  - actor: isis\n    role: perpetrator\n" in (base_data / "incidents/2020/04/attack.yml").read_text()
+    written = (base_data / "incidents/2020/04/attack.yml").read_text()
+    assert "actors:\n  - actor: isis\n    role: perpetrator\n" in written
     again = snapshot(base_data)
     assert run("fmt", "--data", str(base_data)).returncode == 0
     assert snapshot(base_data) == again  # a second run changes nothing
@@ -356,7 +358,8 @@ def test_a_large_folder_gives_the_same_result_in_parallel(tmp_path: Path, monkey
     shutil.copytree(BASE, data)
     for number in range(60):  # enough files for several workers
         (data / "incidents" / "2020" / "04" / f"attack-{number}.yml").write_bytes(
-            (BASE / "incidents" / "2020" / "04" / "attack.yml").read_bytes().replace(b"id: attack", f"id: a{number}".encode()))
+            (BASE / "incidents" / "2020" / "04" / "attack.yml").read_bytes()
+            .replace(b"id: attack", f"id: a{number}".encode()))
     one = format_folder(data, workers=1)
     monkeypatch.setattr(fmt_mod, "PARALLEL_FROM", 10)
     many = format_folder(data, workers=2)
@@ -440,7 +443,7 @@ def test_replace_file_skips_every_name_it_could_pick_that_is_taken(tmp_path: Pat
     target = folder / "isis.yml"
     target.write_bytes(b"id: isis\n")
     target.chmod(0o640)
-    names = tempfile._get_candidate_names()  # type: ignore[attr-defined]
+    names = tempfile._get_candidate_names()  # type: ignore[attr-defined]  # private: not in the stubs
     state = names.rng.getstate()
     upcoming = [next(names) for _ in range(20)]
     names.rng.setstate(state)

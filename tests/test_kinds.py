@@ -41,7 +41,7 @@ def hand_lists(package: Path) -> list[str]:
                 node, ast.AnnAssign) else []
             for target in targets:
                 if isinstance(target, ast.Name) and (rel, target.id) in _NOT_KIND_LISTS:
-                    exempt.add(id(getattr(node, "value")))
+                    exempt.add(id(node.value))
         for node in ast.walk(tree):
             if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
                 items = node.elts

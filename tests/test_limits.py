@@ -11,7 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from git_helpers import commit_all, isolated_git, repo_with_data  # noqa: F401 (fixture)
+import pytest
+
+from git_helpers import commit_all, isolated_git, repo_with_data  # noqa: F401  # fixtures, found by name
 from conftest import BASE
 
 BRIEFING = Path(sys.executable).with_name("briefing")
@@ -57,7 +59,8 @@ def test_fmt_leaves_a_file_with_a_huge_number_and_says_where(base_data: Path) ->
     assert (base_data / ATTACK).read_bytes() == before
 
 
-def test_changes_compares_a_file_with_a_huge_number(tmp_path: Path, isolated_git: None) -> None:  # noqa: F811
+@pytest.mark.usefixtures("isolated_git")
+def test_changes_compares_a_file_with_a_huge_number(tmp_path: Path) -> None:
     data = repo_with_data(tmp_path / "repo", BASE)
     edit(data / ATTACK, "killed: 1}", f"killed: {HUGE}}}")
     result = run("changes", "--since", "HEAD", "--data", str(data), "--format", "json", cwd=data)
@@ -127,7 +130,8 @@ def test_a_date_in_other_digits_is_not_a_date(base_data: Path) -> None:
     result = run("validate", str(base_data))
     assert result.returncode == 1
     assert "error: date: `٢٠٢٠-٠٤-١٢` is not a date; write YYYY-MM-DD, YYYY-MM or YYYY [invalid-date]" in result.stdout
-    refused = run("pdf", "--from", "۲۰۲۰", "--to", "2020", "--data", str(base_data), "-o", str(base_data.parent / "x.pdf"))
+    refused = run("pdf", "--from", "۲۰۲۰", "--to", "2020", "--data", str(base_data),
+                  "-o", str(base_data.parent / "x.pdf"))
     assert refused.returncode == 2 and "is not a date" in refused.stderr
 
 
@@ -238,7 +242,8 @@ def test_json_and_github_reports_are_capped_too(base_data: Path) -> None:
     assert len(github) == 102 and "title=too-many-problems" in github[-2]
 
 
-def test_changes_escapes_control_characters(tmp_path: Path, isolated_git: None) -> None:  # noqa: F811
+@pytest.mark.usefixtures("isolated_git")
+def test_changes_escapes_control_characters(tmp_path: Path) -> None:
     data = repo_with_data(tmp_path / "repo", BASE)
     (data / "actors" / "evil.yml").write_text('id: "evil\\e[2J\\x9b"\nname: Evil\nkind: other\n', "utf-8")
     markdown = run("changes", "--since", "HEAD", "--data", str(data), cwd=data)

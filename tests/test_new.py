@@ -23,7 +23,8 @@ from generator.validate import validate
 EXE = Path(sys.executable).with_name("briefing")
 
 
-def run(*args: str, stdin: int | None = subprocess.DEVNULL, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, stdin: int | None = subprocess.DEVNULL,
+        cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The installed console script with no terminal: stdin is empty (or closed, by the caller)."""
     return subprocess.run([str(EXE), *args], capture_output=True, text=True, stdin=stdin, cwd=cwd, timeout=60)
 
@@ -100,13 +101,13 @@ def test_statement_skeleton_asks_for_a_quote_or_a_paraphrase(base_data: Path) ->
     text = path.read_text("utf-8")
     assert "title" not in text  # a statement has no title: the words only made its id
     assert f"quote:  # {Statement.model_fields['quote'].description}\n" in text
-    assert {code for code in (p.code for p in validate(base_data).report.problems if p.path == path.as_posix())} == {
+    assert {p.code for p in validate(base_data).report.problems if p.path == path.as_posix()} == {
         "missing-field", "statement-text"}
     fill(path, {"speaker": "spokesman", "paraphrase": "Training will resume.", "source": "rudaw"})
     assert validate(base_data).report.ok
 
 
-@pytest.mark.parametrize("kind, folder, second, value, model", [
+@pytest.mark.parametrize(("kind", "folder", "second", "value", "model"), [
     ("actor", "actors", "kind", "militia", Actor),
     ("region", "regions", "level", "district", Region),
     ("source", "sources", "kind", "media", Source),
@@ -183,7 +184,7 @@ def test_a_title_without_latin_letters_needs_an_id(base_data: Path) -> None:
     assert ok.returncode == 0 and "name: داعش  # " in (base_data / "actors" / "daesh.yml").read_text("utf-8")
 
 
-@pytest.mark.parametrize("args, message", [
+@pytest.mark.parametrize(("args", "message"), [
     (["incident", "--id", "Bad_Id", "--date", "2020-04-13"], "is not an id"),
     (["incident", "--id", "x", "--date", "2020-04-31"], "April 2020 has 30 days"),
     (["incident", "--id", "x", "--date", "13/04/2020"], "is not a date"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -90,10 +91,11 @@ def example() -> Context:
     return Context(result.dataset)
 
 
-def in_april(ctx: Context, kind: str) -> list:  # type: ignore[type-arg]
+def in_april(ctx: Context, kind: str) -> list[Any]:
     """The records whose whole date lies inside April 2020, read from the data (not from a view)."""
     entries = ctx.incidents() if kind == "incidents" else ctx.statements()
-    return [e.record for e in entries if date(2020, 4, 1) <= e.record.date.start and e.record.date.end <= date(2020, 4, 30)]
+    return [e.record for e in entries
+            if date(2020, 4, 1) <= e.record.date.start and e.record.date.end <= date(2020, 4, 30)]
 
 
 # --- the example data's April 2020 briefing ---------------------------------------------------
@@ -271,7 +273,7 @@ def test_a_changed_casualty_count_changes_the_printed_figures(tmp_path: Path) ->
     assert "1,020 killed" in briefing.between("Timeline", "Possibly in this period")
 
 
-def test_records_count_only_when_their_whole_date_lies_inside(tmp_path: Path, base_data: Path) -> None:
+def test_records_count_only_when_their_whole_date_lies_inside(base_data: Path) -> None:
     from generator.config import SiteConfig
 
     # The base data: one incident on 12 April 2020 (1 killed) and a statement dated April 2020.
@@ -594,7 +596,7 @@ def test_a_cached_pdf_is_reused_only_for_the_same_html_options_and_engine(monkey
     monkeypatch.setitem(pdf.WRITE_OPTIONS, "pdf_variant", "pdf/a-3b")  # written another way: another PDF
     assert pdf.cache_key(html) != key
     monkeypatch.undo()
-    monkeypatch.setattr(pdf, "_version", lambda name: "0.0")  # another WeasyPrint: another layout
+    monkeypatch.setattr(pdf, "_version", lambda _name: "0.0")  # another WeasyPrint: another layout
     assert pdf.cache_key(html) != key
 
 

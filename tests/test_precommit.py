@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -52,7 +53,7 @@ def test_local_hooks_run_the_same_commands_from_the_venv() -> None:
 
 
 @pytest.mark.parametrize("hook", PUBLISHED + LOCAL_HOOKS, ids=lambda h: h["id"])
-def test_hooks_fire_on_data_files_only(hook: dict) -> None:  # type: ignore[type-arg]
+def test_hooks_fire_on_data_files_only(hook: dict[str, Any]) -> None:
     files = re.compile(hook["files"])
     for path in ("data/incidents/2020/04/attack.yml", "data/actors/isis.yaml", "data/regions/iraq.yml"):
         assert files.search(path), path
@@ -60,7 +61,7 @@ def test_hooks_fire_on_data_files_only(hook: dict) -> None:  # type: ignore[type
         assert not files.search(path), path
 
 
-def _run_entry(hook: dict, root: Path, staged: list[str]) -> subprocess.CompletedProcess[str]:  # type: ignore[type-arg]
+def _run_entry(hook: dict[str, Any], root: Path, staged: list[str]) -> subprocess.CompletedProcess[str]:
     """Run a hook's entry as pre-commit does: from the repository root, followed by the staged
     files that match `files` unless `pass_filenames` is false."""
     argv = shlex.split(hook["entry"])
@@ -84,13 +85,13 @@ def repo_copy(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("hook", PUBLISHED + LOCAL_HOOKS, ids=lambda h: f"{h['id']}-{h['language']}")
-def test_hook_passes_on_the_example_data(repo_copy: Path, hook: dict) -> None:  # type: ignore[type-arg]
+def test_hook_passes_on_the_example_data(repo_copy: Path, hook: dict[str, Any]) -> None:
     result = _run_entry(hook, repo_copy, STAGED)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("hook", PUBLISHED + LOCAL_HOOKS, ids=lambda h: f"{h['id']}-{h['language']}")
-def test_hook_stops_a_commit_that_breaks_the_data(repo_copy: Path, hook: dict) -> None:  # type: ignore[type-arg]
+def test_hook_stops_a_commit_that_breaks_the_data(repo_copy: Path, hook: dict[str, Any]) -> None:
     path = repo_copy / "data" / "incidents" / "2020" / "04" / "wadi-ashai-airstrike-2020-04-13.yml"
     text = path.read_text("utf-8")
     if hook["id"] == "briefing-validate":

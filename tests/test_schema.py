@@ -69,8 +69,9 @@ def test_valid_data_passes_the_schemas(root: Path) -> None:
                        "actors": [{"actor": "a"}], "sources": [{"source": "s"}]}),
         ("incidents", {"id": "x", "title": "t", "date": "2020", "type": "no-such-type", "region": "r",
                        "actors": [{"actor": "a"}], "sources": [{"source": "s"}]}),
+        # `{to}` alone is v1.1; `{from}` alone is not
         ("incidents", {"id": "x", "title": "t", "date": {"from": "2020-04-01"}, "type": "armed-clash", "region": "r",
-                       "actors": [{"actor": "a"}], "sources": [{"source": "s"}]}),  # `{to}` alone is v1.1; `{from}` alone is not
+                       "actors": [{"actor": "a"}], "sources": [{"source": "s"}]}),
         ("incidents", {"id": "x", "title": "t", "date": "2020-04", "type": "armed-clash", "region": "r",
                        "actors": [{"actor": "a", "role": "perpetrator", "attributed_by": "b"}],
                        "sources": [{"source": "s"}]}),  # `attributed_by` only with role `suspected`
@@ -84,7 +85,8 @@ def test_schemas_flag_what_editors_get_wrong(kind: str, document: dict) -> None:
         jsonschema.validate(document, kind_schema(kind))
 
 
-def test_schema_replaces_a_planted_link_never_writes_through_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_schema_replaces_a_planted_link_never_writes_through_it(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A pull request can commit `schemas/actor.schema.json` as a link to any file of the machine
     (`~/.bashrc`); `make schema` then overwrote that file with the schema. The link itself is
     replaced by the schema; the file it pointed to is untouched."""
@@ -105,7 +107,8 @@ def test_schema_replaces_a_planted_link_never_writes_through_it(tmp_path: Path, 
     assert victim.read_text(encoding="utf-8") == "precious\n"
     for written in (project / "schemas" / "actor.schema.json", project / "docs" / "data-reference.md"):
         assert not written.is_symlink()
-    assert json.loads((project / "schemas" / "actor.schema.json").read_text(encoding="utf-8"))["$id"] == "actor.schema.json"
+    schema = json.loads((project / "schemas" / "actor.schema.json").read_text(encoding="utf-8"))
+    assert schema["$id"] == "actor.schema.json"
 
 
 def test_schema_check_neither_follows_a_link_nor_hangs_on_a_fifo(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def free_port() -> int:
 def fetch(url: str) -> str | None:
     """The page's HTML, or None while the server is not answering (starting, rebuilding)."""
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310  # the test server's http:// address
             return response.read().decode("utf-8")
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return None
@@ -100,7 +100,8 @@ def server_factory(tmp_path: Path) -> Iterator[Callable[..., Server]]:
 
 
 @pytest.mark.slow
-def test_serve_follows_data_edits_and_keeps_the_last_good_pages(project: Project, server_factory) -> None:  # type: ignore[no-untyped-def]
+def test_serve_follows_data_edits_and_keeps_the_last_good_pages(
+        project: Project, server_factory: Callable[..., Server]) -> None:
     server = server_factory(project)
     page = server.url("timeline/2020-04/")
 
@@ -123,7 +124,8 @@ def test_serve_follows_data_edits_and_keeps_the_last_good_pages(project: Project
     time.sleep(2)  # time enough for a (wrong) rebuild to show
     html = fetch(page)
     assert html is not None and "Checkpoint attack, renamed while serving" in html
-    assert "Checkpoint attack, renamed while serving" in (project.content / "timeline" / "2020-04.md").read_text("utf-8")
+    month = (project.content / "timeline" / "2020-04.md").read_text("utf-8")
+    assert "Checkpoint attack, renamed while serving" in month
 
     # Fixed again, saved as many editors save (a hidden temporary file renamed over the old one):
     # the server picks up where it left off.
@@ -144,7 +146,8 @@ def test_serve_follows_data_edits_and_keeps_the_last_good_pages(project: Project
 
 
 @pytest.mark.slow
-def test_serve_preview_shows_drafts_under_a_banner(project: Project, server_factory) -> None:  # type: ignore[no-untyped-def]
+def test_serve_preview_shows_drafts_under_a_banner(
+        project: Project, server_factory: Callable[..., Server]) -> None:
     add_unpublished(project.data)
     server = server_factory(project, "--preview")
     page = server.url("timeline/2020-04/")
@@ -157,7 +160,8 @@ def test_serve_preview_shows_drafts_under_a_banner(project: Project, server_fact
     assert list(server.tmpdir.iterdir()) == []
 
 
-def test_serve_refuses_to_start_on_invalid_data(project: Project, server_factory) -> None:  # type: ignore[no-untyped-def]
+def test_serve_refuses_to_start_on_invalid_data(
+        project: Project, server_factory: Callable[..., Server]) -> None:
     set_field(project.data / ATTACK, "date", "2020-04-31")
     server = server_factory(project)
     assert server.proc.wait(timeout=120) == 1
@@ -167,7 +171,8 @@ def test_serve_refuses_to_start_on_invalid_data(project: Project, server_factory
 
 
 @pytest.mark.slow
-def test_serve_on_a_port_in_use_says_so(project: Project, server_factory) -> None:  # type: ignore[no-untyped-def]
+def test_serve_on_a_port_in_use_says_so(
+        project: Project, server_factory: Callable[..., Server]) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

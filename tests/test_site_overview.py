@@ -9,13 +9,14 @@ import re
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from conftest import REPO
 from generator.charts import ChartSpec
-from generator.dates import parse_date
+from generator.dates import FuzzyDate, parse_date
 from generator.site import render_pages, site_pages
 from generator.validate import validate
 from update_golden import COMMAND, GOLDEN, golden_files, stored_files
@@ -52,7 +53,7 @@ def pages(data_dir: Path, preview: bool = False, charts: bool = False) -> dict[s
     items = site_pages(result.dataset, result.config, preview=preview)
     if not charts:
         items = [p for p in items if not isinstance(p, ChartSpec)]
-    return render_pages(items, result.config)  # type: ignore[return-value]
+    return render_pages(items, result.config)  # type: ignore[return-value]  # the tests read the pages as text
 
 
 def section(md: str, heading: str) -> str:
@@ -83,28 +84,31 @@ def chart_table(md: str) -> dict[str, dict[str, int]]:
     out = {}
     for line in lines[2:]:
         cells = [c.strip() for c in line.strip("|").split("|")]
-        out[cells[0]] = {h: int(v) for h, v in zip(head[1:], cells[1:])}
+        out[cells[0]] = {h: int(v) for h, v in zip(head[1:], cells[1:], strict=True)}  # a cell a column
     return out
 
 
-def incidents_in(data_dir: Path) -> list[dict]:  # type: ignore[type-arg]
+def incidents_in(data_dir: Path) -> list[dict[str, Any]]:
     """The example incidents as written (independently of the generator's loader)."""
     return [yaml.safe_load(p.read_text("utf-8")) for p in sorted((data_dir / "incidents").rglob("*.yml"))]
 
 
-def when(record: dict):  # type: ignore[type-arg,no-untyped-def]
+def when(record: dict[str, Any]) -> FuzzyDate:
     """A record's date as the generator reads it (YAML gives a day as a `date`: back to text)."""
     value = record["date"]
-    plain = (lambda v: v.isoformat() if isinstance(v, date) else v)
+
+    def plain(v: object) -> object:
+        return v.isoformat() if isinstance(v, date) else v
+
     return parse_date({k: plain(v) for k, v in value.items()} if isinstance(value, dict) else plain(value))
 
 
-def inside(record: dict, period: tuple[date, date]) -> bool:  # type: ignore[type-arg]
+def inside(record: dict[str, Any], period: tuple[date, date]) -> bool:
     d = when(record)
     return period[0] <= d.start and d.end <= period[1]
 
 
-def killed(records: list[dict], period: tuple[date, date]) -> int:  # type: ignore[type-arg]
+def killed(records: list[dict[str, Any]], period: tuple[date, date]) -> int:
     return sum(c.get("killed", 0) for r in records if inside(r, period) for c in r.get("casualties", []))
 
 
@@ -233,7 +237,7 @@ def test_unknown_is_never_shown_as_zero(data: Path) -> None:
 # --- drafts -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rel, record_id, words", [
+@pytest.mark.parametrize(("rel", "record_id", "words"), [
     (WADI, "wadi-ashai-airstrike-2020-04-13", "Coalition airstrike in Wadi Ashai kills 20 militants"),
     ("statements/2020/04/caggins-peshmerga-training-2020-04-13.yml", "caggins-peshmerga-training-2020-04-13",
      "by the end of next month"),
@@ -334,8 +338,10 @@ def test_data_is_text_on_these_pages(data: Path) -> None:
         assert "<script>" not in text, path
         assert "](javascript:" not in text, path
         assert "{{ 7*7 }}" not in text, path
-        assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\| \\[x\\]\\(javascript&#58;alert\\(1\\)\\) \\# \\{\\{ 7\\*7 \\}\\}" in text, path
-    assert '<a href="https://example.org/a?b=1&amp;c=&quot;&gt;&lt;script&gt;x&lt;/script&gt;">' in site["sources/index.md"]
+        assert ("&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\| "
+                "\\[x\\]\\(javascript&#58;alert\\(1\\)\\) \\# \\{\\{ 7\\*7 \\}\\}") in text, path
+    assert ('<a href="https://example.org/a?b=1&amp;c=&quot;&gt;&lt;script&gt;x&lt;/script&gt;">'
+            in site["sources/index.md"])
 
 
 # --- links, determinism, golden -----------------------------------------------------------

@@ -18,7 +18,7 @@ _SYLLABLES = ["ba", "ka", "ri", "mu", "sha", "al", "din", "ya", "har", "qa", "zu
 
 def many_labels(count: int = 10_000, seed: int = 7) -> dict[str, str]:
     """`count` made-up actors: each id, name and alias mapped to the id (as `link` builds them)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  # seeded test data, reproducible on purpose
 
     def name() -> str:
         return " ".join("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "tools"))
-import system_packages  # noqa: E402
+import system_packages
 
 
 def fake_machine(tmp_path: Path) -> dict[str, str]:
@@ -37,7 +37,8 @@ def fake_machine(tmp_path: Path) -> dict[str, str]:
             "BRIEFING_NOTO_ARABIC": str(noto), "BRIEFING_PDFTOPPM": "test-pdftoppm", "APT_LOG": str(log)}
 
 
-def test_not_root_stops_before_any_test_and_names_the_one_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_not_root_stops_before_any_test_and_names_the_one_command(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     env = fake_machine(tmp_path)
     assert system_packages.main(env, is_root=False) == 1
     err = capsys.readouterr().err

@@ -39,10 +39,9 @@ def printing(tree: ast.Module) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"print", "exit", "quit"}:
             found.append(f"{node.func.id}() at line {node.lineno}")
-        elif isinstance(node, ast.Attribute) and _dotted(node) in {
-                "sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__", "sys.exit"}:
-            found.append(f"{_dotted(node)} at line {node.lineno}")
-        elif isinstance(node, ast.Attribute) and _dotted(node).startswith("click."):
+        elif isinstance(node, ast.Attribute) and (
+                _dotted(node) in {"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__", "sys.exit"}
+                or _dotted(node).startswith("click.")):
             found.append(f"{_dotted(node)} at line {node.lineno}")
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
@@ -69,12 +68,13 @@ def renaming(tree: ast.Module) -> list[str]:
         if name in _RENAMING:
             found.append(f"{name}() at line {node.lineno}")
         elif isinstance(node.func, ast.Attribute) and (
-                node.func.attr == "rename" or (node.func.attr == "replace" and len(node.args) == 1 and not node.keywords)):
+                node.func.attr in {"rename", "write_text", "write_bytes"}
+                or (node.func.attr == "replace" and len(node.args) == 1 and not node.keywords)):
             found.append(f".{node.func.attr}() at line {node.lineno}")
-        elif isinstance(node.func, ast.Attribute) and node.func.attr in {"write_text", "write_bytes"}:
-            found.append(f".{node.func.attr}() at line {node.lineno}")
-        elif name in {"open", "io.open", "os.fdopen"} or (isinstance(node.func, ast.Attribute) and node.func.attr == "open"):
-            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+        elif name in {"open", "io.open", "os.fdopen"} or (
+                isinstance(node.func, ast.Attribute) and node.func.attr == "open"):
+            mode = (node.args[1] if len(node.args) > 1
+                    else next((k.value for k in node.keywords if k.arg == "mode"), None))
             if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and set(mode.value) & set("wxa+"):
                 found.append(f"{name}(..., {mode.value!r}) at line {node.lineno}")
     return found

@@ -19,14 +19,14 @@ from generator.site import generate, mkdocs_build
 from generator.validate import validate
 
 sys.path.insert(0, str(REPO / "tests"))
-from browser_helpers import copy_hand_written, mkdocs_config  # noqa: E402 - a helper of the tests folder
+from browser_helpers import copy_hand_written, mkdocs_config
 
 #: A heading whose text is markup, written with entities so that Markdown keeps it as text.
 HEADING = "Notes &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; {{ 7*7 }}"
 TEXT = html.unescape(HEADING)  # what a reader must see: Notes </title><script>alert(1)</script> &amp; {{ 7*7 }}
 
 
-def built_site(data: Path, tmp_path: Path, edit: Callable[[Path], object] = lambda content: None) -> Path:
+def built_site(data: Path, tmp_path: Path, edit: Callable[[Path], object] = lambda _content: None) -> Path:
     """`data` (valid) built into `<tmp_path>/site` with the repository's hand-written pages, which
     `edit` may change first (it gets the content folder)."""
     content, site = tmp_path / "content", tmp_path / "site"
@@ -104,4 +104,5 @@ def test_front_matter_that_material_prints_in_the_navigation_stays_text(base_dat
     for page in (site / "index.html", site / "about" / "index.html"):
         text = page.read_text(encoding="utf-8")
         assert "<img src=x" not in text, page
-        assert "&lt;img src=x onerror=alert(&#x27;SUB&#x27;)&gt;" in text or "&lt;img src=x onerror=alert(&#39;SUB&#39;)&gt;" in text
+        assert ("&lt;img src=x onerror=alert(&#x27;SUB&#x27;)&gt;" in text
+                or "&lt;img src=x onerror=alert(&#39;SUB&#39;)&gt;" in text)

@@ -17,12 +17,13 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from conftest import BASE, REPO
-from git_helpers import commit_all, git, init_repo, isolated_git  # noqa: F401 (fixture)
+from git_helpers import commit_all, git, init_repo, isolated_git  # noqa: F401  # fixtures, found by name
 from test_build import make_project
 
 WORKFLOWS = REPO / ".github" / "workflows"
@@ -32,12 +33,12 @@ BIN = Path(sys.executable).parent
 ATTACK = Path("data/incidents/2020/04/attack.yml")
 
 
-def load(path: Path) -> dict:  # type: ignore[type-arg]
+def load(path: Path) -> dict[Any, Any]:
     """A workflow as data. PyYAML reads the key `on` as True (YAML 1.1); put it back."""
-    data = yaml.safe_load(path.read_text("utf-8"))
+    data: dict[Any, Any] = yaml.safe_load(path.read_text("utf-8"))
     if True in data:
         data["on"] = data.pop(True)
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 # --- actionlint -------------------------------------------------------------------------------------
@@ -128,7 +129,8 @@ def test_actions_are_at_their_current_major_release(path: Path) -> None:
         assert match, line
         action, major = match.group(1), int(match.group(2))
         assert action in CURRENT_MAJOR, f"{action}: add its current major release to CURRENT_MAJOR"
-        assert major >= CURRENT_MAJOR[action], f"{action} v{major} runs on a retired runtime: use v{CURRENT_MAJOR[action]}"
+        assert major >= CURRENT_MAJOR[action], (
+            f"{action} v{major} runs on a retired runtime: use v{CURRENT_MAJOR[action]}")
 
 
 @pytest.mark.parametrize("path", [PULL_REQUEST, PAGES], ids=lambda p: p.name)

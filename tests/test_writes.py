@@ -63,7 +63,8 @@ def project(tmp_path: Path) -> Project:
 def test_build_refuses_a_site_that_is_holds_or_lies_in_a_project_folder(project: Project, site: str) -> None:
     everything = tree(project.root.parent)
     result = subprocess.run(
-        [str(BRIEFING), "build", "--no-pdf", "--site", site], cwd=project.root, capture_output=True, text=True, timeout=300)
+        [str(BRIEFING), "build", "--no-pdf", "--site", site], cwd=project.root, capture_output=True, text=True,
+        timeout=300)
     assert result.returncode == 2, result.stderr
     assert one_line(result.stderr).startswith(f"briefing: refusing --site {site}: it ")
     assert tree(project.root.parent) == everything  # nothing deleted, nothing written
@@ -133,7 +134,7 @@ def test_the_writer_never_overwrites_a_hand_written_index(tmp_path: Path) -> Non
     content = tmp_path / "content"
     content.mkdir()
     (content / "index.md").write_text("# Our own home page\n", encoding="utf-8")
-    with pytest.raises(NotOurs, match="index.md"):
+    with pytest.raises(NotOurs, match=r"index\.md"):
         write_tree(content, {"index.md": "# Generated\n", "timeline/index.md": "# Timeline\n"})
     assert tree(content) == {"index.md": b"# Our own home page\n"}
 
@@ -186,8 +187,9 @@ def test_the_pdf_cache_deletes_only_its_own_files(tmp_path: Path) -> None:
 # --- item 15: pdf -o ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("output, message", [
-    ("data/actors/isis.yml", "refusing -o data/actors/isis.yml: it is inside the data folder data/; write the PDF elsewhere"),
+@pytest.mark.parametrize(("output", "message"), [
+    ("data/actors/isis.yml", "refusing -o data/actors/isis.yml: it is inside the data folder data/; "
+                             "write the PDF elsewhere"),
     ("data/april.pdf", "refusing -o data/april.pdf: it is inside the data folder data/; write the PDF elsewhere"),
     ("april.pdf.d/../data/april.pdf", "refusing -o april.pdf.d/../data/april.pdf: it is inside the data folder data/; "
                                       "write the PDF elsewhere"),
@@ -229,7 +231,7 @@ def test_pdf_force_writes_any_name_but_never_into_the_data_folder(base_data: Pat
 def mount_namespace() -> list[str] | None:
     """The `unshare` command that gives a private mount namespace where tmpfs may be mounted
     (as root `unshare -m`; otherwise in a user namespace of its own, `unshare -rm`), or None."""
-    probe = Path(os.environ.get("TMPDIR", "/tmp"))
+    probe = Path(os.environ.get("TMPDIR", "/tmp"))  # noqa: S108  # the system's temporary folder, only probed
     for command in (["unshare", "-m"], ["unshare", "-rm"]):
         if shutil.which("unshare") is None:
             return None
@@ -287,7 +289,8 @@ def run_where_writes_fail(folder: Path, cwd: Path, args: list[str], how: str, si
     assert result.returncode != 99, f"the small file system could not be set up: {result.stderr}"
     folder.rmdir()
     shutil.move(seed, folder)
-    return Failed(result, tree(after_dir), {"full": "No space left on device", "read-only": "Read-only file system"}[how])
+    reason = {"full": "No space left on device", "read-only": "Read-only file system"}[how]
+    return Failed(result, tree(after_dir), reason)
 
 
 @pytest.mark.parametrize("how", ["full", "read-only"])
@@ -343,7 +346,8 @@ def test_pdf_on_a_full_or_read_only_disk_leaves_no_temporary_file(base_data: Pat
     failed = run_where_writes_fail(out, base_data.parent, ["pdf", "--month", "2020-04", "-o", "out/april.pdf"], how,
                                    size="1m", leave_free=4096)
     assert failed.result.returncode == 4, failed.result.stderr
-    assert one_line(failed.result.stderr) == f"briefing: cannot write out/april.pdf: {failed.reason}; no PDF was written"
+    assert (one_line(failed.result.stderr)
+            == f"briefing: cannot write out/april.pdf: {failed.reason}; no PDF was written")
     assert failed.after == {"april.pdf": b"the previous briefing\n"}  # the old file, and no .tmp
 
 
@@ -468,7 +472,8 @@ def kill_when(args: list[str], cwd: Path, wanted: str, least: int = 1) -> list[i
             if len(found) >= least:
                 break
             if proc.poll() is not None:
-                pytest.fail(f"briefing ended before it started {wanted}: {proc.stderr.read().decode()}")  # type: ignore[union-attr]
+                said = proc.stderr.read().decode()  # type: ignore[union-attr]  # started with stderr=PIPE
+                pytest.fail(f"briefing ended before it started {wanted}: {said}")
             time.sleep(0.02)
         else:
             pytest.fail(f"briefing started no {wanted} within 120 s")

@@ -21,9 +21,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator import pdf  # noqa: E402
-from generator.validate import validate  # noqa: E402
-from generator.views.briefing import Request  # noqa: E402
+from generator import pdf  # noqa: E402  # after the repository is put on the path
+from generator.validate import validate  # noqa: E402  # after the repository is put on the path
+from generator.views.briefing import Request  # noqa: E402  # after the repository is put on the path
 
 
 def page_with(data: bytes, heading: str) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator.codes import guide  # noqa: E402
+from generator.codes import guide  # noqa: E402  # after the repository is put on the path
 
 GUIDE = REPO / "docs" / "errors.md"
 

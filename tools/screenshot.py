@@ -15,8 +15,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # the build/serve/launch helpers are shared with the tests
 
-from browser_helpers import ChromiumMissing, SiteServer, build_site, ensure_chromium, launch  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from browser_helpers import (  # noqa: E402  # after tests/ is put on the path
+    ChromiumMissing, SiteServer, build_site, ensure_chromium, launch)
+from playwright.sync_api import sync_playwright  # noqa: E402  # beside the helpers it goes with
 
 
 def screenshot(data: Path, out: Path, page_path: str = "") -> Path:

@@ -128,13 +128,14 @@ def _gather(ctx: Context) -> dict[str, _Involvement]:
             roles[role.actor].append(role.role or "associated")
         for actor_id, names in roles.items():
             found[actor_id].incidents.append((entry, tuple(names)))
-    for entry in ctx.statements():
+    for said in ctx.statements():
         # "by" an actor: its own words, or a spokesperson's on its behalf
-        speakers = {entry.record.speaker, ctx.dataset.speaks_for(entry.record)} - {None}
-        for actor_id in sorted(speakers):  # type: ignore[type-var]
-            found[actor_id].by.append(entry)
-        for actor_id in dict.fromkeys(entry.record.about):
-            found[actor_id].about.append(entry)
+        behalf = ctx.dataset.speaks_for(said.record)
+        speakers = {said.record.speaker} if behalf is None else {said.record.speaker, behalf}
+        for actor_id in sorted(speakers):
+            found[actor_id].by.append(said)
+        for actor_id in dict.fromkeys(said.record.about):
+            found[actor_id].about.append(said)
     return found
 
 
@@ -142,7 +143,7 @@ def build(ctx: Context) -> tuple[ActorsIndex, list[ActorPage], list[ChartSpec]]:
     """The index, every actor page and every chart, as data."""
     tables = figures.tables(ctx)
     casualties = CasualtyIndex(tables.casualties)
-    months = dict(zip(tables.incidents["id"], tables.incidents["month"]))
+    months = dict(zip(tables.incidents["id"], tables.incidents["month"], strict=True))  # two columns of one table
     involved = _gather(ctx)
     pages_out, charts, rows = [], [], []
     for actor_id, entry in ctx.dataset.actors.items():
@@ -213,7 +214,8 @@ def _actor_page(
         name=f"actor-{actor_id}-by-month",
         page=path,
         title="Incidents per month, by role",
-        alt=f"Bar chart of incidents involving {isolate_text(actor.name)} per month, by role; the table below gives the numbers",
+        alt=f"Bar chart of incidents involving {isolate_text(actor.name)} per month, by role; "
+            "the table below gives the numbers",
         incidents=((e.id, months[e.id], min(names, key=ROLE_ORDER.index)) for e, names in involvement.incidents
                    if not e.record.date.open_start),  # a `{to: DATE}` incident is in no month's count
         series=[(role, ROLE_SERIES[role]) for role in ROLE_ORDER],
@@ -227,8 +229,9 @@ def _actor_page(
 
     roles_of = {e.id: names for e, names in involvement.incidents}
     shown, more_incidents = newest(e for e, _ in involvement.incidents)
-    incidents = tuple(record_line(ctx.record_view(e, path), ", ".join(ROLE_SERIES[n].lower() for n in dict.fromkeys(roles_of[e.id])))
-                      for e in shown)
+    incidents = tuple(
+        record_line(ctx.record_view(e, path), ", ".join(ROLE_SERIES[n].lower() for n in dict.fromkeys(roles_of[e.id])))
+        for e in shown)
     shown_by, more_by = newest(involvement.by)
     shown_about, more_about = newest(involvement.about)
 

@@ -25,11 +25,12 @@ from ..config import SiteConfig
 from ..dates import (FuzzyDate, Period, Point, format_date, month_key, months_between, period_key, period_title,
                      previous_of)
 from ..link import Entry
-from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Statement, event_label
+from ..models import CASUALTY_KINDS, EVENT_GROUPS, Citation, Incident, Statement, event_label
 from ..render import isolate_text
 from ..routes import OVERVIEW, briefing_anchor, judgements_file
-from .common import CitationView, Context, RecordView, month_title, slug_label
-from .overview import TOP_REGIONS, area_of, key_figures, number
+from .common import (CitationView, Context, RecordView, Ref, Shown, SortKey, is_incident, is_statement, month_title,
+                     slug_label)
+from .overview import TOP_REGIONS, Figure, area_of, key_figures, number
 from .trend import Tally, axis_label, tally
 
 #: Actors in the "killed, by actor" table; the rest are counted in a line below it.
@@ -169,7 +170,7 @@ class Item:
     @property
     def refs(self) -> tuple[tuple[int, str], ...]:
         """(endnote number, source name), one per source of the record."""
-        return tuple((n, s.source) for n, s in zip(self.notes, self.view.sources))
+        return tuple((n, s.source) for n, s in zip(self.notes, self.view.sources, strict=True))  # one note a source
 
     @property
     def anchor(self) -> str:
@@ -258,9 +259,7 @@ def incident_matches(request: Request, record: Incident, within: set[str]) -> bo
     takes any role in the incident."""
     if request.region and record.region not in within:
         return False
-    if request.actor and all(role.actor != request.actor for role in record.actors):
-        return False
-    return True
+    return not request.actor or any(role.actor == request.actor for role in record.actors)
 
 
 def statement_matches(ctx: Context, request: Request, record: Statement, within: set[str]) -> bool:
@@ -268,9 +267,7 @@ def statement_matches(ctx: Context, request: Request, record: Statement, within:
     actor filter takes statements by it, on its behalf, or about it."""
     if request.region and not within.intersection(record.regions):
         return False
-    if request.actor and request.actor not in (record.speaker, ctx.dataset.speaks_for(record), *record.about):
-        return False
-    return True
+    return not request.actor or request.actor in (record.speaker, ctx.dataset.speaks_for(record), *record.about)
 
 
 def check_request(ctx: Context, request: Request) -> None:
@@ -298,15 +295,19 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
 
     incidents = [e for e in ctx.incidents() if incident_matches(request, e.record, within)]
     statements = [e for e in ctx.statements() if statement_matches(ctx, request, e.record, within)]
-    inside: list[Entry] = []  # type: ignore[type-arg]
-    possibly: list[Entry] = []  # type: ignore[type-arg]
-    for entry in [*incidents, *statements]:
+    inside: list[Shown] = []
+    possibly: list[Shown] = []
+    found: list[Shown] = [*incidents, *statements]
+    for entry in found:
         placed = entry.record.date.placement(start, end)
         if placed == "inside":
             inside.append(entry)
         elif placed == "overlaps":
             possibly.append(entry)
-    order = lambda e: (e.record.date.sort_key(), e.id)  # noqa: E731 - the timeline's order
+
+    def order(e: Shown) -> SortKey:  # the timeline's order
+        return (e.record.date.sort_key(), e.id)
+
     inside.sort(key=order)
     possibly.sort(key=order)
 
@@ -329,8 +330,8 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
     if request.actor:
         keywords.append(ctx.dataset.actors[request.actor].record.name)
     keywords += sorted({t for e in inside for t in e.record.tags})
-    subject = f"Incidents and statements, {period.title}" + "".join(f"; {f.label.lower()}: {isolate_text(f.value)}" for f in filters
-                                                                     if f.label != "Records")
+    subject = f"Incidents and statements, {period.title}" + "".join(
+        f"; {f.label.lower()}: {isolate_text(f.value)}" for f in filters if f.label != "Records")
     return Briefing(
         name=request.name,
         title=title,
@@ -366,13 +367,14 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
     )
 
 
-def issue_date(ctx: Context, entries: list[Entry]) -> date | None:  # type: ignore[type-arg]
+def issue_date(ctx: Context, entries: list[Shown]) -> date | None:
     """The date of issue taken from the data: the latest day the briefing's records show to have
     been reached — the first day of each record's date, of each citation's publication and of
     each correction. (A date `2020-04` proves only that 1 April came; the clock is never read.)
     None when the briefing has no records: the caller then looks at the whole dataset."""
     days: list[date] = []
-    for entry in entries or [*ctx.incidents(), *ctx.statements()]:
+    every: list[Shown] = [*ctx.incidents(), *ctx.statements()]
+    for entry in entries or every:
         record = entry.record
         days.append(record.date.start)
         days += [c.published.start for c in record.sources if c.published]
@@ -380,18 +382,22 @@ def issue_date(ctx: Context, entries: list[Entry]) -> date | None:  # type: igno
     return max(days) if days else None
 
 
+#: What makes two citations one endnote: outlet, address, title, date, archive, grade.
+_NoteKey = tuple[str, str | None, str | None, str | None, str | None, str | None]
+
+
 class _Notes:
     """Endnote numbers, in order of first citation; the same item cited twice is one endnote."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.numbers: dict[tuple, int] = {}  # type: ignore[type-arg]
+        self.numbers: dict[_NoteKey, int] = {}
         self.notes: list[CitationView] = []
 
-    def of(self, citations: Iterable) -> tuple[int, ...]:  # type: ignore[type-arg]
+    def of(self, citations: Iterable[Citation]) -> tuple[int, ...]:
         citations = list(citations)
         out = []
-        for citation, view in zip(citations, self.ctx.citations(citations)):
+        for citation, view in zip(citations, self.ctx.citations(citations), strict=True):  # one view a citation
             key = (citation.source, citation.url, citation.title, view.published, citation.archive_url, view.grade)
             if key not in self.numbers:
                 self.numbers[key] = len(self.notes) + 1
@@ -409,7 +415,8 @@ def _filters(ctx: Context, request: Request, config: SiteConfig) -> tuple[tuple[
     subject = []
     if request.region:
         region = ctx.dataset.regions[request.region].record
-        out.append(Filter("Region", region.name, "with its sub-regions" if ctx.dataset.region_descendants(region.id) else None,
+        out.append(Filter("Region", region.name,
+                          "with its sub-regions" if ctx.dataset.region_descendants(region.id) else None,
                           tuple(region.aliases)))
         subject.append(region.name)
     if request.actor:
@@ -449,7 +456,10 @@ def _key_figures(ctx: Context, tables: figures.Tables, ids: set[str], statements
         a, b = figures.total(now, kind), figures.total(before, kind)
         if a is not None or b is not None:
             main.append(FigureLine(f"People {kind}", number(a), number(b)))
-    text = lambda f: f.label.text if hasattr(f.label, "text") else str(f.label)  # noqa: E731
+
+    def text(f: Figure) -> str:
+        return f.label.text if isinstance(f.label, Ref) else str(f.label)
+
     by_actor = [FigureLine(text(f), f.current, f.previous) for f in found.by_actor]
     return KeyFigures(
         main=tuple(main),
@@ -489,8 +499,8 @@ def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]]) -> 
         return None
     p_first = f"{request.start.year:04d}-{request.start.month:02d}"
     rows = tuple(
-        ChartRow(month_title(k), tuple(counts.get((k, g), 0) for g in groups), sum(counts.get((k, g), 0) for g in groups),
-                 p_first <= k <= last)
+        ChartRow(month_title(k), tuple(counts.get((k, g), 0) for g in groups),
+                 sum(counts.get((k, g), 0) for g in groups), p_first <= k <= last)
         for k in columns
         if p_first <= k <= last or any(counts.get((k, g), 0) for g in groups)  # the table skips empty months
     )
@@ -518,19 +528,18 @@ def _summary_region(ctx: Context, request: Request, region_id: str) -> str | Non
     return chain[i - 1] if i > 0 else chain[i]
 
 
-def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: list[Entry],  # type: ignore[type-arg]
+def _summaries(ctx: Context, request: Request, inside: list[Shown], possibly: list[Shown],
                printed: set[str]) -> tuple[RegionSummary, ...]:
     counted: dict[str, list[Entry[Incident]]] = defaultdict(list)
     maybe: dict[str, int] = defaultdict(int)
     said: dict[str, int] = defaultdict(int)
     for entry in inside:
-        record = entry.record
-        if isinstance(record, Incident):
-            key = _summary_region(ctx, request, record.region)
+        if is_incident(entry):
+            key = _summary_region(ctx, request, entry.record.region)
             if key:
                 counted[key].append(entry)
-        else:
-            for key in sorted({k for r in record.regions if (k := _summary_region(ctx, request, r))}):
+        elif is_statement(entry):  # the other kind of record shown: every entry is one of the two
+            for key in sorted({k for r in entry.record.regions if (k := _summary_region(ctx, request, r))}):
                 said[key] += 1
     for entry in possibly:
         if isinstance(entry.record, Incident) and (key := _summary_region(ctx, request, entry.record.region)):
@@ -553,10 +562,10 @@ def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: li
 
     out = []
     for key in set(counted) | set(maybe) | set(said):
-        entry = ctx.dataset.regions.get(key)
-        if entry is None:
+        region_entry = ctx.dataset.regions.get(key)
+        if region_entry is None:
             continue
-        region = entry.record
+        region = region_entry.record
         found = counted.get(key, [])
         out.append(RegionSummary(
             id=key, name=region.name, level=slug_label(region.level), disputed=region.disputed,
@@ -572,14 +581,15 @@ def _summaries(ctx: Context, request: Request, inside: list[Entry], possibly: li
     return tuple(out)
 
 
-def _glossary(ctx: Context, request: Request, shown: list[Entry]) -> tuple[GlossaryEntry, ...]:  # type: ignore[type-arg]
+def _glossary(ctx: Context, request: Request, shown: list[Shown]) -> tuple[GlossaryEntry, ...]:
     """Every actor the printed records name (and the filter's actor), with its aliases."""
     incidents: dict[str, set[str]] = defaultdict(set)
     statements: dict[str, set[str]] = defaultdict(set)
     for entry in shown:
         record = entry.record
         if isinstance(record, Incident):
-            for actor_id in [*(a.actor for a in record.actors), *(a.attributed_by for a in record.actors if a.attributed_by),
+            for actor_id in [*(a.actor for a in record.actors),
+                             *(a.attributed_by for a in record.actors if a.attributed_by),
                              *(c.actor for c in record.casualties if c.actor)]:
                 incidents[actor_id].add(record.id)
         else:
@@ -589,10 +599,10 @@ def _glossary(ctx: Context, request: Request, shown: list[Entry]) -> tuple[Gloss
     named = set(incidents) | set(statements) | ({request.actor} if request.actor else set())
     out = []
     for actor_id in named:
-        entry = ctx.dataset.actors.get(actor_id)
-        if entry is None:
+        actor_entry = ctx.dataset.actors.get(actor_id)
+        if actor_entry is None:
             continue
-        actor = entry.record
+        actor = actor_entry.record
 
         def name_of(other: str | None) -> str | None:
             found = ctx.dataset.actors.get(other) if other else None

@@ -5,8 +5,9 @@ Markdown, no HTML. Escaping is the renderer's job; where pages live is `generato
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeAlias, TypedDict, TypeGuard
 
 from ..charts import ChartSpec
 from ..dates import format_date, month_key, month_name
@@ -17,6 +18,22 @@ from ..routes import actor_page, href, month_page, record_anchor, region_page
 
 if TYPE_CHECKING:  # changes imports the loader; views need only the type
     from ..changes import History
+
+#: An incident or a statement with where it was written: the records readers see on their own.
+#: (A union of two entries, not `Entry[Dated]`: an `Entry` of a subclass is not one of its base.)
+Shown: TypeAlias = Entry[Incident] | Entry[Statement]
+#: The order of records: the start of the date, then the id.
+SortKey: TypeAlias = tuple[tuple[datetime.date, datetime.date], str]
+
+
+def is_incident(entry: Shown) -> TypeGuard[Entry[Incident]]:
+    """Whether a shown record is an incident (narrows the entry, not only its record)."""
+    return isinstance(entry.record, Incident)
+
+
+def is_statement(entry: Shown) -> TypeGuard[Entry[Statement]]:
+    """Whether a shown record is a statement (narrows the entry, not only its record)."""
+    return isinstance(entry.record, Statement)
 
 
 def slug_label(slug: str) -> str:
@@ -81,7 +98,7 @@ class RecordView:
     title: str
     date: str
     date_note: str | None
-    sort_key: tuple
+    sort_key: SortKey
     month: str  # the month key of the page that holds it
     permalink: str  # page#anchor relative to the page being built
     status: str
@@ -109,6 +126,21 @@ class RecordView:
     about: tuple[Ref, ...] = ()
     regions: tuple[Ref, ...] = ()
     language: str | None = None
+
+
+class _Common(TypedDict):
+    """The fields of a `RecordView` that incidents and statements share."""
+
+    id: str
+    date: str
+    date_note: str | None
+    sort_key: SortKey
+    month: str
+    status: str
+    confidence: str
+    sources: tuple[CitationView, ...]
+    tags: tuple[str, ...]
+    corrections: tuple[CorrectionView, ...]
 
 
 def count_text(value: int | CountRange | None) -> str:
@@ -147,26 +179,27 @@ class Context:
     history: History | None = None  # the data's Git history, for "What's new" (None: not looked at)
     # The visible records in date order, sorted on first use; a Context is made for one build of
     # data that no longer changes.
-    _sorted: dict[str, list[Entry]] = field(default_factory=dict, init=False, repr=False, compare=False)  # type: ignore[type-arg]
+    _incidents: list[Entry[Incident]] | None = field(default=None, init=False, repr=False, compare=False)
+    _statements: list[Entry[Statement]] | None = field(default=None, init=False, repr=False, compare=False)
 
-    def visible(self, entry: Entry) -> bool:  # type: ignore[type-arg]
+    def visible(self, entry: Shown) -> bool:
         """Published records always; drafts and records in review only in a preview build."""
         status = getattr(entry.record, "status", "published")
         return self.preview or status == "published"
 
     def incidents(self) -> list[Entry[Incident]]:
         """Visible incidents in date order (start of the date, then id)."""
-        if "incidents" not in self._sorted:  # sorted once: every page family and briefing asks
+        if self._incidents is None:  # sorted once: every page family and briefing asks
             items = [e for e in self.dataset.incidents.values() if self.visible(e)]
-            self._sorted["incidents"] = sorted(items, key=lambda e: (e.record.date.sort_key(), e.id))
-        return list(self._sorted["incidents"])
+            self._incidents = sorted(items, key=lambda e: (e.record.date.sort_key(), e.id))
+        return list(self._incidents)
 
     def statements(self) -> list[Entry[Statement]]:
         """Visible statements in date order (start of the date, then id)."""
-        if "statements" not in self._sorted:
+        if self._statements is None:
             items = [e for e in self.dataset.statements.values() if self.visible(e)]
-            self._sorted["statements"] = sorted(items, key=lambda e: (e.record.date.sort_key(), e.id))
-        return list(self._sorted["statements"])
+            self._statements = sorted(items, key=lambda e: (e.record.date.sort_key(), e.id))
+        return list(self._statements)
 
     def actor_ref(self, actor_id: str, page: str) -> Ref:
         entry = self.dataset.actors.get(actor_id)
@@ -199,11 +232,11 @@ class Context:
                        if getattr(casualty, kind) is not None)
         return CasualtyLine(subject, counts)
 
-    def record_view(self, entry: Entry, page: str) -> RecordView:  # type: ignore[type-arg]
+    def record_view(self, entry: Shown, page: str) -> RecordView:
         """A record as seen from `page` (links are relative to it)."""
         record = entry.record
         key = month_key(record.date)
-        common = dict(
+        common = _Common(
             id=record.id,
             date=format_date(record.date),
             date_note=record.date_note,
@@ -234,7 +267,7 @@ class Context:
                 casualties=tuple(self.casualty_line(c, page) for c in record.casualties),
                 casualties_unknown=not record.casualties,
                 summary=record.summary,
-                **common,  # type: ignore[arg-type]
+                **common,
             )
         speaker = self.dataset.actors.get(record.speaker)
         behalf = self.dataset.speaks_for(record)
@@ -251,7 +284,7 @@ class Context:
             about=tuple(self.actor_ref(a, page) for a in record.about),
             regions=tuple(self.region_ref(r, page) for r in record.regions),
             language=record.language,
-            **common,  # type: ignore[arg-type]
+            **common,
         )
 
     def aliases(self, actor_id: str) -> tuple[str, ...]:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..dates import format_date
-from ..link import Entry
 from ..models import Incident
 from ..routes import CORRECTIONS_PAGE, TIMELINE_INDEX, WHATSNEW_PAGE, href
-from .common import Context, CorrectionView, Family, Page
+from .common import Context, CorrectionView, Family, Page, Shown
 from .tags import RecordLink, record_link
 
 
@@ -44,8 +43,8 @@ FAMILY = Family("corrections", pages)
 
 def build(ctx: Context) -> CorrectionsPage:
     """Every published record with at least one correction, as data."""
-    corrected: list[tuple[tuple, CorrectedRecord]] = []  # type: ignore[type-arg]
-    entries: list[Entry] = [*ctx.dataset.incidents.values(), *ctx.dataset.statements.values()]  # type: ignore[type-arg]
+    corrected: list[tuple[tuple[int, int, int, str], CorrectedRecord]] = []
+    entries: list[Shown] = [*ctx.dataset.incidents.values(), *ctx.dataset.statements.values()]
     total = 0
     for entry in entries:
         record = entry.record

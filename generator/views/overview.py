@@ -17,7 +17,7 @@ from ..charts import ChartSpec
 from ..dates import Period, month_key, month_period, previous_period
 from ..models import EVENT_GROUPS, event_label
 from ..routes import METHODOLOGY, OVERVIEW, STATEMENTS_INDEX, TIMELINE_INDEX, href
-from .common import Context, Family, Page, Ref, month_title
+from .common import Context, Family, Page, Ref, Shown, month_title
 from .statements import StatementItem, statement_item
 from .tags import newest_first
 
@@ -144,7 +144,8 @@ def key_figures(ctx: Context, tables: figures.Tables, latest: Period, previous: 
     actors_now, actors_before = _killed(cas_now, True), _killed(cas_before, True)
     by_actor = sorted(
         set(actors_now) | set(actors_before),
-        key=lambda a: (-actors_now.get(a, -1), -actors_before.get(a, -1), ctx.actor_ref(a, OVERVIEW).text.casefold(), a),
+        key=lambda a: (-actors_now.get(a, -1), -actors_before.get(a, -1),
+                       ctx.actor_ref(a, OVERVIEW).text.casefold(), a),
     )
     groups_now, groups_before = _killed(cas_now, False), _killed(cas_before, False)
 
@@ -176,7 +177,8 @@ def key_figures(ctx: Context, tables: figures.Tables, latest: Period, previous: 
 def latest_month(ctx: Context) -> Period | None:
     """The latest month in which a visible record's date starts (the newest timeline month);
     records dated only to a year belong to no month and are not considered."""
-    keys = [month_key(e.record.date) for e in [*ctx.incidents(), *ctx.statements()]]
+    shown: list[Shown] = [*ctx.incidents(), *ctx.statements()]
+    keys = [month_key(e.record.date) for e in shown]
     months = sorted(k for k in keys if "-" in k)
     if not months:
         return None

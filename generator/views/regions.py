@@ -151,9 +151,10 @@ def build(ctx: Context) -> tuple[RegionsIndex, list[RegionPage], list[ChartSpec]
     shared = _Shared(
         incidents=inc,
         casualties=CasualtyIndex(tables.casualties),
-        month=dict(zip(inc["id"], inc["month"])),
-        type=dict(zip(inc["id"], inc["type"])),
-        group=dict(zip(inc["id"], inc["group"])),
+        # columns of one table: always of one length
+        month=dict(zip(inc["id"], inc["month"], strict=True)),
+        type=dict(zip(inc["id"], inc["type"], strict=True)),
+        group=dict(zip(inc["id"], inc["group"], strict=True)),
         roles=roles,
         entries={e.id: e for e in ctx.incidents()},
         statements=ctx.statements(),

@@ -7,10 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..dates import format_date
-from ..link import Entry
 from ..models import Incident
 from ..routes import SOURCES_PAGE, TIMELINE_INDEX, href
-from .common import Context, Family, Page
+from .common import Context, Family, Page, Shown
 from .tags import LIST_CAP, RecordLink, newest_first, record_link
 
 KIND_WORDS = {
@@ -63,7 +62,7 @@ class _Gathered:
     titles: set[str] = field(default_factory=set)
     published: set[str] = field(default_factory=set)
     archive_urls: set[str] = field(default_factory=set)
-    entries: dict[str, Entry] = field(default_factory=dict)  # type: ignore[type-arg]  # by kind:id
+    entries: dict[str, Shown] = field(default_factory=dict)  # by kind:id
 
 
 def build(ctx: Context) -> SourcesPage:
@@ -71,7 +70,8 @@ def build(ctx: Context) -> SourcesPage:
     cited: dict[str, dict[tuple[int, str], _Gathered]] = defaultdict(dict)  # outlet id -> item key -> item
     citing: dict[str, set[tuple[str, str]]] = defaultdict(set)  # outlet id -> (kind, id) of citing records
     bare: dict[str, set[tuple[str, str]]] = defaultdict(set)  # ... that give neither address nor title
-    for entry in [*ctx.incidents(), *ctx.statements()]:
+    shown: list[Shown] = [*ctx.incidents(), *ctx.statements()]
+    for entry in shown:
         who = ("incident" if isinstance(entry.record, Incident) else "statement", entry.id)
         for citation in entry.record.sources:
             citing[citation.source].add(who)

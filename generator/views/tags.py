@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, TypeVar
 
 from ..dates import format_date, month_key
-from ..link import Entry
 from ..models import Incident
 from ..routes import TAGS_PAGE, TIMELINE_INDEX, href, month_page, record_anchor
-from .common import Context, Family, Page, statement_title
+from .common import Context, Family, Page, Shown, statement_title
+
+S = TypeVar("S", bound=Shown)
 
 #: At most this many records under one heading of an index page (tags, sources), newest first;
 #: the rest are one click away on the timeline. Keeps index pages readable on large datasets.
@@ -30,7 +31,7 @@ class RecordLink:
     status: str
 
 
-def record_link(ctx: Context, entry: Entry, page: str) -> RecordLink:  # type: ignore[type-arg]
+def record_link(ctx: Context, entry: Shown, page: str) -> RecordLink:
     """The one-line form of an incident or statement, linked from `page` to its timeline anchor."""
     record = entry.record
     if isinstance(record, Incident):
@@ -42,10 +43,10 @@ def record_link(ctx: Context, entry: Entry, page: str) -> RecordLink:  # type: i
                       href(page, month_page(month_key(record.date)), record_anchor(record.id)), record.status)
 
 
-def newest_first(entries: Iterable[Entry]) -> list[Entry]:  # type: ignore[type-arg]
+def newest_first(entries: Iterable[S]) -> list[S]:
     """Records by the start of their date, latest first (then the longer span, then id): the
     order of every "latest" list. Incidents before statements on a tie, for a stable order."""
-    def key(e: Entry) -> tuple:  # type: ignore[type-arg]
+    def key(e: S) -> tuple[int, int, bool, str]:
         start, end = e.record.date.sort_key()
         return (-start.toordinal(), -end.toordinal(), not isinstance(e.record, Incident), e.id)
     return sorted(entries, key=key)
@@ -69,8 +70,9 @@ class TagsPage:
 
 def build(ctx: Context) -> TagsPage:
     """Every tag that a visible record carries, with its records."""
-    carriers: dict[str, list[Entry]] = defaultdict(list)  # type: ignore[type-arg]
-    for entry in [*ctx.incidents(), *ctx.statements()]:
+    carriers: dict[str, list[Shown]] = defaultdict(list)
+    shown: list[Shown] = [*ctx.incidents(), *ctx.statements()]
+    for entry in shown:
         for tag in dict.fromkeys(entry.record.tags):  # a tag written twice counts once
             carriers[tag].append(entry)
     views = []

@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..dates import month_key
+from ..link import Entry
+from ..models import Incident, Statement
 from ..routes import TAGS_PAGE, TIMELINE_INDEX, href, month_page
 from .common import Context, Family, Page, RecordView, Ref, month_title
 from .pdfs import month_request, pdf_path
@@ -44,13 +46,17 @@ class TimelineIndex:
     rows: tuple[MonthRow, ...]
 
 
-def month_keys(ctx: Context) -> dict[str, tuple[list, list]]:  # type: ignore[type-arg]
+#: The incidents and the statements of one month page.
+_Month = tuple[list[Entry[Incident]], list[Entry[Statement]]]
+
+
+def month_keys(ctx: Context) -> dict[str, _Month]:
     """Visible incidents and statements grouped by the month page that lists them, in order."""
-    groups: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))  # type: ignore[type-arg]
-    for entry in ctx.incidents():
-        groups[month_key(entry.record.date)][0].append(entry)
-    for entry in ctx.statements():
-        groups[month_key(entry.record.date)][1].append(entry)
+    groups: dict[str, _Month] = defaultdict(lambda: ([], []))
+    for incident in ctx.incidents():
+        groups[month_key(incident.record.date)][0].append(incident)
+    for statement in ctx.statements():
+        groups[month_key(statement.record.date)][1].append(statement)
     return dict(sorted(groups.items()))
 
 

@@ -14,11 +14,10 @@ import pandas as pd
 
 from ..charts import ChartSpec
 from ..dates import year_month
-from ..link import Entry
 from ..routes import href, month_page
-from .common import Ref, RecordView, month_title
+from .common import Ref, RecordView, Shown, month_title
 
-E = TypeVar("E", bound=Entry)  # type: ignore[type-arg]
+E = TypeVar("E", bound=Shown)
 
 #: A chart shows every month between its first and last (empty ones as 0) so that gaps in time
 #: look like gaps; past this many bars it shows only months with incidents, rather than draw
@@ -171,7 +170,7 @@ def monthly(
     series: Sequence[tuple[str, str]],
     note: str,
     extra_columns: tuple[str, ...] = (),
-    extra: Callable[[list[str]], tuple[str, ...]] = lambda ids: (),
+    extra: Callable[[list[str]], tuple[str, ...]] = lambda _ids: (),
     undated: int = 0,
 ) -> tuple[Trend, ChartSpec | None]:
     """The trend of `incidents` — (id, month page key, series value), one per incident — as a

@@ -77,13 +77,17 @@ def _published(data: Any) -> bool:
     return data.get("status", "published") in ("published", None)
 
 
-def _entry(ctx: Context, change: RecordChange) -> Entry | None:  # type: ignore[type-arg]
-    """The record as the site shows it now, when it is published."""
+def _entry(ctx: Context, change: RecordChange) -> Entry[Any] | None:
+    """The record as the site shows it now, when it is published. Of any kind: the kind is the
+    change's folder name, known at run time only."""
     entry = ctx.dataset.kind(change.kind).get(change.id)
     if entry is None or getattr(entry.record, "status", "published") != "published":
         return None
     return entry
 
+
+#: The order of the items of a section (see `_key`): dated records by date, then the others by name.
+_Key = tuple[int, int, int, int | str, str]
 
 #: Actor ids -> their names at the revision compared with, for the actors that changed or went since.
 Then = dict[str, str]
@@ -107,18 +111,19 @@ def _withdrawn_title(ctx: Context, change: RecordChange, names_then: Then) -> st
     words."""
     data = change.before if isinstance(change.before, dict) else {}
     speaker, quote, paraphrase = data.get("speaker"), data.get("quote"), data.get("paraphrase")
-    if change.kind == "statements" and isinstance(speaker, str) and isinstance(quote or paraphrase, str):
+    text = quote or paraphrase
+    if change.kind == "statements" and isinstance(speaker, str) and isinstance(text, str):
         name = names_then.get(speaker)
         if name is None and speaker in ctx.dataset.actors:  # unchanged since: today's name is then's
             name = ctx.dataset.actors[speaker].record.name
         # as `statement_title` showed it then: the speaker's name and the first words, quoted if a quote
-        words = (quote or paraphrase).split()
+        words = text.split()
         excerpt = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
         return f"{name or speaker}: “{excerpt}”" if quote else f"{name or speaker}: {excerpt}"
     return record_label(change.kind, data) or change.id
 
 
-def _item(ctx: Context, change: RecordChange, entry: Entry | None, fields: tuple[str, ...] = (),  # type: ignore[type-arg]
+def _item(ctx: Context, change: RecordChange, entry: Entry[Any] | None, fields: tuple[str, ...] = (),
           names_then: Then | None = None) -> Item:
     kind = SINGULAR[change.kind]
     page = WHATSNEW_PAGE
@@ -138,7 +143,7 @@ def _item(ctx: Context, change: RecordChange, entry: Entry | None, fields: tuple
     return Item(kind, change.id, record.name, link, None, fields)
 
 
-def _newest_first(items: list[tuple[tuple, Item]]) -> Section:  # type: ignore[type-arg]
+def _newest_first(items: list[tuple[_Key, Item]]) -> Section:
     ordered = [item for _, item in sorted(items, key=lambda pair: pair[0])]
     return Section(tuple(ordered[:LIST_CAP]), max(0, len(ordered) - LIST_CAP))
 
@@ -146,7 +151,7 @@ def _newest_first(items: list[tuple[tuple, Item]]) -> Section:  # type: ignore[t
 _KIND_RANK = {kind.folder: kind.rank for kind in ALL}
 
 
-def _key(change: RecordChange, entry: Entry | None, shown: str | None = None) -> tuple:  # type: ignore[type-arg]
+def _key(change: RecordChange, entry: Entry[Any] | None, shown: str | None = None) -> _Key:
     """Incidents and statements first, the latest date first; then actors, regions and sources by
     name; records no longer published by kind and the title `shown`. Ties by id: the order never
     depends on anything but the data."""
@@ -165,15 +170,15 @@ def build(ctx: Context) -> WhatsNewPage:
     """The page as data: empty lists, and the reason, when the history is not known."""
     history = ctx.history
     empty = Section((), 0)
-    links = dict(timeline_href=href(WHATSNEW_PAGE, TIMELINE_INDEX),
-                 corrections_href=href(WHATSNEW_PAGE, CORRECTIONS_PAGE))
+    links = {"timeline_href": href(WHATSNEW_PAGE, TIMELINE_INDEX),
+             "corrections_href": href(WHATSNEW_PAGE, CORRECTIONS_PAGE)}
     if history is None or history.changes is None:
         problem = history.problem if history is not None else "This build did not look at the history of the data."
         return WhatsNewPage(WHATSNEW_PAGE, problem, None, None, None, empty, empty, empty, **links)
     changes: Changes = history.changes
-    new: list[tuple[tuple, Item]] = []  # type: ignore[type-arg]
-    changed: list[tuple[tuple, Item]] = []  # type: ignore[type-arg]
-    withdrawn: list[tuple[tuple, Item]] = []  # type: ignore[type-arg]
+    new: list[tuple[_Key, Item]] = []
+    changed: list[tuple[_Key, Item]] = []
+    withdrawn: list[tuple[_Key, Item]] = []
     names_then = _names_then(changes)
     for change in [*changes.added, *changes.changed, *changes.removed]:
         entry = _entry(ctx, change) if change.after is not None else None
