@@ -29,14 +29,25 @@ preview: $(STAMP)
 
 ## Run the whole test suite, slow tests included. First the Debian packages the suite needs
 ## (chromium, fonts-noto-core, poppler-utils): installed when run as root, else the command to run.
+## Then the linters (ruff, and mypy --strict; both configured in pyproject.toml): a finding fails the run.
 test: $(STAMP)
 	$(PYTHON) tools/system_packages.py
+	$(BIN)/ruff check
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 ## The suite without the tests marked slow.
 test-fast: $(STAMP)
 	$(PYTHON) tools/system_packages.py
+	$(BIN)/ruff check
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -m "not slow"
+
+## The linters alone.
+.PHONY: lint
+lint: $(STAMP)
+	$(BIN)/ruff check
+	$(BIN)/python -m mypy
 
 validate: $(STAMP)
 	$(BIN)/briefing validate $(DATA)

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import BASE
 from generator.changes import changed_fields, one_month_before, same
-from git_helpers import commit_all, git, init_repo, isolated_git, repo_with_data  # noqa: F401  # fixtures
+from git_helpers import commit_all, git, init_repo, isolated_git, repo_with_data  # noqa: F401  # fixtures, found by name
 
 BRIEFING = Path(sys.executable).with_name("briefing")
 ATTACK = Path("incidents/2020/04/attack.yml")
