@@ -217,6 +217,8 @@ def _positions(text: str, index: int | None) -> tuple[dict[Path_, Pos], dict[Pat
         node = root.value[index] if index is not None else root
     except (AttributeError, IndexError, TypeError):  # the file changed since it was read
         return {}, {}, []
+    if node is None:  # the file is empty now (emptied, or unreadable, since it was read)
+        return {}, {}, []
     walker = _Walker("", [], track=True)
     walker.walk(node, (), 0)
     return walker.values, walker.keys, walker.refused

@@ -6,6 +6,7 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -142,3 +143,20 @@ def test_a_decimal_in_a_text_field_reaches_the_record_as_written(base_data: Path
     result = validate(base_data)
     assert not result.report.errors
     assert [e.record.place for e in result.dataset.incidents.values()] == ["1.10"]
+
+
+@pytest.mark.parametrize("now", ["", "# only a comment now\n", None])
+def test_a_file_emptied_or_gone_after_reading_gives_the_records_own_position(tmp_path: Path, now: str | None) -> None:
+    """A problem found after the file was read (an unknown reference, found by `link`) asks for
+    its position again; when the file was emptied, or replaced by a link, since (an editor saving
+    during `serve`), the record's own line is given, never a crash."""
+    path = tmp_path / "one.yml"
+    path.write_text("id: one\nname: One\nparent: nowhere\n", "utf-8")
+    [raw] = load_file(str(path)).records
+    raw.text = None  # as validate leaves it: positions are read again when asked
+    if now is None:
+        path.unlink()
+        path.symlink_to(tmp_path / "elsewhere.yml")
+    else:
+        path.write_text(now, "utf-8")
+    assert raw.locate(("parent",)) == (raw.line, raw.col)
