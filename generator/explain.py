@@ -51,7 +51,7 @@ def _explain(err: ErrorDetails, loc: tuple[Any, ...], model: type[BaseModel]) ->
     ctx: dict[str, Any] = dict(err.get("ctx") or {})
     value = err.get("input")
     if kind in CODES:  # one of our own checks: its message is already written for editors
-        message = err["msg"]
+        message = str(ctx.get("message", err["msg"]))  # ours, filled once (problems.custom_error)
         if "choices" in ctx:
             message += did_you_mean(str(ctx.get("value")), ctx["choices"]) or (
                 CODES["invalid-value"].format("event-type-list"))

@@ -175,7 +175,8 @@ def _date(value: Any, info: ValidationInfo) -> FuzzyDate:
     try:
         parsed = parse_date(value)
     except DateError as exc:
-        raise PydanticCustomError(exc.code, exc.message, {"part": exc.part, "at_key": exc.at_key}) from None
+        raise PydanticCustomError(exc.code, "{message}", {"part": exc.part, "at_key": exc.at_key,
+                                                          "message": exc.message}) from None
     # The site's years (briefing.yml `years:`, else 1900-2100): a typo such as 9999-12-31 would
     # otherwise become the latest record and take over "Key figures".
     first, last = (info.context or {}).get("years") or DEFAULT_YEARS
@@ -432,7 +433,7 @@ class ActorRole(Record):
     @model_validator(mode="after")
     def _attribution(self) -> "ActorRole":
         for code, message in actor_role_rules(self.__dict__):
-            raise PydanticCustomError(code, message)
+            raise PydanticCustomError(code, "{message}", {"message": message})  # filled once
         return self
 
 
@@ -455,7 +456,7 @@ class Casualty(Record):
     @model_validator(mode="after")
     def _subject_and_count(self) -> "Casualty":
         for code, message in casualty_rules(self.__dict__):
-            raise PydanticCustomError(code, message)
+            raise PydanticCustomError(code, "{message}", {"message": message})  # filled once
         return self
 
 
@@ -516,7 +517,7 @@ class Statement(Dated):
     @model_validator(mode="after")
     def _one_text(self) -> "Statement":
         for code, message in statement_rules(self.__dict__):
-            raise PydanticCustomError(code, message)
+            raise PydanticCustomError(code, "{message}", {"message": message})  # filled once
         return self
 
 

@@ -64,11 +64,12 @@ def problem(code: str, path: str, line: int, col: int, form: str = "", /, **fiel
 
 
 def custom_error(code: str, form: str = "", /, **context: object) -> PydanticCustomError:
-    """A validation error of our own for a pydantic model: its type is `code` and its message
-    template `form`'s template of `code`, which pydantic fills from `context` (as `fill` does).
-    `context` may also carry what `explain.py` reads (`part`, `at_key`, `choices`)."""
-    CODES[code].format(form, **context)  # every field of the template must be given
-    return PydanticCustomError(code, CODES[code].messages[form], context)
+    """A validation error of our own for a pydantic model: its type is `code`, and its message
+    `form`'s template of `code` filled from `context` once, here (`context["message"]`, which
+    `explain.py` reads). `context` may also carry what `explain.py` reads (`part`, `at_key`,
+    `choices`). pydantic's own rendering of the message is not used: it replaces each context
+    key in turn, so a value holding `{choices}` or `{part}` would be filled a second time."""
+    return PydanticCustomError(code, "{message}", {**context, "message": CODES[code].format(form, **context)})
 
 
 @dataclass

@@ -8,6 +8,7 @@ wording the validator prints and the guide that explains it cannot drift apart.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 
 from generator.codes import CODES, FIELD, guide
 from generator.problems import custom_error, problem
+from generator.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "generator"
@@ -126,3 +128,20 @@ def test_problems_and_pydantic_errors_take_their_words_from_the_table() -> None:
     assert error.type == "invalid-range"
     assert error.message() == "low (5) is greater than best (2); a range needs low <= best <= high"
     assert error.message() == CODES["invalid-range"].format("order", n1="low", v1=5, n2="best", v2=2)
+
+
+@pytest.mark.parametrize(("field", "value", "shown"), [
+    ("type", '"{choices}"', "unknown event type `{choices}`;"),
+    ("type", '"{message}"', "unknown event type `{message}`;"),
+    ("date", '"2020-{part}"', "`2020-{part}`"),
+    ("date", '"{at_key}"', "`{at_key}`"),
+])
+def test_a_value_that_looks_like_a_template_field_is_shown_as_written(
+        base_data: Path, field: str, value: str, shown: str) -> None:
+    """Messages are filled once: a value holding `{choices}` or `{part}` (the names of the fields
+    of the messages' templates) is quoted as it is, not filled in a second time by pydantic."""
+    path = next(base_data.glob("incidents/**/attack.yml"))
+    text = path.read_text("utf-8")
+    path.write_text(re.sub(rf"^{field}: .*$", f"{field}: {value}", text, count=1, flags=re.M), "utf-8")
+    messages = [p.message for p in validate(base_data).report.problems if p.path == str(path)]
+    assert any(shown in m for m in messages), messages
