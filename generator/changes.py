@@ -55,9 +55,6 @@ class GitError(BriefingError):
     exit_code = EXIT_USAGE
     prefix = "briefing changes"
 
-    def lines(self, kept: str = "") -> list[str]:  # noqa: ARG002  # BriefingError.lines's signature
-        return [f"{self.prefix}: {self}"]  # as Git says it (shown as it always was)
-
 
 @dataclass(frozen=True)
 class RecordChange:

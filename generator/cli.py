@@ -168,12 +168,13 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     try:
         # First of all, what a build killed in the middle of a swap left behind goes back.
         for name in write_mod.recover(Path(content)):
-            click.echo(f"briefing: put back {content}/{name}, which an interrupted build had moved aside", err=True)
+            click.echo(_safe(f"briefing: put back {content}/{name}, which an interrupted build had moved aside"),
+                       err=True)
         write_mod.check_owned(Path(content))
         if site_path is not None:
             if site_mod.recover_site(site_path):
-                click.echo(f"briefing: put back {site_dir}/ from {site_dir}.old/, where an interrupted build "
-                           "had left it", err=True)
+                click.echo(_safe(f"briefing: put back {site_dir}/ from {site_dir}.old/, where an interrupted build "
+                           "had left it"), err=True)
             site_mod.check_site(site_path)
     except (NotOurs, CannotWrite) as exc:
         _fail(exc)
@@ -198,13 +199,13 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     except CannotWrite as exc:
         _fail(exc, f"{content}/ was left as it was")
     for missing in missing_fonts:  # the PDFs are written all the same
-        click.echo(f"briefing: {missing.message('the PDFs on the site show')}", err=True)
+        click.echo(_safe(f"briefing: {missing.message('the PDFs on the site show')}"), err=True)
     click.echo(_safe(f"pages: {len(written.written)} written, {len(written.unchanged)} unchanged, "
                      f"{len(written.deleted)} deleted in {content}/"))
     if cache is not None:
-        click.echo(f"PDFs: {cache.misses} rendered, {cache.hits} from the cache ({pdf_cache}/)")
+        click.echo(_safe(f"PDFs: {cache.misses} rendered, {cache.hits} from the cache ({pdf_cache}/)"))
         if cache.failed is not None:
-            click.echo(f"briefing: warning: {cache.failed}; the PDFs were not cached", err=True)
+            click.echo(_safe(f"briefing: warning: {cache.failed}; the PDFs were not cached"), err=True)
     if pages_only:
         return
     kept = f"{site_dir}/ was left as it was" if Path(site_dir).exists() else "no site was written"
@@ -212,11 +213,11 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         site_mod.mkdocs_build(Path(mkdocs_config), Path(site_dir))
     except site_mod.BuildError as exc:
         click.echo(exc.output, err=True)
-        click.echo(f"mkdocs build failed; {kept}", err=True)
+        click.echo(_safe(f"mkdocs build failed; {kept}"), err=True)
         sys.exit(EXIT_INVALID)
     except CannotWrite as exc:
         _fail(exc, kept)
-    click.echo(f"site built in {site_dir}/")
+    click.echo(_safe(f"site built in {site_dir}/"))
 
 
 @cli.command("pdf")
@@ -282,7 +283,7 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
                      + (f" ({b.possibly_count:,} more possibly in the period)" if b.possibly_count else "")
                      + ("; key judgements from " + f"{content}/{b.judgements_file}" if b.judgements else "")))
     for missing in rendered.missing_fonts:  # written all the same: a warning, not an error
-        click.echo(f"briefing: {missing.message()}", err=True)
+        click.echo(_safe(f"briefing: {missing.message()}"), err=True)
 
 
 
@@ -305,7 +306,8 @@ def serve_cmd(data: str, preview: bool, port: int, host: str, content: str, mkdo
     check_build_folders(Path(data), Path(content), None, Path(mkdocs_config))
     try:
         for name in write_mod.recover(Path(content)):
-            click.echo(f"briefing: put back {content}/{name}, which an interrupted build had moved aside", err=True)
+            click.echo(_safe(f"briefing: put back {content}/{name}, which an interrupted build had moved aside"),
+                       err=True)
         write_mod.check_owned(Path(content))
     except (NotOurs, CannotWrite) as exc:
         _fail(exc)
@@ -342,7 +344,7 @@ def schema_cmd(out: str, reference: str, check: bool) -> None:
     stale = [path for path, text in files.items() if current(path) != text.encode("utf-8")]
     if check:
         for path in stale:
-            click.echo(f"{path.as_posix()}: stale; run `briefing schema` to regenerate it")
+            click.echo(_safe(f"{path.as_posix()}: stale; run `briefing schema` to regenerate it"))
         sys.exit(EXIT_INVALID if stale else EXIT_OK)
     for path in stale:
         try:

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from generator import cli
 from conftest import REPO
+from git_helpers import commit_all, init_repo, isolated_git  # noqa: F401  # fixtures, found by name
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -190,3 +191,28 @@ def test_every_command_and_option_is_documented() -> None:
             if isinstance(param, click.Option):
                 missing += [f"briefing {name} {opt}" for opt in param.opts if opt.startswith("--") and opt not in text]
     assert not missing, f"not named in README.md, CONTRIBUTING.md or docs/: {missing}"
+
+
+@pytest.mark.usefixtures("isolated_git")
+def test_a_revision_with_escape_codes_is_shown_escaped(tmp_path: Path) -> None:
+    """What the user typed comes back in messages; an escape code in it (a terminal title, a
+    colour) is shown as `\\x1b`, never sent to the terminal."""
+    repo = init_repo(tmp_path / "repo")
+    (repo / "data").mkdir()
+    commit_all(repo, "empty")
+    proc = run("changes", "--since", "v1\x1b]0;pwned\x07", "--data", str(repo / "data"), cwd=repo)
+    assert proc.returncode == 2
+    assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr
+    assert "`v1\\x1b]0;pwned\\x07`" in proc.stderr
+
+
+def test_a_site_folder_named_with_escape_codes_is_shown_escaped(tmp_path: Path) -> None:
+    from test_build import make_project
+
+    project = make_project(tmp_path / "p")
+    site = project.root / "site\x1b[31m"
+    proc = run("build", "--no-pdf", "--data", str(project.data), "--content", str(project.content),
+               "--mkdocs-config", str(project.mkdocs), "--site", str(site), cwd=project.root)
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout + proc.stderr
+    assert "site built in " in proc.stdout and "site\\x1b[31m/" in proc.stdout
