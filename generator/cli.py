@@ -170,7 +170,7 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         for name in write_mod.recover(Path(content)):
             click.echo(_safe(f"briefing: put back {content}/{name}, which an interrupted build had moved aside"),
                        err=True)
-        write_mod.check_owned(Path(content))
+        write_mod.check_content(Path(content))
         if site_path is not None:
             if site_mod.recover_site(site_path):
                 click.echo(_safe(f"briefing: put back {site_dir}/ from {site_dir}.old/, where an interrupted build "
@@ -308,7 +308,7 @@ def serve_cmd(data: str, preview: bool, port: int, host: str, content: str, mkdo
         for name in write_mod.recover(Path(content)):
             click.echo(_safe(f"briefing: put back {content}/{name}, which an interrupted build had moved aside"),
                        err=True)
-        write_mod.check_owned(Path(content))
+        write_mod.check_content(Path(content))
     except (NotOurs, CannotWrite) as exc:
         _fail(exc)
 

@@ -339,6 +339,21 @@ def not_ours(root: Path) -> list[str]:
     return found
 
 
+def check_content(root: Path) -> None:
+    """Before a command writes into the content folder `root`: raise NotOurs for a generated name
+    that is a link (briefing makes none; one committed in place of a generated folder would make
+    its pages resolve elsewhere, which the writer refuses only as it writes), then as
+    `check_owned` for every generated name that briefing did not make."""
+    links = [(root / name).as_posix() for name in GENERATED if (root / name).is_symlink()]
+    if links:
+        one = len(links) == 1
+        raise NotOurs(
+            f"refusing to write into {_and(links)}: {'it is a link' if one else 'they are links'}, and briefing "
+            f"writes only into folders it made; delete {'it' if one else 'them'} (what "
+            f"{'it points' if one else 'they point'} to is not touched)")
+    check_owned(root)
+
+
 def check_owned(root: Path) -> None:
     """Raise NotOurs naming every generated name of `root` that briefing did not make (see
     `not_ours`), before anything is written."""

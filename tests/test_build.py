@@ -683,3 +683,20 @@ def test_build_refuses_a_pdf_cache_in_the_data_content_or_site_folder(tmp_path: 
     assert f"refusing --pdf-cache {cache}: it is" in result.stderr
     assert (tree(project.data), tree(project.content)) == before
     assert not project.site.exists()
+
+
+def test_a_generated_folder_that_is_a_link_is_refused_in_one_line(tmp_path: Path) -> None:
+    """A link committed in place of a generated folder (content/actors -> somewhere) stops the
+    build with one line and exit 2, before anything is written; what it points to is untouched."""
+    project = make_project(tmp_path / "p")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "keep.md").write_text("not ours\n", encoding="utf-8")
+    (project.content / "actors").symlink_to(outside, target_is_directory=True)
+    before = tree(project.content)
+    proc = subprocess.run([str(Path(sys.executable).with_name("briefing")), "build", "--pages-only", "--no-pdf",
+                           "--data", str(project.data), "--content", str(project.content)],
+                          capture_output=True, text=True, cwd=project.root, timeout=120, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "it is a link" in proc.stderr and "internal error" not in proc.stderr
+    assert tree(project.content) == before and tree(outside) == {"keep.md": b"not ours\n"}
