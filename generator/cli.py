@@ -44,12 +44,18 @@ class _Command(click.Command):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except Refusal as exc:  # a folder or file it will not touch: before anything is written
-            _fail(exc)
-        except UsageProblem as exc:
-            if exc.option is None:
-                raise click.UsageError(exc.message, ctx=ctx) from None
-            raise click.BadParameter(exc.message, ctx=ctx, param_hint=exc.option) from None
+        except BaseException as exc:
+            # A step that did not end (an error, Ctrl-C) leaves no progress line behind, before
+            # anything (click's "Aborted!", the error) is printed.
+            for drawn in _DRAWN:
+                drawn.clear()
+            if isinstance(exc, Refusal):  # a folder or file it will not touch: before anything is written
+                _fail(exc)
+            if isinstance(exc, UsageProblem):
+                if exc.option is None:
+                    raise click.UsageError(exc.message, ctx=ctx) from None
+                raise click.BadParameter(exc.message, ctx=ctx, param_hint=exc.option) from None
+            raise
 
 
 class _Group(click.Group):
@@ -72,17 +78,29 @@ class _Drawn:
             return
         self.last = now
         if done >= total:
-            if self.shown:
-                click.echo("\r\x1b[K", nl=False, err=True)
-                self.shown = False
+            self.clear()
             return
         click.echo(f"\r\x1b[K{step}: {done:,} of {total:,}", nl=False, err=True)
         self.shown = True
 
 
+    def clear(self) -> None:
+        """Take the line away (the command stops in the middle of a step: an error, Ctrl-C)."""
+        if self.shown:
+            click.echo("\r\x1b[K", nl=False, err=True)
+            self.shown = False
+
+
+#: The progress lines drawn in this run, cleared by `_Command.invoke` when the command fails.
+_DRAWN: list[_Drawn] = []
+
+
 def _progress() -> Progress:
     """The progress callback for this run: drawn on a terminal, nothing otherwise."""
-    return _Drawn() if sys.stderr.isatty() else quiet
+    if not sys.stderr.isatty():
+        return quiet
+    _DRAWN.append(_Drawn())
+    return _DRAWN[-1]
 
 
 def _readable_dir(ctx: click.Context, param: click.Parameter, value: str) -> str:

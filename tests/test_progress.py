@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -64,15 +65,19 @@ def test_formatting_reports_every_file(base_data: Path) -> None:
     _counts_up_to_the_total(seen.of(progress.FORMATTING), len(results))
 
 
-def _on_a_terminal(args: list[str]) -> tuple[int, bytes]:
+def _on_a_terminal(args: list[str], interrupt_after: bytes | None = None) -> tuple[int, bytes]:
     """Run `briefing ARGS` with standard error (and output) on a pseudo-terminal, as a user at a
-    terminal does: (exit code, everything the terminal received)."""
+    terminal does: (exit code, everything the terminal received). With `interrupt_after`, Ctrl-C
+    (SIGINT) once the terminal has shown that text."""
     main, child = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "generator.cli", *args], stdout=child, stderr=child,
                             stdin=subprocess.DEVNULL, cwd=REPO, close_fds=True)
     os.close(child)
     out = b""
     while True:
+        if interrupt_after is not None and interrupt_after in out:
+            proc.send_signal(signal.SIGINT)
+            interrupt_after = None
         ready, _, _ = select.select([main], [], [], 60)
         if not ready:
             proc.kill()
@@ -104,3 +109,13 @@ def test_a_pipe_gets_no_progress(base_data: Path) -> None:
                           capture_output=True, timeout=60, check=False)
     assert proc.returncode == 0
     assert b"reading the data" not in proc.stdout + proc.stderr and b"\x1b" not in proc.stdout + proc.stderr
+
+
+def test_ctrl_c_leaves_no_progress_line_behind(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, str(REPO.parent / "shared" / "bench" / "synth.py"), "4000", str(data)],
+                   check=True)
+    code, out = _on_a_terminal(["validate", str(data)], interrupt_after=b"reading the data: ")
+    assert code != 0
+    last = out.rsplit(b"\r\x1b[K", 1)[-1]  # what stays on the screen after the last clearing
+    assert b"Aborted!" in last and b"reading the data" not in last
