@@ -26,7 +26,7 @@ from .problems import Problem
 from .progress import Progress, quiet
 from .problems import escape_controls as _safe
 from .validate import Result, validate, validated
-from .write import WRITE_ERRNOS, CannotWrite, NotOurs, check_build_folders, pdf_target, replace_file, writing
+from .write import WRITE_ERRNOS, CannotWrite, NotOurs, check_build_folders, pdf_target, put_file, replace_file
 
 
 def _fail(exc: BriefingError, kept: str = "") -> NoReturn:
@@ -348,28 +348,15 @@ def serve_cmd(data: str, preview: bool, port: int, host: str, content: str, mkdo
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 when the committed files are stale")
 def schema_cmd(out: str, reference: str, check: bool) -> None:
     """Write the JSON Schemas (one per record kind) and the field reference, from the models."""
-    from .load import Refused, read_regular
-
-    def current(path: Path) -> bytes | None:
-        """The committed file, or None when it is missing or no regular file (a link, a FIFO):
-        stale either way, and never read through."""
-        try:
-            return read_regular(path, limit=None)
-        except Refused:
-            return None
-
-    files = schema_mod.generated_files(Path(out), Path(reference))
-    stale = [path for path, text in files.items() if current(path) != text.encode("utf-8")]
+    stale = schema_mod.stale_files(Path(out), Path(reference))
     if check:
         for path in stale:
             click.echo(_safe(f"{path.as_posix()}: stale; run `briefing schema` to regenerate it"))
         sys.exit(EXIT_INVALID if stale else EXIT_OK)
-    for path in stale:
+    for path, data in stale.items():
         try:
-            with writing(path.parent):
-                path.parent.mkdir(parents=True, exist_ok=True)
             # Replaced, never written through: a link committed at this name could point anywhere.
-            replace_file(path, files[path].encode("utf-8"))
+            put_file(path, data)
         except CannotWrite as exc:
             _fail(exc)
         click.echo(_safe(f"wrote {path.as_posix()}"))

@@ -13,6 +13,7 @@ from typing import Any
 
 from .dates import DEFAULT_YEARS
 from .kinds import FIELD_ORDER, MODELS, SINGULAR
+from .load import Refused, read_regular
 from .models import DEFAULT_EVENT_TYPES, EVENT_TYPES, MAX_COUNT, Record
 
 _NESTED = ("Citation", "ActorRole", "Casualty", "Correction")
@@ -51,6 +52,21 @@ def generated_files(schema_dir: Path, reference: Path) -> dict[Path, str]:
     }
     files[reference] = field_reference()
     return files
+
+
+def stale_files(schema_dir: Path, reference: Path) -> dict[Path, bytes]:
+    """The generated files whose committed copy differs from what the models give now, with
+    what they should hold. A missing file is stale, and so is one that is no regular file (a
+    link, a FIFO): it is never read through."""
+    stale: dict[Path, bytes] = {}
+    for path, text in generated_files(schema_dir, reference).items():
+        try:
+            current: bytes | None = read_regular(path, limit=None)
+        except Refused:
+            current = None
+        if current != text.encode("utf-8"):
+            stale[path] = text.encode("utf-8")
+    return stale
 
 
 def field_reference() -> str:

@@ -188,6 +188,13 @@ def write_tree(root: Path, pages: dict[str, str | bytes]) -> WriteResult:
     return result
 
 
+def put_file(target: Path, data: bytes) -> None:
+    """`replace_file`, creating the folders it needs first (CannotWrite when it cannot)."""
+    with writing(target.parent):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    replace_file(target, data)
+
+
 def replace_file(target: str | os.PathLike[str], data: bytes) -> None:
     """Write `data` to `target` whole or not at all: a new temporary file of a random name in the
     same folder, created with O_EXCL (`tempfile.mkstemp`: whatever already sits at any name it
