@@ -23,7 +23,7 @@ from .kinds import READING_ORDER, SINGULAR
 from .errors import (EXIT_BUG, EXIT_INVALID, EXIT_OK, EXIT_WRITE, BriefingError, InvalidData, Refusal,
                      UsageProblem)
 from .problems import Problem
-from .progress import Progress, quiet
+from .progress import Progress
 from .problems import escape_controls as _safe
 from .validate import Result, validate, validated
 from .write import WRITE_ERRNOS, CannotWrite, NotOurs, check_build_folders, pdf_target, put_file, replace_file
@@ -83,7 +83,6 @@ class _Drawn:
         click.echo(f"\r\x1b[K{step}: {done:,} of {total:,}", nl=False, err=True)
         self.shown = True
 
-
     def clear(self) -> None:
         """Take the line away (the command stops in the middle of a step: an error, Ctrl-C)."""
         if self.shown:
@@ -95,10 +94,38 @@ class _Drawn:
 _DRAWN: list[_Drawn] = []
 
 
+class _Logged:
+    """Progress of long work for a log (CI, a pipe): nothing for a step that ends within
+    `QUIET` seconds, so short runs print exactly what they always did; past that a plain line
+    at most every `EVERY` seconds, and one when the step ends, with the time it took."""
+
+    QUIET, EVERY = 10.0, 20.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.step: str | None = None
+        self.started = self.last = 0.0
+        self.said = False
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        now = self.clock()
+        if step != self.step:
+            self.step, self.started, self.last, self.said = step, now, now, False
+        if done >= total:
+            if self.said:
+                click.echo(_safe(f"{step}: {total:,} of {total:,}, {now - self.started:,.0f} s"), err=True)
+            self.step = None
+            return
+        if now - self.started >= self.QUIET and (not self.said or now - self.last >= self.EVERY):
+            click.echo(_safe(f"{step}: {done:,} of {total:,}"), err=True)
+            self.last, self.said = now, True
+
+
 def _progress() -> Progress:
-    """The progress callback for this run: drawn on a terminal, nothing otherwise."""
+    """The progress callback for this run: a line drawn on a terminal; plain lines now and then
+    in a log, for long steps only."""
     if not sys.stderr.isatty():
-        return quiet
+        return _Logged()
     _DRAWN.append(_Drawn())
     return _DRAWN[-1]
 

@@ -104,6 +104,32 @@ def test_the_terminal_sees_the_count_and_then_a_clean_line(base_data: Path) -> N
     assert last == piped == b"valid: 0 errors, 0 warnings in 7 files (9 records)\n"
 
 
+def test_a_log_gets_a_few_plain_lines_of_a_long_step_only() -> None:
+    """In CI (no terminal) a step that ends within ten seconds prints nothing; a longer one a plain
+    line at most every twenty seconds, and one when it ends, with the time it took."""
+    import click
+    from click.testing import CliRunner
+
+    from generator.cli import _Logged
+
+    now = [0.0]
+    logged = _Logged(clock=lambda: now[0])
+
+    @click.command()
+    def run() -> None:
+        for done in range(0, 101):  # the short step: 5 s in all
+            now[0] = done * 0.05
+            logged("short step", done, 100)
+        start = now[0]
+        for done in range(0, 601):  # the long step: 60 s in all, a call each 0.1 s
+            now[0] = start + done * 0.1
+            logged("long step", done, 600)
+
+    result = CliRunner().invoke(run, [])
+    assert result.stderr.splitlines() == ["long step: 100 of 600", "long step: 300 of 600", "long step: 500 of 600",
+                     "long step: 600 of 600, 60 s"]
+
+
 def test_a_pipe_gets_no_progress(base_data: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "generator.cli", "validate", str(base_data)], cwd=REPO,
                           capture_output=True, timeout=60, check=False)
