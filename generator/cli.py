@@ -112,7 +112,7 @@ class _Logged:
         if step != self.step:
             self.step, self.started, self.last, self.said = step, now, now, False
         if done >= total:
-            if self.said:
+            if self.said or now - self.started >= self.QUIET:
                 click.echo(_safe(f"{step}: {total:,} of {total:,}, {now - self.started:,.0f} s"), err=True)
             self.step = None
             return
@@ -257,7 +257,7 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     try:
         site_mod.mkdocs_build(Path(mkdocs_config), Path(site_dir))
     except site_mod.BuildError as exc:
-        click.echo(exc.output, err=True)
+        click.echo("\n".join(_safe(line) for line in exc.output.splitlines()), err=True)  # names from content/
         click.echo(_safe(f"mkdocs build failed; {kept}"), err=True)
         sys.exit(EXIT_INVALID)
     except CannotWrite as exc:
@@ -541,7 +541,7 @@ def new_cmd(kind: str, record_id: str | None, title: str | None, when: str | Non
         _fail(exc, "nothing was written")
     click.echo(_safe(f"wrote {made.path.as_posix()}"))
     if made.fill:
-        click.echo("fill in: " + ", ".join(made.fill) + f"; then run `briefing validate {data}`")
+        click.echo(_safe("fill in: " + ", ".join(made.fill) + f"; then run `briefing validate {data}`"))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -331,8 +331,9 @@ def _write_root_marker(root: Path, files: list[str]) -> None:
 def not_ours(root: Path) -> list[str]:
     """The generated names in `root` that exist without briefing's marker, as paths to show: a
     folder without its `.briefing-generated`, `index.md` that the content folder's marker does not
-    list, a file where a generated folder belongs. Links are not listed (the writer removes the
-    link, never what it points to); nor are empty folders (nothing would be lost)."""
+    list, a file where a generated folder belongs. Links are not listed (`check_content` refuses
+    them before a command writes; the writer itself removes a link, never what it points to); nor
+    are empty folders (nothing would be lost)."""
     found: list[str] = []
     listed = _root_listing(root)
     for name in GENERATED:
@@ -346,17 +347,33 @@ def not_ours(root: Path) -> list[str]:
     return found
 
 
+def _links_within(root: Path) -> list[str]:
+    """The links at the generated names of `root` and anywhere inside its generated folders
+    (a link is never followed: `os.walk` does not descend into one)."""
+    found: list[str] = []
+    for name in GENERATED:
+        live = root / name
+        if live.is_symlink():
+            found.append(live.as_posix())
+        elif live.is_dir():
+            for folder, dirs, files in os.walk(live):
+                found.extend(f"{folder}/{entry}" for entry in sorted(dirs + files)
+                             if os.path.islink(os.path.join(folder, entry)))
+    return sorted(found)
+
+
 def check_content(root: Path) -> None:
-    """Before a command writes into the content folder `root`: raise NotOurs for a generated name
-    that is a link (briefing makes none; one committed in place of a generated folder would make
-    its pages resolve elsewhere, which the writer refuses only as it writes), then as
-    `check_owned` for every generated name that briefing did not make."""
-    links = [(root / name).as_posix() for name in GENERATED if (root / name).is_symlink()]
+    """Before a command writes into the content folder `root`: raise NotOurs for a link at a
+    generated name or inside a generated folder (briefing makes none: one committed there would
+    make a page resolve elsewhere, which the writer refuses only as it writes, and replacing it
+    would delete what is not briefing's), then as `check_owned` for every generated name that
+    briefing did not make."""
+    links = _links_within(root)
     if links:
         one = len(links) == 1
         raise NotOurs(
-            f"refusing to write into {_and(links)}: {'it is a link' if one else 'they are links'}, and briefing "
-            f"writes only into folders it made; delete {'it' if one else 'them'} (what "
+            f"refusing to replace {_and(links)}: {'it is a link' if one else 'they are links'}, and briefing "
+            f"replaces only the folders and files it made; delete {'it' if one else 'them'} (what "
             f"{'it points' if one else 'they point'} to is not touched)")
     check_owned(root)
 

@@ -700,3 +700,23 @@ def test_a_generated_folder_that_is_a_link_is_refused_in_one_line(tmp_path: Path
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "it is a link" in proc.stderr and "internal error" not in proc.stderr
     assert tree(project.content) == before and tree(outside) == {"keep.md": b"not ours\n"}
+
+
+def test_a_link_inside_a_generated_folder_is_refused_in_one_line(tmp_path: Path) -> None:
+    """The same for a link one level down (content/actors/<page>.md -> elsewhere), committed after
+    a build: refused with exit 2 before anything is written, its target untouched."""
+    project = make_project(tmp_path / "p")
+    briefing = str(Path(sys.executable).with_name("briefing"))
+    args = [briefing, "build", "--pages-only", "--no-pdf", "--data", str(project.data), "--content",
+            str(project.content)]
+    subprocess.run(args, capture_output=True, text=True, cwd=project.root, timeout=120, check=True)
+    page = sorted((project.content / "actors").glob("*.md"))[-1]
+    victim = tmp_path / "victim.md"
+    victim.write_text("precious\n", encoding="utf-8")
+    page.unlink()
+    page.symlink_to(victim)
+    before = tree(project.content)
+    proc = subprocess.run(args, capture_output=True, text=True, cwd=project.root, timeout=120, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and f"{page.as_posix()}: it is a link" in proc.stderr
+    assert tree(project.content) == before and victim.read_text(encoding="utf-8") == "precious\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -216,3 +217,12 @@ def test_a_site_folder_named_with_escape_codes_is_shown_escaped(tmp_path: Path) 
     assert proc.returncode == 0, proc.stderr
     assert "\x1b" not in proc.stdout + proc.stderr
     assert "site built in " in proc.stdout and "site\\x1b[31m/" in proc.stdout
+
+
+def test_new_shows_a_data_folder_with_control_characters_escaped(tmp_path: Path) -> None:
+    data = tmp_path / "e\rZ" / "data"
+    shutil.copytree(REPO / "tests" / "fixtures" / "base", data)
+    proc = run("new", "incident", "--title", "A raid", "--date", "2020-04-12", "--data", str(data))
+    assert proc.returncode == 0, proc.stderr
+    assert "\r" not in proc.stdout
+    assert f"then run `briefing validate {tmp_path.as_posix()}/e\\rZ/data`" in proc.stdout

@@ -145,3 +145,22 @@ def test_ctrl_c_leaves_no_progress_line_behind(tmp_path: Path) -> None:
     assert code != 0
     last = out.rsplit(b"\r\x1b[K", 1)[-1]  # what stays on the screen after the last clearing
     assert b"Aborted!" in last and b"reading the data" not in last
+
+
+def test_a_long_step_reported_only_at_its_start_and_end_still_says_its_time() -> None:
+    """One slow PDF: the callback is told at 0 and at the end only; the end line still comes."""
+    import click
+    from click.testing import CliRunner
+
+    from generator.cli import _Logged
+
+    now = [0.0]
+    logged = _Logged(clock=lambda: now[0])
+
+    @click.command()
+    def run() -> None:
+        logged("rendering", 0, 1)
+        now[0] = 60.0
+        logged("rendering", 1, 1)
+
+    assert CliRunner().invoke(run, []).stderr.splitlines() == ["rendering: 1 of 1, 60 s"]
