@@ -29,6 +29,29 @@ from .validate import Result, validate, validated
 from .write import WRITE_ERRNOS, CannotWrite, NotOurs, check_build_folders, pdf_target, put_file, replace_file
 
 
+def _process_age() -> float:
+    """Seconds since this process started, Python's start-up and imports included (Linux: from
+    /proc; elsewhere: since cli.py was imported)."""
+    try:
+        with open("/proc/self/stat", "rb") as stat:
+            # The start time is field 22, counted after the command name's closing parenthesis
+            # (the name itself may hold spaces), in clock ticks since boot.
+            ticks = int(stat.read().rsplit(b")", 1)[1].split()[19])
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.monotonic() - _IMPORTED
+
+
+def _took() -> str:
+    """How long the command has run, for the end of its one-line summary: `; 2.4 s`, `; 3 min 12 s`.
+    (Standard output stays the same for the same data but for this one figure.)"""
+    seconds = _process_age()
+    if seconds < 60:
+        return f"; {seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"; {minutes} min {rest} s"
+
+
 def _fail(exc: BriefingError, kept: str = "") -> NoReturn:
     """The one place a library error becomes output: its lines on standard error (with `kept`,
     what was left as it was), and its exit code."""
@@ -92,6 +115,7 @@ class _Drawn:
 
 #: The progress lines drawn in this run, cleared by `_Command.invoke` when the command fails.
 _DRAWN: list[_Drawn] = []
+_IMPORTED = time.monotonic()
 
 
 class _Logged:
@@ -163,11 +187,11 @@ def validate_cmd(path: str, fmt: str, config: str | None) -> None:
         text = report.to_github()
         if text:
             click.echo(text)
-        click.echo(report.summary())
+        click.echo(report.summary() + _took())
     else:
         for problem in report.shown():
             click.echo(problem.format_text())
-        click.echo(report.summary())
+        click.echo(report.summary() + _took())
     sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
 
 
@@ -251,7 +275,11 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         click.echo(_safe(f"PDFs: {cache.misses} rendered, {cache.hits} from the cache ({pdf_cache}/)"))
         if cache.failed is not None:
             click.echo(_safe(f"briefing: warning: {cache.failed}; the PDFs were not cached"), err=True)
+    pages = len(written.written) + len(written.unchanged)
+    made = f"{result.report.records:,} records ({pages:,} generated files" + (
+        ")" if cache is None else f", {cache.misses + cache.hits:,} of them PDFs)")
     if pages_only:
+        click.echo(_safe(f"pages written in {content}/ from {made}") + _took())
         return
     kept = f"{site_dir}/ was left as it was" if Path(site_dir).exists() else "no site was written"
     try:
@@ -262,7 +290,7 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         sys.exit(EXIT_INVALID)
     except CannotWrite as exc:
         _fail(exc, kept)
-    click.echo(_safe(f"site built in {site_dir}/"))
+    click.echo(_safe(f"site built in {site_dir}/ from {made}") + _took())
 
 
 @cli.command("pdf")
@@ -326,7 +354,8 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
     click.echo(_safe(f"wrote {output}: {b.period.title}, {count(b.counted_incidents, 'incident')} and "
                      f"{count(b.counted_statements, 'statement')}"
                      + (f" ({b.possibly_count:,} more possibly in the period)" if b.possibly_count else "")
-                     + ("; key judgements from " + f"{content}/{b.judgements_file}" if b.judgements else "")))
+                     + ("; key judgements from " + f"{content}/{b.judgements_file}" if b.judgements else ""))
+               + _took())
     for missing in rendered.missing_fonts:  # written all the same: a warning, not an error
         click.echo(_safe(f"briefing: {missing.message()}"), err=True)
 
@@ -451,7 +480,7 @@ def fmt_cmd(paths: tuple[str, ...], data: str, check: bool) -> None:
              f"{len(results) - len(changed) - len(problems)} already canonical"]
     if problems:
         parts.append(f"{len(problems)} could not be parsed and were left as they are")
-    click.echo(f"{len(results)} files: " + ", ".join(parts))
+    click.echo(f"{len(results):,} files: " + ", ".join(parts) + _took())
     if problems or (check and changed):
         if check and changed:
             click.echo("run `briefing fmt` to reformat them", err=True)

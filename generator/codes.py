@@ -82,8 +82,9 @@ The line says, from left to right:
 - **which problem**: the code in square brackets, here `invalid-value`. Codes never change, so you
   can search this page (or ask a colleague) for the code. Each code has a section below.
 
-After the problems comes a summary line such as `2 errors, 1 warning in 14 files (20 records)`,
-or `valid: 0 errors, 1 warning in 14 files (20 records)` when there is nothing to fix.
+After the problems comes a summary line such as `2 errors, 1 warning in 14 files (20 records); 0.4 s`,
+or `valid: 0 errors, 1 warning in 14 files (20 records); 0.4 s` when there is nothing to fix (the
+last figure is how long the command took).
 
 The command ends with an exit code, which scripts and the pull-request checks look at:
 

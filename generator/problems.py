@@ -136,8 +136,8 @@ class Report:
     def summary(self) -> str:
         """A one-line summary such as `2 errors, 1 warning in 14 files (20 records)`."""
         e, w = len(set(self.errors)), len(set(self.warnings))
-        files = f"{self.files} file" + ("" if self.files == 1 else "s")
-        records = f"{self.records} record" + ("" if self.records == 1 else "s")
+        files = f"{self.files:,} file" + ("" if self.files == 1 else "s")
+        records = f"{self.records:,} record" + ("" if self.records == 1 else "s")
         head = f"{_plural(e, 'error')}, {_plural(w, 'warning')}"
         if e == 0:
             head = "valid: " + head
@@ -172,7 +172,7 @@ class Report:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _gh_escape(value: str, prop: bool = False) -> str:

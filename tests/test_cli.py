@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator import cli
+from generator.routes import GENERATED
 from conftest import REPO
 from git_helpers import commit_all, init_repo, isolated_git  # noqa: F401  # fixtures, found by name
 
@@ -36,6 +38,36 @@ def test_valid_data_exits_0_with_summary(base_data: Path) -> None:
     assert result.stdout.strip().splitlines()[-1].startswith("valid: 0 errors, 0 warnings in 7 files (9 records)")
 
 
+#: The end of a long command's one-line summary: how long it took.
+TOOK = r"; (\d+\.\d s|\d+ min \d+ s)"
+
+
+def test_each_long_command_ends_with_one_line_of_counts_and_time(tmp_path: Path) -> None:
+    """validate, build, pdf and fmt each end with a summary of what they did and how long it took
+    (issue 11), with thousands separators, on standard output after everything else."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    shutil.copytree(REPO / "content", tmp_path / "content",  # the hand-written pages and key judgements
+                    ignore=lambda folder, names: [n for n in names if Path(folder) == REPO / "content"
+                                                  and (n in GENERATED or n.startswith("."))])
+    files = sum(1 for _ in data.rglob("*.yml"))
+
+    validate_out = run("validate", "data", cwd=tmp_path)
+    assert re.fullmatch(rf"valid: 0 errors, 0 warnings in {files} files \(65 records\){TOOK}",
+                        validate_out.stdout.splitlines()[-1]), validate_out.stdout
+    build = run("build", "--pages-only", "--no-pdf", cwd=tmp_path)
+    assert build.returncode == 0, build.stderr
+    assert re.fullmatch(rf"pages written in content/ from 65 records \(\d+ generated files\){TOOK}",
+                        build.stdout.splitlines()[-1]), build.stdout
+    pdf = run("pdf", "--month", "2020-04", "-o", str(tmp_path / "april.pdf"), cwd=tmp_path)
+    assert pdf.returncode == 0, pdf.stderr
+    assert re.fullmatch(rf"wrote {re.escape(str(tmp_path / 'april.pdf'))}: April 2020, \d+ incidents and \d+ "
+                        rf"statements.*{TOOK}", pdf.stdout.splitlines()[-1]), pdf.stdout
+    fmt = run("fmt", "--check", cwd=tmp_path)
+    assert re.fullmatch(rf"{files} files: 0 would be reformatted, {files} already canonical{TOOK}",
+                        fmt.stdout.splitlines()[-1]), fmt.stdout
+
+
 def test_three_broken_files_three_reports_in_one_run(base_data: Path) -> None:
     break_three_files(base_data)
     result = run("validate", str(base_data))
@@ -51,7 +83,8 @@ def test_three_broken_files_three_reports_in_one_run(base_data: Path) -> None:
         f"{prefix}/sources/bad.yml:4:6: error: url: `ftp://example.org` is not a web address: "
         "it must start with http:// or https:// [invalid-url]",
     ]
-    assert lines[-1] == "4 errors, 0 warnings in 9 files (11 records)"
+    # the one-line summary: the counts, and how long the command took
+    assert re.fullmatch(r"4 errors, 0 warnings in 9 files \(11 records\); \d+\.\d s", lines[-1]), lines[-1]
     assert result.stderr == ""
 
 

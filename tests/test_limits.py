@@ -229,7 +229,7 @@ def test_text_report_shows_100_problems_of_a_file_and_the_count_of_the_rest(base
     assert len(lines) == 102
     assert lines[-2].endswith("error: 19,900 more problems in this file are not shown (19,900 errors); fix the "
                               "ones above and run the validator again [too-many-problems]")
-    assert lines[-1] == "20000 errors, 0 warnings in 8 files (10 records)"
+    assert lines[-1].startswith("20,000 errors, 0 warnings in 8 files (10 records); ")
     assert len(result.stdout) < 20_000
 
 
