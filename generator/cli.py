@@ -94,6 +94,8 @@ class _Drawn:
     def __init__(self) -> None:
         self.shown = False
         self.last = 0.0
+        self.step: str | None = None
+        self.started = 0.0
 
     def __call__(self, step: str, done: int, total: int) -> None:
         now = time.monotonic()
@@ -103,8 +105,26 @@ class _Drawn:
         if done >= total:
             self.clear()
             return
-        click.echo(f"\r\x1b[K{step}: {done:,} of {total:,}", nl=False, err=True)
+        if step != self.step:
+            self.step, self.started = step, now
+        click.echo(f"\r\x1b[K{self.line(step, done, total, now - self.started)}", nl=False, err=True)
         self.shown = True
+
+    WIDTH = 30  # the bar's width in characters: the line stays within 80 columns for our step names
+
+    @classmethod
+    def line(cls, step: str, done: int, total: int, elapsed: float) -> str:
+        """`reading the data: 5,000 of 11,003 [=============>                ] 45%, about 3 s left`
+        (plain ASCII: any terminal's encoding shows it). The time left is guessed from the pace
+        so far, once the step has run a second and done something."""
+        share = done / total if total else 0.0
+        filled = int(share * cls.WIDTH)
+        bar = "=" * filled + (">" if filled < cls.WIDTH else "") + " " * (cls.WIDTH - filled - 1)
+        text = f"{step}: {done:,} of {total:,} [{bar}] {int(share * 100)}%"
+        if elapsed >= 1 and done:
+            left = elapsed * (total - done) / done
+            text += f", about {left:.0f} s left" if left < 60 else f", about {left / 60:.0f} min left"
+        return text
 
     def clear(self) -> None:
         """Take the line away (the command stops in the middle of a step: an error, Ctrl-C)."""

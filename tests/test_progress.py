@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -101,7 +102,21 @@ def test_the_terminal_sees_the_count_and_then_a_clean_line(base_data: Path) -> N
     last = out.rsplit(b"\r\x1b[K", 1)[-1].replace(b"\r\n", b"\n")
     piped = subprocess.run([sys.executable, "-m", "generator.cli", "validate", str(base_data)], cwd=REPO,
                            capture_output=True, timeout=60, check=True).stdout
-    assert last == piped == b"valid: 0 errors, 0 warnings in 7 files (9 records)\n"
+    def untimed(summary: bytes) -> bytes:  # the summary's last figure is the command's time
+        return re.sub(rb"; \d+\.\d s\n\Z", b"; N s\n", summary)
+
+    assert untimed(last) == untimed(piped) == b"valid: 0 errors, 0 warnings in 7 files (9 records); N s\n"
+
+
+def test_the_drawn_line_is_a_bar_with_the_share_done_and_the_time_left() -> None:
+    from generator.cli import _Drawn
+
+    assert _Drawn.line("reading the data", 0, 11_003, 0.0) == (
+        "reading the data: 0 of 11,003 [>                             ] 0%")
+    assert _Drawn.line("reading the data", 5_000, 10_000, 3.0) == (
+        "reading the data: 5,000 of 10,000 [===============>              ] 50%, about 3 s left")
+    assert _Drawn.line("rendering PDFs", 10, 250, 30.0).endswith("] 4%, about 12 min left")
+    assert _Drawn.line("x", 7, 7, 1.0) == "x: 7 of 7 [==============================] 100%, about 0 s left"
 
 
 def test_a_log_gets_a_few_plain_lines_of_a_long_step_only() -> None:
