@@ -107,8 +107,9 @@ class _Drawn:
             return
         if step != self.step:
             self.step, self.started = step, now
-        click.echo(f"\r\x1b[K{self.line(step, done, total, now - self.started)}", nl=False, err=True)
-        self.shown = True
+        line = self.line(step, done, total, now - self.started)
+        self.shown = True  # before drawing: Ctrl-C right after the echo must still clear the line
+        click.echo(f"\r\x1b[K{line}", nl=False, err=True)
 
     WIDTH = 30  # the bar's width in characters: the line stays within 80 columns for our step names
 

@@ -396,7 +396,7 @@ def test_too_many_problems(base_data: Path) -> None:
     note = shown[-1]
     assert (note.path, note.line, note.severity) == ((base_data / "actors" / "pasted.yml").as_posix(), 4, "error")
     assert note.message.startswith("900 more problems in this file are not shown (900 errors)")
-    assert report.summary().startswith("1000 errors, 0 warnings")  # the counts stay true
+    assert report.summary().startswith("1,000 errors, 0 warnings")  # the counts stay true
 
 
 def test_problems_of_other_files_are_shown_in_full(base_data: Path) -> None:
