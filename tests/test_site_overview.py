@@ -278,8 +278,9 @@ def test_every_tag_of_a_visible_record_has_its_anchor(example: dict[str, str]) -
             used.update(yaml.safe_load(path.read_text("utf-8")).get("tags", []))
     anchors = set(re.findall(r"^## .* \{ #([a-z0-9-]+) \}$", tags_md, re.M))
     assert used and anchors == used
-    # every link to the tags page, from any page, lands on an anchor that exists
-    linked = {m for text in example.values() for m in re.findall(r"tags/index\.md#([a-z0-9-]+)[)\"]", text)}  # Markdown or HTML block
+    # every link to the tags page, from any page, lands on an anchor that exists (a Markdown link or
+    # one of an HTML block)
+    linked = {m for text in example.values() for m in re.findall(r"tags/index\.md#([a-z0-9-]+)[)\"]", text)}
     assert linked and linked <= anchors
     # each tag lists the records carrying it, linked to their timeline anchors
     counter = section(tags_md, "counter-isis { #counter-isis }")
