@@ -125,6 +125,68 @@ def yaml_string(value: object) -> Markup:
     return Markup("".join(out))  # noqa: S704  # only printable ASCII, no markup character
 
 
+def html_inline(value: object) -> Markup:
+    """Escape text for HTML that Markdown never reads (a generated HTML block, see `html_block`):
+    HTML-escaped, line breaks folded to spaces, and isolated in `<bdi>` like `md_inline`. No
+    Markdown escaping: backslashes would show, since Markdown leaves such a block alone."""
+    if isinstance(value, Markup):
+        return value
+    text = _SPACES.sub(" ", str(value)).strip()
+    return _bdi(html.escape(text, quote=True), text)
+
+
+def html_paragraphs(value: object) -> Markup:
+    """Text that may hold several paragraphs (separated by blank lines), as `<p>` elements."""
+    if isinstance(value, Markup):
+        return value
+    paragraphs = [p for p in re.split(r"\n\s*\n", str(value).strip()) if p.strip()]
+    return Markup("".join(f"<p>{html_inline(p)}</p>" for p in paragraphs))  # noqa: S704  # html_inline escaped each
+
+
+#: The lines around a generated HTML block in a Markdown page. Data never holds them: every data
+#: value is escaped, `<` included. site_overrides/hooks.py takes each block out of the page before
+#: Markdown reads it and puts it back, its links made MkDocs' URLs, into the HTML that Markdown made.
+BLOCK_START = "<!--html-->"
+BLOCK_END = "<!--/html-->"
+
+
+def html_block(value: object) -> Markup:
+    """HTML made by the HTML macros (`_blocks.html.j2`), marked as one block for the hook: Markdown
+    never parses it, so a record costs Markdown nothing but its heading. Its links are written as
+    in Markdown (to `.md` pages); the hook checks them and makes them URLs, as MkDocs does for a
+    Markdown link."""
+    return Markup(f"{BLOCK_START}\n{str(value).strip()}\n{BLOCK_END}")  # noqa: S704  # Markup from the HTML macros
+
+
+def _html_finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return value
+    return html_inline(value)
+
+
+def html_environment(templates: Path = TEMPLATES) -> Environment:
+    """The Jinja2 environment of the HTML blocks of site pages (`_blocks.html.j2`): every
+    interpolation is escaped for HTML (and isolated), never for Markdown."""
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=True,
+        finalize=_html_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["paragraphs"] = html_paragraphs
+    env.filters["attr"] = attr
+    return env
+
+
 def _finalize(value: Any) -> Any:
     if value is None:
         return ""
@@ -156,6 +218,10 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["yaml"] = yaml_string  # front-matter values (never `tojson`: see yaml_string)
     env.filters["plain"] = md_text  # escaped, never isolated (as in the PDF environment)
     env.globals["isolate"] = isolate_text  # for data inside a sentence the template builds
+    # The HTML macros of the pages' longest parts (records, lists, tables): escaped for HTML by
+    # their own environment, and marked as blocks that Markdown does not parse (`block`).
+    env.globals["html"] = html_environment(templates).get_template("_blocks.html.j2").module
+    env.filters["block"] = html_block
     return env
 
 

@@ -1,4 +1,4 @@
-"""MkDocs hooks: the sanitizer backstop, and page titles that are text.
+"""MkDocs hooks: the sanitizer backstop, page titles that are text, and generated HTML blocks.
 
 Every data value is escaped before it reaches Markdown (generator/render.py). As a second line
 of defence, the HTML that Markdown makes of each page is cleaned with nh3 (the Rust `ammonia`
@@ -13,19 +13,45 @@ typed (an actor's, a region's, `briefing.yml`'s title), so each title is made HT
 here, once, for every page: it shows literally everywhere Material prints it, and `Markup` keeps
 Material's own `| e` from escaping it twice. Every other front-matter text (a hand-written page's
 `subtitle`, `status`) is escaped the same way, without the isolation.
+
+Generated HTML blocks (`generator/render.py`'s `html_block`: a record's facts, the lists and tables
+of actor and region pages) skip Markdown: Python-Markdown would only parse their HTML to pass it
+through, and that parse was most of the site's build time. `on_page_markdown` takes each block out
+of the page, leaving a comment that Markdown keeps as it is, and makes the block's links URLs as
+MkDocs does for a Markdown link (a missing page is a warning, so `--strict` fails; anchors are
+checked with the page's own at the end of the build). `on_page_content` puts the blocks back, before
+the sanitizer runs over the whole page.
 """
 
 from __future__ import annotations
 
 import html
+import posixpath
+import re
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from markupsafe import Markup
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.utils import get_relative_url
 
-from generator.render import isolate_text
+from generator.render import BLOCK_END, BLOCK_START, isolate_text
 from generator.sanitize import sanitize
 
-__all__ = ["on_config", "on_page_content", "sanitize", "text_title"]
+__all__ = ["on_config", "on_page_content", "on_page_markdown", "sanitize", "text_title"]
+
+log = get_plugin_logger("briefing")
+
+#: A generated block: its own lines between the two markers (render.BLOCK_START, BLOCK_END).
+_BLOCK = re.compile(f"^{re.escape(BLOCK_START)}\n(.*?)\n{re.escape(BLOCK_END)}$", re.M | re.S)
+#: What stands for a block while Markdown reads the page: a comment, which Markdown keeps as it is.
+_SLOT = "<!--briefing-block-{}-->"
+_SLOTS = re.compile(r"<!--briefing-block-(\d+)-->\n?")  # Markdown writes a blank line after a comment
+_HREF = re.compile(r'href="([^"]*)"')
+_ID = re.compile(r' id="([^"]*)"')
+#: The blocks taken out of each page (by its source path) between the two hooks, with the links to
+#: anchors of other pages they hold (to be checked at the end like the page's own).
+_TAKEN: dict[str, tuple[list[str], dict[Any, dict[str, str]]]] = {}
 
 #: Front-matter keys Material prints into the page's head or header.
 _META_TEXT = ("title", "description")
@@ -60,11 +86,77 @@ def on_config(config: Any) -> Any:
     return config
 
 
+def on_page_markdown(markdown: str, page: Any,
+                     config: Any, files: Any) -> str:  # noqa: ARG001  # MkDocs' hook signature
+    """Take the generated HTML blocks out of the page's Markdown (see the module's docstring)."""
+    if BLOCK_START not in markdown:
+        _TAKEN.pop(page.file.src_uri, None)
+        return markdown
+    blocks: list[str] = []
+    anchors: dict[Any, dict[str, str]] = {}
+    # What each path links to (the part before `#`): a page has thousands of links to a few
+    # hundred pages.
+    targets: dict[str, tuple[Any, str] | None] = {}
+
+    def url(match: re.Match[str]) -> str:
+        link = match[1]
+        path, hashed, anchor = link.partition("#")
+        if path not in targets:
+            targets[path] = _target(path, link, page, files)
+        target = targets[path]
+        if target is None:
+            return match[0]
+        if anchor:
+            anchors.setdefault(target[0], {}).setdefault(anchor, link)
+        return f'href="{target[1]}#{anchor}"' if hashed else f'href="{target[1]}"'
+
+    def take(match: re.Match[str]) -> str:
+        blocks.append(_HREF.sub(url, match[1]))
+        return _SLOT.format(len(blocks) - 1)
+
+    markdown = _BLOCK.sub(take, markdown)
+    _TAKEN[page.file.src_uri] = (blocks, anchors)
+    return markdown
+
+
+def _target(path: str, link: str, page: Any, files: Any) -> tuple[Any, str] | None:
+    """The page a block's link goes to and its URL relative to this page's, as MkDocs makes a
+    Markdown link (`../actors/x.md` → `../../actors/x/`); None for a link that stays as written
+    (another site, a `mailto:`). A page that does not exist is a warning in MkDocs' own words, and
+    the link stays."""
+    if not path:
+        return page.file, ""
+    scheme, netloc, target_path, query, _ = urlsplit(html.unescape(path))
+    if scheme or netloc:
+        return None
+    target_uri = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), unquote(target_path)))
+    target = files.src_uris.get(target_uri)  # what files.get_file_from_path does, without its PurePath
+    if target is None:
+        log.warning(f"Doc file '{page.file.src_uri}' contains a link '{link}', but the target "
+                    f"'{target_uri}' is not found among documentation files.")
+        return None
+    url = urlunsplit(("", "", get_relative_url(target.url, page.file.url), query, ""))
+    return target, html.escape(url, quote=True)
+
+
 def on_page_content(html_text: str, page: Any,
                     config: Any, files: Any) -> str:  # noqa: ARG001  # MkDocs' hook signature
     """Called by MkDocs with each page's HTML, before the theme's template wraps it (and, for every
-    page, before any template is rendered: the navigation of one page shows the titles of others)."""
+    page, before any template is rendered: the navigation of one page shows the titles of others).
+    The generated blocks go back in first, so that the sanitizer cleans them too."""
     _inert_titles(page)
+    taken = _TAKEN.pop(page.file.src_uri, None)
+    if taken is not None:
+        blocks, anchors = taken
+        html_text = _SLOTS.sub(lambda m: blocks[int(m[1])], html_text)
+        if page.present_anchor_ids is not None:  # ids inside the blocks can be linked to as well
+            for block in blocks:
+                page.present_anchor_ids.update(_ID.findall(block))
+        if page.links_to_anchors is not None:  # None when MkDocs does not check anchors (-v)
+            for target, links in anchors.items():
+                known = page.links_to_anchors.setdefault(target, {})
+                for anchor, link in links.items():
+                    known.setdefault(anchor, link)
     return sanitize(html_text)
 
 

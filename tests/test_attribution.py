@@ -70,9 +70,14 @@ def site(data_dir: Path) -> dict[str, str]:
 
 
 def row(md: str, label: str) -> str:
-    """The second cell of the table row whose first cell starts with `label`."""
+    """The second cell of the table row whose first cell starts with `label` (a Markdown table, or
+    the HTML table of a generated block)."""
     for line in md.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0].startswith(label):
+            return cells[1]
+    for tr in re.findall(r"<tr>(.*?)</tr>", md, re.S):
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
         if len(cells) >= 2 and cells[0].startswith(label):
             return cells[1]
     raise AssertionError(f"no row {label!r}")
@@ -121,9 +126,9 @@ def test_attributed_by_is_a_checked_reference(base_data: Path) -> None:
 def test_month_page_shows_by_and_the_suspected_perpetrator(data: Path) -> None:
     pages = site(data)
     april = pages["timeline/2020-04.md"]
-    assert "**by 20 April 2020** · *before the report*" in april
-    assert ("[Islamic State \\(ISIS\\)](../actors/isis.md) (suspected perpetrator, according to "
-            "[Peshmerga](../actors/peshmerga.md))") in april
+    assert "<strong>by 20 April 2020</strong> · <em>before the report</em>" in april  # the record's HTML block
+    assert ('<a href="../actors/isis.md">Islamic State (ISIS)</a> (suspected perpetrator, according to '
+            '<a href="../actors/peshmerga.md">Peshmerga</a>)') in april
     # sorted by DATE: after the record of 12 April and the month-precision statement (1 April)
     order = re.findall(r"\{ #([a-z-]+) \}", april)
     assert order.index("attack") < order.index("by-attack")

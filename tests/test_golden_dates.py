@@ -16,15 +16,15 @@ def test_dates_and_counts_render_as_written() -> None:
 def test_each_form_reads_as_a_reader_expects() -> None:
     pages = {path: data.decode("utf-8") for path, data in dates_files().items()}
     april, may, year = pages["timeline/2020-04.md"], pages["timeline/2020-05.md"], pages["timeline/2021.md"]
-    assert "**12 April 2020** · *Sunday before publication*" in april  # a day
-    assert "**1–10 April 2020** · *early April*" in april  # a span with its note
-    assert "**May 2020**" in may  # a month, not "1 May"
-    assert "**2021** · *the source gives only the year*" in year  # a year, not "January 2021"
+    assert "<strong>12 April 2020</strong> · <em>Sunday before publication</em>" in april  # a day
+    assert "<strong>1–10 April 2020</strong> · <em>early April</em>" in april  # a span with its note
+    assert "<strong>May 2020</strong>" in may  # a month, not "1 May"
+    assert "<strong>2021</strong> · <em>the source gives only the year</em>" in year  # a year, not "January 2021"
     assert "# 2021 — month not known" in year
-    assert "3–6 \\(best 4\\) killed" in april  # a range stays a range
-    assert "**Casualties:** not reported (unknown)" in april  # unknown is not 0
+    assert "3–6 (best 4) killed" in april  # a range stays a range
+    assert "<strong>Casualties:</strong> not reported (unknown)" in april  # unknown is not 0
     assert "civilians: 0 killed" in april  # and 0 is shown as 0
     # on or before a day (v1.1), listed under the month of DATE and sorted by DATE: last in April
-    assert "**by 17 April 2020** · *before the report; its start is not given*" in april
+    assert "<strong>by 17 April 2020</strong> · <em>before the report; its start is not given</em>" in april
     assert april.rindex("{ #by-precision }") > april.rindex("{ #day-precision }")
-    assert "(suspected perpetrator, according to [Peshmerga](../actors/peshmerga.md))" in april
+    assert '(suspected perpetrator, according to <a href="../actors/peshmerga.md">Peshmerga</a>)' in april

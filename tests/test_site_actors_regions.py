@@ -3,6 +3,7 @@ sub-regions, "unknown" kept apart from 0, capped lists, and links that resolve."
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
@@ -44,10 +45,22 @@ def _plain(cell: str) -> str:
     return re.sub(r"\\(.)", r"\1", cell).replace("&#58;", ":").replace("&#39;", "'").strip()
 
 
+def _html_plain(cell: str) -> str:
+    """A cell of a generated HTML table read as its Markdown cell was (links as `[text](href)`,
+    bold as `**text**`, other tags dropped, entities undone), so that one check reads both."""
+    cell = re.sub(r'<a href="([^"]*)">(.*?)</a>', r"[\2](\1)", cell)
+    cell = re.sub(r"</?strong>", "**", cell)
+    return html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+
+
 def rows(md: str) -> list[list[str]]:
-    """Every table row of a page, as plain cells."""
-    return [[_plain(c) for c in line.strip()[1:-1].split(" | ")] for line in md.splitlines()
-            if line.startswith("| ") and line.rstrip().endswith("|")]
+    """Every table row of a page, as plain cells: Markdown tables, and the HTML tables of the
+    generated blocks (render.html_block)."""
+    markdown = [[_plain(c) for c in line.strip()[1:-1].split(" | ")] for line in md.splitlines()
+                if line.startswith("| ") and line.rstrip().endswith("|")]
+    tables = [[_html_plain(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+              for row in re.findall(r"<tr>(.*?)</tr>", md, re.S)]
+    return markdown + tables
 
 
 def figure(md: str, label: str) -> str:
@@ -163,7 +176,7 @@ def test_only_published_records_count_unless_preview(two_governorates: Path) -> 
     assert figure(text(preview, "regions/salahaddin.md"), "Incidents") == "1"
     isis = text(preview, "actors/isis.md")
     assert figure(isis, "… as perpetrator") == "2"
-    assert re.search(r"#in-tuz\).*draft, not published", isis)
+    assert re.search(r"#in-tuz\".*draft, not published", isis)
 
 
 # --- (2) roll-up ----------------------------------------------------------------------------
@@ -174,7 +187,7 @@ def test_governorate_counts_its_districts_and_not_its_neighbours(two_governorate
     kirkuk = text(pages, "regions/kirkuk.md")
     assert figure(kirkuk, "Incidents") == "2"  # its own and Hawija's, not Tuz Khurmatu's
     assert figure(kirkuk, "Killed").startswith("at least 3 ")  # Hawija's 3; the other gives no count
-    assert "#in-hawija)" in kirkuk and "#in-kirkuk)" in kirkuk and "#in-tuz)" not in kirkuk
+    assert '#in-hawija"' in kirkuk and '#in-kirkuk"' in kirkuk and "#in-tuz" not in kirkuk
     assert [month_row(kirkuk, k)[-2] for k in ("2020-03", "2020-04")] == ["**1**", "**1**"]  # totals
     assert "[Hawija](hawija.md) (district, 1 incident)" in kirkuk
     assert "[Iraq](iraq.md) › **Kirkuk**" in kirkuk  # breadcrumb from the country down
@@ -185,7 +198,7 @@ def test_governorate_counts_its_districts_and_not_its_neighbours(two_governorate
 
     salahaddin = text(pages, "regions/salahaddin.md")
     assert (figure(salahaddin, "Incidents"), figure(salahaddin, "Killed")) == ("1", "5")
-    assert "#in-hawija)" not in salahaddin
+    assert "#in-hawija" not in salahaddin
     iraq = text(pages, "regions/iraq.md")
     assert figure(iraq, "Incidents") == "3"
     assert number(figure(iraq, "Killed")) == 8
@@ -245,7 +258,8 @@ def test_every_actor_and_region_has_a_page_and_every_link_resolves(tmp_path: Pat
         if not path.startswith(("actors/", "regions/")):
             continue
         assert isinstance(page, str)
-        for target in re.findall(r"\]\(([^)\s]+)\)", page):
+        # Markdown links, and the links of the generated HTML blocks (written the same way)
+        for target in re.findall(r"\]\(([^)\s]+)\)", page) + re.findall(r'href="([^":]+)"', page):
             file, _, anchor = target.partition("#")
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), file))
             assert resolved in pages, (path, target)
@@ -272,9 +286,9 @@ def test_actor_and_region_without_incidents_still_build(base_data: Path) -> None
     # a person's page says whom they speak for, and that actor's page lists them
     spokesman = text(pages, "actors/spokesman.md")
     assert "**Speaks for:** [Peshmerga](peshmerga.md)" in spokesman and "**Title:** Spokesman" in spokesman
-    assert "## Statements by them {" in spokesman and "#said)" in spokesman  # a person is not "it"
+    assert "## Statements by them {" in spokesman and '#said"' in spokesman  # a person is not "it"
     assert "[A Spokesman](spokesman.md) (Spokesman)" in text(pages, "actors/peshmerga.md")
-    assert "#said)" in text(pages, "actors/peshmerga.md")  # a spokesman's statement is on its behalf
+    assert '#said"' in text(pages, "actors/peshmerga.md")  # a spokesman's statement is on its behalf
 
 
 def test_long_lists_are_capped_newest_first(two_governorates: Path) -> None:
@@ -283,13 +297,13 @@ def test_long_lists_are_capped_newest_first(two_governorates: Path) -> None:
               incident(f"many-{day:02d}", f"2021-01-{day:02d}", "hawija", [("army", "perpetrator")]))
     pages = render(two_governorates)
     army = text(pages, "actors/army.md")
-    listed = re.findall(r"#(many-\d\d)\)", army.split("## Recent incidents", 1)[1])
+    listed = re.findall(r"#(many-\d\d)\"", army.split("## Recent incidents", 1)[1])
     assert listed == [f"many-{d:02d}" for d in range(25, 5, -1)]  # 20 newest, newest first
-    assert "6 more in the [timeline](../timeline/index.md)." in army  # 25 + Tuz Khurmatu - 20
+    assert '6 more in the <a href="../timeline/index.md">timeline</a>.' in army  # 25 + Tuz Khurmatu - 20
     assert figure(army, "Incidents involving it") == "26"
     hawija = text(pages, "regions/hawija.md").split("## Latest incidents", 1)[1]
-    assert len(re.findall(r"#(many-\d\d|in-\w+)\)", hawija)) == 20
-    assert "6 more in the [timeline](../timeline/index.md)." in hawija  # 25 + its own - 20
+    assert len(re.findall(r"#(many-\d\d|in-\w+)\"", hawija)) == 20
+    assert '6 more in the <a href="../timeline/index.md">timeline</a>.' in hawija  # 25 + its own - 20
 
 
 def test_data_is_shown_as_typed(two_governorates: Path) -> None:

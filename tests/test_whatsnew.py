@@ -272,11 +272,11 @@ def test_a_record_shows_its_corrections_above_its_facts(base_data: Path) -> None
     write(base_data, "incidents/2020/04/new-fix.yml", CORRECTED["incidents/2020/04/new-fix.yml"])
     month = pages(base_data, history=False)["timeline/2020-04.md"]
     record = month[month.index("{ #new-fix }"):]
-    note = record.index('!!! note "Corrections"')
-    assert note < record.index("**Where:**")
-    assert record[note:].splitlines()[1:3] == [
-        "    - 3 May 2020: Two, not three, were killed&#58; &lt;script&gt;x&lt;/script&gt;",
-        "    - 10 June 2020: The place was Hawija",
+    note = record.index('<div class="admonition note">\n<p class="admonition-title">Corrections</p>')
+    assert note < record.index("<strong>Where:</strong>")
+    assert record[note:].splitlines()[3:5] == [
+        "<li>3 May 2020: Two, not three, were killed: &lt;script&gt;x&lt;/script&gt;</li>",
+        "<li>10 June 2020: The place was Hawija</li>",
     ]
 
 
