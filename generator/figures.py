@@ -40,7 +40,17 @@ class Tables:
 
 
 def tables(ctx: Context) -> Tables:
-    """The visible incidents as the three tables above (deterministic row order: date, id)."""
+    """The visible incidents as the three tables above (deterministic row order: date, id), made
+    once per context (read only: no caller changes a table in place)."""
+    made = ctx._tables  # the context's own memo of this function
+    if isinstance(made, Tables):
+        return made
+    made = _tables(ctx)
+    ctx._tables = made
+    return made
+
+
+def _tables(ctx: Context) -> Tables:
     inc_rows, cas_rows, role_rows = [], [], []
     for entry in ctx.incidents():
         r = entry.record

@@ -14,15 +14,20 @@ Ctrl-C (or SIGTERM) stops both watchers and the server, and MkDocs removes its t
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import os
+import shutil
 import signal
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Callable, ClassVar, TextIO
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, TextIO
+from urllib.parse import urlsplit
+
+from mkdocs.plugins import BasePlugin
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -32,7 +37,15 @@ from watchdog.observers.polling import PollingObserver
 from .config import CONFIG_NAME
 from .errors import EXIT_USAGE, BriefingError, InvalidData
 from .validate import validated
-from .write import CannotWrite, WriteError
+from .write import GENERATED, CannotWrite, WriteError, put_file, temporary_folder
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from .site import RenderCache
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
 
 #: How long the data folder must stay still before it is read again: an editor's "save" is often
 #: several events (a temporary file, a rename, a second write), and a `git checkout` is many.
@@ -71,6 +84,7 @@ class Regenerator:
     preview: bool = False
     mkdocs_config: Path | None = None  # its folders are checked for links too (see site.hand_written_problems)
     say: Say = _silent  # where it reports what it did or why it did not
+    render_cache: RenderCache | None = None  # the pages rendered last time (made at the first run)
 
     def run(self, reason: str = "") -> bool:
         """True when the pages now show the current data; False when they were left as they were."""
@@ -96,8 +110,10 @@ class Regenerator:
                     say(problem.format_text())
                 say(f"links or special files among the hand-written pages: {self.content}/ was left as it was")
                 return False
+            if self.render_cache is None:
+                self.render_cache = site_mod.RenderCache()
             written = site_mod.generate(result.dataset, result.config, self.content, preview=self.preview,
-                                        data_dir=self.data)
+                                        data_dir=self.data, render_cache=self.render_cache)
         except (WriteError, CannotWrite) as exc:  # content/ not ours to touch, or a full or read-only disk
             say(f"briefing: {exc}; {self.content}/ was left as it was")
             return False
@@ -238,7 +254,10 @@ class _QuietNav(logging.Filter):
     rebuild (`briefing build` runs MkDocs with --quiet for the same reason)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("The following pages exist in the docs directory")
+        # And MkDocs' warning at each partial build that its navigation may be wrong: SiteBuilder
+        # renders the pages of the navigation at every build, so it is not.
+        return not record.getMessage().startswith(("The following pages exist in the docs directory",
+                                                    "A 'dirty' build is being performed"))
 
 
 class _MkDocsFormat(logging.Formatter):
@@ -255,7 +274,6 @@ def serve(data: Path, content: Path, mkdocs_config: Path, *, say: Say, log: Text
     """Generate the pages, then serve the site with live reload until Ctrl-C. What it does goes
     to `say`, MkDocs' own log to `log`. False when the first pages could not be written (`say`
     was told why); PortInUse or ServeFailed when the server could not run."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
     regenerator = Regenerator(data, content, preview, mkdocs_config, say)
@@ -272,7 +290,7 @@ def serve(data: Path, content: Path, mkdocs_config: Path, *, say: Say, log: Text
         # MkDocs catches Ctrl-C inside its loop, stops its server and deletes its temporary site.
         # Not --strict here: a failed rebuild would leave the browser waiting for a page that never
         # comes; MkDocs' warnings are printed instead, and `briefing build` stays the strict gate.
-        mkdocs_serve(config_file=str(mkdocs_config), livereload=True, dev_addr=f"{host}:{port}", strict=False)
+        _serve_site(mkdocs_config, f"{host}:{port}")
     except KeyboardInterrupt:
         pass  # Ctrl-C before the server was up (during the first build): stopping is what was asked
     except OSError as exc:
@@ -286,3 +304,219 @@ def serve(data: Path, content: Path, mkdocs_config: Path, *, say: Say, log: Text
         signal.signal(signal.SIGTERM, previous)
     say("stopped")
     return True
+
+
+def _serve_site(config_file: Path, dev_addr: str) -> None:
+    """`mkdocs serve --livereload` (mkdocs.commands.serve.serve of MkDocs 1.6, which it follows
+    line by line), with `SiteBuilder` as the builder: a rebuild after an edit of generated pages
+    renders only those pages (see SiteBuilder). Serves until Ctrl-C; the temporary site is deleted."""
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer, _serve_url
+
+    site_dir = str(temporary_folder("mkdocs_"))  # as MkDocs names it
+
+    def get_config() -> MkDocsConfig:
+        return load_config(config_file=str(config_file), site_dir=site_dir, dev_addr=dev_addr, strict=False)
+
+    config = get_config()
+    config.plugins.on_startup(command="serve", dirty=False)
+    host, port = config.dev_addr
+    mount_path = urlsplit(config.site_url or "/").path
+    config.site_url = serve_url = _serve_url(host, port, mount_path)
+    builder = SiteBuilder(get_config, serve_url)
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path)
+
+    def error_handler(code: int) -> bytes | None:
+        if code in (404, 500):
+            error_page = Path(site_dir) / f"{code}.html"
+            if error_page.is_file():
+                return error_page.read_bytes()
+        return None
+
+    server.error_handler = error_handler
+    try:
+        builder(config)
+        server.watch(config.docs_dir)
+        if config.config_file_path:
+            server.watch(config.config_file_path)
+        server = config.plugins.on_serve(server, config=config, builder=builder)
+        for item in config.watch:
+            server.watch(item)
+        try:
+            server.serve()  # type: ignore[no-untyped-call]  # MkDocs leaves it untyped
+        except KeyboardInterrupt:
+            logging.getLogger("mkdocs").info("Shutting down...")
+        finally:
+            server.shutdown()
+    finally:
+        config.plugins.on_shutdown()
+        if os.path.isdir(site_dir):
+            shutil.rmtree(site_dir)
+
+
+#: A file as the rebuilds compare it: (inode, size, modification time in ns). generator/write.py
+#: replaces a changed page with a new file and carries an unchanged one over as the same file
+#: (a hard link), so an unchanged page keeps all three.
+Stamp = tuple[int, int, int]
+
+
+def _stamp(path: Path) -> Stamp | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def snapshot(docs: Path) -> dict[str, Stamp]:
+    """Every file MkDocs reads from its docs folder `docs`, by path relative to it (POSIX), with
+    its stamp. Hidden names are skipped, as MkDocs skips them (the markers, the writer's staging
+    folder); links are not followed into folders (MkDocs reads what a link to a file points to:
+    its stamp is that of the target)."""
+    found: dict[str, Stamp] = {}
+    for folder, dirs, files in os.walk(docs):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = os.path.relpath(folder, docs)
+        for name in files:
+            if name.startswith("."):
+                continue
+            stamp = _stamp(Path(folder) / name)
+            if stamp is not None:
+                found[name if rel == "." else f"{Path(rel).as_posix()}/{name}"] = stamp
+    return found
+
+
+def changed_generated(before: dict[str, Stamp] | None, after: dict[str, Stamp]) -> set[str] | None:
+    """The files of the docs folder that changed between two snapshots, when a partial rebuild can
+    show them: the same files exist, and only generated ones (write.GENERATED) changed. None when
+    the site must be built whole: the first build, a page added or removed (the links and the
+    sitemap change), or a hand-written file changed (it may be a page of the navigation)."""
+    if before is None or before.keys() != after.keys():
+        return None
+    changed = {path for path, stamp in after.items() if before[path] != stamp}
+    if any(path.split("/", 1)[0] not in GENERATED for path in changed):
+        return None
+    return changed
+
+
+class SiteBuilder:
+    """MkDocs' builder for `briefing serve`. The first build, and any rebuild after a page was
+    added or removed, a hand-written page or mkdocs.yml changed, is whole (MkDocs' own). A rebuild
+    after the generator rewrote some of its pages is MkDocs' "dirty" build, told exactly which
+    pages to render again: those whose file changed. The others keep the HTML of the previous
+    build, which their unchanged Markdown gave, and what other pages show of them (the title and
+    front matter of a page of the navigation, which every page's navigation prints) is what the
+    previous build read, kept here. The search index, which MkDocs' search plugin writes from the
+    pages it rendered in this build only, is completed with the previous build's entries of the
+    pages not rendered again, in the site's page order. A partial build writes the same files as a
+    whole one (tests/test_serve.py compares them)."""
+
+    def __init__(self, get_config: Callable[[], MkDocsConfig], serve_url: str | None) -> None:
+        self._get_config = get_config
+        self._serve_url = serve_url
+        self._last: dict[str, Stamp] | None = None  # the docs folder at the last good build
+        self._last_config: Stamp | None = None
+        self._shown: dict[str, tuple[Any, Any]] = {}  # page (src_uri) -> (title, meta) at the last build
+        self.last_kind = ""  # "whole" or "partial": what the last build was (for tests)
+
+    def __call__(self, config: MkDocsConfig | None = None) -> None:
+        from mkdocs.commands.build import build
+
+        logging.getLogger("mkdocs").info("Building documentation...")
+        if config is None:
+            config = self._get_config()
+            if self._serve_url is not None:
+                config.site_url = self._serve_url
+        docs = Path(config.docs_dir)
+        now = snapshot(docs)
+        config_stamp = _stamp(Path(config.config_file_path)) if config.config_file_path else None
+        changed = changed_generated(self._last, now) if config_stamp == self._last_config else None
+        self._last = None  # until this build succeeds: a failed one leaves the site half built
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        before = _read_index(index) if changed is not None else None
+        partial = _PartialBuild(changed, self._shown if changed is not None else {})
+        config.plugins["briefing-partial-build"] = partial
+        build(config, serve_url=self._serve_url, dirty=changed is not None)
+        if changed is not None and before is not None:
+            _complete_index(index, before, partial)
+        self.last_kind = "whole" if changed is None else "partial"
+        self._shown = partial.shown
+        self._last, self._last_config = now, config_stamp
+
+
+def _read_index(path: Path) -> dict[str, Any] | None:
+    """The search index MkDocs' search plugin wrote (JSON, read as plain data), or None when there
+    is none of that form."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("docs"), list):
+        return None
+    if not all(isinstance(entry, dict) and isinstance(entry.get("location"), str) for entry in data["docs"]):
+        return None
+    return data
+
+
+def _by_page(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Index entries grouped by the page they are on (a section's location is `page#anchor`)."""
+    pages: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        pages.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+    return pages
+
+
+def _complete_index(path: Path, before: dict[str, Any], partial: _PartialBuild) -> None:
+    """Rewrite the search index of a partial build whole: for each page in the site's order, its
+    entries from this build when it was rendered again, else those of the previous build."""
+    after = _read_index(path)
+    if after is None:
+        return
+    old, new = _by_page(before["docs"]), _by_page(after["docs"])
+    docs: list[dict[str, Any]] = []
+    for url, rendered in partial.pages:
+        docs.extend(new.get(url, []) if rendered else old.get(url, []))
+    after["docs"] = docs
+    # As MkDocs' search plugin writes it (material/plugins/search/plugin.py), byte for byte.
+    text = json.dumps(after, separators=(",", ":"), default=str)
+    put_file(path, text.encode("utf-8"))
+
+
+class _PartialBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDocs' BasePlugin: generic, untyped
+    """Added to the plugins of each build SiteBuilder runs. In a partial one (`changed` is the set
+    of pages to render again), it answers MkDocs' `is_modified()` for every page once the
+    navigation is known, and gives each page of the navigation not read again the title and
+    front matter it had (`shown`, from the previous build). In every build it records each
+    rendered page's title and front matter as the theme saw them, and the pages in the site's
+    order with whether each was rendered."""
+
+    def __init__(self, changed: set[str] | None, shown: dict[str, tuple[Any, Any]]) -> None:
+        super().__init__()
+        self.changed = changed
+        self.shown = dict(shown)
+        self.pages: list[tuple[str, bool]] = []  # (url, rendered again), in MkDocs' order
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig,  # noqa: ARG002  # MkDocs' event signature
+               files: Files) -> Navigation:
+        if self.changed is None:
+            return nav
+        for file in files:
+            if not file.is_documentation_page():
+                continue
+            again = file.src_uri in self.changed
+            setattr(file, "is_modified", _answer(again))  # noqa: B010  # MkDocs' question, answered for this build
+            self.pages.append(("" if file.url in (".", "./") else file.url, again))  # as Page.url
+        for page in nav.pages:
+            if page.file.src_uri not in self.changed and page.file.src_uri in self.shown:
+                page.title, page.meta = self.shown[page.file.src_uri]
+        return nav
+
+    def on_page_context(self, context: Any, /, *, page: Page,
+                        config: MkDocsConfig, nav: Navigation) -> Any:  # noqa: ARG002  # MkDocs' event signature
+        self.shown[page.file.src_uri] = (page.title, page.meta)
+        return context
+
+
+def _answer(value: bool) -> Callable[[], bool]:
+    """A function that always returns `value`."""
+    return lambda: value

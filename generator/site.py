@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -21,7 +22,7 @@ from .link import Dataset
 from .load import Refused, refuse_type
 from .problems import Problem
 from .progress import PAGES, Progress, quiet
-from .render import environment, render
+from .render import TEMPLATES, environment, render
 from .charts import ChartSpec, render_svg
 from .children import preexec_die_with_parent
 from .views.common import Context, Page
@@ -52,33 +53,87 @@ def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs
     return out
 
 
+class RenderCache:
+    """The pages one process rendered last, by path, each with a digest of what it was rendered
+    from: `briefing serve` renders again only the pages whose view data changed. The digest is of
+    the page's `repr` (its path, template and every value of its data, types included: `1`, `1.0`
+    and `True` differ), under a salt of the site's configuration and the templates' files (their
+    names, sizes and times), so an edited template renders every page again. Kept in memory only,
+    never on disk."""
+
+    def __init__(self) -> None:
+        self._salt = b""
+        self._pages: dict[str, tuple[bytes, str | bytes]] = {}
+        self.hits = 0  # pages of the last run taken from the cache (for the serve log and tests)
+
+    def run(self, salt: bytes) -> dict[str, tuple[bytes, str | bytes]]:
+        """The cache for a run under `salt` (emptied when the salt changed); the caller fills a
+        new mapping and gives it back with `keep`."""
+        if salt != self._salt:
+            self._salt, self._pages = salt, {}
+        self.hits = 0
+        return self._pages
+
+    def keep(self, pages: dict[str, tuple[bytes, str | bytes]]) -> None:
+        self._pages = pages
+
+
+def _templates_stamp() -> str:
+    """The template files as they are now: names, sizes and modification times."""
+    stamps = []
+    for path in sorted(TEMPLATES.rglob("*")):
+        st = path.stat()
+        stamps.append((path.relative_to(TEMPLATES).as_posix(), st.st_size, st.st_mtime_ns))
+    return repr(stamps)
+
+
+def _digest(page: Page | ChartSpec) -> bytes:
+    return hashlib.blake2b(repr(page).encode("utf-8", "surrogatepass"), digest_size=32).digest()
+
+
 def render_pages(pages: list[Page | ChartSpec], config: SiteConfig,
-                 progress: Progress = quiet) -> dict[str, str | bytes]:
+                 progress: Progress = quiet, cache: RenderCache | None = None) -> dict[str, str | bytes]:
     """Every page as Markdown text (and every chart as SVG), by path; `progress` is told how many
-    are done (progress.PAGES)."""
+    are done (progress.PAGES). With a `cache`, a page whose digest is the one rendered last time
+    is not rendered again (the same text: rendering is a function of the page, the configuration
+    and the templates)."""
     env = environment()
     rendered: dict[str, str | bytes] = {}
+    previous = cache.run(repr((config, _templates_stamp())).encode("utf-8", "surrogatepass")) if cache else {}
+    kept: dict[str, tuple[bytes, str | bytes]] = {}
     progress(PAGES, 0, len(pages))
     for done, page in enumerate(pages, 1):
         if page.path in rendered:
             raise ValueError(f"two pages map to {page.path}")
-        if isinstance(page, ChartSpec):
+        digest = _digest(page) if cache is not None else b""
+        before = previous.get(page.path)
+        if cache is not None and before is not None and before[0] == digest:
+            rendered[page.path] = before[1]
+            cache.hits += 1
+        elif isinstance(page, ChartSpec):
             rendered[page.path] = render_svg(page)
         else:
             rendered[page.path] = render(env, page.template, page=page.data, site=config)
+        if cache is not None:
+            kept[page.path] = (digest, rendered[page.path])
         progress(PAGES, done, len(pages))
+    if cache is not None:
+        cache.keep(kept)
     return rendered
 
 
 def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool = False, pdfs: bool = False,
              pdf_cache: PdfCache | None = None, data_dir: Path | None = None,
-             missing_fonts: list[MissingFont] | None = None, progress: Progress = quiet) -> WriteResult:
+             missing_fonts: list[MissingFont] | None = None, progress: Progress = quiet,
+             render_cache: RenderCache | None = None) -> WriteResult:
     """Write the generated pages into `content` (only its generated folders are touched); with
     `pdfs`, also the PDF briefings the pages link (content/pdf/), rendered again only when their
     HTML changed (`pdf_cache`, which also counts what it served; None: no cache), and the scripts
     they print in empty boxes (no installed font) added to `missing_fonts`. `data_dir`: see
-    `site_pages`. `progress` is told how many pages and PDFs are done."""
-    rendered = render_pages(site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir), config, progress)
+    `site_pages`. `progress` is told how many pages and PDFs are done. `render_cache`: see
+    `RenderCache` (`briefing serve` keeps one)."""
+    rendered = render_pages(site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir), config, progress,
+                            render_cache)
     if pdfs:
         from .pdf import PdfCache, site_pdfs  # the PDF machinery is loaded only for builds that make PDFs
 

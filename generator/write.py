@@ -228,6 +228,12 @@ def replace_file(target: str | os.PathLike[str], data: bytes) -> None:
         raise
 
 
+def temporary_folder(prefix: str) -> Path:
+    """A new empty folder of a random name in the system's temporary folder (`tempfile.mkdtemp`:
+    readable by its owner only); the caller deletes it."""
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
 def create_file(target: Path, data: bytes) -> bool:
     """Write `data` to a new file `target`, never over anything: False (nothing written) when a
     file, a folder or a link already has the name. Missing folders on the way are made; on

@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +19,9 @@ from typing import Callable, Iterator
 
 import pytest
 
-from test_build import ATTACK, BRIEFING, Project, add_unpublished, make_project, section, set_field
+from conftest import REPO, SHARED
+from generator.serve import Regenerator, SiteBuilder, changed_generated
+from test_build import ATTACK, BRIEFING, Project, add_unpublished, make_project, section, set_field, tree
 
 #: How long a change in data/ may take to show in the served page (the brief's promise to editors).
 RELOAD_SECONDS = 15
@@ -181,3 +185,81 @@ def test_serve_on_a_port_in_use_says_so(
         assert server.proc.wait(timeout=120) == 2, server.output()
     assert f"127.0.0.1:{port} is already in use; choose another with --port" in server.output()
     assert list(server.tmpdir.iterdir()) == []
+
+
+# --- partial rebuilds: the same site as a whole build -----------------------------------------------
+
+#: The address the in-process builds serve at (it is written into every page's canonical link).
+SERVE_URL = "http://127.0.0.1:8000/"
+
+
+def site_builder(project: Project, site: Path) -> SiteBuilder:
+    """serve's builder for `project`, building into `site` in this process, as `briefing serve` runs it."""
+    from mkdocs.config import load_config
+    from mkdocs.config.defaults import MkDocsConfig
+
+    def get_config() -> MkDocsConfig:
+        return load_config(config_file=str(project.mkdocs), site_dir=str(site), strict=False)
+
+    return SiteBuilder(get_config, SERVE_URL)
+
+
+def synthetic(root: Path, incidents: int) -> Path:
+    """`../shared/bench/synth.py`'s data (the benchmark's yardstick) of `incidents` incidents."""
+    subprocess.run([sys.executable, str(SHARED / "bench" / "synth.py"), str(incidents), str(root)], check=True)
+    return root
+
+
+def differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("data", ["example", "synthetic"])
+def test_a_partial_rebuild_after_an_edit_gives_the_bytes_of_a_whole_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: str) -> None:
+    """`briefing serve` renders again only the pages whose Markdown changed; every file of its site
+    (pages, navigation, search index, sitemap) is then what a whole build of the same pages gives."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # the sitemap's dates, as `briefing build` fixes them
+    source = REPO / "data" if data == "example" else synthetic(tmp_path / "synth", 120)
+    project = make_project(tmp_path / "p", source)
+    regenerator = Regenerator(project.data, project.content)
+    assert regenerator.run()
+    served = site_builder(project, tmp_path / "served")
+    served()
+    assert served.last_kind == "whole"
+
+    incident = min(project.data.glob("incidents/**/*.yml"))
+    for n in range(2):  # twice: the second partial build starts from what the first one kept
+        set_field(incident, "title", f"A title edited while serving, number {n}")
+        before = tree(project.content)
+        assert regenerator.run()
+        rewritten = differing(before, tree(project.content))
+        assert rewritten, "the edit changed no page"
+        served()
+        assert served.last_kind == "partial"
+
+        whole = site_builder(project, tmp_path / f"whole-{n}")
+        whole()
+        assert whole.last_kind == "whole"
+        served_site, whole_site = tree(tmp_path / "served"), tree(tmp_path / f"whole-{n}")
+        assert differing(served_site, whole_site) == []
+        shown = [path for path, html in served_site.items()
+                 if path.endswith(".html") and f"A title edited while serving, number {n}".encode() in html]
+        assert shown, "the new title is on no page"
+        index = json.loads(served_site["search/search_index.json"])
+        assert any(f"A title edited while serving, number {n}" in doc["text"] for doc in index["docs"])
+
+
+def test_a_rebuild_is_whole_unless_only_generated_pages_changed() -> None:
+    """What `briefing serve` renders again after a change in content/: only the generated pages
+    that changed, unless the set of pages or a hand-written file changed (then the whole site)."""
+    before = {"index.md": (1, 10, 5), "about.md": (2, 10, 5), "timeline/2020-04.md": (3, 10, 5),
+              "charts/a.svg": (4, 10, 5)}
+    assert changed_generated(None, before) is None  # the first build
+    assert changed_generated(before, dict(before)) == set()
+    assert changed_generated(before, {**before, "timeline/2020-04.md": (9, 11, 6)}) == {"timeline/2020-04.md"}
+    assert changed_generated(before, {**before, "index.md": (9, 10, 6)}) == {"index.md"}
+    assert changed_generated(before, {**before, "about.md": (2, 10, 6)}) is None  # hand-written
+    assert changed_generated(before, {**before, "timeline/2020-05.md": (5, 10, 6)}) is None  # added
+    assert changed_generated(before, {k: v for k, v in before.items() if k != "charts/a.svg"}) is None  # removed

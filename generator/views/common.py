@@ -181,6 +181,8 @@ class Context:
     # data that no longer changes.
     _incidents: list[Entry[Incident]] | None = field(default=None, init=False, repr=False, compare=False)
     _statements: list[Entry[Statement]] | None = field(default=None, init=False, repr=False, compare=False)
+    # figures.tables(ctx), made once per context: three page families and the PDFs read them.
+    _tables: object = field(default=None, init=False, repr=False, compare=False)
 
     def visible(self, entry: Shown) -> bool:
         """Published records always; drafts and records in review only in a preview build."""
