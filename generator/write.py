@@ -564,3 +564,80 @@ def pdf_target(output: str, data: Path, force: bool) -> Path:
     if not target.parent.is_dir():
         raise UsageProblem(f"the folder {target.parent.as_posix()!r} does not exist", "'-o'")
     return target
+
+
+def put_files(root: Path, files: list[tuple[Path, bytes, bool]]) -> None:
+    """Write many data files inside `root` all or nothing (`briefing import`): each `(path, data,
+    replaces)` is a new file (never written over anything: a name taken meanwhile stops the whole
+    write) or, with `replaces`, a regular file that is replaced whole.
+
+    Every file is first written to a temporary file beside its target (the folders it needs are
+    made); only when all are written are they put in place, with renames (replaced files are set
+    aside first, so that a failure puts them back). On any failure (CannotWrite, or WriteError for
+    a path outside `root`, a link on the way or a taken name) the folder is left as it was: the
+    temporary files, the files already placed and the folders made are gone again. Refuses any
+    path that leaves `root` or goes through a symbolic link."""
+    resolved_root = root.resolve()
+    for target, _, replaces in files:
+        rel = Path(os.path.abspath(target)).relative_to(Path(os.path.abspath(root)))
+        step = root
+        for part in rel.parts:
+            step = step / part
+            if step.is_symlink():
+                raise WriteError(f"refusing to write {target.as_posix()}: {step.as_posix()} is a symbolic link, "
+                                 "which briefing does not follow; nothing was written")
+        if not target.parent.resolve().is_relative_to(resolved_root):
+            raise WriteError(f"refusing to write {target.as_posix()}: it is outside {root.as_posix()}/")
+        if replaces != target.is_file() or (not replaces and target.exists()):
+            raise WriteError(f"{target.as_posix()} {'is no longer a file' if replaces else 'already exists'}; "
+                             "nothing was written")
+    made_folders: list[Path] = []
+    staged: list[tuple[Path, str, bool]] = []  # (target, temporary file, replaces)
+    placed: list[tuple[Path, str | None]] = []  # (target, where the file it replaced was set aside)
+
+    def undo() -> None:
+        for target, aside in reversed(placed):
+            with contextlib.suppress(OSError):
+                if aside is None:
+                    target.unlink()
+                else:
+                    os.replace(aside, target)
+        for _, tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        for folder in sorted(made_folders, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+    mode = 0o666 & ~_umask()
+    try:
+        for target, data, replaces in files:
+            missing = [f for f in (target.parent, *target.parent.parents) if not f.exists()]
+            with writing(target.parent):
+                target.parent.mkdir(parents=True, exist_ok=True)
+            made_folders.extend(f for f in missing if f not in made_folders)
+            with writing(target):
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                staged.append((target, tmp, replaces))
+                os.fchmod(fd, (os.stat(target).st_mode & 0o7777) if replaces else mode)
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+        for target, tmp, replaces in staged:
+            with writing(target):
+                if replaces:
+                    fd, aside = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+                    os.close(fd)
+                    os.replace(target, aside)
+                    placed.append((target, aside))
+                    os.replace(tmp, target)
+                else:
+                    os.link(tmp, target)  # fails, rather than replace, when the name was taken meanwhile
+                    placed.append((target, None))
+                    os.unlink(tmp)
+    except BaseException:
+        undo()
+        raise
+    for _, set_aside in placed:
+        if set_aside is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(set_aside)
