@@ -596,6 +596,11 @@ def _removed(rows: list[Row], old: dict[str, Existing]) -> list[Problem]:
 #: characters; `: ` and ` #` (YAML syntax) are looked for apart, and `ambiguous` has the last word.
 _PLAIN = re.compile(r"[^\W_][\w .,;()/'\"+=\[\]?!&%:#-]*(?<![ :])\Z")
 _QUOTED_CACHE: dict[str, str] = {}
+#: Text that can never be plain (`: `, ` #`, a colon or space at its end, a space at its start) ...
+_QUOTE_ONLY = re.compile(r": | #|[: ]\Z|\A ")
+#: ... and whose characters the emitter writes as they are in single quotes (printable, no byte
+#: order mark, no bidirectional control, no line break of any kind).
+_SIMPLE = re.compile("[\x20-\x7e\xa0-\u200d\u2010-\u2027\u2030-\u2065\u206a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*\\Z")
 
 
 def scalar(text: str) -> str | None:
@@ -605,6 +610,10 @@ def scalar(text: str) -> str | None:
         return text
     if not text.isprintable():
         return None
+    if _QUOTE_ONLY.search(text) and "'" not in text and _SIMPLE.match(text):
+        # YAML syntax inside (`: `, ` #`) rules plain text out, and nothing in it needs an escape:
+        # the emitter's single quotes, without asking it (a test compares the two)
+        return f"'{text}'"
     cached = _QUOTED_CACHE.get(text)
     if cached is None:
         stream = io.StringIO()

@@ -312,7 +312,9 @@ def test_hostile_values_read_back_identically(empty: Path, tmp_path: Path) -> No
         assert format_bytes(path.read_bytes(), str(path), path.relative_to(empty).parts[0]) == path.read_bytes(), path
 
 
-@pytest.mark.parametrize("text", HOSTILE + ["plain words", "a, b; c (d) [e]", "x: y", "a #b", "a#b", "ok:"])
+@pytest.mark.parametrize("text", HOSTILE + [
+    "plain words", "a, b; c (d) [e]", "x: y", "a #b", "a#b", "ok:", " lead: x", "é: ü ‘x’ – y", "a  b: c", "it's: x",
+    "x: 😀", "nbsp\xa0here: x", "x: \u2028", "x: \ufeff", "1: 2", "-: x", "x:y z", "Town 5: Group (North)"])
 def test_one_line_values_are_written_as_fmt_writes_them(text: str) -> None:
     record = {"id": "x", "name": text, "kind": "media"}
     dumped = acled.dump(record, "sources")
