@@ -577,18 +577,22 @@ def put_files(root: Path, files: list[tuple[Path, bytes, bool]]) -> None:
     a path outside `root`, a link on the way or a taken name) the folder is left as it was: the
     temporary files, the files already placed and the folders made are gone again. Refuses any
     path that leaves `root` or goes through a symbolic link."""
-    resolved_root = root.resolve()
+    resolved_root, absolute_root = root.resolve(), os.path.abspath(root)
+    checked: set[str] = set()  # folders already found to be real folders (or missing) inside root
     for target, _, replaces in files:
-        rel = Path(os.path.abspath(target)).relative_to(Path(os.path.abspath(root)))
-        step = root
-        for part in rel.parts:
-            step = step / part
-            if step.is_symlink():
-                raise WriteError(f"refusing to write {target.as_posix()}: {step.as_posix()} is a symbolic link, "
-                                 "which briefing does not follow; nothing was written")
-        if not target.parent.resolve().is_relative_to(resolved_root):
-            raise WriteError(f"refusing to write {target.as_posix()}: it is outside {root.as_posix()}/")
-        if replaces != target.is_file() or (not replaces and target.exists()):
+        folder = os.path.dirname(os.path.abspath(target))
+        if folder not in checked:
+            rel = Path(folder).relative_to(absolute_root)  # ValueError: outside root, a bug of the caller
+            step = root
+            for part in rel.parts:
+                step = step / part
+                if step.is_symlink():
+                    raise WriteError(f"refusing to write {target.as_posix()}: {step.as_posix()} is a symbolic link, "
+                                     "which briefing does not follow; nothing was written")
+            if not Path(folder).resolve().is_relative_to(resolved_root):
+                raise WriteError(f"refusing to write {target.as_posix()}: it is outside {root.as_posix()}/")
+            checked.add(folder)
+        if target.is_symlink() or replaces != target.is_file() or (not replaces and os.path.lexists(target)):
             raise WriteError(f"{target.as_posix()} {'is no longer a file' if replaces else 'already exists'}; "
                              "nothing was written")
     made_folders: list[Path] = []
@@ -611,11 +615,14 @@ def put_files(root: Path, files: list[tuple[Path, bytes, bool]]) -> None:
 
     mode = 0o666 & ~_umask()
     try:
+        ready: set[Path] = set()  # folders that exist now
         for target, data, replaces in files:
-            missing = [f for f in (target.parent, *target.parent.parents) if not f.exists()]
-            with writing(target.parent):
-                target.parent.mkdir(parents=True, exist_ok=True)
-            made_folders.extend(f for f in missing if f not in made_folders)
+            if target.parent not in ready:
+                missing = [f for f in (target.parent, *target.parent.parents) if not f.exists()]
+                with writing(target.parent):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                made_folders.extend(f for f in missing if f not in made_folders)
+                ready.add(target.parent)
             with writing(target):
                 fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
                 staged.append((target, tmp, replaces))

@@ -320,3 +320,12 @@ def test_one_line_values_are_written_as_fmt_writes_them(text: str) -> None:
     dumped = acled.dump(record, "sources")
     assert format_bytes(dumped, "x.yml", "sources") == dumped
     assert load_file("x.yml", dumped).records[0].data["name"] == text
+
+
+def test_a_linked_folder_in_the_data_folder_is_never_written_through(empty: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (empty / "regions").symlink_to(elsewhere, target_is_directory=True)
+    done = run("import", "acled", str(SAMPLE), "--data", str(empty))
+    assert done.returncode == 1 and "is a symbolic link" in done.stderr and "nothing was written" in done.stderr
+    assert not any(elsewhere.iterdir()) and [p.name for p in empty.iterdir()] == ["regions"]
