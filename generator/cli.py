@@ -547,7 +547,7 @@ def import_acled_cmd(export: str, data: str, update: bool) -> None:
         put_files(Path(data), [(f.path, f.data, f.replaces) for f in plan.files])
     except CannotWrite as exc:
         _fail(exc, "nothing was imported")
-    except WriteError as exc:
+    except (Refusal, WriteError) as exc:
         _fail(exc)
     for found in plan.problems:
         click.echo(found.format_text(), err=True)

@@ -573,10 +573,10 @@ def put_files(root: Path, files: list[tuple[Path, bytes, bool]]) -> None:
 
     Every file is first written to a temporary file beside its target (the folders it needs are
     made); only when all are written are they put in place, with renames (replaced files are set
-    aside first, so that a failure puts them back). On any failure (CannotWrite, or WriteError for
-    a path outside `root`, a link on the way or a taken name) the folder is left as it was: the
-    temporary files, the files already placed and the folders made are gone again. Refuses any
-    path that leaves `root` or goes through a symbolic link."""
+    aside first, so that a failure puts them back). On any failure the folder is left as it was: the
+    temporary files, the files already placed and the folders made are gone again. Refuses
+    (Refusal, exit 2) a path through a symbolic link, and a name taken or changed since the plan;
+    a path outside `root` is a bug of the caller (WriteError)."""
     resolved_root, absolute_root = root.resolve(), os.path.abspath(root)
     checked: set[str] = set()  # folders already found to be real folders (or missing) inside root
     for target, _, replaces in files:
@@ -587,13 +587,13 @@ def put_files(root: Path, files: list[tuple[Path, bytes, bool]]) -> None:
             for part in rel.parts:
                 step = step / part
                 if step.is_symlink():
-                    raise WriteError(f"refusing to write {target.as_posix()}: {step.as_posix()} is a symbolic link, "
+                    raise Refusal(f"refusing to write {target.as_posix()}: {step.as_posix()} is a symbolic link, "
                                      "which briefing does not follow; nothing was written")
             if not Path(folder).resolve().is_relative_to(resolved_root):
                 raise WriteError(f"refusing to write {target.as_posix()}: it is outside {root.as_posix()}/")
             checked.add(folder)
         if target.is_symlink() or replaces != target.is_file() or (not replaces and os.path.lexists(target)):
-            raise WriteError(f"{target.as_posix()} {'is no longer a file' if replaces else 'already exists'}; "
+            raise Refusal(f"{target.as_posix()} {'is no longer a file' if replaces else 'already exists'}; "
                              "nothing was written")
     made_folders: list[Path] = []
     staged: list[tuple[Path, str, bool]] = []  # (target, temporary file, replaces)
