@@ -1534,7 +1534,7 @@ export.csv:2:1: error: `event_date` 06/30/2022 is not a date (2022-06-30 or 30 J
 longer match that hash was edited by someone since, so the import leaves it alone rather than
 undo their work, and counts it as skipped. Compare the file with the export; give `--update` to
 replace the edited incidents with the export's version (their edits are lost).""",
-        example="""`data/incidents/2022/06/arg1.yml`, imported from `export.csv`, whose title an editor
+        example="""`data/incidents/2022/06/arg1.yml`, imported from `export.csv`, whose summary an editor
 changed; `export.csv` imported again:
 
 ```text
