@@ -606,6 +606,20 @@ _SIMPLE = re.compile("[\x20-\x7e\xa0-\u200d\u2010-\u2027\u2030-\u2065\u206a-\ud7
 def scalar(text: str) -> str | None:
     """`text` as `briefing fmt` writes it on one line (plain or quoted), or None when it needs more
     than a line (a line break, a control character): the caller formats the whole record then."""
+    if len(text) > 80:
+        return _scalar(text)
+    # Ids, roles, names and extra values repeat from record to record: decided once each.
+    if text not in _SHORT_CACHE:
+        if len(_SHORT_CACHE) > 200_000:
+            _SHORT_CACHE.clear()
+        _SHORT_CACHE[text] = _scalar(text)
+    return _SHORT_CACHE[text]
+
+
+_SHORT_CACHE: dict[str, str | None] = {}
+
+
+def _scalar(text: str) -> str | None:
     if _PLAIN.match(text) and ": " not in text and " #" not in text and not ambiguous(text):
         return text
     if not text.isprintable():
