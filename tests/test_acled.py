@@ -329,3 +329,13 @@ def test_a_linked_folder_in_the_data_folder_is_never_written_through(empty: Path
     done = run("import", "acled", str(SAMPLE), "--data", str(empty))
     assert done.returncode == 2 and "is a symbolic link" in done.stderr and "nothing was written" in done.stderr
     assert not any(elsewhere.iterdir()) and [p.name for p in empty.iterdir()] == ["regions"]
+
+
+def test_a_million_rows_are_refused_at_the_cap() -> None:
+    row = ",".join(["x"] * len(HEADER)) + "\n"
+    raw = (",".join(HEADER) + "\n" + row * (acled.MAX_ROWS + 1)).encode()
+    with pytest.raises(acled.ImportProblems) as caught:
+        acled.read_export(raw, "big.csv")
+    [found] = caught.value.problems
+    assert (found.line, found.code) == (acled.MAX_ROWS + 2, "acled-file")
+    assert "more than 200,000 rows" in found.message
