@@ -94,7 +94,7 @@ The command ends with an exit code, which scripts and the pull-request checks lo
 | 1 | the data has at least one error |
 | 2 | the command was used wrongly, or the data folder does not exist or cannot be read |
 | 3 | the validator itself failed: this is a bug, please report it with the line it printed |
-| 4 | `build`, `pdf`, `fmt`, `new`: the operating system refused a write (a full disk, a read-only folder); the line names the path |
+| 4 | `build`, `pdf`, `fmt`, `new`, `import`: the operating system refused a write (a full disk, a read-only folder); the line names the path |
 
 Two other output forms exist for tools rather than people:
 
