@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .dates import parse_point
+from .kinds import BY_FOLDER
 from .fmt import ambiguous, canonical_tree, _writer
 from .models import DEFAULT_EVENT_TYPES
 from .new import slug, target_path
@@ -338,7 +339,8 @@ class _Mapper:
         self.regions = _Names((e.data for e in existing.get("regions", {}).values()), scoped=True)
         self.actors = _Names((e.data for e in existing.get("actors", {}).values()), scoped=False)
         self.sources = _Names((e.data for e in existing.get("sources", {}).values()), scoped=False)
-        self.new: dict[str, dict[str, dict[str, Any]]] = {"regions": {}, "actors": {}, "sources": {}}
+        # new records by folder, in the order first made (each row: its regions, actors, sources)
+        self.new: dict[str, dict[str, dict[str, Any]]] = {}
         self.problems: list[Problem] = []
 
     def bad(self, row: Row, form: str, **fields: object) -> None:
@@ -369,7 +371,7 @@ class _Mapper:
                 if shown != name:
                     record["extra"] = {"acled_name": name}
                 self.regions.add(record)
-                self.new["regions"][found] = record
+                self.new.setdefault("regions", {})[found] = record
             parent, parent_name = found, name
         return parent
 
@@ -396,7 +398,7 @@ class _Mapper:
             found = self.actors.new_id(name, None)
             record = {"id": found, "name": name, "kind": INTER_KINDS.get(inter, "other")}
             self.actors.add(record)
-            self.new["actors"][found] = record
+            self.new.setdefault("actors", {})[found] = record
         return found
 
     def source(self, row: Row, name: str) -> str | None:
@@ -407,7 +409,7 @@ class _Mapper:
             found = self.sources.new_id(name, None)
             record = {"id": found, "name": name, "kind": SOURCE_KINDS.get(name.casefold(), "media")}
             self.sources.add(record)
-            self.new["sources"][found] = record
+            self.new.setdefault("sources", {})[found] = record
         return found
 
     def incident(self, row: Row) -> dict[str, Any] | None:
@@ -731,9 +733,11 @@ def existing_records(data_dir: Path, progress: Progress = quiet) -> dict[str, di
     from .load import load_file
     from .validate import discover
 
+    # Incidents, and the kinds they refer to (regions, actors, sources): what an import reuses.
+    kinds = {"incidents", *(target for _, target in BY_FOLDER["incidents"].references)}
     files, _ = discover(data_dir)
-    wanted = [(path, kind) for path, kind in files if kind in ("incidents", "regions", "actors", "sources")]
-    out: dict[str, dict[str, Existing]] = {"incidents": {}, "regions": {}, "actors": {}, "sources": {}}
+    wanted = [(path, kind) for path, kind in files if kind in kinds]
+    out: dict[str, dict[str, Existing]] = {kind: {} for kind in sorted(kinds)}
     for n, (path, kind) in enumerate(wanted):
         if n % 500 == 0:
             progress(READING_DATA, n, len(wanted))
