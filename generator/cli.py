@@ -26,7 +26,8 @@ from .problems import Problem
 from .progress import Progress
 from .problems import escape_controls as _safe
 from .validate import Result, validate, validated
-from .write import WRITE_ERRNOS, CannotWrite, NotOurs, check_build_folders, pdf_target, put_file, replace_file
+from .write import (WRITE_ERRNOS, CannotWrite, NotOurs, WriteError, check_build_folders, pdf_target, put_file,
+                    put_files, replace_file)
 
 
 def _process_age() -> float:
@@ -506,6 +507,54 @@ def fmt_cmd(paths: tuple[str, ...], data: str, check: bool) -> None:
         if check and changed:
             click.echo("run `briefing fmt` to reformat them", err=True)
         sys.exit(EXIT_INVALID)
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import records from other tools' exports (ACLED)."""
+
+
+@import_group.command("acled", cls=_Command)
+@click.argument("export", metavar="FILE.csv", type=click.Path(dir_okay=False))
+@click.option("--data", "data", default="data", show_default=True, callback=_readable_dir, help="The data folder")
+@click.option("--update", is_flag=True, help="Also overwrite incidents edited by hand since their import")
+def import_acled_cmd(export: str, data: str, update: bool) -> None:
+    """Write the events of an ACLED CSV export as records: one incident per event, and the regions,
+    actors and sources it names, reusing those the data folder already has (by id, name or alias).
+
+    Importing the same file again changes nothing. An incident edited by hand since its import is
+    reported and left as it is, unless --update is given; an event missing from a newer export is
+    reported, never deleted. A bad file or row stops the import and nothing is written.
+
+    Example: briefing import acled acled-argentina-2022.csv"""
+    from . import acled as acled_mod
+    from .load import Refused, read_regular
+
+    try:
+        raw = read_regular(export, acled_mod.MAX_CSV_BYTES)
+    except Refused as exc:
+        click.echo(exc.problem(export).format_text(), err=True)
+        click.echo("nothing was imported", err=True)
+        sys.exit(EXIT_INVALID)
+    try:
+        plan = acled_mod.import_acled(raw, export, Path(data), update=update, progress=_progress())
+    except acled_mod.ImportProblems as exc:
+        for found in exc.problems:
+            click.echo(found.format_text(), err=True)
+        click.echo(f"{len(exc.problems):,} problem{'' if len(exc.problems) == 1 else 's'}; nothing was imported",
+                   err=True)
+        sys.exit(EXIT_INVALID)
+    try:
+        put_files(Path(data), [(f.path, f.data, f.replaces) for f in plan.files])
+    except CannotWrite as exc:
+        _fail(exc, "nothing was imported")
+    except (Refusal, WriteError) as exc:
+        _fail(exc)
+    for found in plan.problems:
+        click.echo(found.format_text(), err=True)
+    made = ", ".join(f"{n:,} {folder if n != 1 else SINGULAR[folder]}" for folder, n in plan.created.items() if n)
+    click.echo(f"{sum(plan.created.values()):,} created" + (f" ({made})" if made else "")
+               + f", {plan.unchanged:,} unchanged, {plan.updated:,} updated, {plan.skipped:,} skipped" + _took())
 
 
 T = TypeVar("T")

@@ -94,7 +94,7 @@ The command ends with an exit code, which scripts and the pull-request checks lo
 | 1 | the data has at least one error |
 | 2 | the command was used wrongly, or the data folder does not exist or cannot be read |
 | 3 | the validator itself failed: this is a bug, please report it with the line it printed |
-| 4 | `build`, `pdf`, `fmt`, `new`: the operating system refused a write (a full disk, a read-only folder); the line names the path |
+| 4 | `build`, `pdf`, `fmt`, `new`, `import`: the operating system refused a write (a full disk, a read-only folder); the line names the path |
 
 Two other output forms exist for tools rather than people:
 
@@ -1452,6 +1452,125 @@ sources:
 
 ```text
 data/incidents/example.yml:3:7: warning: date: 2021-04-14 is after the latest publication date of any cited source (2020-04-15); is the year right? [date-after-sources]
+```""",
+    ),
+    # `briefing import acled` (the examples' files are imported into the example data folder)
+    Code(
+        "acled-not-an-export", "error", "The file to import is not an ACLED export",
+        messages={"": "not an ACLED export: the header has no column {columns}"},
+        explanation="""`briefing import acled` reads the CSV files that ACLED's export tool and API write: their
+first line names the columns (`event_id_cnty`, `event_date`, `sub_event_type`, ...). The file given
+lacks the columns named, so it is another kind of table (or ACLED's own column names were
+translated or changed in a spreadsheet). Export the data from ACLED again, as CSV, with all
+columns. Nothing was imported.""",
+        example="""```csv title="export.csv"
+id,date,what
+1,2022-06-30,a protest
+```
+
+```text
+export.csv:1:1: error: not an ACLED export: the header has no column event_id_cnty, event_date, time_precision, event_type, sub_event_type, actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, country, admin1, admin2, location, latitude, longitude, geo_precision, source, notes, fatalities [acled-not-an-export]
+```""",
+    ),
+    Code(
+        "acled-file", "error", "The file to import cannot be read as an export",
+        messages={
+            "too-large": "the file is larger than {limit}, the most `briefing import acled` reads; split the export "
+                         "(by year or by region)",
+            "too-many-rows": "the file has more than {limit} rows, the most `briefing import acled` reads at once; "
+                             "split the export (by year or by region)",
+            "encoding": "the file is not UTF-8 text (at this line); save the export as UTF-8 CSV",
+        },
+        explanation="""the export cannot be read at all: it is larger than 200 MB, has more than 200,000 rows,
+or is not UTF-8 text (a spreadsheet saved it in another encoding). Split a large export into
+several files (by year or region) and import each; save the file as UTF-8 CSV. Nothing was
+imported.""",
+        example="""An `export.csv` saved in Latin-1 by a spreadsheet (`Neuquén` in its second line):
+
+```text
+export.csv:2:1: error: the file is not UTF-8 text (at this line); save the export as UTF-8 CSV [acled-file]
+```""",
+    ),
+    Code(
+        "acled-bad-row", "error", "A row of the export cannot be imported",
+        messages={
+            "csv": "the CSV cannot be read from here: {error}",
+            "width": "the row has {found} values, but the header names {expected} columns",
+            "empty": "`{column}` is empty; every ACLED event has one",
+            "date": "`event_date` {value} is not a date (2022-06-30 or 30 June 2022, between 1900 and 2100)",
+            "precision": "`{column}` is {value}; ACLED writes 1, 2 or 3",
+            "type": "`sub_event_type` {value} is not one of ACLED's sub-event types",
+            "coordinates": "`latitude`/`longitude` {lat}, {lon} are not a latitude (-90 to 90) and a longitude "
+                           "(-180 to 180) in decimal degrees",
+            "fatalities": "`fatalities` {value} is not a whole number",
+            "too-long": "`{column}` is {length} characters long; the data format allows {limit}",
+            "id": "`event_id_cnty` {value} gives no id (it has no latin letter or digit)",
+            "duplicate": "event {id} is in the file twice (first at line {first})",
+        },
+        explanation="""one row of the export does not hold what ACLED writes in every row, so it cannot
+become a valid incident: the message names the column and what is wrong, and the position is the
+row's line in the file. Every bad row is listed, and nothing is imported until all are fixed;
+usually the file was edited in a spreadsheet (a date reformatted, a column shifted). Export it
+again from ACLED, or fix the rows named.""",
+        example="""```csv title="export.csv"
+event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp
+ARG1,06/30/2022,2022,1,Demonstrations,Protests,Peaceful protest,Protesters (Argentina),,6,,,0,60,,32,South America,Argentina,Chubut,Rawson,,Rawson,-43.2993,-65.0935,1,Diario El Chubut,National,Health workers protested.,0,,1657041387
+```
+
+```text
+export.csv:2:1: error: `event_date` 06/30/2022 is not a date (2022-06-30 or 30 June 2022, between 1900 and 2100) [acled-bad-row]
+```""",
+    ),
+    Code(
+        "acled-edited", "warning", "An imported incident was edited by hand since its import",
+        messages={
+            "": "incident `{id}` was edited since it was imported; it was left as it is (give --update to replace "
+                "it with the export's version)",
+            "list": "incident `{id}` is in a file of several records; it was left as it is (move it to a file of "
+                    "its own to update it from the export)",
+        },
+        explanation="""`briefing import acled` keeps, in each incident it writes, a hash of what it wrote
+(`extra.acled_import_hash`). When an export is imported again, an incident whose values no
+longer match that hash was edited by someone since, so the import leaves it alone rather than
+undo their work, and counts it as skipped. Compare the file with the export; give `--update` to
+replace the edited incidents with the export's version (their edits are lost).""",
+        example="""`data/incidents/2022/06/arg1.yml`, imported from `export.csv`, whose summary an editor
+changed; `export.csv` imported again:
+
+```text
+data/incidents/2022/06/arg1.yml:1:1: warning: incident `arg1` was edited since it was imported; it was left as it is (give --update to replace it with the export's version) [acled-edited]
+```""",
+    ),
+    Code(
+        "acled-removed", "warning", "An imported event is no longer in the export",
+        messages={
+            "": "incident `{id}` (ACLED event {event}) is not in this export, which covers its country and date; "
+                "it was left as it is",
+        },
+        explanation="""an incident imported earlier from ACLED, of a country and a date the export covers,
+has no row in it: ACLED deletes events it finds to be duplicates or wrong. The import never
+deletes a record; check the event on ACLED and delete the file if it is gone there, or keep it.""",
+        example="""`data/incidents/2022/06/arg2.yml`, imported from an earlier export of June 2022,
+whose event ARG2 a newer export of June 2022 no longer has:
+
+```text
+data/incidents/2022/06/arg2.yml:1:1: warning: incident `arg2` (ACLED event ARG2) is not in this export, which covers its country and date; it was left as it is [acled-removed]
+```""",
+    ),
+    Code(
+        "acled-id-taken", "warning", "An imported event's id is taken by another incident",
+        messages={
+            "": "the id `{id}` of ACLED event {event} is taken by this incident, which was not imported from it; "
+                "the event was skipped",
+        },
+        explanation="""an incident's id is made from ACLED's event id (`ARG10607` gives `arg10607`), and the
+data folder already has an incident of that id that is not the import of that event (it has no
+`extra.acled_id`, or another one). The event is skipped, and the incident left as it is; rename
+the incident (its id) if the event should be imported.""",
+        example="""`data/incidents/2022/06/arg1.yml` written by hand with the id `arg1`, and `export.csv` holding event ARG1:
+
+```text
+data/incidents/2022/06/arg1.yml:1:1: warning: the id `arg1` of ACLED event ARG1 is taken by this incident, which was not imported from it; the event was skipped [acled-id-taken]
 ```""",
     ),
     # About the report itself

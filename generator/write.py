@@ -570,3 +570,87 @@ def pdf_target(output: str, data: Path, force: bool) -> Path:
     if not target.parent.is_dir():
         raise UsageProblem(f"the folder {target.parent.as_posix()!r} does not exist", "'-o'")
     return target
+
+
+def put_files(root: Path, files: list[tuple[Path, bytes, bool]]) -> None:
+    """Write many data files inside `root` all or nothing (`briefing import`): each `(path, data,
+    replaces)` is a new file (never written over anything: a name taken meanwhile stops the whole
+    write) or, with `replaces`, a regular file that is replaced whole.
+
+    Every file is first written to a temporary file beside its target (the folders it needs are
+    made); only when all are written are they put in place, with renames (replaced files are set
+    aside first, so that a failure puts them back). On any failure the folder is left as it was: the
+    temporary files, the files already placed and the folders made are gone again. Refuses
+    (Refusal, exit 2) a path through a symbolic link, and a name taken or changed since the plan;
+    a path outside `root` is a bug of the caller (WriteError)."""
+    resolved_root, absolute_root = root.resolve(), os.path.abspath(root)
+    checked: set[str] = set()  # folders already found to be real folders (or missing) inside root
+    for target, _, replaces in files:
+        folder = os.path.dirname(os.path.abspath(target))
+        if folder not in checked:
+            rel = Path(folder).relative_to(absolute_root)  # ValueError: outside root, a bug of the caller
+            step = root
+            for part in rel.parts:
+                step = step / part
+                if step.is_symlink():
+                    raise Refusal(f"refusing to write {target.as_posix()}: {step.as_posix()} is a symbolic link, "
+                                     "which briefing does not follow; nothing was written")
+            if not Path(folder).resolve().is_relative_to(resolved_root):
+                raise WriteError(f"refusing to write {target.as_posix()}: it is outside {root.as_posix()}/")
+            checked.add(folder)
+        if target.is_symlink() or replaces != target.is_file() or (not replaces and os.path.lexists(target)):
+            raise Refusal(f"{target.as_posix()} {'is no longer a file' if replaces else 'already exists'}; "
+                             "nothing was written")
+    made_folders: list[Path] = []
+    staged: list[tuple[Path, str, bool]] = []  # (target, temporary file, replaces)
+    placed: list[tuple[Path, str | None]] = []  # (target, where the file it replaced was set aside)
+
+    def undo() -> None:
+        for target, aside in reversed(placed):
+            with contextlib.suppress(OSError):
+                if aside is None:
+                    target.unlink()
+                else:
+                    os.replace(aside, target)
+        for _, tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        for folder in sorted(made_folders, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+    mode = 0o666 & ~_umask()
+    try:
+        ready: set[Path] = set()  # folders that exist now
+        for target, data, replaces in files:
+            if target.parent not in ready:
+                missing = [f for f in (target.parent, *target.parent.parents) if not f.exists()]
+                with writing(target.parent):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                made_folders.extend(f for f in missing if f not in made_folders)
+                ready.add(target.parent)
+            with writing(target):
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                staged.append((target, tmp, replaces))
+                os.fchmod(fd, (os.stat(target).st_mode & 0o7777) if replaces else mode)
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+        for target, tmp, replaces in staged:
+            with writing(target):
+                if replaces:
+                    fd, aside = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+                    os.close(fd)
+                    os.replace(target, aside)
+                    placed.append((target, aside))
+                    os.replace(tmp, target)
+                else:
+                    os.link(tmp, target)  # fails, rather than replace, when the name was taken meanwhile
+                    placed.append((target, None))
+                    os.unlink(tmp)
+    except BaseException:
+        undo()
+        raise
+    for _, set_aside in placed:
+        if set_aside is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(set_aside)

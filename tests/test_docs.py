@@ -122,12 +122,76 @@ def _too_large(target: Path) -> None:
     target.write_bytes(line * (MAX_FILE_BYTES // len(line) + 1))
 
 
+# `briefing import acled`'s problems: the example's `export.csv` (beside `data/`) is imported into the
+# data folder; these build what an import meets.
+ACLED_HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
+                "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,"
+                "admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,"
+                "tags,timestamp\n")
+
+
+def _acled_row(event: str, day: str, location: str = "Rawson") -> str:
+    return (f"{event},{day},2022,1,Demonstrations,Protests,Peaceful protest,Protesters (Argentina),,6,,,0,60,,32,"
+            f"South America,Argentina,Chubut,Rawson,,{location},-43.2993,-65.0935,1,Diario El Chubut,National,"
+            "Health workers protested.,0,,1657041387\n")
+
+
+def _acled_import(data: Path, text: str) -> None:
+    from generator import acled
+    from generator.write import put_files
+
+    (data.parent / "export.csv").write_text(text, "utf-8")
+    plan = acled.import_acled(text.encode(), "export.csv", data)
+    put_files(data, [(f.path, f.data, f.replaces) for f in plan.files])
+
+
+def _data_of(target: Path) -> Path:
+    return next(p for p in target.parents if p.name == "data")
+
+
+def _latin1_export(target: Path) -> None:
+    target.write_bytes((ACLED_HEADER + _acled_row("ARG1", "2022-06-30", "Neuquén")).encode("latin-1"))
+
+
+def _edited(target: Path) -> None:
+    _acled_import(_data_of(target), ACLED_HEADER + _acled_row("ARG1", "2022-06-30"))
+    target.write_text(target.read_text("utf-8").replace("summary: ", "summary: Edited. "), "utf-8")
+
+
+def _removed(target: Path) -> None:
+    data = _data_of(target)
+    _acled_import(data, ACLED_HEADER + "".join(_acled_row(f"ARG{n}", day) for n, day in
+                                               ((1, "2022-06-01"), (2, "2022-06-15"), (3, "2022-06-30"))))
+    (data.parent / "export.csv").write_text(ACLED_HEADER + _acled_row("ARG1", "2022-06-01")
+                                            + _acled_row("ARG3", "2022-06-30"), "utf-8")
+
+
+def _taken(target: Path) -> None:
+    target.write_text("id: arg1\ntitle: Written by hand\n", "utf-8")
+    (_data_of(target).parent / "export.csv").write_text(ACLED_HEADER + _acled_row("ARG1", "2022-06-30"), "utf-8")
+
+
 BUILDERS: dict[str, Callable[[Path], None]] = {
     "file-unreadable": _unreadable,
     "file-symlink": _symlink,
     "file-not-regular": _fifo,
     "file-too-large": _too_large,
+    "acled-file": _latin1_export,
+    "acled-edited": _edited,
+    "acled-removed": _removed,
+    "acled-id-taken": _taken,
 }
+
+
+def imported(data: Path) -> list[Problem]:
+    """What `briefing import acled export.csv` reports for the `export.csv` beside `data`."""
+    from generator import acled
+
+    export = data.parent / "export.csv"
+    try:
+        return acled.import_acled(export.read_bytes(), str(export), data).problems
+    except acled.ImportProblems as exc:
+        return exc.problems
 #: Codes whose example is checked by `briefing validate` in a process where file permissions
 #: apply (root reads any file: see conftest.as_unprivileged).
 UNPRIVILEGED = {"file-unreadable"}
@@ -139,7 +203,8 @@ def run(data: Path, sec: Section) -> list[str]:
     tmp_path = data.parent
     if sec.files:
         for name, content in sec.files.items():
-            assert name.startswith("data/") or name == "briefing.yml", (
+            assert name.startswith("data/") or name == "briefing.yml" or (
+                sec.code.startswith("acled-") and name == "export.csv"), (
                 f"{sec.code}: the example's title must be a path under data/, or briefing.yml: {name!r}")
             target = tmp_path / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +217,9 @@ def run(data: Path, sec: Section) -> list[str]:
             target = tmp_path / match.group("path")
             target.parent.mkdir(parents=True, exist_ok=True)
             BUILDERS[sec.code](target)
-    if sec.code in UNPRIVILEGED:
+    if sec.code.startswith("acled-"):
+        problems = imported(data)
+    elif sec.code in UNPRIVILEGED:
         proc = subprocess.run(as_unprivileged([str(BRIEFING), "validate", "--format", "json", str(data)]),
                               capture_output=True, text=True, timeout=60)
         problems = [Problem(**p) for p in json.loads(proc.stdout)["problems"]]

@@ -37,6 +37,8 @@ BUILT_IN_TMP: dict[str, str] = {
     "file-not-regular": "test_file_not_regular",  # Git cannot hold a FIFO
     "invalid-config": "test_invalid_config",
     "too-many-problems": "test_too_many_problems",  # a line of the printed report, not a problem found
+    # `briefing import acled`'s, never the validator's (tests/test_acled.py; docs/errors.md's examples)
+    **{code: "test_import_codes_are_not_the_validators" for code in CODES if code.startswith("acled-")},
 }
 
 
@@ -120,6 +122,13 @@ def test_every_code_is_covered() -> None:
     assert not missing, f"codes that no broken fixture covers: {missing}"
     for test_name in BUILT_IN_TMP.values():
         assert callable(globals().get(test_name)), f"missing dedicated test {test_name}"
+
+
+def test_import_codes_are_not_the_validators(base_data: Path) -> None:
+    """The `acled-*` codes are `briefing import acled`'s: a data folder never has them, whatever
+    it holds (tests/test_acled.py and docs/errors.md's examples show each)."""
+    assert not [p for p in validate(base_data).report.problems if p.code.startswith("acled-")]
+    assert {c for c in CODES if c.startswith("acled-")} >= {"acled-not-an-export", "acled-bad-row", "acled-edited"}
 
 
 # --- messages and values that the golden lists cannot show ------------------------------------

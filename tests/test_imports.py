@@ -27,7 +27,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("views", ("views.common", "figures", "views.trend", "views.tags", "views.statements", "views.overview",
                "views.timeline", "views.actors", "views.regions", "views.sources", "views.whatsnew",
                "views.corrections", "views.briefing", "views.pdfs", "views.families")),
-    ("output", ("site", "pdf", "fmt", "new", "serve")),
+    ("output", ("site", "pdf", "fmt", "new", "serve", "acled")),
     ("cli", ("cli",)),
 )
 
