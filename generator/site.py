@@ -24,7 +24,7 @@ from .progress import PAGES, Progress, quiet
 from .render import environment, render
 from .charts import ChartSpec, render_svg
 from .children import preexec_die_with_parent
-from .views.common import Context, Page
+from .views.common import Context, Download, Page
 from .views.families import FAMILIES
 from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, NotOurs, WriteResult, is_marked, make_marked,
                     put_back, remove_marked, swap_folder, write_tree)
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 
 def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs: bool = False,
-               data_dir: Path | None = None) -> list[Page | ChartSpec]:
+               data_dir: Path | None = None) -> list[Page | ChartSpec | Download]:
     """Every page (and chart) the site shows, as data (no Markdown yet). With `pdfs`, month and
     region pages link their PDF briefings (which `generate` then writes). With `data_dir`, "What's
     new" compares the data with its Git history (read-only `git` commands); without, it says that
@@ -45,14 +45,15 @@ def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs
         from .changes import site_history
 
         history = site_history(data_dir, config.whats_new_since)
-    ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=pdfs, history=history)
-    out: list[Page | ChartSpec] = []
+    ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=pdfs, history=history,
+                  site=config)
+    out: list[Page | ChartSpec | Download] = []
     for family in FAMILIES:
         out.extend(family.pages(ctx))
     return out
 
 
-def render_pages(pages: list[Page | ChartSpec], config: SiteConfig,
+def render_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
                  progress: Progress = quiet) -> dict[str, str | bytes]:
     """Every page as Markdown text (and every chart as SVG), by path; `progress` is told how many
     are done (progress.PAGES)."""
@@ -64,6 +65,10 @@ def render_pages(pages: list[Page | ChartSpec], config: SiteConfig,
             raise ValueError(f"two pages map to {page.path}")
         if isinstance(page, ChartSpec):
             rendered[page.path] = render_svg(page)
+        elif isinstance(page, Download):  # the Data page's exports: serialised, not templated
+            from .export import serialise
+
+            rendered[page.path] = serialise(page.format, page.data)
         else:
             rendered[page.path] = render(env, page.template, page=page.data, site=config)
         progress(PAGES, done, len(pages))

@@ -564,3 +564,25 @@ def pdf_target(output: str, data: Path, force: bool) -> Path:
     if not target.parent.is_dir():
         raise UsageProblem(f"the folder {target.parent.as_posix()!r} does not exist", "'-o'")
     return target
+
+
+def output_target(output: str, data: Path, force: bool, suffixes: tuple[str, ...], example: str) -> Path:
+    """Where a command's `-o FILE` may write (`briefing export`): as `pdf_target`, for a name ending
+    in one of `suffixes` (any name with --force): in a folder that exists, never inside the data
+    folder, never a folder. Refusal (exit 2) otherwise, before anything is written."""
+    if not output.strip():
+        _refuse(f"-o needs a file name, such as {example}")
+    target = Path(output)
+    data_r = data.resolve()
+    landing = {target.resolve(), Path(os.path.abspath(target.parent)).resolve() / target.name}
+    if any(p == data_r or p.is_relative_to(data_r) for p in landing):
+        _refuse(f"refusing -o {output}: it is inside the data folder {data.as_posix()}/; write the file elsewhere")
+    if target.is_dir():
+        _refuse(f"refusing -o {output}: it is a folder; give a file name, such as "
+                f"{target.as_posix().rstrip('/')}/{example}")
+    if not target.name.lower().endswith(suffixes) and not force:
+        _refuse(f"refusing -o {output}: the name does not end in {' or '.join(suffixes)} (give --force to write it "
+                "anyway)")
+    if not target.parent.is_dir():
+        raise UsageProblem(f"the folder {target.parent.as_posix()!r} does not exist", "'-o'")
+    return target
