@@ -26,7 +26,7 @@ from html import escape
 from typing import Any, Callable, Iterable
 
 from .views.export import (ACLED_COLUMNS, DATA_FORMAT_VERSION, EXPORT_VERSION, OWN_COLUMNS, ActorPart, CasualtyPart,
-                           CitationPart, CorrectionPart, DateData, ExportData, IncidentData, StatementData)
+                           CitationPart, CorrectionPart, DateData, ExportData, IncidentData, StatementData, no_cyclic_gc)
 
 #: TimelineJS's spreadsheet template, column for column (its header row, as published by Knight
 #: Lab; tests compare it with ../shared/reference/timelinejs-template.csv).
@@ -69,6 +69,9 @@ _FROM_EXTRA = ("disorder_type", "inter1", "inter2", "interaction", "civilian_tar
                "source_scale", "timestamp")
 
 
+_NO_EXTRA = dict.fromkeys(_FROM_EXTRA, "")
+
+
 def _best(count: Any) -> int:
     """One number for a count: itself, or a range's best estimate, else its low end (an
     'up to' count adds nothing certain)."""
@@ -78,7 +81,7 @@ def _best(count: Any) -> int:
 
 
 def _total(casualties: tuple[CasualtyPart, ...], kind: str) -> str:
-    counts = [dict(c.counts)[kind] for c in casualties if kind in dict(c.counts)]
+    counts = [count for c in casualties for k, count in c.counts if k == kind]
     return str(sum(_best(c) for c in counts)) if counts else ""
 
 
@@ -120,7 +123,7 @@ def _csv_row(i: IncidentData) -> list[str]:
     deeper = [s.name for s in i.region_path if s.level not in ("country", "governorate", "district", "subdistrict")]
     location = i.place or (deeper[-1] if deeper else i.region_path[-1].name)
     acled_id = _extra_text(i.extra, "acled_id") or i.id
-    extra = {key: _extra_text(i.extra, key) for key in _FROM_EXTRA}
+    extra = {key: _extra_text(i.extra, key) for key in _FROM_EXTRA} if i.extra else _NO_EXTRA
     lat, lon = i.coordinates if i.coordinates else (None, None)
     acled = [
         cell(acled_id), event_date, event_date[:4], time_precision, cell(extra["disorder_type"]),
@@ -365,4 +368,5 @@ def serialise(fmt: str, data: object) -> bytes:
     """One export format of the data (a `Download`'s, hence `object`), as bytes."""
     if not isinstance(data, ExportData):
         raise TypeError(f"not export data: {type(data).__name__}")
-    return SERIALISERS[fmt](data)
+    with no_cyclic_gc():
+        return SERIALISERS[fmt](data)

@@ -13,8 +13,10 @@ the two should share one table.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from ..dates import FuzzyDate, format_date, month_key
 from ..link import Entry
@@ -269,8 +271,27 @@ class _Resolver:
         )
 
 
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for a while: an export makes a million short-lived objects
+    and no reference cycles, and each collection would scan the dataset's millions of long-lived
+    objects again (measured: more than half the export's time at 10,000 incidents)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build(ctx: Context, site: SiteInfo) -> ExportData:
     """Every visible record of the context, resolved, in the site's order."""
+    with no_cyclic_gc():
+        return _build(ctx, site)
+
+
+def _build(ctx: Context, site: SiteInfo) -> ExportData:
     resolve = _Resolver(ctx, site)
     return ExportData(
         site=site,
