@@ -26,7 +26,8 @@ from html import escape
 from typing import Any, Callable, Iterable
 
 from .views.export import (ACLED_COLUMNS, DATA_FORMAT_VERSION, EXPORT_VERSION, OWN_COLUMNS, ActorPart, CasualtyPart,
-                           CitationPart, CorrectionPart, DateData, ExportData, IncidentData, StatementData, no_cyclic_gc)
+                           CitationPart, CorrectionPart, DateData, ExportData, IncidentData, StatementData,
+                           no_cyclic_gc)
 
 #: TimelineJS's spreadsheet template, column for column (its header row, as published by Knight
 #: Lab; tests compare it with ../shared/reference/timelinejs-template.csv).
