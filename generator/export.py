@@ -21,10 +21,12 @@ import csv
 import io
 import json
 import math
+import re
 from datetime import date
 from html import escape
 from typing import Any, Callable, Iterable
 
+from .views.feed import FeedData
 from .views.export import (ACLED_COLUMNS, DATA_FORMAT_VERSION, EXPORT_VERSION, OWN_COLUMNS, ActorPart, CasualtyPart,
                            CitationPart, CorrectionPart, DateData, ExportData, IncidentData, StatementData,
                            no_cyclic_gc)
@@ -356,6 +358,51 @@ def to_timelinejs(data: ExportData) -> bytes:
     return _csv(TIMELINEJS_HEADER, rows)
 
 
+# --- the site's Atom feed (RFC 4287) ---------------------------------------------------------
+
+#: Characters XML 1.0 cannot hold at all (control characters but tab and line ends, lone
+#: surrogates, U+FFFE/U+FFFF): shown as U+FFFD, so that one odd character cannot break the feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """Text as XML character data (and attribute values in double quotes)."""
+    return escape(_NOT_XML.sub("\ufffd", text), quote=True)
+
+
+def _stamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def to_atom(feed: FeedData) -> bytes:
+    """The feed as Atom XML: a feed id, title, updated, author and self link; each entry its id,
+    title, updated, alternate link, summary and category. Titles and summaries are text
+    constructs (`type="text"`), escaped: a reader shows them as typed."""
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <id>{_xml(feed.id)}</id>",
+        f'  <title type="text">{_xml(feed.title)}</title>',
+        f"  <updated>{_stamp(feed.updated)}</updated>",
+        f"  <author><name>{_xml(feed.title)}</name></author>",
+        f'  <link rel="self" type="application/atom+xml" href="{_xml(feed.self_link)}"/>',
+        f'  <link rel="alternate" type="text/html" href="{_xml(feed.site)}"/>',
+    ]
+    for e in feed.entries:
+        lines += [
+            "  <entry>",
+            f"    <id>{_xml(e.id)}</id>",
+            f'    <title type="text">{_xml(e.title)}</title>',
+            f"    <updated>{_stamp(e.updated)}</updated>",
+            f'    <link rel="alternate" type="text/html" href="{_xml(e.link)}"/>',
+            f'    <category term="{_xml(e.category)}"/>',
+            *([f'    <summary type="text">{_xml(e.summary)}</summary>'] if e.summary else []),
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 #: Each export format's serialiser.
 SERIALISERS: dict[str, Callable[[ExportData], bytes]] = {
     "csv": to_csv,
@@ -366,7 +413,9 @@ SERIALISERS: dict[str, Callable[[ExportData], bytes]] = {
 
 
 def serialise(fmt: str, data: object) -> bytes:
-    """One export format of the data (a `Download`'s, hence `object`), as bytes."""
+    """One export format of the data (a `Download`'s, hence `object`), as bytes; `atom`: the feed."""
+    if fmt == "atom" and isinstance(data, FeedData):
+        return to_atom(data)
     if not isinstance(data, ExportData):
         raise TypeError(f"not export data: {type(data).__name__}")
     with no_cyclic_gc():

@@ -29,6 +29,8 @@ WHATSNEW_FOLDER = "whatsnew"
 CORRECTIONS_FOLDER = "corrections"
 #: The Data page and the exports it offers for download (csv, json, geojson, TimelineJS).
 DATA_FOLDER = "data"
+#: The site's Atom feed, at its root (so that links relative to the site work in it).
+FEED = "feed.xml"
 
 #: Every name the generator owns at the top of the content folder, in the order the writer checks
 #: and swaps them, with who writes there: a page family (its `name` in views/families.py), the
@@ -47,6 +49,7 @@ FOLDERS: tuple[tuple[str, str], ...] = (
     (WHATSNEW_FOLDER, "whatsnew"),
     (CORRECTIONS_FOLDER, "corrections"),
     (DATA_FOLDER, "data"),
+    (FEED, "feed"),
 )
 #: What the writer may write and replace in the content folder (write.GENERATED).
 GENERATED: tuple[str, ...] = tuple(name for name, _ in FOLDERS)

@@ -245,3 +245,40 @@ def test_the_data_page_offers_each_export_and_keeps_the_licence_inert(data: Path
     assert "&lt;script&gt;" in page
     assert "https://example.org/briefing/" in page  # how to cite
     assert "`event_id_cnty`" in page  # the column meanings
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_feed_is_valid_atom_with_escaped_text_and_only_published_records(data: Path) -> None:
+    import re
+    import xml.etree.ElementTree as ET
+
+    result = validate(data)
+    assert result.dataset is not None
+    rendered = render_pages(site_pages(result.dataset, result.config, preview=True), result.config)
+    feed_bytes = rendered[routes.FEED]
+    assert isinstance(feed_bytes, bytes)
+    feed = ET.fromstring(feed_bytes)  # noqa: S314  # well-formed XML, or this raises
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")  # RFC 3339, as RFC 4287 §3.3 wants
+    # RFC 4287 §4.1.1: exactly one id, title and updated; an author (no entry has one); a self link
+    for name in ("id", "title", "updated"):
+        assert len(feed.findall(ATOM + name)) == 1, name
+    assert feed.find(ATOM + "author/" + ATOM + "name") is not None
+    assert stamp.match(feed.findtext(ATOM + "updated") or "")
+    assert any(link.get("rel") == "self" for link in feed.findall(ATOM + "link"))
+    entries = feed.findall(ATOM + "entry")
+    ids = [e.findtext(ATOM + "id") for e in entries]
+    assert entries and len(set(ids)) == len(ids)  # §4.2.6: ids are unique
+    for entry in entries:
+        assert re.match(r"[a-z][a-z0-9+.-]*:", entry.findtext(ATOM + "id") or "")  # an absolute IRI
+        assert stamp.match(entry.findtext(ATOM + "updated") or "")
+        assert entry.findtext(ATOM + "title")
+        links = [link for link in entry.findall(ATOM + "link") if link.get("rel") == "alternate"]
+        assert len(links) == 1 and links[0].get("href", "").startswith("https://example.org/briefing/timeline/")
+    titles = [e.findtext(ATOM + "title") for e in entries]
+    assert HOSTILE_TITLE in titles  # the data as typed: escaped in the XML, text when read
+    assert b"<script" not in feed_bytes
+    assert "Not yet published" not in titles  # a feed is public: no draft, in a preview build neither
+    assert feed.findtext(ATOM + "id") == ET.fromstring(  # noqa: S314
+        render_pages(site_pages(result.dataset, result.config), result.config)[routes.FEED]).findtext(ATOM + "id")
