@@ -9,13 +9,15 @@ the same feed, and a correction comes out as a new entry that readers see.
 
 from __future__ import annotations
 
+import heapq
 import uuid
 from dataclasses import dataclass
 from datetime import date
 
 from ..routes import FEED, month_page, page_url, record_anchor
 from ..dates import month_key
-from .common import Context, Download, Family, Shown, is_incident, is_statement, statement_title
+from ..models import Statement
+from .common import Context, Download, Family, Shown, is_incident, statement_title
 
 #: How many entries the feed holds.
 FEED_SIZE = 50
@@ -53,33 +55,42 @@ def build(ctx: Context) -> FeedData:
     url = config.site_url if config else None
     base = (url if url.endswith("/") else url + "/") if url else ""
     key_site = base or title
-    candidates: list[FeedEntry] = []
+    # Ranked on plain keys first; only the entries that make the feed are built (a site has
+    # 100,000 records, the feed 50).
+    ranked: list[tuple[int, str, str, int, Shown]] = []
     records: list[Shown] = [*ctx.incidents(), *ctx.statements()]
     for entry in records:
         record = entry.record
         if record.status != "published":  # a feed is public: never a draft, preview or not
             continue
-        link = f"{base}{page_url(month_page(month_key(record.date)))}#{record_anchor(record.id)}"
-        if is_incident(entry):
-            kind, heading, text = "incident", entry.record.title, entry.record.summary or ""
-        elif is_statement(entry):
-            statement = entry.record
-            speaker = ctx.dataset.actors.get(statement.speaker)
-            kind = "statement"
-            heading = statement_title(speaker.record if speaker else None, statement)
-            text = statement.quote or statement.paraphrase or ""
-        else:
-            continue
-        candidates.append(FeedEntry(_iri(key_site, kind, record.id), heading, record.date.end, link,
-                                    text.strip(), kind))
+        kind = "incident" if is_incident(entry) else "statement"
+        ranked.append((-record.date.end.toordinal(), kind, record.id, 0, entry))
         for number, correction in enumerate(record.corrections, 1):
-            candidates.append(FeedEntry(_iri(key_site, kind, record.id, f"correction-{number}"),
-                                        f"Corrected: {heading}", correction.date.end, link, correction.note.strip(),
-                                        "correction"))
-    candidates.sort(key=lambda e: (-e.updated.toordinal(), e.category, e.id))
-    entries = tuple(candidates[:FEED_SIZE])
+            ranked.append((-correction.date.end.toordinal(), "correction", record.id, number, entry))
+    entries = tuple(_entry(ctx, key_site, base, number, entry)
+                    for _, _, _, number, entry in heapq.nsmallest(FEED_SIZE, ranked, key=lambda r: r[:4]))
     updated = entries[0].updated if entries else date(1970, 1, 1)
     return FeedData(_iri(key_site, "feed"), title, updated, base or "./", base + FEED, entries)
+
+
+def _entry(ctx: Context, key_site: str, base: str, correction: int, entry: Shown) -> FeedEntry:
+    """A record's entry (`correction` 0), or the entry of its correction number `correction`."""
+    record = entry.record
+    link = f"{base}{page_url(month_page(month_key(record.date)))}#{record_anchor(record.id)}"
+    if is_incident(entry):
+        kind, heading, text = "incident", entry.record.title, entry.record.summary or ""
+    else:
+        statement = entry.record
+        assert isinstance(statement, Statement)
+        speaker = ctx.dataset.actors.get(statement.speaker)
+        kind = "statement"
+        heading = statement_title(speaker.record if speaker else None, statement)
+        text = statement.quote or statement.paraphrase or ""
+    if correction:
+        fix = record.corrections[correction - 1]
+        return FeedEntry(_iri(key_site, kind, record.id, f"correction-{correction}"), f"Corrected: {heading}",
+                         fix.date.end, link, fix.note.strip(), "correction")
+    return FeedEntry(_iri(key_site, kind, record.id), heading, record.date.end, link, text.strip(), kind)
 
 
 def pages(ctx: Context) -> list[Download]:
