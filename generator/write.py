@@ -330,7 +330,7 @@ def _write_root_marker(root: Path, files: list[str]) -> None:
 
 def not_ours(root: Path) -> list[str]:
     """The generated names in `root` that exist without briefing's marker, as paths to show: a
-    folder without its `.briefing-generated`, `index.md` that the content folder's marker does not
+    folder without its `.briefing-generated`, `index.md` or `feed.xml` that the content folder's marker does not
     list, a file where a generated folder belongs. Links are not listed (`check_content` refuses
     them before a command writes; the writer itself removes a link, never what it points to); nor
     are empty folders (nothing would be lost)."""
@@ -340,7 +340,9 @@ def not_ours(root: Path) -> list[str]:
         live = root / name
         if live.is_symlink() or not live.exists():
             continue
-        ours = ((live.is_file() and name in listed) if name.endswith(".md")
+        # a generated file at the top (`index.md`, `feed.xml`: names with a suffix) is ours when
+        # the content folder's marker lists it; a generated folder when it holds its own marker
+        ours = ((live.is_file() and name in listed) if "." in name
                 else (is_marked(live) or _is_empty_folder(live)))
         if not ours:
             found.append(live.as_posix() + ("/" if live.is_dir() else ""))

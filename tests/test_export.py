@@ -282,3 +282,19 @@ def test_the_feed_is_valid_atom_with_escaped_text_and_only_published_records(dat
     assert "Not yet published" not in titles  # a feed is public: no draft, in a preview build neither
     assert feed.findtext(ATOM + "id") == ET.fromstring(  # noqa: S314
         render_pages(site_pages(result.dataset, result.config), result.config)[routes.FEED]).findtext(ATOM + "id")
+
+
+def test_a_feed_xml_briefing_did_not_make_is_refused_and_its_own_is_replaced(data: Path, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "feed.xml").write_text("my own feed", encoding="utf-8")
+    refused = CliRunner().invoke(cli.cli, ["build", "--data", str(data), "--content", str(content), "--pages-only"])
+    assert refused.exit_code == 2 and "feed.xml" in refused.output
+    assert (content / "feed.xml").read_text(encoding="utf-8") == "my own feed"
+    (content / "feed.xml").unlink()
+    for _ in range(2):  # the second build replaces the feed the first one made
+        built = CliRunner().invoke(cli.cli, ["build", "--data", str(data), "--content", str(content),
+                                             "--pages-only"])
+        assert built.exit_code == 0, built.output
+    assert (content / "feed.xml").read_bytes().startswith(b"<?xml")
+    assert (content / "data" / "incidents.geojson").is_file()
