@@ -26,6 +26,8 @@ from datetime import date
 from html import escape
 from typing import Any, Callable, Iterable
 
+from .kinds import READING_ORDER
+from .models import Actor, Region, Source
 from .views.feed import FeedData
 from .views.export import (ACLED_COLUMNS, DATA_FORMAT_VERSION, EXPORT_VERSION, OWN_COLUMNS, ActorPart, CasualtyPart,
                            CitationPart, CorrectionPart, DateData, ExportData, IncidentData, StatementData,
@@ -219,23 +221,41 @@ def _statement_json(s: StatementData) -> dict[str, Any]:
     }
 
 
+def _actor_json(a: Actor, data: ExportData) -> dict[str, Any]:
+    actors = data.names["actors"]
+    return {"id": a.id, "name": a.name, "aliases": list(a.aliases), "kind": a.kind, "parent": a.parent,
+            "parent_name": actors.get(a.parent) if a.parent else None, "affiliation": a.affiliation,
+            "affiliation_name": actors.get(a.affiliation) if a.affiliation else None, "title": a.title,
+            "country": a.country, "description": a.description, "extra": _plain(a.extra)}
+
+
+def _region_json(r: Region, data: ExportData) -> dict[str, Any]:
+    regions = data.names["regions"]
+    return {"id": r.id, "name": r.name, "level": r.level, "parent": r.parent,
+            "parent_name": regions.get(r.parent) if r.parent else None, "aliases": list(r.aliases),
+            "disputed": r.disputed, "coordinates": list(r.coordinates) if r.coordinates else None,
+            "description": r.description, "extra": _plain(r.extra)}
+
+
+def _source_json(s: Source, _data: ExportData) -> dict[str, Any]:
+    return {"id": s.id, "name": s.name, "kind": s.kind, "url": s.url, "reliability": s.reliability,
+            "description": s.description, "extra": _plain(s.extra)}
+
+
+#: How each kind of item of `ExportData` is written in the JSON export.
+_JSON: dict[type, Callable[[Any, ExportData], dict[str, Any]]] = {
+    IncidentData: lambda i, _: incident_json(i),
+    StatementData: lambda s, _: _statement_json(s),
+    Actor: _actor_json,
+    Region: _region_json,
+    Source: _source_json,
+}
+
+
 def _records(data: ExportData) -> dict[str, list[dict[str, Any]]]:
-    actors, regions = data.names["actors"], data.names["regions"]
-    return {
-        "incidents": [incident_json(i) for i in data.incidents],
-        "statements": [_statement_json(s) for s in data.statements],
-        "actors": [{"id": a.id, "name": a.name, "aliases": list(a.aliases), "kind": a.kind, "parent": a.parent,
-                    "parent_name": actors.get(a.parent) if a.parent else None, "affiliation": a.affiliation,
-                    "affiliation_name": actors.get(a.affiliation) if a.affiliation else None, "title": a.title,
-                    "country": a.country, "description": a.description, "extra": _plain(a.extra)}
-                   for a in data.actors],
-        "regions": [{"id": r.id, "name": r.name, "level": r.level, "parent": r.parent,
-                     "parent_name": regions.get(r.parent) if r.parent else None, "aliases": list(r.aliases),
-                     "disputed": r.disputed, "coordinates": list(r.coordinates) if r.coordinates else None,
-                     "description": r.description, "extra": _plain(r.extra)} for r in data.regions],
-        "sources": [{"id": s.id, "name": s.name, "kind": s.kind, "url": s.url, "reliability": s.reliability,
-                     "description": s.description, "extra": _plain(s.extra)} for s in data.sources],
-    }
+    """One list per kind (ExportData has a field per folder of generator/kinds.py), in the order
+    readers meet the kinds."""
+    return {folder: [_JSON[type(item)](item, data) for item in getattr(data, folder)] for folder in READING_ORDER}
 
 
 def _dump(value: Any) -> str:
