@@ -18,6 +18,7 @@ from ..routes import FEED, month_page, page_url, record_anchor
 from ..dates import month_key
 from ..models import Statement
 from .common import Context, Download, Family, Shown, is_incident, statement_title
+from .export import no_cyclic_gc
 
 #: How many entries the feed holds.
 FEED_SIZE = 50
@@ -50,6 +51,11 @@ def _iri(site: str, *parts: str) -> str:
 
 def build(ctx: Context) -> FeedData:
     """The latest published records and corrections, newest first (then by kind and id)."""
+    with no_cyclic_gc():  # a tuple per record: collections would rescan the whole dataset
+        return _build(ctx)
+
+
+def _build(ctx: Context) -> FeedData:
     config = ctx.site
     title = config.title if config else "Conflict briefing"
     url = config.site_url if config else None
