@@ -26,8 +26,8 @@ from .problems import Problem
 from .progress import Progress
 from .problems import escape_controls as _safe
 from .validate import Result, validate, validated
-from .write import (WRITE_ERRNOS, CannotWrite, NotOurs, WriteError, check_build_folders, pdf_target, put_file,
-                    put_files, replace_file)
+from .write import (WRITE_ERRNOS, CannotWrite, NotOurs, WriteError, check_build_folders, output_target, pdf_target,
+                    put_file, put_files, replace_file)
 
 
 def _process_age() -> float:
@@ -381,6 +381,49 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
     for missing in rendered.missing_fonts:  # written all the same: a warning, not an error
         click.echo(_safe(f"briefing: {missing.message()}"), err=True)
 
+
+
+#: The file name endings `briefing export -o` accepts without --force, and an example name.
+_EXPORT_NAMES = {"csv": ((".csv",), "incidents.csv"), "json": ((".json",), "briefing.json"),
+                 "geojson": ((".geojson", ".json"), "incidents.geojson"), "timelinejs": ((".csv",), "timelinejs.csv")}
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(list(_EXPORT_NAMES)), required=True,
+              help="csv: one row per incident, ACLED's columns; json: every record, references resolved; geojson: "
+                   "the incidents as points; timelinejs: TimelineJS's spreadsheet")
+@click.option("--data", "data", default="data", show_default=True, callback=_readable_dir, help="The data folder")
+@click.option("--preview", is_flag=True, help="Include draft and review records (by default only published ones, "
+              "as on the site)")
+@click.option("-o", "--output", required=True, help="The file to write (never inside the data folder), or - for "
+              "standard output")
+@click.option("--force", is_flag=True, help="Write under a name that does not end in the format's extension")
+def export_cmd(fmt: str, data: str, preview: bool, output: str, force: bool) -> None:
+    """Export the published records as CSV (ACLED's columns), JSON, GeoJSON or TimelineJS's CSV.
+
+    Example: briefing export --format geojson -o incidents.geojson
+
+    The same files are offered for download on the site's Data page. Invalid data prints the
+    validator's report and writes nothing (exit 1)."""
+    from .export import serialise
+    from .views.common import Context
+    from .views.export import from_context
+
+    suffixes, example = _EXPORT_NAMES[fmt]
+    target = None if output == "-" else output_target(output, Path(data), force, suffixes, example)
+    result = _checked(data, "nothing exported: the data has errors")
+    ctx = Context(result.dataset, preview=preview, event_types=result.config.all_event_types(), site=result.config)
+    exported = from_context(ctx)
+    payload = serialise(fmt, exported)
+    if target is None:
+        click.echo(payload, nl=False)
+        return
+    try:
+        replace_file(target, payload)  # never half a file under the name asked for
+    except CannotWrite as exc:
+        _fail(exc, "nothing was exported")
+    n = len(exported.incidents)
+    click.echo(_safe(f"wrote {output}: {fmt}, {n:,} incident{'' if n == 1 else 's'}") + _took())
 
 
 @cli.command("serve")

@@ -12,7 +12,7 @@ from .bidi import text_warnings
 from .explain import problems_from_errors
 from .dates import DEFAULT_YEARS, MAX_YEAR, MIN_YEAR
 from .load import load_file
-from .models import _TAG, DEFAULT_EVENT_TYPES, EVENT_GROUPS, Record, Text300, Text500
+from .models import _TAG, DEFAULT_EVENT_TYPES, EVENT_GROUPS, Record, Text300, Text500, Url
 from .problems import CODES, Problem, custom_error, did_you_mean, problem
 
 CONFIG_NAME = "briefing.yml"
@@ -34,6 +34,17 @@ class SiteConfig(Record):
         default=None,
         description="The Git revision (a tag, a branch or a commit) that the \"What's new\" page compares the "
         "data with; by default the last commit more than a month older than the newest one",
+    )
+
+    site_url: Url | None = Field(
+        default=None,
+        description="The address the site is published at (http or https), such as https://example.org/briefing/; "
+        "exports and the feed link records with it (without it, their links are relative to the site)",
+    )
+    licence: Text500 | None = Field(
+        default=None,
+        description="The licence line of the data, shown on the Data page and carried by every export, such as "
+        "\"Data licensed CC BY 4.0\"",
     )
 
     years: tuple[int, int] = Field(

@@ -27,6 +27,10 @@ CHARTS_FOLDER = "charts"
 PDF_FOLDER = "pdf"
 WHATSNEW_FOLDER = "whatsnew"
 CORRECTIONS_FOLDER = "corrections"
+#: The Data page and the exports it offers for download (csv, json, geojson, TimelineJS).
+DATA_FOLDER = "data"
+#: The site's Atom feed, at its root (so that links relative to the site work in it).
+FEED = "feed.xml"
 
 #: Every name the generator owns at the top of the content folder, in the order the writer checks
 #: and swaps them, with who writes there: a page family (its `name` in views/families.py), the
@@ -44,6 +48,8 @@ FOLDERS: tuple[tuple[str, str], ...] = (
     (PDF_FOLDER, "pdfs"),
     (WHATSNEW_FOLDER, "whatsnew"),
     (CORRECTIONS_FOLDER, "corrections"),
+    (DATA_FOLDER, "data"),
+    (FEED, "feed"),
 )
 #: What the writer may write and replace in the content folder (write.GENERATED).
 GENERATED: tuple[str, ...] = tuple(name for name, _ in FOLDERS)
@@ -65,6 +71,7 @@ SOURCES_PAGE = f"{SOURCES_FOLDER}/index.md"
 TAGS_PAGE = f"{TAGS_FOLDER}/index.md"
 WHATSNEW_PAGE = f"{WHATSNEW_FOLDER}/index.md"
 CORRECTIONS_PAGE = f"{CORRECTIONS_FOLDER}/index.md"
+DATA_PAGE = f"{DATA_FOLDER}/index.md"
 #: A hand-written page the overview links.
 METHODOLOGY = "methodology.md"
 
@@ -114,6 +121,29 @@ def briefing_anchor(kind: str, record_id: str) -> str:
 def chart_file(name: str) -> str:
     """A chart's SVG file."""
     return f"{CHARTS_FOLDER}/{name}.svg"
+
+
+#: The exports of `briefing export --format`, and the file each has on the Data page.
+EXPORT_FILES: dict[str, str] = {
+    "csv": "incidents.csv",
+    "json": "briefing.json",
+    "geojson": "incidents.geojson",
+    "timelinejs": "timelinejs.csv",
+}
+
+
+def export_file(fmt: str) -> str:
+    """The Data page's download of an export format: `data/incidents.csv`, `data/briefing.json`..."""
+    return f"{DATA_FOLDER}/{EXPORT_FILES[fmt]}"
+
+
+def page_url(page: str) -> str:
+    """A page's address relative to the site's root, as MkDocs serves it with directory URLs:
+    `timeline/2020-04.md` → `timeline/2020-04/`, `data/index.md` → `data/`, `index.md` → ``."""
+    stem = page[: -len(".md")] if page.endswith(".md") else page
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
 
 
 def pdf_file(name: str) -> str:

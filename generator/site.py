@@ -25,7 +25,7 @@ from .progress import PAGES, Progress, quiet
 from .render import TEMPLATES, environment, render
 from .charts import ChartSpec, render_svg
 from .children import preexec_die_with_parent
-from .views.common import Context, Page
+from .views.common import Context, Download, Page
 from .views.families import FAMILIES
 from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, NotOurs, WriteResult, is_marked, make_marked,
                     put_back, remove_marked, swap_folder, write_tree)
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 
 def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs: bool = False,
-               data_dir: Path | None = None) -> list[Page | ChartSpec]:
+               data_dir: Path | None = None) -> list[Page | ChartSpec | Download]:
     """Every page (and chart) the site shows, as data (no Markdown yet). With `pdfs`, month and
     region pages link their PDF briefings (which `generate` then writes). With `data_dir`, "What's
     new" compares the data with its Git history (read-only `git` commands); without, it says that
@@ -46,8 +46,9 @@ def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs
         from .changes import site_history
 
         history = site_history(data_dir, config.whats_new_since)
-    ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=pdfs, history=history)
-    out: list[Page | ChartSpec] = []
+    ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=pdfs, history=history,
+                  site=config)
+    out: list[Page | ChartSpec | Download] = []
     for family in FAMILIES:
         out.extend(family.pages(ctx))
     return out
@@ -87,11 +88,11 @@ def _templates_stamp() -> str:
     return repr(stamps)
 
 
-def _digest(page: Page | ChartSpec) -> bytes:
+def _digest(page: Page | ChartSpec | Download) -> bytes:
     return hashlib.blake2b(repr(page).encode("utf-8", "surrogatepass"), digest_size=32).digest()
 
 
-def render_pages(pages: list[Page | ChartSpec], config: SiteConfig,
+def render_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
                  progress: Progress = quiet, cache: RenderCache | None = None) -> dict[str, str | bytes]:
     """Every page as Markdown text (and every chart as SVG), by path; `progress` is told how many
     are done (progress.PAGES). With a `cache`, a page whose digest is the one rendered last time
@@ -112,6 +113,10 @@ def render_pages(pages: list[Page | ChartSpec], config: SiteConfig,
             cache.hits += 1
         elif isinstance(page, ChartSpec):
             rendered[page.path] = render_svg(page)
+        elif isinstance(page, Download):  # the Data page's exports: serialised, not templated
+            from .export import serialise
+
+            rendered[page.path] = serialise(page.format, page.data)
         else:
             rendered[page.path] = render(env, page.template, page=page.data, site=config)
         if cache is not None:

@@ -336,7 +336,7 @@ def _write_root_marker(root: Path, files: list[str]) -> None:
 
 def not_ours(root: Path) -> list[str]:
     """The generated names in `root` that exist without briefing's marker, as paths to show: a
-    folder without its `.briefing-generated`, `index.md` that the content folder's marker does not
+    folder without its `.briefing-generated`, `index.md` or `feed.xml` that the content folder's marker does not
     list, a file where a generated folder belongs. Links are not listed (`check_content` refuses
     them before a command writes; the writer itself removes a link, never what it points to); nor
     are empty folders (nothing would be lost)."""
@@ -346,7 +346,9 @@ def not_ours(root: Path) -> list[str]:
         live = root / name
         if live.is_symlink() or not live.exists():
             continue
-        ours = ((live.is_file() and name in listed) if name.endswith(".md")
+        # a generated file at the top (`index.md`, `feed.xml`: names with a suffix) is ours when
+        # the content folder's marker lists it; a generated folder when it holds its own marker
+        ours = ((live.is_file() and name in listed) if "." in name
                 else (is_marked(live) or _is_empty_folder(live)))
         if not ours:
             found.append(live.as_posix() + ("/" if live.is_dir() else ""))
@@ -654,3 +656,25 @@ def put_files(root: Path, files: list[tuple[Path, bytes, bool]]) -> None:
         if set_aside is not None:
             with contextlib.suppress(OSError):
                 os.unlink(set_aside)
+
+
+def output_target(output: str, data: Path, force: bool, suffixes: tuple[str, ...], example: str) -> Path:
+    """Where a command's `-o FILE` may write (`briefing export`): as `pdf_target`, for a name ending
+    in one of `suffixes` (any name with --force): in a folder that exists, never inside the data
+    folder, never a folder. Refusal (exit 2) otherwise, before anything is written."""
+    if not output.strip():
+        _refuse(f"-o needs a file name, such as {example}")
+    target = Path(output)
+    data_r = data.resolve()
+    landing = {target.resolve(), Path(os.path.abspath(target.parent)).resolve() / target.name}
+    if any(p == data_r or p.is_relative_to(data_r) for p in landing):
+        _refuse(f"refusing -o {output}: it is inside the data folder {data.as_posix()}/; write the file elsewhere")
+    if target.is_dir():
+        _refuse(f"refusing -o {output}: it is a folder; give a file name, such as "
+                f"{target.as_posix().rstrip('/')}/{example}")
+    if not target.name.lower().endswith(suffixes) and not force:
+        _refuse(f"refusing -o {output}: the name does not end in {' or '.join(suffixes)} (give --force to write it "
+                "anyway)")
+    if not target.parent.is_dir():
+        raise UsageProblem(f"the folder {target.parent.as_posix()!r} does not exist", "'-o'")
+    return target

@@ -125,7 +125,10 @@ def test_a_folder_of_an_older_briefing_is_refused_with_what_to_do(project: Proje
     result = project.build()
     assert result.returncode == 2
     line = one_line(result.stderr)
-    assert f"refusing to replace {project.content}/index.md and {project.content}/timeline/" in line
+    # every generated name it no longer knows as its own: the top files the content folder's
+    # marker listed (the overview, the feed) and the folder without its marker
+    assert (f"refusing to replace {project.content}/index.md, {project.content}/timeline/ and "
+            f"{project.content}/feed.xml") in line
     assert "if made by an older briefing, delete them yourself" in line
     assert tree(project.root) == before
 

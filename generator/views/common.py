@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeAlias, TypedDict, TypeGuard
 
 from ..charts import ChartSpec
+from ..config import SiteConfig
 from ..dates import format_date, month_key, month_name
 from ..link import Dataset, Entry
 from ..models import DEFAULT_EVENT_TYPES, Actor, Casualty, Citation, CountRange, Incident, Statement, event_label
@@ -177,6 +178,7 @@ class Context:
     event_types: dict[str, str] = field(default_factory=dict)  # slug -> group, the site's included
     pdfs: bool = False  # the build writes PDF briefings (views link them only then: see views/briefing.py)
     history: History | None = None  # the data's Git history, for "What's new" (None: not looked at)
+    site: SiteConfig | None = None  # briefing.yml: the site's address and licence, for the Data page's exports
     # The visible records in date order, sorted on first use; a Context is made for one build of
     # data that no longer changes.
     _incidents: list[Entry[Incident]] | None = field(default=None, init=False, repr=False, compare=False)
@@ -320,9 +322,19 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Download:
+    """A file the site offers for download, made by a serialiser of `generator/export.py` (not by a
+    template): where it goes, its format (`csv`, `json`, `geojson`, `timelinejs`) and its data."""
+
+    path: str
+    format: str
+    data: object
+
+
+@dataclass(frozen=True)
 class Family:
     """A page family: its name (its row in `routes.FOLDERS`) and the pages (and charts) it makes
     from the context of a build. `views/families.py` lists every family of the site."""
 
     name: str
-    pages: Callable[[Context], Sequence[Page | ChartSpec]]
+    pages: Callable[[Context], Sequence[Page | ChartSpec | Download]]

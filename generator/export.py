@@ -1,0 +1,442 @@
+"""The exports as bytes: CSV (ACLED's columns), JSON (every record, references resolved), GeoJSON
+(RFC 7946) and TimelineJS's CSV, each a pure function of `views.export.ExportData`.
+
+Deterministic: the same data gives the same bytes (the records in the site's order, keys in a fixed
+order, `\\n` line ends, UTF-8 without BOM, no clock). Written by `briefing export -o FILE` and, into
+the Data page's folder, by every build (write.py does the writing).
+
+Data stays data in every format:
+- CSV (both): a text cell that a spreadsheet would read as a formula (one starting with `=`, `+`,
+  `-`, `@`, a tab or a carriage return) gets a leading `'`, as OWASP's "CSV Injection" advice
+  says; spreadsheets show the text, and Google Sheets (where TimelineJS reads from) drops the `'`.
+  Numbers we write ourselves (coordinates, counts, years) are left as they are.
+- TimelineJS shows Headline and Text as HTML: every value there is HTML-escaped, so a title
+  `<script>` shows as those characters.
+- JSON and GeoJSON are JSON text: the encoder escapes what must be.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from datetime import date
+from html import escape
+from typing import Any, Callable, Iterable
+
+from .kinds import READING_ORDER
+from .models import Actor, Region, Source
+from .views.feed import FeedData
+from .views.export import (ACLED_COLUMNS, DATA_FORMAT_VERSION, EXPORT_VERSION, OWN_COLUMNS, ActorPart, CasualtyPart,
+                           CitationPart, CorrectionPart, DateData, ExportData, IncidentData, StatementData,
+                           no_cyclic_gc)
+
+#: TimelineJS's spreadsheet template, column for column (its header row, as published by Knight
+#: Lab; tests compare it with ../shared/reference/timelinejs-template.csv).
+TIMELINEJS_HEADER = ("Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Display Date",
+                     "Headline", "Text", "Media", "Media Credit", "Media Caption", "Media Thumbnail", "Type", "Group",
+                     "Background")
+
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(text: str | None) -> str:
+    """A text cell for a spreadsheet: empty for None, a leading `'` where a spreadsheet would read
+    a formula."""
+    if not text:
+        return ""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _number(value: float | int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _csv(header: Iterable[str], rows: Iterable[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+# --- CSV, with ACLED's columns ---------------------------------------------------------------
+
+#: Roles on the side of ACLED's actor1 (whoever acted), and of actor2 (whom it was done to).
+_SIDE_ONE = ("perpetrator", "claimant", "suspected")
+_SIDE_TWO = ("target",)
+_GEO_PRECISION = {"exact": "1", "near": "2", "area": "2", "region": "3"}
+#: ACLED columns with no field of ours, taken from `extra` when the record keeps them (an import).
+_FROM_EXTRA = ("disorder_type", "inter1", "inter2", "interaction", "civilian_targeting", "iso", "region",
+               "source_scale", "timestamp")
+
+
+_NO_EXTRA = dict.fromkeys(_FROM_EXTRA, "")
+
+
+def _best(count: Any) -> int:
+    """One number for a count: itself, or a range's best estimate, else its low end (an
+    'up to' count adds nothing certain)."""
+    if isinstance(count, int):
+        return count
+    return int(count.get("best", count.get("low", 0)))
+
+
+def _total(casualties: tuple[CasualtyPart, ...], kind: str) -> str:
+    counts = [count for c in casualties for k, count in c.counts if k == kind]
+    return str(sum(_best(c) for c in counts)) if counts else ""
+
+
+def _event_date(d: DateData) -> tuple[str, str]:
+    """ACLED's event_date and time_precision for one of our dates."""
+    if d.start is None:  # `{to: DATE}`: on or before DATE
+        return d.end, "3"
+    start, end = date.fromisoformat(d.start), date.fromisoformat(d.end)
+    days = (end - start).days
+    if days == 0:
+        return d.start, "1"
+    if days < 7:  # ACLED's "during a week": the day in the middle of the span
+        return date.fromordinal(start.toordinal() + days // 2).isoformat(), "2"
+    return d.start, "3"
+
+
+def _sides(actors: tuple[ActorPart, ...]) -> tuple[str, list[str], str, list[str]]:
+    """actor1, assoc_actor_1, actor2, assoc_actor_2 (names)."""
+    one = [a for a in actors if a.role in _SIDE_ONE]
+    two = [a for a in actors if a.role in _SIDE_TWO]
+    first = one[0] if one else (actors[0] if actors else None)
+    assoc1 = [a for a in one if a is not first]
+    rest = [a for a in actors if a is not first and a not in assoc1]
+    second = two[0] if two else (rest[0] if rest else None)
+    assoc2 = [a for a in rest if a is not second]
+    return (first.name if first else "", [a.name for a in assoc1],
+            second.name if second else "", [a.name for a in assoc2])
+
+
+def _extra_text(extra: dict[str, Any] | None, key: str) -> str:
+    value = (extra or {}).get(key)
+    return "" if value is None or isinstance(value, (dict, list)) else str(value)
+
+
+def _csv_row(i: IncidentData) -> list[str]:
+    event_date, time_precision = _event_date(i.date)
+    actor1, assoc1, actor2, assoc2 = _sides(i.actors)
+    by_level = {step.level: step.name for step in i.region_path}
+    deeper = [s.name for s in i.region_path if s.level not in ("country", "governorate", "district", "subdistrict")]
+    location = i.place or (deeper[-1] if deeper else i.region_path[-1].name)
+    acled_id = _extra_text(i.extra, "acled_id") or i.id
+    extra = {key: _extra_text(i.extra, key) for key in _FROM_EXTRA} if i.extra else _NO_EXTRA
+    lat, lon = i.coordinates if i.coordinates else (None, None)
+    acled = [
+        cell(acled_id), event_date, event_date[:4], time_precision, cell(extra["disorder_type"]),
+        cell(i.group_label), cell(i.type_label), cell(actor1), cell("; ".join(assoc1)), cell(extra["inter1"]),
+        cell(actor2), cell("; ".join(assoc2)), cell(extra["inter2"]), cell(extra["interaction"]),
+        cell(extra["civilian_targeting"]), cell(extra["iso"]), cell(extra["region"]),
+        cell(by_level.get("country")), cell(by_level.get("governorate")), cell(by_level.get("district")),
+        cell(by_level.get("subdistrict")), cell(location), _number(lat), _number(lon),
+        _GEO_PRECISION.get(i.location_precision or "", ""),
+        cell("; ".join(s.source_name for s in i.sources)), cell(extra["source_scale"]), cell(i.summary),
+        _total(i.casualties, "killed"), cell("; ".join(i.tags)), cell(extra["timestamp"]),
+    ]
+    own = [
+        cell(i.id), cell(i.title), cell(i.date.label), i.date.start or "", i.date.end, i.date.precision, i.type,
+        cell(i.region_path[-1].id), cell(" > ".join(s.name for s in i.region_path)),
+        cell("; ".join(f"{a.name} ({a.role or 'associated'})" for a in i.actors)), _total(i.casualties, "wounded"),
+        i.confidence, cell(" ".join(s.url for s in i.sources if s.url)), cell(i.permalink),
+    ]
+    return acled + own
+
+
+def to_csv(data: ExportData) -> bytes:
+    """One row per incident: ACLED's columns, then our own (views.export says what each holds)."""
+    header = [name for name, _ in ACLED_COLUMNS] + [name for name, _ in OWN_COLUMNS]
+    return _csv(header, (_csv_row(i) for i in data.incidents))
+
+
+# --- JSON: every record ----------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """A value of `extra` as JSON can hold it: a number too large for a float (`1e999`) as the
+    text it was written as (JSON has no Infinity)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _date(d: DateData) -> dict[str, Any]:
+    return {"written": d.written, "label": d.label, "precision": d.precision, "start": d.start, "end": d.end,
+            "note": d.note}
+
+
+def _citation(c: CitationPart) -> dict[str, Any]:
+    return {"source": c.source, "source_name": c.source_name, "reliability": c.reliability, "url": c.url,
+            "title": c.title, "published": c.published, "archive_url": c.archive_url, "credibility": c.credibility}
+
+
+def _correction(c: CorrectionPart) -> dict[str, Any]:
+    return {"date": c.date, "label": c.label, "note": c.note}
+
+
+def _actor_role(a: ActorPart) -> dict[str, Any]:
+    return {"actor": a.id, "name": a.name, "kind": a.kind, "role": a.role, "attributed_by": a.attributed_by,
+            "attributed_by_name": a.attributed_by_name}
+
+
+def _casualty(c: CasualtyPart) -> dict[str, Any]:
+    return {"actor": c.actor, "actor_name": c.actor_name, "group": c.group, **dict(c.counts)}
+
+
+def incident_json(i: IncidentData) -> dict[str, Any]:
+    """An incident as the JSON export holds it."""
+    return {
+        "id": i.id, "title": i.title, "date": _date(i.date), "type": i.type, "type_label": i.type_label,
+        "group": i.group, "group_label": i.group_label, "region": i.region_path[-1].id,
+        "region_path": [{"id": s.id, "name": s.name, "level": s.level} for s in i.region_path],
+        "place": i.place, "coordinates": list(i.coordinates) if i.coordinates else None,
+        "location_precision": i.location_precision, "actors": [_actor_role(a) for a in i.actors],
+        "casualties": [_casualty(c) for c in i.casualties], "summary": i.summary,
+        "sources": [_citation(c) for c in i.sources], "tags": list(i.tags), "status": i.status,
+        "confidence": i.confidence, "corrections": [_correction(c) for c in i.corrections],
+        "permalink": i.permalink, "extra": _plain(i.extra),
+    }
+
+
+def _statement_json(s: StatementData) -> dict[str, Any]:
+    return {
+        "id": s.id, "date": _date(s.date), "speaker": s.speaker, "speaker_name": s.speaker_name,
+        "on_behalf_of": s.on_behalf_of, "on_behalf_of_name": s.on_behalf_of_name, "medium": s.medium,
+        "quote": s.quote, "paraphrase": s.paraphrase,
+        "about": [{"id": a, "name": n} for a, n in s.about], "regions": [{"id": r, "name": n} for r, n in s.regions],
+        "language": s.language, "sources": [_citation(c) for c in s.sources], "tags": list(s.tags),
+        "status": s.status, "confidence": s.confidence, "corrections": [_correction(c) for c in s.corrections],
+        "permalink": s.permalink, "extra": _plain(s.extra),
+    }
+
+
+def _actor_json(a: Actor, data: ExportData) -> dict[str, Any]:
+    actors = data.names["actors"]
+    return {"id": a.id, "name": a.name, "aliases": list(a.aliases), "kind": a.kind, "parent": a.parent,
+            "parent_name": actors.get(a.parent) if a.parent else None, "affiliation": a.affiliation,
+            "affiliation_name": actors.get(a.affiliation) if a.affiliation else None, "title": a.title,
+            "country": a.country, "description": a.description, "extra": _plain(a.extra)}
+
+
+def _region_json(r: Region, data: ExportData) -> dict[str, Any]:
+    regions = data.names["regions"]
+    return {"id": r.id, "name": r.name, "level": r.level, "parent": r.parent,
+            "parent_name": regions.get(r.parent) if r.parent else None, "aliases": list(r.aliases),
+            "disputed": r.disputed, "coordinates": list(r.coordinates) if r.coordinates else None,
+            "description": r.description, "extra": _plain(r.extra)}
+
+
+def _source_json(s: Source, _data: ExportData) -> dict[str, Any]:
+    return {"id": s.id, "name": s.name, "kind": s.kind, "url": s.url, "reliability": s.reliability,
+            "description": s.description, "extra": _plain(s.extra)}
+
+
+#: How each kind of item of `ExportData` is written in the JSON export.
+_JSON: dict[type, Callable[[Any, ExportData], dict[str, Any]]] = {
+    IncidentData: lambda i, _: incident_json(i),
+    StatementData: lambda s, _: _statement_json(s),
+    Actor: _actor_json,
+    Region: _region_json,
+    Source: _source_json,
+}
+
+
+def _records(data: ExportData) -> dict[str, list[dict[str, Any]]]:
+    """One list per kind (ExportData has a field per folder of generator/kinds.py), in the order
+    readers meet the kinds."""
+    return {folder: [_JSON[type(item)](item, data) for item in getattr(data, folder)] for folder in READING_ORDER}
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _json_document(head: dict[str, Any], lists: dict[str, list[Any]]) -> bytes:
+    """An object whose lists hold one item a line (readable diffs, and a file a program can
+    stream), the rest compact."""
+    parts = [_dump(k) + ":" + _dump(v) for k, v in head.items()]
+    for key, items in lists.items():
+        body = ",\n".join(_dump(item) for item in items)
+        parts.append(_dump(key) + ":[" + ("\n" + body + "\n" if items else "") + "]")
+    return ("{" + ",\n".join(parts) + "}\n").encode("utf-8")
+
+
+def to_json(data: ExportData) -> bytes:
+    """Every visible record of every kind, references resolved (a name beside each id), with the
+    versions of the export and of the data format."""
+    head = {"version": {"export": EXPORT_VERSION, "data_format": DATA_FORMAT_VERSION},
+            "site": {"title": data.site.title, "url": data.site.url, "licence": data.site.licence}}
+    return _json_document(head, dict(_records(data)))
+
+
+# --- GeoJSON (RFC 7946) ----------------------------------------------------------------------
+
+
+def _feature(i: IncidentData) -> dict[str, Any] | None:
+    own = i.coordinates is not None
+    lat_lon = i.coordinates or i.region_coordinates
+    if lat_lon is None:
+        return None
+    return {
+        "type": "Feature",
+        "id": i.id,
+        # RFC 7946: longitude first (the data format writes [latitude, longitude]).
+        "geometry": {"type": "Point", "coordinates": [lat_lon[1], lat_lon[0]]},
+        "properties": {
+            "id": i.id, "title": i.title, "date": i.date.written, "date_label": i.date.label,
+            "start": i.date.start, "end": i.date.end, "type": i.type, "type_label": i.type_label,
+            "group": i.group, "group_label": i.group_label,
+            "actors": [{"id": a.id, "name": a.name, "role": a.role or "associated"} for a in i.actors],
+            "casualties": [_casualty(c) for c in i.casualties],
+            "region_path": [{"id": s.id, "name": s.name, "level": s.level} for s in i.region_path],
+            "place": i.place,
+            "location_precision": i.location_precision if own else "region",
+            "coordinates_from": "incident" if own else "region",
+            "permalink": i.permalink,
+        },
+    }
+
+
+def to_geojson(data: ExportData) -> bytes:
+    """A FeatureCollection of the incidents with coordinates, their own or, when they have none,
+    their nearest region's (`coordinates_from: region`, an area); incidents with neither are left
+    out (the JSON export has every incident)."""
+    features = [f for f in (_feature(i) for i in data.incidents) if f is not None]
+    return _json_document({"type": "FeatureCollection"}, {"features": features})
+
+
+# --- TimelineJS ------------------------------------------------------------------------------
+
+
+def _ymd(iso: str, precision: str) -> list[str]:
+    year, month, day = iso.split("-")
+    if precision == "year":
+        return [str(int(year)), "", ""]
+    if precision == "month":
+        return [str(int(year)), str(int(month)), ""]
+    return [str(int(year)), str(int(month)), str(int(day))]
+
+
+def _point_precision(written: Any) -> str:
+    text = str(written)
+    return "year" if len(text) == 4 else "month" if len(text) == 7 else "day"
+
+
+def _timeline_dates(d: DateData) -> list[str]:
+    """Year, Month, Day, Time, End Year, End Month, End Day, End Time: each end to the precision
+    it was written with (a month leaves Day empty)."""
+    written = d.written
+    if isinstance(written, dict):
+        last = written["to"]
+        end = _ymd(d.end, _point_precision(last))
+        if "from" not in written:  # on or before: TimelineJS needs a start; the label says "by"
+            return [*end, "", "", "", "", ""]
+        return [*_ymd(d.start or d.end, _point_precision(written["from"])), "", *end, ""]
+    return [*_ymd(d.end if d.start is None else d.start, _point_precision(written)), "", "", "", "", ""]
+
+
+def _html(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _timeline_text(i: IncidentData, linked: bool) -> str:
+    """The slide's text: HTML built here, every value escaped."""
+    parts = []
+    if i.summary:
+        parts.append(f"<p>{_html(i.summary.strip())}</p>")
+    where = " › ".join(s.name for s in i.region_path) + (f" · {i.place}" if i.place else "")
+    parts.append(f"<p>{_html(i.type_label)} · {_html(where)}</p>")
+    actors = "; ".join(f"{a.name} ({a.role or 'associated'})" for a in i.actors)
+    parts.append(f"<p>{_html(actors)}</p>")
+    if linked:
+        parts.append(f'<p><a href="{_html(i.permalink)}">The record, with its sources</a></p>')
+    return "".join(parts)
+
+
+def to_timelinejs(data: ExportData) -> bytes:
+    """TimelineJS's spreadsheet: a title slide, then one slide per incident in date order; Display
+    Date carries our precision, Group the event's ACLED group."""
+    linked = data.site.url is not None
+    title_text = "<p>" + _html(f"{len(data.incidents):,} incidents") + (
+        f" · {_html(data.site.licence)}" if data.site.licence else "") + "</p>"
+    rows: list[list[str]] = [["", "", "", "", "", "", "", "", "", cell(_html(data.site.title)), cell(title_text),
+                              "", "", "", "", "title", "", ""]]
+    for i in data.incidents:
+        rows.append([*_timeline_dates(i.date), cell(_html(i.date.label)), cell(_html(i.title)),
+                     cell(_timeline_text(i, linked)), "", "", "", "", "", cell(_html(i.group_label)), ""])
+    return _csv(TIMELINEJS_HEADER, rows)
+
+
+# --- the site's Atom feed (RFC 4287) ---------------------------------------------------------
+
+#: Characters XML 1.0 cannot hold at all (control characters but tab and line ends, lone
+#: surrogates, U+FFFE/U+FFFF): shown as U+FFFD, so that one odd character cannot break the feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """Text as XML character data (and attribute values in double quotes)."""
+    return escape(_NOT_XML.sub("\ufffd", text), quote=True)
+
+
+def _stamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def to_atom(feed: FeedData) -> bytes:
+    """The feed as Atom XML: a feed id, title, updated, author and self link; each entry its id,
+    title, updated, alternate link, summary and category. Titles and summaries are text
+    constructs (`type="text"`), escaped: a reader shows them as typed."""
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <id>{_xml(feed.id)}</id>",
+        f'  <title type="text">{_xml(feed.title)}</title>',
+        f"  <updated>{_stamp(feed.updated)}</updated>",
+        f"  <author><name>{_xml(feed.title)}</name></author>",
+        f'  <link rel="self" type="application/atom+xml" href="{_xml(feed.self_link)}"/>',
+        f'  <link rel="alternate" type="text/html" href="{_xml(feed.site)}"/>',
+    ]
+    for e in feed.entries:
+        lines += [
+            "  <entry>",
+            f"    <id>{_xml(e.id)}</id>",
+            f'    <title type="text">{_xml(e.title)}</title>',
+            f"    <updated>{_stamp(e.updated)}</updated>",
+            f'    <link rel="alternate" type="text/html" href="{_xml(e.link)}"/>',
+            f'    <category term="{_xml(e.category)}"/>',
+            *([f'    <summary type="text">{_xml(e.summary)}</summary>'] if e.summary else []),
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+#: Each export format's serialiser.
+SERIALISERS: dict[str, Callable[[ExportData], bytes]] = {
+    "csv": to_csv,
+    "json": to_json,
+    "geojson": to_geojson,
+    "timelinejs": to_timelinejs,
+}
+
+
+def serialise(fmt: str, data: object) -> bytes:
+    """One export format of the data (a `Download`'s, hence `object`), as bytes; `atom`: the feed."""
+    if fmt == "atom" and isinstance(data, FeedData):
+        return to_atom(data)
+    if not isinstance(data, ExportData):
+        raise TypeError(f"not export data: {type(data).__name__}")
+    with no_cyclic_gc():
+        return SERIALISERS[fmt](data)
