@@ -7,7 +7,7 @@ module, its template, its row in `routes.FOLDERS` and one line here (see docs/de
 
 from __future__ import annotations
 
-from . import actors, corrections, overview, regions, sources, statements, tags, timeline, whatsnew
+from . import actors, corrections, overview, regions, search, sources, statements, tags, timeline, whatsnew
 from .common import Family
 
 FAMILIES: tuple[Family, ...] = (
@@ -20,4 +20,5 @@ FAMILIES: tuple[Family, ...] = (
     tags.FAMILY,
     whatsnew.FAMILY,
     corrections.FAMILY,
+    search.FAMILY,
 )
