@@ -26,7 +26,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("link", ("link", "pages", "fonts", "validate", "changes")),
     ("views", ("views.common", "figures", "views.trend", "views.tags", "views.statements", "views.overview",
                "views.timeline", "views.actors", "views.regions", "views.sources", "views.whatsnew",
-               "views.corrections", "views.briefing", "views.pdfs", "views.families")),
+               "views.corrections", "views.search", "views.briefing", "views.pdfs", "views.families")),
     ("output", ("site", "pdf", "fmt", "new", "serve")),
     ("cli", ("cli",)),
 )

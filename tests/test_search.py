@@ -5,6 +5,7 @@ parsing the timeline's pages. What a reader finds by typing stays: words, places
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,8 @@ import yaml
 
 from browser_helpers import build_site
 from conftest import BASE, REPO
-from generator.routes import SEARCH_RECORDS, month_page
-from generator.site import site_pages, render_pages
+from generator.routes import SEARCH_RECORDS, actor_page, month_page, region_page
+from generator.site import mkdocs_build, render_pages, site_pages
 from generator.validate import validate
 from generator.views import search
 from generator.views.common import Context
@@ -93,7 +94,10 @@ def test_the_data_file_is_json_beside_the_pages_and_the_same_for_the_same_data()
     assert isinstance(first, str)
     data = json.loads(first)
     assert data["version"] == search.VERSION
-    assert [page["path"] for page in data["pages"]] == [month_page("2018"), month_page("2020-03"), month_page("2020-04")]
+    paths = [page["path"] for page in data["pages"]]
+    months = [month_page("2018"), month_page("2020-03"), month_page("2020-04")]
+    actors = [actor_page(a) for a in result.dataset.actors]
+    assert paths == months + actors + [region_page(r) for r in result.dataset.regions]
 
 
 def test_entries_are_text_escaped_as_material_escapes_its_own() -> None:
@@ -131,17 +135,22 @@ def test_the_built_index_holds_each_record_once_and_the_pages_material_still_par
 
 
 def test_a_site_without_the_data_file_is_indexed_by_material_as_before(tmp_path: Path) -> None:
-    """Without the data file (a hook of another version, a site of hand-written pages), Material
-    indexes the month pages itself: the records are still found."""
+    """Without the data file (or with one of another version), Material indexes every page itself:
+    the records are still found. And the entries written from the data for actor and region pages
+    say what Material's own said of them (but for the spaces between paragraphs and `<bdi>`)."""
     site = build_site(BASE, tmp_path)
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))["docs"]
-    ours = [d for d in index if d["location"].endswith("#attack")]
-    assert len(ours) == 1
+    ours = json.loads((site / "search" / "search_index.json").read_text("utf-8"))["docs"]
     (tmp_path / "content" / SEARCH_RECORDS).write_text('{"version": 0, "pages": []}', "utf-8")
-    from generator.site import mkdocs_build
-
     mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
-    index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text("utf-8"))["docs"]
-    material = [d for d in index if d["location"].endswith("#attack")]
-    assert len(material) == 1 and "<p>" in material[0]["text"]
-    assert material[0] != ours[0]  # Material's own entry, parsed from the page
+    material = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text("utf-8"))["docs"]
+    attack = [d for d in material if d["location"].endswith("#attack")]
+    assert len(attack) == 1 and "Hawija" in attack[0]["text"]
+    assert attack[0] != next(d for d in ours if d["location"].endswith("#attack"))  # parsed from the page
+
+    def pages(docs: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+        return {d["location"]: (d["title"], re.sub(r"</?bdi>", "", d["text"].replace("</p> <p>", "</p><p>")))
+                for d in docs if d["location"].startswith(("actors/", "regions/"))
+                and d["location"] not in ("actors/", "regions/")}
+
+    assert pages(ours) == pages(material)
+    assert len(pages(ours)) > 5
