@@ -3,9 +3,10 @@
 `briefing build` writes every record's search entry as data (`generator/views/search.py`, into
 `routes.SEARCH_RECORDS`, a hidden file MkDocs leaves out of the site). This hook
 
-- marks the pages those entries cover (the timeline month pages) `search: exclude`, so that
-  Material's search plugin does not parse their HTML (it reads `page.meta["search"]` when the page
-  is rendered, in `on_page_context`; this hook marks the page earlier, in `on_page_markdown`);
+- marks the pages those entries cover (the timeline month pages, the actor and region pages)
+  `search: exclude`, so that Material's search plugin does not parse their HTML (it reads
+  `page.meta["search"]` when the page is rendered, in `on_page_context`; this hook marks the page
+  earlier, in `on_page_markdown`);
 - after Material has written `search/search_index.json` (`on_post_build`, run after the plugin's
   own), adds an entry for each such page and one for each of its records, in Material's format:
   `location` (the page's URL, `#` and the record's anchor), `title` and `text` as HTML-escaped text
@@ -66,9 +67,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
     input of the house is: a link or anything but a regular file is refused)."""
     try:
         data = json.loads(read_regular(path, limit=None))
-    except FileNotFoundError:
-        return []
-    except (Refused, OSError, ValueError):
+    except (Refused, OSError, ValueError):  # missing (or a link...): Material indexes every page
         return []
     if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("pages"), list):
         return []
