@@ -21,7 +21,7 @@ def project(work: Path, data: Path) -> list[str]:
     (work / "mkdocs.yml").write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
         f"docs_dir: {content}\nsite_dir: {work / 'site'}\n"
-        f"hooks:\n  - {ROOT / 'site_overrides' / 'hooks.py'}\n"
+        f"hooks:\n  - {ROOT / 'site_overrides' / 'hooks.py'}\n  - {ROOT / 'site_overrides' / 'search.py'}\n"
         f"theme:\n  name: material\n  custom_dir: {ROOT / 'site_overrides'}\n",
         encoding="utf-8",
     )

@@ -31,6 +31,9 @@ CORRECTIONS_FOLDER = "corrections"
 DATA_FOLDER = "data"
 #: The site's Atom feed, at its root (so that links relative to the site work in it).
 FEED = "feed.xml"
+#: The records' search entries, as data for the hook `site_overrides/search.py`. Hidden (a dot):
+#: MkDocs leaves it out of the site, so it is never a page or a published file.
+SEARCH_FOLDER = ".search"
 
 #: Every name the generator owns at the top of the content folder, in the order the writer checks
 #: and swaps them, with who writes there: a page family (its `name` in views/families.py), the
@@ -50,6 +53,7 @@ FOLDERS: tuple[tuple[str, str], ...] = (
     (CORRECTIONS_FOLDER, "corrections"),
     (DATA_FOLDER, "data"),
     (FEED, "feed"),
+    (SEARCH_FOLDER, "search"),
 )
 #: What the writer may write and replace in the content folder (write.GENERATED).
 GENERATED: tuple[str, ...] = tuple(name for name, _ in FOLDERS)
@@ -94,6 +98,11 @@ def actor_page(actor_id: str) -> str:
 def region_page(region_id: str) -> str:
     """A region's own page."""
     return f"{REGIONS_FOLDER}/{region_id}.md"
+
+
+#: The search entries of every record, by the page that shows it (views/search.py writes it, the
+#: hook `site_overrides/search.py` adds them to Material's search index).
+SEARCH_RECORDS = f"{SEARCH_FOLDER}/records.json"
 
 
 # --- anchors ------------------------------------------------------------------------------------

@@ -234,6 +234,54 @@ def test_search_by_alias_finds_incidents(example: Served, tab: Tab) -> None:
     assert not tab.errors
 
 
+def search_results(page: Page, query: str) -> dict[str, str]:
+    """Type `query` into the search box of the page shown, open every "N more on this page", and
+    return the text of each visible result by the fragment of its link ("" for a page's own)."""
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(query)
+    expect(page.locator("li.md-search-result__item").first).to_be_visible()
+    for more in page.locator("details.md-search-result__more > summary").all():
+        more.click()
+    return {urlsplit(link.get_attribute("href") or "").fragment: link.inner_text()
+            for link in page.locator("a.md-search-result__link").all() if link.is_visible()}
+
+
+def test_search_by_region_or_place_finds_incidents(example: Served, tab: Tab) -> None:
+    """A region up an incident's trail ("Salahaddin", which neither its title nor its summary
+    names) and the place as written ("Garmiyan area") find the incident, with its title."""
+    page = tab.page
+    page.goto(example.url)
+    for query, incident_id in (("Salahaddin", "tuz-khurmatu-pmf-killing-2020-04"),
+                               ("Garmiyan area", "kolajo-attack-2020-04")):
+        record = example.dataset.incidents[incident_id].record
+        assert query.split()[0] not in record.title
+        found = search_results(page, query)
+        assert incident_id in found, f"{query!r} did not find {incident_id}: {sorted(found)}"
+        assert record.title in found[incident_id]
+        page.locator("input.md-search__input").fill("")
+    assert not tab.errors
+
+
+def test_hostile_record_in_search_results_shows_literally(hostile: Served, tab: Tab) -> None:
+    """The search entry written from the data (not parsed from the page) of an incident whose title
+    and summary hold markup: the result shows the title as typed, and nothing of it runs or links."""
+    page = tab.page
+    page.goto(hostile.url)
+    found = search_results(page, "onerror")
+    assert "attack" in found, sorted(found)
+    assert HOSTILE_TITLE in found["attack"]
+    page.wait_for_load_state("networkidle")  # an injected <img> would have fired its onerror by now
+    results = page.locator(".md-search-result")
+    assert results.locator('img[src="x"]').count() == 0
+    assert results.locator("script").count() == 0
+    page.locator("input.md-search__input").fill("heading")  # a word of the summary
+    expect(page.locator("li.md-search-result__item").first).to_be_visible()
+    assert HOSTILE_LINK_HTML in results.inner_text()  # the summary's link, as text
+    assert results.locator('a[href^="javascript:" i]').count() == 0
+    assert tab.dialogs == []
+    assert not tab.errors
+
+
 def test_actor_page_links_to_the_incident_on_the_timeline(example: Served, tab: Tab) -> None:
     """On the ISIS actor page, clicking an incident lands on its month page, at its heading."""
     page = tab.page

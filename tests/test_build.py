@@ -108,7 +108,8 @@ def make_project(root: Path, data: Path = BASE) -> Project:
         "  name: material\n"
         f"  custom_dir: {REPO / 'site_overrides'}\n"
         "hooks:\n"
-        f"  - {REPO / 'site_overrides' / 'hooks.py'}\n",
+        f"  - {REPO / 'site_overrides' / 'hooks.py'}\n"
+        f"  - {REPO / 'site_overrides' / 'search.py'}\n",
         encoding="utf-8",
     )
     return project
