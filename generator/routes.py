@@ -57,6 +57,9 @@ FOLDERS: tuple[tuple[str, str], ...] = (
 )
 #: What the writer may write and replace in the content folder (write.GENERATED).
 GENERATED: tuple[str, ...] = tuple(name for name, _ in FOLDERS)
+#: The generated names that are files at the top of the content folder (the rest are folders;
+#: `.search` is a folder though its name holds a dot).
+GENERATED_FILES: frozenset[str] = frozenset((OVERVIEW, FEED))
 
 
 def family_names(family: str) -> tuple[str, ...]:

@@ -346,9 +346,9 @@ def not_ours(root: Path) -> list[str]:
         live = root / name
         if live.is_symlink() or not live.exists():
             continue
-        # a generated file at the top (`index.md`, `feed.xml`: names with a suffix) is ours when
-        # the content folder's marker lists it; a generated folder when it holds its own marker
-        ours = ((live.is_file() and name in listed) if "." in name
+        # a generated file at the top (`index.md`, `feed.xml`) is ours when the content folder's
+        # marker lists it; a generated folder when it holds its own marker
+        ours = ((live.is_file() and name in listed) if name in routes.GENERATED_FILES
                 else (is_marked(live) or _is_empty_folder(live)))
         if not ours:
             found.append(live.as_posix() + ("/" if live.is_dir() else ""))
