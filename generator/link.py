@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
+from datetime import date
 from typing import Any, Generic, Iterator, TypeVar
 
 from .kinds import ALIASED, DATED, FOLDERS, HIERARCHIES, REFERENCES
@@ -42,6 +43,36 @@ class Loaded(Generic[R]):
     record: R
     raw: RawRecord
     path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the checks across records read of a valid record: its id, names, parent and dates,
+    and where it was written. Small and plain, so that the validation cache (vcache.py) can keep
+    it for an unchanged file, and `briefing validate` can check the whole data without models."""
+
+    kind: str
+    id: str
+    path: str
+    raw: RawRecord  # for positions only; its data may have been dropped
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+    start: date | None = None  # a dated record's first possible day
+    published: date | None = None  # the latest `published:` end among its citations
+
+    @classmethod
+    def of(cls, item: Loaded[Any]) -> "Facts":
+        """The facts of a validated record."""
+        record = item.record
+        start = published = None
+        if item.kind in DATED:
+            start = record.date.start
+            ends = [c.published.end for c in record.sources if c.published is not None]
+            published = max(ends) if ends else None
+        name = getattr(record, "name", None)
+        return cls(item.kind, record.id, item.path, item.raw, name if isinstance(name, str) else None,
+                   tuple(getattr(record, "aliases", ())), getattr(record, "parent", None), start, published)
 
 
 @dataclass
@@ -196,15 +227,35 @@ class Written:
                    tuple(label for label in labels if isinstance(label, str)), refs)
 
 
-def link(loaded: list[Loaded[Any]], written: list[Written]) -> tuple[Dataset, list[Problem]]:
+def link(loaded: list[Loaded[Any]], written: list[Written],
+         facts: list[Facts] | None = None) -> tuple[Dataset, list[Problem]]:
     """Resolve references and build the Dataset of valid records.
 
     Ids and references are checked on every record as written, valid or not, so that one run
     reports an unknown actor even in a record that also has a bad date; and a reference to a
-    record that has errors of its own is not reported as unknown.
+    record that has errors of its own is not reported as unknown. `facts`: those of `loaded`,
+    when the caller has them already.
     """
-    problems: list[Problem] = []
     dataset = Dataset()
+    for valid in loaded:
+        target = dataset.kind(valid.kind)
+        record_id = valid.record.id
+        if record_id not in target:
+            target[record_id] = Entry(valid.record, valid.path, valid.raw.line)
+    problems = check_links([Facts.of(item) for item in loaded] if facts is None else facts, written)
+    for kind in FOLDERS:
+        table = dataset.kind(kind)
+        sorted_items = sorted(table.items())
+        table.clear()
+        table.update(sorted_items)
+    return dataset, problems
+
+
+def check_links(facts: list[Facts], written: list[Written]) -> list[Problem]:
+    """The problems across records (`link`'s checks), from the facts of the valid records and
+    what every record as written names: duplicate ids, unknown references, parent loops, shared
+    names. Runs over all of them every time: one file's change can make a problem in another."""
+    problems: list[Problem] = []
     names: dict[str, _Names] = defaultdict(_Names)
     places: dict[str, dict[str, list[Written]]] = defaultdict(dict)
     for item in written:
@@ -224,21 +275,10 @@ def link(loaded: list[Loaded[Any]], written: list[Written]) -> tuple[Dataset, li
                     f"{dotted(where)}: " + CODES["unknown-reference"].format(
                         kind=_SINGULAR[target_kind], value=shorten(value), hint=names[target_kind].suggest(value)),
                 ))
-    for valid in loaded:
-        target = dataset.kind(valid.kind)
-        record_id = valid.record.id
-        if record_id not in target:
-            target[record_id] = Entry(valid.record, valid.path, valid.raw.line)
-
     for kind in HIERARCHIES:
-        problems.extend(_cycles(kind, loaded, dataset.kind(kind)))
-    problems.extend(_shared_names(loaded))
-    for kind in FOLDERS:
-        table = dataset.kind(kind)
-        sorted_items = sorted(table.items())
-        table.clear()
-        table.update(sorted_items)
-    return dataset, problems
+        problems.extend(_cycles(kind, facts))
+    problems.extend(_shared_names(facts))
+    return problems
 
 
 def _duplicates(kind: str, record_id: str, places: list[tuple[str, int, int]]) -> Iterator[Problem]:
@@ -247,15 +287,20 @@ def _duplicates(kind: str, record_id: str, places: list[tuple[str, int, int]]) -
         yield problem("duplicate-id", path, line, col, kind=_SINGULAR[kind], id=record_id, others=others)
 
 
-def _cycles(kind: str, loaded: list[Loaded[Any]], table: dict[str, Entry[Any]]) -> Iterator[Problem]:
-    raws = {item.record.id: item for item in loaded if item.kind == kind}
+def _cycles(kind: str, facts: list[Facts]) -> Iterator[Problem]:
+    table: dict[str, Facts] = {}  # the first record of an id is the one the Dataset keeps
+    raws: dict[str, Facts] = {}  # and the last one is where a loop is reported
+    for item in facts:
+        if item.kind == kind:
+            table.setdefault(item.id, item)
+            raws[item.id] = item
     reported: set[str] = set()
     for start in sorted(table):
         chain = [start]
-        current = table[start].record.parent
+        current = table[start].parent
         while current and current in table and current not in chain:
             chain.append(current)
-            current = table[current].record.parent
+            current = table[current].parent
         if current and current in chain and current == start and start not in reported:
             loop = chain[chain.index(current):] + [current]
             reported.update(loop)
@@ -308,40 +353,37 @@ def record_warnings(item: Loaded[Record]) -> Iterator[Problem]:
                 first.setdefault(value, i)
 
 
-def dates_after_sources(loaded: list[Loaded[Any]]) -> list[Problem]:
+def dates_after_sources(facts: list[Facts]) -> list[Problem]:
     """A `date-after-sources` warning for each incident or statement dated wholly after the latest
     `published:` date of any citation in the data (no source can have reported it yet: a typo such
     as 2030 for 2020 is likely). Without any `published:` date there is nothing to compare with,
     and no warning: the clock is never read, so that the same data gives the same report."""
-    dated = [item for item in loaded if item.kind in DATED]
-    published = [c.published.end for item in dated for c in item.record.sources if c.published is not None]
+    published = [item.published for item in facts if item.published is not None]
     if not published:
         return []
     latest = max(published)
     out = []
-    for item in dated:
-        when = item.record.date
-        if when.start > latest:
+    for item in facts:
+        if item.start is not None and item.start > latest:
             line, col = item.raw.locate(("date",))
             out.append(problem("date-after-sources", item.path, line, col,
-                               date=when.start.isoformat(), latest=latest.isoformat()))
+                               date=item.start.isoformat(), latest=latest.isoformat()))
     return out
 
 
-def _shared_names(loaded: list[Loaded[Any]]) -> Iterator[Problem]:
+def _shared_names(facts: list[Facts]) -> Iterator[Problem]:
     """An alias or name that names two actors (or two regions) makes search and "did you mean"
     ambiguous: reported at each place that writes it, each citing the other record."""
     for kind in ALIASED:
-        users: dict[str, dict[str, list[tuple[Loaded[Any], Path_ | None, str]]]] = defaultdict(dict)
-        for item in loaded:
+        users: dict[str, dict[str, list[tuple[Facts, Path_ | None, str]]]] = defaultdict(dict)
+        for item in facts:
             if item.kind != kind:
                 continue
-            record = item.record
-            labels: list[tuple[Path_ | None, str]] = [(None, record.id), (("name",), record.name)]
-            labels += [(("aliases", i), alias) for i, alias in enumerate(record.aliases)]
+            labels: list[tuple[Path_ | None, str]] = [(None, item.id), (("name",), item.name or "")]
+            labels += [(("aliases", i), alias) for i, alias in enumerate(item.aliases)]
             for where, label in labels:
                 # the first place per record only: a repeat inside one record is `duplicate-entry`
-                users[label.casefold()].setdefault(record.id, []).append((item, where, label))
+                users[label.casefold()].setdefault(item.id, []).append((item, where, label))
         for by_record in users.values():
             if len(by_record) < 2:
                 continue

@@ -17,14 +17,15 @@ from pydantic import ValidationError
 
 from .bidi import text_warnings
 from .config import SiteConfig, find_config, load_config
-from .link import Dataset, Loaded, Written, dates_after_sources, link, record_warnings
-from .load import SYMLINK_MESSAGE, LoadedFile, Refused, load_file, refuse_type
+from .link import Dataset, Facts, Loaded, Written, check_links, dates_after_sources, link, record_warnings
+from .load import SYMLINK_MESSAGE, LoadedFile, RawRecord, Refused, load_file, refuse_type
 from .kinds import FOLDERS, MODELS
 from .models import cross_field_rules
 from .pages import page_conflicts
 from .explain import prefixed, problems_from_errors
 from .problems import Problem, Report, problem
 from .progress import READING, Progress, quiet
+from .vcache import CachedFile, CachedProblem, CachedRecord, ValidationCache
 
 YAML_SUFFIXES = (".yml", ".yaml")
 # Files that may sit in a data folder without being data (and without a warning).
@@ -106,11 +107,17 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
 
 
 def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
-             progress: Progress = quiet) -> Result:
+             progress: Progress = quiet, cache: Path | None = None, models: bool = True) -> Result:
     """Check every file under `data_dir` and link the valid records.
 
     The configuration is `config_path`, else `briefing.yml` beside the data folder, else defaults.
     `progress` is told how many of the files have been read (progress.READING).
+
+    `cache`: the folder of the validation cache (vcache.py), read and written; None: neither.
+    `models`: False when only the report is wanted (`briefing validate`): the Result's dataset is
+    then empty, and a file the cache says is unchanged is not read at all. With models, every
+    file is read and checked (the views need the records), and the cache is only refreshed.
+    The report is the same either way, cached or not.
     """
     root = Path(data_dir)
     report = Report()
@@ -121,8 +128,16 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     report.extend(problems)
     report.files = len(files)
     context = {"event_types": config.all_event_types(), "years": config.years}
+    store: ValidationCache | None = None
+    if cache is not None:
+        # What the checks of one file depend on besides its bytes: the configuration's event types
+        # and years (the code, the contract and the libraries are in the cache's header too).
+        settings = repr((sorted(context["event_types"]), context["years"]))
+        store = ValidationCache(cache, root, root.as_posix(), settings)
+        store.load()
     loaded: list[Loaded[Any]] = []
     written: list[Written] = []
+    facts: list[Facts] = []
     # Loading makes millions of long-lived objects and almost no reference cycles; the cyclic
     # garbage collector would scan them again and again (measured: 40% of the time on 11k files).
     was_enabled = gc.isenabled()
@@ -130,19 +145,34 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     try:
         progress(READING, 0, len(files))
         for done, (path, kind) in enumerate(files, 1):
-            result = check_file(path, kind, context)
+            if store is None:
+                result = check_file(path, kind, context, keep_models=models)
+            else:
+                entry, raw, stamp = store.lookup(path)
+                if entry is not None and not models:
+                    result = from_cache(path, entry)
+                else:
+                    result = check_file(path, kind, context, raw, keep_models=models)
+                    if raw is not None and stamp is not None:
+                        store.store(path, raw, stamp, kind, result.count, *to_cache(result))
             progress(READING, done, len(files))
             report.extend(result.problems)
             report.records += result.count
             written.extend(result.written)
             loaded.extend(result.valid)
-        dataset, link_problems = link(loaded, written)
+            facts.extend(result.facts)
+        if models:
+            dataset, link_problems = link(loaded, written, facts)
+        else:
+            dataset, link_problems = Dataset(), check_links(facts, written)
     finally:
         if was_enabled:
             gc.enable()
     report.extend(link_problems)
-    report.extend(dates_after_sources(loaded))
-    report.extend(page_conflicts(loaded))  # an id whose page another page needs
+    report.extend(dates_after_sources(facts))
+    report.extend(page_conflicts(facts))  # an id whose page another page needs
+    if store is not None:
+        store.save()
     return Result(dataset, report, config)
 
 
@@ -156,18 +186,23 @@ class FileResult:
     written: list[Written]
     valid: list[Loaded[Any]]
     problems: list[Problem]
+    facts: list[Facts]  # of the valid records, in their order
 
 
-def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResult:
-    """Load one file and validate each of its records against the model of `kind`."""
-    loaded: LoadedFile = load_file(path)
+def check_file(path: str, kind: str | None, context: dict[str, Any], raw_bytes: bytes | None = None,
+               keep_models: bool = True) -> FileResult:
+    """Load one file (or `raw_bytes`, its bytes already read) and validate each of its records
+    against the model of `kind`. Without `keep_models`, the result's `valid` is empty (their
+    `facts` are there)."""
+    loaded: LoadedFile = load_file(path, raw_bytes)
     problems = list(loaded.problems)
     valid: list[Loaded[Any]] = []
+    facts: list[Facts] = []
     count = len(loaded.records)
     if kind is None:
         if loaded.records or not problems:
             problems.append(problem("file-outside-kinds", path, 1, 1, folders=", ".join(f"{k}/" for k in FOLDERS)))
-        return FileResult(path, kind, count, [], valid, problems)
+        return FileResult(path, kind, count, [], valid, problems, facts)
     model = MODELS[kind]
     for raw in loaded.records:
         if raw.aliased:  # its YAML alias is reported; what it would expand to is not checked
@@ -186,7 +221,9 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
             continue
         item = Loaded(kind, record, raw, path)
         problems.extend(record_warnings(item))
-        valid.append(item)
+        facts.append(Facts.of(item))
+        if keep_models:
+            valid.append(item)
     for raw in loaded.records:
         if not raw.aliased:
             problems.extend(text_warnings(raw, path))
@@ -196,18 +233,51 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
         # text go keeps memory near the size of the models (positions re-read the file if asked).
         raw.data = None
         raw.text = None
-    return FileResult(path, kind, count, written, valid, problems)
+    return FileResult(path, kind, count, written, valid, problems, facts)
+
+
+def to_cache(result: FileResult) -> tuple[tuple[CachedProblem, ...], tuple[CachedRecord, ...]]:
+    """What the cache keeps of one file's result: its problems, and each record as written with
+    the facts of the valid ones (no model: `briefing validate` needs none)."""
+    problems = tuple(CachedProblem(p.path, p.line, p.col, p.code, p.message, p.severity) for p in result.problems)
+    by_raw = {id(f.raw): f for f in result.facts}
+    records = []
+    for w in result.written:
+        raw = w.raw
+        f = by_raw.get(id(raw))
+        if f is None:
+            records.append(CachedRecord(raw.line, raw.col, raw.index, w.id, w.labels, w.refs))
+        else:
+            records.append(CachedRecord(raw.line, raw.col, raw.index, w.id, w.labels, w.refs, True, f.id, f.name,
+                                        f.aliases, f.parent, f.start, f.published))
+    return problems, tuple(records)
+
+
+def from_cache(path: str, entry: CachedFile) -> FileResult:
+    """A file's result as the cache kept it (no models; positions re-read the file if asked)."""
+    kind = entry.kind
+    problems = [Problem(p.path, p.line, p.col, p.code, p.message, p.severity) for p in entry.problems]
+    written: list[Written] = []
+    facts: list[Facts] = []
+    if kind is not None:
+        for r in entry.records:
+            raw = RawRecord(None, r.line, r.col, r.index, None, path)
+            written.append(Written(kind, path, raw, r.id, r.labels, r.refs))
+            if r.valid:
+                facts.append(Facts(kind, r.valid_id, path, raw, r.name, r.aliases, r.parent, r.start, r.published))
+    return FileResult(path, kind, entry.count, written, [], problems, facts)
 
 
 def validated(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
-              extra: Iterable[Problem] = (), progress: Progress = quiet) -> Result:
+              extra: Iterable[Problem] = (), progress: Progress = quiet, cache: Path | None = None) -> Result:
     """The one entry point of the commands that go on to write (`build`, `pdf`, `serve`): check
     the data as `validate` does, add `extra` problems found by the caller (such as links among
     the hand-written pages), and raise InvalidData, holding the whole report, when there is any
-    error. The result returned may hold warnings, for the caller to show."""
+    error. The result returned may hold warnings, for the caller to show. `cache`: the validation
+    cache's folder (refreshed, as `validate` says), None for none."""
     from .errors import InvalidData
 
-    result = validate(data_dir, config_path, progress)
+    result = validate(data_dir, config_path, progress, cache=cache)
     result.report.extend(extra)
     if not result.report.ok:
         raise InvalidData(result.report)

@@ -1,0 +1,234 @@
+"""The validation cache: what checking each data file found, kept under `.cache/briefing-validate/`
+so that `briefing validate` reads, parses and checks again only the files that changed.
+
+One cache file per data folder (its name is a hash of the folder's real path and of how it is
+spelled, which every problem's path starts with). It holds, for each file, its size, modification
+time (ns) and content hash, and what the checks of that file alone found: its problems, and of
+each record what the checks across records need (id, names, references, parent, dates, position).
+The checks across records (duplicate ids, unknown references, parent loops, shared names, page
+conflicts, dates after sources) run again over every file's facts on every run: one file's
+change can make or mend a problem in another.
+
+Trust: a file's size and mtime equal to the cache's are the fast check; when they differ, its
+bytes are hashed, and the same hash is still a hit. A file changed within two seconds of being
+cached is checked by its hash next time (an edit in the same clock tick keeps its mtime). The
+cache's header names the format, `briefing`'s version, a hash of the generator's own source files,
+the data contract's version, pydantic's and PyYAML's versions, the configuration the checks used
+and the data folder: any difference and the whole cache is ignored, then replaced.
+
+Format: msgpack decoded by msgspec into the typed structures below, never pickle or eval: a cache
+file is data a hostile pull request may have planted. A file that is missing, over the size cap,
+a link, truncated, of another shape or another header is ignored (and replaced), never an error.
+Written whole through `write.put_file` (a temporary file renamed over it). A cache folder that
+is a symbolic link (or inside one named `.cache` that is) is neither read nor written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from datetime import date
+from pathlib import Path
+
+import msgspec
+
+from .load import Refused, read_regular
+from .problems import Severity
+from .write import CannotWrite, put_file
+
+#: The default folder, beside the PDF cache (`.cache/briefing-pdf`), relative to the working folder.
+CACHE_DIR = Path(".cache/briefing-validate")
+#: The version of the data contract (`data-format.md`) the checks implement.
+CONTRACT_VERSION = "1.1"
+#: The version of this file's layout.
+FORMAT_VERSION = 1
+#: A cache file larger than this is not read (ignored, then replaced).
+MAX_CACHE_BYTES = 1 << 30
+#: A file modified this close to the run that cached it is checked by its hash next time.
+RACY_NS = 2_000_000_000
+
+Where = tuple[str | int, ...]
+
+
+class CachedProblem(msgspec.Struct, array_like=True, frozen=True):
+    """A problem found in one file, as `problems.Problem` holds it."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity
+
+
+class CachedRecord(msgspec.Struct, array_like=True, frozen=True):
+    """One record as written (what `link.Written` holds) and, when it is valid, its `link.Facts`."""
+
+    line: int
+    col: int
+    index: int | None
+    id: str | None
+    labels: tuple[str, ...]
+    refs: tuple[tuple[Where, str, str], ...]
+    valid: bool = False
+    valid_id: str = ""
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+    start: date | None = None
+    published: date | None = None
+
+
+class CachedFile(msgspec.Struct, array_like=True, frozen=True):
+    """What checking one file found, and the stamp that says it is still the same file."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+    kind: str | None
+    count: int
+    problems: tuple[CachedProblem, ...]
+    records: tuple[CachedRecord, ...]
+
+
+class CacheFile(msgspec.Struct, frozen=True):
+    """The whole cache of one data folder."""
+
+    header: str
+    files: dict[str, CachedFile]
+
+
+_DECODER = msgspec.msgpack.Decoder(CacheFile)
+_ENCODER = msgspec.msgpack.Encoder()
+
+
+def digest(raw: bytes) -> bytes:
+    """The content hash of a file's bytes (the proof that it did not change)."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def source_hash() -> str:
+    """A hash of the generator's own source files: a developer's edit invalidates every cache."""
+    package = Path(__file__).parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _versions() -> str:
+    import importlib.metadata
+
+    import pydantic
+    import yaml
+
+    try:
+        mine = importlib.metadata.version("briefing")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        mine = "unknown"
+    return f"briefing {mine}; pydantic {pydantic.VERSION}; pyyaml {yaml.__version__}; msgspec {msgspec.__version__}"
+
+
+class ValidationCache:
+    """The cache of one data folder, for one run: `lookup` before checking a file, `store` after,
+    `save` at the end. Any failure to read it is a cold run; any failure to write it is ignored
+    (noted in `failed`): the cache only ever costs or saves time, never changes a report."""
+
+    def __init__(self, folder: Path, data_root: Path, shown_root: str, settings: str) -> None:
+        self.folder = folder
+        # Names as bytes: a folder's name need not be UTF-8 (it comes back as surrogate escapes).
+        where = os.fsencode(os.path.realpath(data_root)) + b"\0" + os.fsencode(shown_root)
+        name = hashlib.blake2b(where, digest_size=12).hexdigest()
+        self.path = folder / f"{name}.msgpack"
+        self.header = "\n".join((f"briefing-validate {FORMAT_VERSION}", _versions(), f"source {source_hash()}",
+                                 f"contract {CONTRACT_VERSION}", f"settings {settings}",
+                                 f"data {hashlib.blake2b(where).hexdigest()}"))
+        self.started_ns = time.time_ns()
+        self.old: dict[str, CachedFile] = {}
+        self.new: dict[str, CachedFile] = {}
+        self.changed = False
+        self.hits = self.misses = 0
+        self.failed: CannotWrite | None = None
+        self._usable = not _linked(folder)
+
+    def load(self) -> None:
+        """Read the cache file, if there is a good one (otherwise start empty)."""
+        if not self._usable:
+            return
+        try:
+            raw = read_regular(self.path, limit=MAX_CACHE_BYTES)  # no link, no FIFO, capped
+            cached = _DECODER.decode(raw)
+        except (Refused, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError, OverflowError):
+            self.changed = True  # replace it
+            return
+        if cached.header != self.header:
+            self.changed = True
+            return
+        self.old = cached.files
+
+    def lookup(self, path: str) -> tuple[CachedFile | None, bytes | None, os.stat_result | None]:
+        """The cached result of `path` if the file is unchanged; otherwise None, the file's bytes
+        (for the caller to check, without reading them again) and its stamp, taken before they
+        were read (a change after that is a miss next time). None, None, None: a file that could
+        not be read, for the caller to read again and report."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None, None, None
+        entry = self.old.get(path)
+        if entry is not None and st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns:
+            self.new[path] = entry
+            self.hits += 1
+            return entry, None, None
+        try:
+            raw = read_regular(path)
+        except Refused:
+            return None, None, None
+        if entry is not None and len(raw) == entry.size and digest(raw) == entry.digest:
+            self.new[path] = msgspec.structs.replace(entry, mtime_ns=self._stamp(st.st_mtime_ns))
+            self.changed = True
+            self.hits += 1
+            return entry, None, None
+        return None, raw, st
+
+    def _stamp(self, mtime_ns: int) -> int:
+        # A file modified in the last moments may be modified again within the same clock tick
+        # and keep its mtime: such a file is checked by its hash next time (-1 never matches).
+        return -1 if mtime_ns >= self.started_ns - RACY_NS else mtime_ns
+
+    def store(self, path: str, raw: bytes, st: os.stat_result, kind: str | None, count: int,
+              problems: tuple[CachedProblem, ...], records: tuple[CachedRecord, ...]) -> None:
+        """Keep what checking `raw`, the bytes of `path` read after the stamp `st`, found."""
+        self.misses += 1
+        if st.st_size != len(raw):
+            return  # changed while it was read: not cached
+        entry = CachedFile(st.st_size, self._stamp(st.st_mtime_ns), digest(raw), kind, count, problems, records)
+        try:
+            _ENCODER.encode((path, entry))
+        except (msgspec.EncodeError, UnicodeEncodeError):  # a name that is not UTF-8: checked every time
+            return
+        self.new[path] = entry
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the cache, when anything in it changed (a file checked again, added or gone)."""
+        if not self._usable or self.failed is not None:
+            return
+        if not self.changed and self.new.keys() == self.old.keys():
+            return
+        try:
+            data = _ENCODER.encode(CacheFile(self.header, self.new))
+        except (msgspec.EncodeError, UnicodeEncodeError):  # a setting that is not UTF-8: no cache
+            return
+        try:
+            put_file(self.path, data)
+        except CannotWrite as exc:  # a read-only or full disk: the next run is only slower
+            self.failed = exc
+
+
+def _linked(folder: Path) -> bool:
+    """Whether the cache folder, or the folder it is in (`.cache`), is a link: a planted link
+    must not make briefing read or write elsewhere."""
+    return folder.is_symlink() or folder.parent.is_symlink()
