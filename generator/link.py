@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any, Generic, Iterator, TypeVar
+from typing import Any, Generic, Iterator, Sequence, TypeVar
 
 from .kinds import ALIASED, DATED, FOLDERS, HIERARCHIES, REFERENCES
 from .kinds import SINGULAR as _SINGULAR
@@ -200,14 +200,16 @@ def require_id(kind: str, value: str, records: dict[str, Any]) -> None:
 @dataclass(frozen=True, slots=True)
 class Written:
     """What linking needs of any record as written, valid or not: its id, its names and the ids
-    it refers to. Small, so that worker processes can send it back cheaply."""
+    it refers to. Small, so that the validation cache can keep it."""
 
     kind: str
     path: str
     raw: RawRecord  # for positions only; its data may have been dropped
     id: str | None
     labels: tuple[str, ...]
-    refs: tuple[tuple[Path_, str, str], ...]  # (where, target kind, id)
+    targets: tuple[str, ...]  # the kind each reference names
+    ids: tuple[str, ...]  # and the id it names
+    wheres: Sequence[Path_]  # and where it is written (the cache's copy decodes these when asked)
 
     @classmethod
     def of(cls, kind: str, path: str, raw: RawRecord) -> "Written":
@@ -216,15 +218,16 @@ class Written:
         record_id = data.get("id")
         aliases = data.get("aliases")
         labels = [data.get("name")] + (aliases if isinstance(aliases, list) else [])
-        refs = tuple(
+        refs = [
             (where, target_kind, value)
             for pattern, target_kind in REFERENCES[kind]
             for where, value in expand(data, pattern)
-        )
+        ]
         if isinstance(record_id, int) and not isinstance(record_id, bool):
             record_id = str(record_id)
         return cls(kind, path, raw, record_id if isinstance(record_id, str) else None,
-                   tuple(label for label in labels if isinstance(label, str)), refs)
+                   tuple(label for label in labels if isinstance(label, str)), tuple(r[1] for r in refs),
+                   tuple(r[2] for r in refs), tuple(r[0] for r in refs))
 
 
 def link(loaded: list[Loaded[Any]], written: list[Written],
@@ -266,9 +269,11 @@ def check_links(facts: list[Facts], written: list[Written]) -> list[Problem]:
         for record_id, copies in by_id.items():
             if len(copies) > 1:  # positions are worked out only now, for the few that need them
                 problems.extend(_duplicates(kind, record_id, [(w.path, *w.raw.locate(("id",))) for w in copies]))
+    known = {kind: names[kind].ids for kind in FOLDERS}
     for item in written:
-        for where, target_kind, value in item.refs:
-            if value not in names[target_kind].ids:
+        for i, (target_kind, value) in enumerate(zip(item.targets, item.ids, strict=True)):
+            if value not in known[target_kind]:
+                where = item.wheres[i]
                 line, col = item.raw.locate(where)
                 problems.append(Problem.make(
                     "unknown-reference", item.path, line, col,

@@ -23,9 +23,9 @@ from .kinds import FOLDERS, MODELS
 from .models import cross_field_rules
 from .pages import page_conflicts
 from .explain import prefixed, problems_from_errors
-from .problems import Problem, Report, problem
+from .problems import CODES, Problem, Report, problem
 from .progress import READING, Progress, quiet
-from .vcache import CachedFile, CachedProblem, CachedRecord, ValidationCache
+from .vcache import CachedFile, CachedProblem, CachedRecord, ValidationCache, Wheres, encode_wheres
 
 YAML_SUFFIXES = (".yml", ".yaml")
 # Files that may sit in a data folder without being data (and without a warning).
@@ -134,7 +134,6 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
         # and years (the code, the contract and the libraries are in the cache's header too).
         settings = repr((sorted(context["event_types"]), context["years"]))
         store = ValidationCache(cache, root, root.as_posix(), settings)
-        store.load()
     loaded: list[Loaded[Any]] = []
     written: list[Written] = []
     facts: list[Facts] = []
@@ -143,13 +142,15 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        if store is not None:
+            store.load()
         progress(READING, 0, len(files))
         for done, (path, kind) in enumerate(files, 1):
             if store is None:
                 result = check_file(path, kind, context, keep_models=models)
             else:
                 entry, raw, stamp = store.lookup(path)
-                if entry is not None and not models:
+                if entry is not None and not models and _sane(entry, kind):
                     result = from_cache(path, entry)
                 else:
                     result = check_file(path, kind, context, raw, keep_models=models)
@@ -246,11 +247,21 @@ def to_cache(result: FileResult) -> tuple[tuple[CachedProblem, ...], tuple[Cache
         raw = w.raw
         f = by_raw.get(id(raw))
         if f is None:
-            records.append(CachedRecord(raw.line, raw.col, raw.index, w.id, w.labels, w.refs))
+            records.append(CachedRecord(raw.line, raw.col, raw.index, w.id, w.labels, w.targets, w.ids,
+                                        encode_wheres(w.wheres)))
         else:
-            records.append(CachedRecord(raw.line, raw.col, raw.index, w.id, w.labels, w.refs, True, f.id, f.name,
-                                        f.aliases, f.parent, f.start, f.published))
+            records.append(CachedRecord(raw.line, raw.col, raw.index, w.id, w.labels, w.targets, w.ids,
+                                        encode_wheres(w.wheres), True, f.id, f.name, f.aliases, f.parent, f.start,
+                                        f.published))
     return problems, tuple(records)
+
+
+def _sane(entry: CachedFile, kind: str | None) -> bool:
+    """Whether a cached entry is one this code could have written for a file of `kind`: a cache
+    is data from disk, and a forged one must not make a later stage fail (it is then a miss)."""
+    if entry.kind != kind or any(p.code not in CODES for p in entry.problems):
+        return False
+    return all(len(r.targets) == len(r.ids) and all(t in FOLDERS for t in r.targets) for r in entry.records)
 
 
 def from_cache(path: str, entry: CachedFile) -> FileResult:
@@ -262,7 +273,7 @@ def from_cache(path: str, entry: CachedFile) -> FileResult:
     if kind is not None:
         for r in entry.records:
             raw = RawRecord(None, r.line, r.col, r.index, None, path)
-            written.append(Written(kind, path, raw, r.id, r.labels, r.refs))
+            written.append(Written(kind, path, raw, r.id, r.labels, r.targets, r.ids, Wheres(r.wheres)))
             if r.valid:
                 facts.append(Facts(kind, r.valid_id, path, raw, r.name, r.aliases, r.parent, r.start, r.published))
     return FileResult(path, kind, entry.count, written, [], problems, facts)

@@ -30,6 +30,7 @@ import os
 import time
 from datetime import date
 from pathlib import Path
+from typing import Sequence, overload
 
 import msgspec
 
@@ -51,7 +52,7 @@ RACY_NS = 2_000_000_000
 Where = tuple[str | int, ...]
 
 
-class CachedProblem(msgspec.Struct, array_like=True, frozen=True):
+class CachedProblem(msgspec.Struct, array_like=True, frozen=True, gc=False):
     """A problem found in one file, as `problems.Problem` holds it."""
 
     path: str
@@ -62,7 +63,7 @@ class CachedProblem(msgspec.Struct, array_like=True, frozen=True):
     severity: Severity
 
 
-class CachedRecord(msgspec.Struct, array_like=True, frozen=True):
+class CachedRecord(msgspec.Struct, array_like=True, frozen=True, gc=False):
     """One record as written (what `link.Written` holds) and, when it is valid, its `link.Facts`."""
 
     line: int
@@ -70,7 +71,9 @@ class CachedRecord(msgspec.Struct, array_like=True, frozen=True):
     index: int | None
     id: str | None
     labels: tuple[str, ...]
-    refs: tuple[tuple[Where, str, str], ...]
+    targets: tuple[str, ...]  # each reference's kind,
+    ids: tuple[str, ...]  # its id,
+    wheres: bytes  # and where it is (msgpack, decoded by `Wheres` only when a reference is unknown)
     valid: bool = False
     valid_id: str = ""
     name: str | None = None
@@ -80,7 +83,7 @@ class CachedRecord(msgspec.Struct, array_like=True, frozen=True):
     published: date | None = None
 
 
-class CachedFile(msgspec.Struct, array_like=True, frozen=True):
+class CachedFile(msgspec.Struct, array_like=True, frozen=True, gc=False):
     """What checking one file found, and the stamp that says it is still the same file."""
 
     size: int
@@ -92,7 +95,7 @@ class CachedFile(msgspec.Struct, array_like=True, frozen=True):
     records: tuple[CachedRecord, ...]
 
 
-class CacheFile(msgspec.Struct, frozen=True):
+class CacheFile(msgspec.Struct, frozen=True, gc=False):
     """The whole cache of one data folder."""
 
     header: str
@@ -101,6 +104,46 @@ class CacheFile(msgspec.Struct, frozen=True):
 
 _DECODER = msgspec.msgpack.Decoder(CacheFile)
 _ENCODER = msgspec.msgpack.Encoder()
+_WHERES = msgspec.msgpack.Decoder(tuple[Where, ...])
+
+
+def encode_wheres(wheres: Sequence[Where]) -> bytes:
+    """Where a record's references are written, as the cache keeps them."""
+    return _ENCODER.encode(wheres)
+
+
+class Wheres(Sequence[Where]):
+    """Where a cached record's references are written, decoded on the first ask (most runs never
+    ask: only an unknown reference needs its position). Decoding cost more than the rest of a
+    cached record together, when done for every record."""
+
+    __slots__ = ("_decoded", "_raw")
+
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+        self._decoded: tuple[Where, ...] | None = None
+
+    def _items(self) -> tuple[Where, ...]:
+        if self._decoded is None:
+            try:
+                self._decoded = _WHERES.decode(self._raw)
+            except (msgspec.DecodeError, msgspec.ValidationError):  # a forged cache: no position
+                self._decoded = ()
+        return self._decoded
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    @overload
+    def __getitem__(self, index: int) -> Where: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Where]: ...
+
+    def __getitem__(self, index: int | slice) -> Where | Sequence[Where]:
+        items = self._items()
+        if isinstance(index, int) and not -len(items) <= index < len(items):
+            return ()  # a forged cache with fewer positions than references: the record's start
+        return items[index]
 
 
 def digest(raw: bytes) -> bytes:

@@ -280,3 +280,34 @@ def test_no_cache_leaves_no_cache_folder_behind(tmp_path: Path) -> None:
     assert _cli("validate", "--no-cache", "data", cwd=tmp_path).returncode == 0
     assert _cli("validate", "--no-cache", "--validate-cache", "c", "data", cwd=tmp_path).returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+def test_a_forged_cache_with_the_right_header_cannot_break_the_run(tmp_path: Path) -> None:
+    """Entries of the right header but of impossible content (an unknown kind of reference, a
+    problem code that does not exist, references without their ids) are checked again."""
+    data = tmp_path / "data"
+    shutil.copytree(BASE, data)
+    shutil.copytree(BROKEN / "unknown-references", data, dirs_exist_ok=True)
+    (data / "expected.txt").unlink(missing_ok=True)
+    age(data)
+    cache = tmp_path / "cache"
+    cold = printed(data, None)
+    printed(data, cache)
+    target = _cache_file(cache)
+    decoded = msgspec.msgpack.decode(target.read_bytes(), type=CacheFile)
+    for forgery in ("kind", "code", "ids", "wheres"):
+        files = {}
+        for path, entry in decoded.files.items():
+            records = tuple(msgspec.structs.replace(
+                r, targets=tuple("nowhere" for _ in r.targets) if forgery == "kind" else r.targets,
+                ids=() if forgery == "ids" else r.ids, wheres=b"\xc1" if forgery == "wheres" else r.wheres)
+                for r in entry.records)
+            problems = tuple(msgspec.structs.replace(p, code="no-such-code") for p in entry.problems) \
+                if forgery == "code" else entry.problems
+            files[path] = msgspec.structs.replace(entry, records=records, problems=problems)
+        target.write_bytes(msgspec.msgpack.encode(CacheFile(decoded.header, files)))
+        got = printed(data, cache)
+        if forgery == "wheres":  # positions from a forged cache may be wrong, never a crash
+            assert got[1] == cold[1] and "[unknown-reference]" in "\n".join(got[0])
+        else:
+            assert got == cold, forgery
