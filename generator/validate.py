@@ -145,17 +145,19 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
         if store is not None:
             store.load()
         progress(READING, 0, len(files))
+        found = report.problems
         for done, (path, kind) in enumerate(files, 1):
             if store is None:
                 result = check_file(path, kind, context, keep_models=models)
             else:
                 entry, raw, stamp = store.lookup(path)
-                if entry is not None and not models and _sane(entry, kind):
-                    result = from_cache(path, entry)
-                else:
-                    result = check_file(path, kind, context, raw, keep_models=models)
-                    if raw is not None and stamp is not None:
-                        store.store(path, raw, stamp, kind, result.count, *to_cache(result))
+                if entry is not None and not models and from_cache(path, kind, entry, written, facts, found):
+                    report.records += entry.count
+                    progress(READING, done, len(files))
+                    continue
+                result = check_file(path, kind, context, raw, keep_models=models)
+                if raw is not None and stamp is not None:
+                    store.store(path, raw, stamp, kind, result.count, *to_cache(result))
             progress(READING, done, len(files))
             report.extend(result.problems)
             report.records += result.count
@@ -256,27 +258,32 @@ def to_cache(result: FileResult) -> tuple[tuple[CachedProblem, ...], tuple[Cache
     return problems, tuple(records)
 
 
-def _sane(entry: CachedFile, kind: str | None) -> bool:
-    """Whether a cached entry is one this code could have written for a file of `kind`: a cache
-    is data from disk, and a forged one must not make a later stage fail (it is then a miss)."""
-    if entry.kind != kind or any(p.code not in CODES for p in entry.problems):
+_KINDS = frozenset(FOLDERS)
+
+
+def from_cache(path: str, kind: str | None, entry: CachedFile, written: list[Written], facts: list[Facts],
+               problems: list[Problem]) -> bool:
+    """Add a file's result as the cache kept it to `written`, `facts` and `problems` (no models;
+    positions re-read the file if asked). False, and nothing added, when the entry is not one this
+    code could have written for a file of `kind`: a cache is data from disk, and a forged entry
+    must not make a later stage fail (the file is then checked again)."""
+    records = entry.records
+    if entry.kind != kind:
         return False
-    return all(len(r.targets) == len(r.ids) and all(t in FOLDERS for t in r.targets) for r in entry.records)
-
-
-def from_cache(path: str, entry: CachedFile) -> FileResult:
-    """A file's result as the cache kept it (no models; positions re-read the file if asked)."""
-    kind = entry.kind
-    problems = [Problem(p.path, p.line, p.col, p.code, p.message, p.severity) for p in entry.problems]
-    written: list[Written] = []
-    facts: list[Facts] = []
+    for r in records:
+        if len(r.targets) != len(r.ids) or not _KINDS.issuperset(r.targets):
+            return False
+    if entry.problems:
+        if any(p.code not in CODES for p in entry.problems):
+            return False
+        problems.extend(Problem(p.path, p.line, p.col, p.code, p.message, p.severity) for p in entry.problems)
     if kind is not None:
-        for r in entry.records:
+        for r in records:
             raw = RawRecord(None, r.line, r.col, r.index, None, path)
             written.append(Written(kind, path, raw, r.id, r.labels, r.targets, r.ids, Wheres(r.wheres)))
             if r.valid:
                 facts.append(Facts(kind, r.valid_id, path, raw, r.name, r.aliases, r.parent, r.start, r.published))
-    return FileResult(path, kind, entry.count, written, [], problems, facts)
+    return True
 
 
 def validated(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
