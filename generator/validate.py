@@ -132,7 +132,7 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     if cache is not None:
         # What the checks of one file depend on besides its bytes: the configuration's event types
         # and years (the code, the contract and the libraries are in the cache's header too).
-        settings = repr((sorted(context["event_types"]), context["years"]))
+        settings = repr((sorted(config.all_event_types()), config.years))
         store = ValidationCache(cache, root, root.as_posix(), settings)
     loaded: list[Loaded[Any]] = []
     written: list[Written] = []
