@@ -9,13 +9,17 @@ from __future__ import annotations
 import gc
 import os
 import re
+import time
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from pydantic import ValidationError
 
 from .bidi import text_warnings
+from .children import pool_options
 from .config import SiteConfig, find_config, load_config
 from .link import Dataset, Facts, Loaded, Written, check_links, dates_after_sources, link, record_warnings
 from .load import SYMLINK_MESSAGE, LoadedFile, RawRecord, Refused, load_file, refuse_type
@@ -25,7 +29,8 @@ from .pages import page_conflicts
 from .explain import prefixed, problems_from_errors
 from .problems import CODES, Problem, Report, problem
 from .progress import READING, Progress, quiet
-from .vcache import CachedFile, CachedProblem, CachedRecord, ValidationCache, Wheres, encode_wheres
+from .vcache import (CachedFile, CachedProblem, CachedRecord, ValidationCache, Wheres, decode_entries, encode_entries,
+                     encode_wheres, make_entry, read_stamped)
 
 YAML_SUFFIXES = (".yml", ".yaml")
 # Files that may sit in a data folder without being data (and without a warning).
@@ -107,7 +112,8 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
 
 
 def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
-             progress: Progress = quiet, cache: Path | None = None, models: bool = True) -> Result:
+             progress: Progress = quiet, cache: Path | None = None, models: bool = True,
+             workers: int | None = None) -> Result:
     """Check every file under `data_dir` and link the valid records.
 
     The configuration is `config_path`, else `briefing.yml` beside the data folder, else defaults.
@@ -117,7 +123,8 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     `models`: False when only the report is wanted (`briefing validate`): the Result's dataset is
     then empty, and a file the cache says is unchanged is not read at all. With models, every
     file is read and checked (the views need the records), and the cache is only refreshed.
-    The report is the same either way, cached or not.
+    The report is the same either way, cached or not. Without models, `workers` processes check
+    the files the cache does not hold (None: one per CPU when there are PARALLEL_FROM or more).
     """
     root = Path(data_dir)
     report = Report()
@@ -137,6 +144,7 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     loaded: list[Loaded[Any]] = []
     written: list[Written] = []
     facts: list[Facts] = []
+    started_ns = time.time_ns()
     # Loading makes millions of long-lived objects and almost no reference cycles; the cyclic
     # garbage collector would scan them again and again (measured: 40% of the time on 11k files).
     was_enabled = gc.isenabled()
@@ -145,28 +153,44 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
         if store is not None:
             store.load()
         progress(READING, 0, len(files))
-        found = report.problems
-        for done, (path, kind) in enumerate(files, 1):
-            if store is None:
-                result = check_file(path, kind, context, keep_models=models)
-            else:
-                entry, raw, stamp = store.lookup(path)
-                if entry is not None and not models and from_cache(path, kind, entry, written, facts, found):
-                    report.records += entry.count
-                    progress(READING, done, len(files))
-                    continue
-                result = check_file(path, kind, context, raw, keep_models=models)
-                if raw is not None and stamp is not None:
-                    store.store(path, raw, stamp, kind, result.count, *to_cache(result))
-            progress(READING, done, len(files))
-            report.extend(result.problems)
-            report.records += result.count
-            written.extend(result.written)
-            loaded.extend(result.valid)
-            facts.extend(result.facts)
         if models:
+            for done, (path, kind) in enumerate(files, 1):
+                read = read_stamped(path) if store is not None else None
+                result = check_file(path, kind, context, read[1] if read else None)
+                if store is not None:  # refreshed, for a later `briefing validate`
+                    store.put(path, make_entry(read, started_ns, kind, result.count, *to_cache(result)))
+                progress(READING, done, len(files))
+                report.extend(result.problems)
+                report.records += result.count
+                written.extend(result.written)
+                loaded.extend(result.valid)
+                facts.extend(result.facts)
             dataset, link_problems = link(loaded, written, facts)
         else:
+            # Each file's result comes from the cache or is checked now, in worker processes when
+            # there are many, as compact entries of the cache's own form; every file's result then
+            # goes through `from_cache`, so that a cached run and a cold one cannot differ.
+            entries: list[CachedFile | None] = [None] * len(files)
+            todo: list[int] = []
+            for i, (path, kind) in enumerate(files):
+                entry = store.lookup(path) if store is not None else None
+                if entry is not None and sane(entry, kind):
+                    entries[i] = entry
+                else:
+                    todo.append(i)
+            progress(READING, len(files) - len(todo), len(files))
+            checked = check_many([files[i] for i in todo], context, started_ns, store is not None, workers,
+                                 lambda n: progress(READING, len(files) - len(todo) + n, len(files)))
+            for i, entry in zip(todo, checked, strict=True):
+                entries[i] = entry
+                if store is not None:
+                    store.put(files[i][0], entry)
+            found = report.problems
+            for (path, kind), cached in zip(files, entries, strict=True):
+                assert cached is not None  # every file has its entry by now
+                from_cache(path, kind, cached, written, facts, found)
+                report.records += cached.count
+            progress(READING, len(files), len(files))
             dataset, link_problems = Dataset(), check_links(facts, written)
     finally:
         if was_enabled:
@@ -261,29 +285,78 @@ def to_cache(result: FileResult) -> tuple[tuple[CachedProblem, ...], tuple[Cache
 _KINDS = frozenset(FOLDERS)
 
 
-def from_cache(path: str, kind: str | None, entry: CachedFile, written: list[Written], facts: list[Facts],
-               problems: list[Problem]) -> bool:
-    """Add a file's result as the cache kept it to `written`, `facts` and `problems` (no models;
-    positions re-read the file if asked). False, and nothing added, when the entry is not one this
-    code could have written for a file of `kind`: a cache is data from disk, and a forged entry
-    must not make a later stage fail (the file is then checked again)."""
-    records = entry.records
-    if entry.kind != kind:
+def sane(entry: CachedFile, kind: str | None) -> bool:
+    """Whether a cached entry is one this code could have written for a file of `kind`: a cache
+    is data from disk, and a forged entry must not make a later stage fail (the file is then
+    checked again)."""
+    if entry.kind != kind or (entry.problems and any(p.code not in CODES for p in entry.problems)):
         return False
-    for r in records:
+    for r in entry.records:  # noqa: SIM110  # a loop, not all(): this runs for every file of a cached run
         if len(r.targets) != len(r.ids) or not _KINDS.issuperset(r.targets):
             return False
-    if entry.problems:
-        if any(p.code not in CODES for p in entry.problems):
-            return False
-        problems.extend(Problem(p.path, p.line, p.col, p.code, p.message, p.severity) for p in entry.problems)
+    return True
+
+
+def from_cache(path: str, kind: str | None, entry: CachedFile, written: list[Written], facts: list[Facts],
+               problems: list[Problem]) -> None:
+    """Add a file's result in the cache's form (`sane`) to `written`, `facts` and `problems` (no
+    models; positions re-read the file if asked)."""
+    problems.extend(Problem(p.path, p.line, p.col, p.code, p.message, p.severity) for p in entry.problems)
     if kind is not None:
-        for r in records:
+        for r in entry.records:
             raw = RawRecord(None, r.line, r.col, r.index, None, path)
             written.append(Written(kind, path, raw, r.id, r.labels, r.targets, r.ids, Wheres(r.wheres)))
             if r.valid:
                 facts.append(Facts(kind, r.valid_id, path, raw, r.name, r.aliases, r.parent, r.start, r.published))
-    return True
+
+
+#: Fewer files than this to check are checked in this process: starting workers would cost more.
+PARALLEL_FROM = 2000
+#: Files per task sent to a worker.
+_CHUNK = 250
+
+
+def check_compact(path: str, kind: str | None, context: dict[str, Any], started_ns: int,
+                  hashed: bool) -> CachedFile:
+    """Check one file, and give its result in the cache's form (with its stamp and hash when
+    `hashed`, for the cache to keep)."""
+    read = read_stamped(path)
+    result = check_file(path, kind, context, read[1] if read else None, keep_models=False)
+    return make_entry(read, started_ns, kind, result.count, *to_cache(result), hashed=hashed)
+
+
+def _check_chunk(chunk: list[tuple[str, str | None]], context: dict[str, Any], started_ns: int,
+                 hashed: bool) -> bytes:
+    """In a worker process: check files, and send their results back as compact bytes."""
+    gc.disable()  # as in `validate`: long-lived objects, no cycles
+    return encode_entries([check_compact(path, kind, context, started_ns, hashed) for path, kind in chunk])
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def check_many(items: list[tuple[str, str | None]], context: dict[str, Any], started_ns: int, hashed: bool,
+               workers: int | None, told: Callable[[int], None]) -> list[CachedFile]:
+    """`check_compact` for each (path, kind), in order; in `workers` processes (None: one per CPU
+    when there are PARALLEL_FROM or more). `told` hears how many are done."""
+    if workers is None:
+        workers = _cpus() if len(items) >= PARALLEL_FROM else 1
+    out: list[CachedFile] = []
+    if workers <= 1 or len(items) < 2:
+        for path, kind in items:
+            out.append(check_compact(path, kind, context, started_ns, hashed))
+            told(len(out))
+        return out
+    chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers, **pool_options()) as pool:  # they die with this process
+        for data in pool.map(_check_chunk, chunks, repeat(context), repeat(started_ns), repeat(hashed)):
+            out.extend(decode_entries(data))
+            told(len(out))
+    return out
 
 
 def validated(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,

@@ -211,43 +211,37 @@ class ValidationCache:
             return
         self.old = cached.files
 
-    def lookup(self, path: str) -> tuple[CachedFile | None, bytes | None, os.stat_result | None]:
-        """The cached result of `path` if the file is unchanged; otherwise None, the file's bytes
-        (for the caller to check, without reading them again) and its stamp, taken before they
-        were read (a change after that is a miss next time). None, None, None: a file that could
-        not be read, for the caller to read again and report."""
+    def lookup(self, path: str) -> CachedFile | None:
+        """The cached result of `path` if the file is unchanged (its size and mtime, else its hash,
+        those the cache has), else None (a file the cache does not hold is not read here)."""
+        entry = self.old.get(path)
+        if entry is None:
+            return None
         try:
             st = os.lstat(path)
         except OSError:
-            return None, None, None
-        entry = self.old.get(path)
-        if entry is not None and st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns:
+            return None
+        if st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns:
             self.new[path] = entry
             self.hits += 1
-            return entry, None, None
+            return entry
         try:
             raw = read_regular(path)
         except Refused:
-            return None, None, None
-        if entry is not None and len(raw) == entry.size and digest(raw) == entry.digest:
-            self.new[path] = msgspec.structs.replace(entry, mtime_ns=self._stamp(st.st_mtime_ns))
+            return None
+        if len(raw) == entry.size and digest(raw) == entry.digest:
+            self.new[path] = msgspec.structs.replace(entry, mtime_ns=stamp(st.st_mtime_ns, self.started_ns))
             self.changed = True
             self.hits += 1
-            return entry, None, None
-        return None, raw, st
+            return entry
+        return None
 
-    def _stamp(self, mtime_ns: int) -> int:
-        # A file modified in the last moments may be modified again within the same clock tick
-        # and keep its mtime: such a file is checked by its hash next time (-1 never matches).
-        return -1 if mtime_ns >= self.started_ns - RACY_NS else mtime_ns
-
-    def store(self, path: str, raw: bytes, st: os.stat_result, kind: str | None, count: int,
-              problems: tuple[CachedProblem, ...], records: tuple[CachedRecord, ...]) -> None:
-        """Keep what checking `raw`, the bytes of `path` read after the stamp `st`, found."""
+    def put(self, path: str, entry: CachedFile) -> None:
+        """Keep what checking `path` found (`entry`, made by `make_entry`; one of size -1 is not
+        kept: the file could not be read, or changed while it was)."""
         self.misses += 1
-        if st.st_size != len(raw):
-            return  # changed while it was read: not cached
-        entry = CachedFile(st.st_size, self._stamp(st.st_mtime_ns), digest(raw), kind, count, problems, records)
+        if entry.size < 0:
+            return
         try:
             _ENCODER.encode((path, entry))
         except (msgspec.EncodeError, UnicodeEncodeError):  # a name that is not UTF-8: checked every time
@@ -269,6 +263,47 @@ class ValidationCache:
             put_file(self.path, data)
         except CannotWrite as exc:  # a read-only or full disk: the next run is only slower
             self.failed = exc
+
+
+def stamp(mtime_ns: int, started_ns: int) -> int:
+    """The mtime to keep for a file read by a run started at `started_ns`: a file modified in the
+    last moments may be modified again within the same clock tick and keep its mtime, so it is
+    checked by its hash next time (-1 never matches)."""
+    return -1 if mtime_ns >= started_ns - RACY_NS else mtime_ns
+
+
+def read_stamped(path: str) -> tuple[os.stat_result, bytes] | None:
+    """A file's stamp, then its bytes (a change after the stamp is a miss next time); None when
+    it cannot be read (the checks read it again, and report why)."""
+    try:
+        st = os.lstat(path)
+        return st, read_regular(path)
+    except (OSError, Refused):
+        return None
+
+
+def make_entry(read: tuple[os.stat_result, bytes] | None, started_ns: int, kind: str | None, count: int,
+               problems: tuple[CachedProblem, ...], records: tuple[CachedRecord, ...],
+               hashed: bool = True) -> CachedFile:
+    """What the cache keeps of a file checked from `read` (`read_stamped`'s answer). Its size is
+    -1 (never kept) when the file could not be read, changed while it was, or is not `hashed`."""
+    if read is None or not hashed or read[0].st_size != len(read[1]):
+        return CachedFile(-1, -1, b"", kind, count, problems, records)
+    st, raw = read
+    return CachedFile(st.st_size, stamp(st.st_mtime_ns, started_ns), digest(raw), kind, count, problems, records)
+
+
+_ENTRIES = msgspec.msgpack.Decoder(list[CachedFile])
+
+
+def encode_entries(entries: list[CachedFile]) -> bytes:
+    """Entries as a worker process sends them back."""
+    return _ENCODER.encode(entries)
+
+
+def decode_entries(data: bytes) -> list[CachedFile]:
+    """What `encode_entries` made."""
+    return _ENTRIES.decode(data)
 
 
 def _linked(folder: Path) -> bool:

@@ -311,3 +311,18 @@ def test_a_forged_cache_with_the_right_header_cannot_break_the_run(tmp_path: Pat
             assert got[1] == cold[1] and "[unknown-reference]" in "\n".join(got[0])
         else:
             assert got == cold, forgery
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_without_models_in_one_or_two_processes_the_report_is_the_same(workers: int, tmp_path: Path) -> None:
+    """`briefing validate` checks the files the cache lacks in worker processes when there are
+    many; with no cache, one process or two, the report is the one `validate` gives the build."""
+    data = synth(tmp_path)
+    shutil.copytree(BROKEN / "unknown-references", data, dirs_exist_ok=True)
+    shutil.copytree(BROKEN / "missing-fields", data, dirs_exist_ok=True)
+    (data / "expected.txt").unlink(missing_ok=True)
+    cold = printed(data, None)
+    for cache in (None, tmp_path / "cache", tmp_path / "cache"):
+        report = validate(data, cache=cache, models=False, workers=workers).report
+        assert ([p.format_text() for p in report.shown()] + [report.summary()], report.ok) == cold
+    assert not cold[1]
