@@ -313,6 +313,7 @@ def test_a_forged_cache_with_the_right_header_cannot_break_the_run(tmp_path: Pat
             assert got == cold, forgery
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_without_models_in_one_or_two_processes_the_report_is_the_same(workers: int, tmp_path: Path) -> None:
     """`briefing validate` checks the files the cache lacks in worker processes when there are
@@ -326,3 +327,28 @@ def test_without_models_in_one_or_two_processes_the_report_is_the_same(workers: 
         report = validate(data, cache=cache, models=False, workers=workers).report
         assert ([p.format_text() for p in report.shown()] + [report.summary()], report.ok) == cold
     assert not cold[1]
+
+
+@pytest.mark.slow
+def test_build_writes_the_same_pages_with_and_without_the_cache(tmp_path: Path) -> None:
+    """`build --pages-only` through the cache (filled, then after an edit) writes the pages a
+    `--no-cache` build writes, and leaves a cache that a later `validate` reads."""
+    from test_build import make_project
+
+    cached = make_project(tmp_path / "cached")
+    cold = make_project(tmp_path / "cold")
+    for project in (cached, cold):
+        age(project.data)
+    for step in range(2):
+        if step:
+            for project in (cached, cold):
+                _edit(sorted((project.data / "incidents").rglob("*.yml"))[0], "title: ", "title: Edited ")
+        assert cached.build("--pages-only").returncode == 0
+        assert cold.build("--pages-only", "--no-cache").returncode == 0
+        assert cached.generated() == cold.generated()
+        assert cached.generated()
+    assert list((cached.root / ".cache" / "briefing-validate").glob("*.msgpack"))
+    assert not (cold.root / ".cache").exists()
+    seen = _cli("validate", str(cached.data), cwd=cached.root)  # spelled as the build was given it: its cache
+    assert seen.returncode == 0
+    assert seen.stdout == _cli("validate", "--no-cache", str(cached.data), cwd=cached.root).stdout
