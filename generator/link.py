@@ -70,9 +70,13 @@ class Facts:
             start = record.date.start
             ends = [c.published.end for c in record.sources if c.published is not None]
             published = max(ends) if ends else None
-        name = getattr(record, "name", None)
+        # The model's fields, not getattr() with a default: pydantic answers a missing attribute
+        # slowly (its __getattr__ raises), and most records lack two of these three.
+        fields = type(record).model_fields
+        name = record.name if "name" in fields else None
         return cls(item.kind, record.id, item.path, item.raw, name if isinstance(name, str) else None,
-                   tuple(getattr(record, "aliases", ())), getattr(record, "parent", None), start, published)
+                   tuple(record.aliases) if "aliases" in fields else (),
+                   record.parent if "parent" in fields else None, start, published)
 
 
 @dataclass
@@ -346,8 +350,9 @@ def record_warnings(item: Loaded[Record]) -> Iterator[Problem]:
                 line, col = raw.locate(("casualties", i, "actor"))
                 yield Problem.make("casualty-actor-not-involved", path, line, col, f"casualties[{i}].actor: "
                                    + CODES["casualty-actor-not-involved"].format(actor=casualty.actor))
+    fields = type(record).model_fields  # (not getattr() with a default: see Facts.of)
     for list_name in ("tags", "about", "regions", "aliases"):
-        values = getattr(record, list_name, None)
+        values = getattr(record, list_name) if list_name in fields else None
         if isinstance(values, list):
             first: dict[str, int] = {}
             for i, value in enumerate(values):
