@@ -113,7 +113,7 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
 
 def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
              progress: Progress = quiet, cache: Path | None = None, models: bool = True,
-             workers: int | None = None) -> Result:
+             workers: int = 1) -> Result:
     """Check every file under `data_dir` and link the valid records.
 
     The configuration is `config_path`, else `briefing.yml` beside the data folder, else defaults.
@@ -124,7 +124,8 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     then empty, and a file the cache says is unchanged is not read at all. With models, every
     file is read and checked (the views need the records), and the cache is only refreshed.
     The report is the same either way, cached or not. Without models, `workers` processes check
-    the files the cache does not hold (None: one per CPU when there are PARALLEL_FROM or more).
+    the files the cache does not hold (1, the default: this process alone; two were no faster on
+    a busy two-CPU machine, see docs/performance.md).
     """
     root = Path(data_dir)
     report = Report()
@@ -310,8 +311,6 @@ def from_cache(path: str, kind: str | None, entry: CachedFile, written: list[Wri
                 facts.append(Facts(kind, r.valid_id, path, raw, r.name, r.aliases, r.parent, r.start, r.published))
 
 
-#: Fewer files than this to check are checked in this process: starting workers would cost more.
-PARALLEL_FROM = 2000
 #: Files per task sent to a worker.
 _CHUNK = 250
 
@@ -332,19 +331,10 @@ def _check_chunk(chunk: list[tuple[str, str | None]], context: dict[str, Any], s
     return encode_entries([check_compact(path, kind, context, started_ns, hashed) for path, kind in chunk])
 
 
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
 def check_many(items: list[tuple[str, str | None]], context: dict[str, Any], started_ns: int, hashed: bool,
-               workers: int | None, told: Callable[[int], None]) -> list[CachedFile]:
-    """`check_compact` for each (path, kind), in order; in `workers` processes (None: one per CPU
-    when there are PARALLEL_FROM or more). `told` hears how many are done."""
-    if workers is None:
-        workers = _cpus() if len(items) >= PARALLEL_FROM else 1
+               workers: int, told: Callable[[int], None]) -> list[CachedFile]:
+    """`check_compact` for each (path, kind), in order; in `workers` processes when more than one.
+    `told` hears how many are done."""
     out: list[CachedFile] = []
     if workers <= 1 or len(items) < 2:
         for path, kind in items:

@@ -25,8 +25,10 @@ is a symbolic link (or inside one named `.cache` that is) is neither read nor wr
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -46,6 +48,9 @@ CONTRACT_VERSION = "1.1"
 FORMAT_VERSION = 1
 #: A cache file larger than this is not read (ignored, then replaced).
 MAX_CACHE_BYTES = 1 << 30
+#: How many data folders' caches are kept (the most recently written).
+KEEP = 8
+_CACHE_NAME = re.compile(r"[0-9a-f]{24}\.msgpack")
 #: A file modified this close to the run that cached it is checked by its hash next time.
 RACY_NS = 2_000_000_000
 
@@ -263,6 +268,23 @@ class ValidationCache:
             put_file(self.path, data)
         except CannotWrite as exc:  # a read-only or full disk: the next run is only slower
             self.failed = exc
+            return
+        self._prune()
+
+    def _prune(self) -> None:
+        """Forget the caches of the least recently written data folders beyond KEEP (each spelling
+        of a data folder, each test's temporary folder, has its own file). Only files named as
+        this module names them: whatever else the folder holds is not ours to delete."""
+        try:
+            ours = [p for p in self.folder.iterdir() if _CACHE_NAME.fullmatch(p.name) and p.is_file()
+                    and not p.is_symlink()]
+            ours.sort(key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+        except OSError:
+            return
+        for stale in ours[KEEP:]:
+            if stale != self.path:
+                with contextlib.suppress(OSError):  # a read-only cache is only not pruned
+                    stale.unlink()
 
 
 def stamp(mtime_ns: int, started_ns: int) -> int:

@@ -352,3 +352,21 @@ def test_build_writes_the_same_pages_with_and_without_the_cache(tmp_path: Path) 
     seen = _cli("validate", str(cached.data), cwd=cached.root)  # spelled as the build was given it: its cache
     assert seen.returncode == 0
     assert seen.stdout == _cli("validate", "--no-cache", str(cached.data), cwd=cached.root).stdout
+
+
+def test_only_the_latest_data_folders_caches_are_kept(tmp_path: Path) -> None:
+    """Each data folder has its own cache file; beyond KEEP, the oldest are removed, and nothing
+    else in the folder is touched."""
+    from generator.vcache import KEEP
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "notes.txt").write_text("mine", encoding="utf-8")
+    for i in range(KEEP + 2):
+        data = tmp_path / f"data{i}"
+        shutil.copytree(BASE, data)
+        printed(data, cache)
+    assert len(list(cache.glob("*.msgpack"))) == KEEP
+    assert (cache / "notes.txt").read_text(encoding="utf-8") == "mine"
+    newest = tmp_path / f"data{KEEP + 1}"
+    assert printed(newest, cache) == printed(newest, None)
