@@ -81,8 +81,8 @@ class _Drawn:
         if done >= total:
             self.clear()
             return
+        self.shown = True  # first: a Ctrl-C while the line is being written must still clear it
         click.echo(f"\r\x1b[K{step}: {done:,} of {total:,}", nl=False, err=True)
-        self.shown = True
 
     def clear(self) -> None:
         """Take the line away (the command stops in the middle of a step: an error, Ctrl-C)."""
