@@ -18,6 +18,7 @@ words around it; this warning names the value so that an editor can remove the c
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any, Iterator
 
@@ -44,8 +45,15 @@ def _strings(value: Any, where: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ..
 CONTROL_CHARACTERS = frozenset(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n")
 
 
+#: Any character either warning is about, or a backslash: the only way YAML writes one in a value
+#: without the character itself in the text is an escape of a double-quoted scalar (`"\\u202e"`).
+_SUSPECT = re.compile("[" + re.escape("\\" + "".join(sorted(BIDI_CONTROLS | CONTROL_CHARACTERS))) + "]")
+
+
 def text_warnings(raw: RawRecord, path: str) -> Iterator[Problem]:
     """Both warnings of this module, for every text value of the record."""
+    if raw.text is not None and _SUSPECT.search(raw.text) is None:
+        return  # one scan of the file's text rules out both for nearly every record
     yield from bidi_controls(raw, path)
     yield from control_characters(raw, path)
 

@@ -8,6 +8,7 @@ internal error (a bug: reported in one line, no traceback), 4 the operating syst
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -193,15 +194,46 @@ def cli() -> None:
     """Validate conflict-incident data and publish it as briefings."""
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _cache_options(command: _F) -> _F:
+    """`--no-cache` and `--validate-cache DIR`, for the commands that validate the data: what
+    they say is kept in the click context, for `validate`'s call and for `_checked`."""
+
+    @click.option("--no-cache", is_flag=True, help="Neither read nor write the validation cache (every file is "
+                  "checked; the PDF cache is --pdf-cache's)")
+    @click.option("--validate-cache", default=".cache/briefing-validate", show_default=True,
+                  help="Where what checking each data file found is kept, by its size, time and hash, so that "
+                       "unchanged files are not read again")
+    @functools.wraps(command)
+    def wrapper(*args: Any, no_cache: bool, validate_cache: str, **kwargs: Any) -> Any:
+        click.get_current_context().meta[_CACHE_KEY] = None if no_cache else Path(validate_cache)
+        return command(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]  # the same command, with two more options
+
+
+_CACHE_KEY = "briefing.validate_cache"
+
+
+def _validation_cache() -> Path | None:
+    """The validation cache's folder this command was given (None: `--no-cache`, or none)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.meta.get(_CACHE_KEY) if ctx is not None else None
+    return found if isinstance(found, Path) else None
+
+
 @cli.command("validate")
 @click.argument("path", default="data", callback=_readable_dir)
 @click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text",
               show_default=True, help="text for people, github for workflow annotations, json for programs")
 @click.option("--config", "config", type=click.Path(dir_okay=False, exists=True),
               help="The site configuration (default: briefing.yml beside the data folder)")
+@_cache_options
 def validate_cmd(path: str, fmt: str, config: str | None) -> None:
     """Check every file under PATH (default: data) and explain every problem at its file and line."""
-    result = validate(path, config, progress=_progress())
+    result = validate(path, config, progress=_progress(), cache=_validation_cache(), models=False)
     report = result.report
     if fmt == "json":
         click.echo(report.to_json())
@@ -222,7 +254,7 @@ def _checked(data: str, stopped: str = "", extra: Iterable[Problem] = ()) -> Res
     standard error; with errors, the whole report and `stopped` there, and exit 1. (Standard
     error: standard output is for what the command made.)"""
     try:
-        result = validated(data, extra=extra, progress=_progress())
+        result = validated(data, extra=extra, progress=_progress(), cache=_validation_cache())
     except InvalidData as exc:
         _fail(exc, stopped)
     for problem in result.report.shown():  # warnings
@@ -242,6 +274,7 @@ def _checked(data: str, stopped: str = "", extra: Iterable[Problem] = ()) -> Res
 @click.option("--pdf-cache", default=".cache/briefing-pdf", show_default=True,
               help="Where rendered PDFs are kept by the hash of their HTML, so that unchanged ones are not rendered "
                    "again")
+@_cache_options
 def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, preview: bool, pages_only: bool,
               no_pdf: bool, pdf_cache: str) -> None:
     """Validate the data, write the site's pages and PDF briefings, and build the site with MkDocs
@@ -334,6 +367,7 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
 @click.option("-o", "--output", required=True, help="The PDF file to write (its name ends in .pdf; never inside "
               "the data folder)")
 @click.option("--force", is_flag=True, help="Write the PDF under a name that does not end in .pdf")
+@_cache_options
 def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str | None, actor: str | None,
             title: str | None, paper: str, data: str, content: str, issued: str | None, preview: bool,
             output: str, force: bool) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
-from typing import Any, Generic, Iterator, TypeVar
+from datetime import date
+from typing import Any, Generic, Iterator, Sequence, TypeVar
 
 from .kinds import ALIASED, DATED, FOLDERS, HIERARCHIES, REFERENCES
 from .kinds import SINGULAR as _SINGULAR
@@ -42,6 +43,40 @@ class Loaded(Generic[R]):
     record: R
     raw: RawRecord
     path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the checks across records read of a valid record: its id, names, parent and dates,
+    and where it was written. Small and plain, so that the validation cache (vcache.py) can keep
+    it for an unchanged file, and `briefing validate` can check the whole data without models."""
+
+    kind: str
+    id: str
+    path: str
+    raw: RawRecord  # for positions only; its data may have been dropped
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+    start: date | None = None  # a dated record's first possible day
+    published: date | None = None  # the latest `published:` end among its citations
+
+    @classmethod
+    def of(cls, item: Loaded[Any]) -> "Facts":
+        """The facts of a validated record."""
+        record = item.record
+        start = published = None
+        if item.kind in DATED:
+            start = record.date.start
+            ends = [c.published.end for c in record.sources if c.published is not None]
+            published = max(ends) if ends else None
+        # The model's fields, not getattr() with a default: pydantic answers a missing attribute
+        # slowly (its __getattr__ raises), and most records lack two of these three.
+        fields = type(record).model_fields
+        name = record.name if "name" in fields else None
+        return cls(item.kind, record.id, item.path, item.raw, name if isinstance(name, str) else None,
+                   tuple(record.aliases) if "aliases" in fields else (),
+                   record.parent if "parent" in fields else None, start, published)
 
 
 @dataclass
@@ -169,14 +204,16 @@ def require_id(kind: str, value: str, records: dict[str, Any]) -> None:
 @dataclass(frozen=True, slots=True)
 class Written:
     """What linking needs of any record as written, valid or not: its id, its names and the ids
-    it refers to. Small, so that worker processes can send it back cheaply."""
+    it refers to. Small, so that the validation cache can keep it."""
 
     kind: str
     path: str
     raw: RawRecord  # for positions only; its data may have been dropped
     id: str | None
     labels: tuple[str, ...]
-    refs: tuple[tuple[Path_, str, str], ...]  # (where, target kind, id)
+    targets: tuple[str, ...]  # the kind each reference names
+    ids: tuple[str, ...]  # and the id it names
+    wheres: Sequence[Path_]  # and where it is written (the cache's copy decodes these when asked)
 
     @classmethod
     def of(cls, kind: str, path: str, raw: RawRecord) -> "Written":
@@ -185,26 +222,47 @@ class Written:
         record_id = data.get("id")
         aliases = data.get("aliases")
         labels = [data.get("name")] + (aliases if isinstance(aliases, list) else [])
-        refs = tuple(
+        refs = [
             (where, target_kind, value)
             for pattern, target_kind in REFERENCES[kind]
             for where, value in expand(data, pattern)
-        )
+        ]
         if isinstance(record_id, int) and not isinstance(record_id, bool):
             record_id = str(record_id)
         return cls(kind, path, raw, record_id if isinstance(record_id, str) else None,
-                   tuple(label for label in labels if isinstance(label, str)), refs)
+                   tuple(label for label in labels if isinstance(label, str)), tuple(r[1] for r in refs),
+                   tuple(r[2] for r in refs), tuple(r[0] for r in refs))
 
 
-def link(loaded: list[Loaded[Any]], written: list[Written]) -> tuple[Dataset, list[Problem]]:
+def link(loaded: list[Loaded[Any]], written: list[Written],
+         facts: list[Facts] | None = None) -> tuple[Dataset, list[Problem]]:
     """Resolve references and build the Dataset of valid records.
 
     Ids and references are checked on every record as written, valid or not, so that one run
     reports an unknown actor even in a record that also has a bad date; and a reference to a
-    record that has errors of its own is not reported as unknown.
+    record that has errors of its own is not reported as unknown. `facts`: those of `loaded`,
+    when the caller has them already.
     """
-    problems: list[Problem] = []
     dataset = Dataset()
+    for valid in loaded:
+        target = dataset.kind(valid.kind)
+        record_id = valid.record.id
+        if record_id not in target:
+            target[record_id] = Entry(valid.record, valid.path, valid.raw.line)
+    problems = check_links([Facts.of(item) for item in loaded] if facts is None else facts, written)
+    for kind in FOLDERS:
+        table = dataset.kind(kind)
+        sorted_items = sorted(table.items())
+        table.clear()
+        table.update(sorted_items)
+    return dataset, problems
+
+
+def check_links(facts: list[Facts], written: list[Written]) -> list[Problem]:
+    """The problems across records (`link`'s checks), from the facts of the valid records and
+    what every record as written names: duplicate ids, unknown references, parent loops, shared
+    names. Runs over all of them every time: one file's change can make a problem in another."""
+    problems: list[Problem] = []
     names: dict[str, _Names] = defaultdict(_Names)
     places: dict[str, dict[str, list[Written]]] = defaultdict(dict)
     for item in written:
@@ -215,30 +273,21 @@ def link(loaded: list[Loaded[Any]], written: list[Written]) -> tuple[Dataset, li
         for record_id, copies in by_id.items():
             if len(copies) > 1:  # positions are worked out only now, for the few that need them
                 problems.extend(_duplicates(kind, record_id, [(w.path, *w.raw.locate(("id",))) for w in copies]))
+    known = {kind: names[kind].ids for kind in FOLDERS}
     for item in written:
-        for where, target_kind, value in item.refs:
-            if value not in names[target_kind].ids:
+        for i, (target_kind, value) in enumerate(zip(item.targets, item.ids, strict=True)):
+            if value not in known[target_kind]:
+                where = item.wheres[i]
                 line, col = item.raw.locate(where)
                 problems.append(Problem.make(
                     "unknown-reference", item.path, line, col,
                     f"{dotted(where)}: " + CODES["unknown-reference"].format(
                         kind=_SINGULAR[target_kind], value=shorten(value), hint=names[target_kind].suggest(value)),
                 ))
-    for valid in loaded:
-        target = dataset.kind(valid.kind)
-        record_id = valid.record.id
-        if record_id not in target:
-            target[record_id] = Entry(valid.record, valid.path, valid.raw.line)
-
     for kind in HIERARCHIES:
-        problems.extend(_cycles(kind, loaded, dataset.kind(kind)))
-    problems.extend(_shared_names(loaded))
-    for kind in FOLDERS:
-        table = dataset.kind(kind)
-        sorted_items = sorted(table.items())
-        table.clear()
-        table.update(sorted_items)
-    return dataset, problems
+        problems.extend(_cycles(kind, facts))
+    problems.extend(_shared_names(facts))
+    return problems
 
 
 def _duplicates(kind: str, record_id: str, places: list[tuple[str, int, int]]) -> Iterator[Problem]:
@@ -247,15 +296,20 @@ def _duplicates(kind: str, record_id: str, places: list[tuple[str, int, int]]) -
         yield problem("duplicate-id", path, line, col, kind=_SINGULAR[kind], id=record_id, others=others)
 
 
-def _cycles(kind: str, loaded: list[Loaded[Any]], table: dict[str, Entry[Any]]) -> Iterator[Problem]:
-    raws = {item.record.id: item for item in loaded if item.kind == kind}
+def _cycles(kind: str, facts: list[Facts]) -> Iterator[Problem]:
+    table: dict[str, Facts] = {}  # the first record of an id is the one the Dataset keeps
+    raws: dict[str, Facts] = {}  # and the last one is where a loop is reported
+    for item in facts:
+        if item.kind == kind:
+            table.setdefault(item.id, item)
+            raws[item.id] = item
     reported: set[str] = set()
     for start in sorted(table):
         chain = [start]
-        current = table[start].record.parent
+        current = table[start].parent
         while current and current in table and current not in chain:
             chain.append(current)
-            current = table[current].record.parent
+            current = table[current].parent
         if current and current in chain and current == start and start not in reported:
             loop = chain[chain.index(current):] + [current]
             reported.update(loop)
@@ -296,8 +350,9 @@ def record_warnings(item: Loaded[Record]) -> Iterator[Problem]:
                 line, col = raw.locate(("casualties", i, "actor"))
                 yield Problem.make("casualty-actor-not-involved", path, line, col, f"casualties[{i}].actor: "
                                    + CODES["casualty-actor-not-involved"].format(actor=casualty.actor))
+    fields = type(record).model_fields  # (not getattr() with a default: see Facts.of)
     for list_name in ("tags", "about", "regions", "aliases"):
-        values = getattr(record, list_name, None)
+        values = getattr(record, list_name) if list_name in fields else None
         if isinstance(values, list):
             first: dict[str, int] = {}
             for i, value in enumerate(values):
@@ -308,40 +363,37 @@ def record_warnings(item: Loaded[Record]) -> Iterator[Problem]:
                 first.setdefault(value, i)
 
 
-def dates_after_sources(loaded: list[Loaded[Any]]) -> list[Problem]:
+def dates_after_sources(facts: list[Facts]) -> list[Problem]:
     """A `date-after-sources` warning for each incident or statement dated wholly after the latest
     `published:` date of any citation in the data (no source can have reported it yet: a typo such
     as 2030 for 2020 is likely). Without any `published:` date there is nothing to compare with,
     and no warning: the clock is never read, so that the same data gives the same report."""
-    dated = [item for item in loaded if item.kind in DATED]
-    published = [c.published.end for item in dated for c in item.record.sources if c.published is not None]
+    published = [item.published for item in facts if item.published is not None]
     if not published:
         return []
     latest = max(published)
     out = []
-    for item in dated:
-        when = item.record.date
-        if when.start > latest:
+    for item in facts:
+        if item.start is not None and item.start > latest:
             line, col = item.raw.locate(("date",))
             out.append(problem("date-after-sources", item.path, line, col,
-                               date=when.start.isoformat(), latest=latest.isoformat()))
+                               date=item.start.isoformat(), latest=latest.isoformat()))
     return out
 
 
-def _shared_names(loaded: list[Loaded[Any]]) -> Iterator[Problem]:
+def _shared_names(facts: list[Facts]) -> Iterator[Problem]:
     """An alias or name that names two actors (or two regions) makes search and "did you mean"
     ambiguous: reported at each place that writes it, each citing the other record."""
     for kind in ALIASED:
-        users: dict[str, dict[str, list[tuple[Loaded[Any], Path_ | None, str]]]] = defaultdict(dict)
-        for item in loaded:
+        users: dict[str, dict[str, list[tuple[Facts, Path_ | None, str]]]] = defaultdict(dict)
+        for item in facts:
             if item.kind != kind:
                 continue
-            record = item.record
-            labels: list[tuple[Path_ | None, str]] = [(None, record.id), (("name",), record.name)]
-            labels += [(("aliases", i), alias) for i, alias in enumerate(record.aliases)]
+            labels: list[tuple[Path_ | None, str]] = [(None, item.id), (("name",), item.name or "")]
+            labels += [(("aliases", i), alias) for i, alias in enumerate(item.aliases)]
             for where, label in labels:
                 # the first place per record only: a repeat inside one record is `duplicate-entry`
-                users[label.casefold()].setdefault(record.id, []).append((item, where, label))
+                users[label.casefold()].setdefault(item.id, []).append((item, where, label))
         for by_record in users.values():
             if len(by_record) < 2:
                 continue

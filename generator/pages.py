@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from .kinds import OWN_PAGES
 from .kinds import SINGULAR as _SINGULAR
-from .link import Loaded
+from .link import Facts
 from .problems import CODES, Problem, problem
 from .routes import (ACTORS_INDEX, OVERVIEW, REGIONS_INDEX, SOURCES_PAGE, STATEMENTS_INDEX, TAGS_PAGE, TIMELINE_INDEX,
                      actor_page, region_page)
@@ -43,20 +43,20 @@ class _Owner:
 
     kind: str
     id: str
-    item: Loaded[Any]
+    item: Facts
 
     def describe(self) -> str:
         return f"{_SINGULAR[self.kind]} `{self.id}` ({self.item.path}:{self.item.raw.line})"
 
 
-def page_conflicts(loaded: Iterable[Loaded[Any]]) -> Iterator[Problem]:
+def page_conflicts(loaded: Iterable[Facts]) -> Iterator[Problem]:
     """A `page-conflict` at the id of every valid record whose page another record or a fixed page
     of the site also needs; each problem names the page file and the other owners' files."""
     owners: dict[str, list[_Owner]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
     for item in loaded:
         to_page = OWN_PAGE.get(item.kind)
-        record_id = item.record.id
+        record_id = item.id
         if to_page is None or (item.kind, record_id) in seen:
             continue  # a second record with one id is `duplicate-id`, not a conflict of pages
         seen.add((item.kind, record_id))

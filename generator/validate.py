@@ -9,22 +9,28 @@ from __future__ import annotations
 import gc
 import os
 import re
+import time
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from pydantic import ValidationError
 
 from .bidi import text_warnings
+from .children import pool_options
 from .config import SiteConfig, find_config, load_config
-from .link import Dataset, Loaded, Written, dates_after_sources, link, record_warnings
-from .load import SYMLINK_MESSAGE, LoadedFile, Refused, load_file, refuse_type
+from .link import Dataset, Facts, Loaded, Written, check_links, dates_after_sources, link, record_warnings
+from .load import SYMLINK_MESSAGE, LoadedFile, RawRecord, Refused, load_file, refuse_type
 from .kinds import FOLDERS, MODELS
 from .models import cross_field_rules
 from .pages import page_conflicts
 from .explain import prefixed, problems_from_errors
-from .problems import Problem, Report, problem
+from .problems import CODES, Problem, Report, problem
 from .progress import READING, Progress, quiet
+from .vcache import (CachedFile, CachedProblem, CachedRecord, ValidationCache, Wheres, decode_entries, encode_entries,
+                     encode_wheres, make_entry, read_stamped)
 
 YAML_SUFFIXES = (".yml", ".yaml")
 # Files that may sit in a data folder without being data (and without a warning).
@@ -106,11 +112,20 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
 
 
 def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
-             progress: Progress = quiet) -> Result:
+             progress: Progress = quiet, cache: Path | None = None, models: bool = True,
+             workers: int = 1) -> Result:
     """Check every file under `data_dir` and link the valid records.
 
     The configuration is `config_path`, else `briefing.yml` beside the data folder, else defaults.
     `progress` is told how many of the files have been read (progress.READING).
+
+    `cache`: the folder of the validation cache (vcache.py), read and written; None: neither.
+    `models`: False when only the report is wanted (`briefing validate`): the Result's dataset is
+    then empty, and a file the cache says is unchanged is not read at all. With models, every
+    file is read and checked (the views need the records), and the cache is only refreshed.
+    The report is the same either way, cached or not. Without models, `workers` processes check
+    the files the cache does not hold (1, the default: this process alone; two were no faster on
+    a busy two-CPU machine, see docs/performance.md).
     """
     root = Path(data_dir)
     report = Report()
@@ -121,28 +136,71 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     report.extend(problems)
     report.files = len(files)
     context = {"event_types": config.all_event_types(), "years": config.years}
+    store: ValidationCache | None = None
+    if cache is not None:
+        # What the checks of one file depend on besides its bytes: the configuration's event types
+        # and years (the code, the contract and the libraries are in the cache's header too).
+        settings = repr((sorted(config.all_event_types()), config.years))
+        store = ValidationCache(cache, root, root.as_posix(), settings)
     loaded: list[Loaded[Any]] = []
     written: list[Written] = []
+    facts: list[Facts] = []
+    started_ns = time.time_ns()
     # Loading makes millions of long-lived objects and almost no reference cycles; the cyclic
     # garbage collector would scan them again and again (measured: 40% of the time on 11k files).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        if store is not None:
+            store.load()
         progress(READING, 0, len(files))
-        for done, (path, kind) in enumerate(files, 1):
-            result = check_file(path, kind, context)
-            progress(READING, done, len(files))
-            report.extend(result.problems)
-            report.records += result.count
-            written.extend(result.written)
-            loaded.extend(result.valid)
-        dataset, link_problems = link(loaded, written)
+        if models:
+            for done, (path, kind) in enumerate(files, 1):
+                read = read_stamped(path) if store is not None else None
+                result = check_file(path, kind, context, read[1] if read else None)
+                if store is not None:  # refreshed, for a later `briefing validate`
+                    store.put(path, make_entry(read, started_ns, kind, result.count, *to_cache(result)))
+                progress(READING, done, len(files))
+                report.extend(result.problems)
+                report.records += result.count
+                written.extend(result.written)
+                loaded.extend(result.valid)
+                facts.extend(result.facts)
+            dataset, link_problems = link(loaded, written, facts)
+        else:
+            # Each file's result comes from the cache or is checked now, in worker processes when
+            # there are many, as compact entries of the cache's own form; every file's result then
+            # goes through `from_cache`, so that a cached run and a cold one cannot differ.
+            entries: list[CachedFile | None] = [None] * len(files)
+            todo: list[int] = []
+            for i, (path, kind) in enumerate(files):
+                entry = store.lookup(path) if store is not None else None
+                if entry is not None and sane(entry, kind):
+                    entries[i] = entry
+                else:
+                    todo.append(i)
+            progress(READING, len(files) - len(todo), len(files))
+            checked = check_many([files[i] for i in todo], context, started_ns, store is not None, workers,
+                                 lambda n: progress(READING, len(files) - len(todo) + n, len(files)))
+            for i, entry in zip(todo, checked, strict=True):
+                entries[i] = entry
+                if store is not None:
+                    store.put(files[i][0], entry)
+            found = report.problems
+            for (path, kind), cached in zip(files, entries, strict=True):
+                assert cached is not None  # every file has its entry by now
+                from_cache(path, kind, cached, written, facts, found)
+                report.records += cached.count
+            progress(READING, len(files), len(files))
+            dataset, link_problems = Dataset(), check_links(facts, written)
     finally:
         if was_enabled:
             gc.enable()
     report.extend(link_problems)
-    report.extend(dates_after_sources(loaded))
-    report.extend(page_conflicts(loaded))  # an id whose page another page needs
+    report.extend(dates_after_sources(facts))
+    report.extend(page_conflicts(facts))  # an id whose page another page needs
+    if store is not None:
+        store.save()
     return Result(dataset, report, config)
 
 
@@ -156,18 +214,23 @@ class FileResult:
     written: list[Written]
     valid: list[Loaded[Any]]
     problems: list[Problem]
+    facts: list[Facts]  # of the valid records, in their order
 
 
-def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResult:
-    """Load one file and validate each of its records against the model of `kind`."""
-    loaded: LoadedFile = load_file(path)
+def check_file(path: str, kind: str | None, context: dict[str, Any], raw_bytes: bytes | None = None,
+               keep_models: bool = True) -> FileResult:
+    """Load one file (or `raw_bytes`, its bytes already read) and validate each of its records
+    against the model of `kind`. Without `keep_models`, the result's `valid` is empty (their
+    `facts` are there)."""
+    loaded: LoadedFile = load_file(path, raw_bytes)
     problems = list(loaded.problems)
     valid: list[Loaded[Any]] = []
+    facts: list[Facts] = []
     count = len(loaded.records)
     if kind is None:
         if loaded.records or not problems:
             problems.append(problem("file-outside-kinds", path, 1, 1, folders=", ".join(f"{k}/" for k in FOLDERS)))
-        return FileResult(path, kind, count, [], valid, problems)
+        return FileResult(path, kind, count, [], valid, problems, facts)
     model = MODELS[kind]
     for raw in loaded.records:
         if raw.aliased:  # its YAML alias is reported; what it would expand to is not checked
@@ -186,7 +249,9 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
             continue
         item = Loaded(kind, record, raw, path)
         problems.extend(record_warnings(item))
-        valid.append(item)
+        facts.append(Facts.of(item))
+        if keep_models:
+            valid.append(item)
     for raw in loaded.records:
         if not raw.aliased:
             problems.extend(text_warnings(raw, path))
@@ -196,18 +261,104 @@ def check_file(path: str, kind: str | None, context: dict[str, Any]) -> FileResu
         # text go keeps memory near the size of the models (positions re-read the file if asked).
         raw.data = None
         raw.text = None
-    return FileResult(path, kind, count, written, valid, problems)
+    return FileResult(path, kind, count, written, valid, problems, facts)
+
+
+def to_cache(result: FileResult) -> tuple[tuple[CachedProblem, ...], tuple[CachedRecord, ...]]:
+    """What the cache keeps of one file's result: its problems, and each record as written with
+    the facts of the valid ones (no model: `briefing validate` needs none)."""
+    problems = tuple(CachedProblem(p.path, p.line, p.col, p.code, p.message, p.severity) for p in result.problems)
+    by_raw = {id(f.raw): f for f in result.facts}
+    records = []
+    for w in result.written:
+        raw = w.raw
+        f = by_raw.get(id(raw))
+        if f is None:
+            records.append(CachedRecord(raw.line, raw.col, raw.index, w.id, w.labels, w.targets, w.ids,
+                                        encode_wheres(w.wheres)))
+        else:
+            records.append(CachedRecord(raw.line, raw.col, raw.index, w.id, w.labels, w.targets, w.ids,
+                                        encode_wheres(w.wheres), True, f.id, f.name, f.aliases, f.parent, f.start,
+                                        f.published))
+    return problems, tuple(records)
+
+
+_KINDS = frozenset(FOLDERS)
+
+
+def sane(entry: CachedFile, kind: str | None) -> bool:
+    """Whether a cached entry is one this code could have written for a file of `kind`: a cache
+    is data from disk, and a forged entry must not make a later stage fail (the file is then
+    checked again)."""
+    if entry.kind != kind or (entry.problems and any(p.code not in CODES for p in entry.problems)):
+        return False
+    for r in entry.records:  # noqa: SIM110  # a loop, not all(): this runs for every file of a cached run
+        if len(r.targets) != len(r.ids) or not _KINDS.issuperset(r.targets):
+            return False
+    return True
+
+
+def from_cache(path: str, kind: str | None, entry: CachedFile, written: list[Written], facts: list[Facts],
+               problems: list[Problem]) -> None:
+    """Add a file's result in the cache's form (`sane`) to `written`, `facts` and `problems` (no
+    models; positions re-read the file if asked)."""
+    problems.extend(Problem(p.path, p.line, p.col, p.code, p.message, p.severity) for p in entry.problems)
+    if kind is not None:
+        for r in entry.records:
+            raw = RawRecord(None, r.line, r.col, r.index, None, path)
+            written.append(Written(kind, path, raw, r.id, r.labels, r.targets, r.ids, Wheres(r.wheres)))
+            if r.valid:
+                facts.append(Facts(kind, r.valid_id, path, raw, r.name, r.aliases, r.parent, r.start, r.published))
+
+
+#: Files per task sent to a worker.
+_CHUNK = 250
+
+
+def check_compact(path: str, kind: str | None, context: dict[str, Any], started_ns: int,
+                  hashed: bool) -> CachedFile:
+    """Check one file, and give its result in the cache's form (with its stamp and hash when
+    `hashed`, for the cache to keep)."""
+    read = read_stamped(path)
+    result = check_file(path, kind, context, read[1] if read else None, keep_models=False)
+    return make_entry(read, started_ns, kind, result.count, *to_cache(result), hashed=hashed)
+
+
+def _check_chunk(chunk: list[tuple[str, str | None]], context: dict[str, Any], started_ns: int,
+                 hashed: bool) -> bytes:
+    """In a worker process: check files, and send their results back as compact bytes."""
+    gc.disable()  # as in `validate`: long-lived objects, no cycles
+    return encode_entries([check_compact(path, kind, context, started_ns, hashed) for path, kind in chunk])
+
+
+def check_many(items: list[tuple[str, str | None]], context: dict[str, Any], started_ns: int, hashed: bool,
+               workers: int, told: Callable[[int], None]) -> list[CachedFile]:
+    """`check_compact` for each (path, kind), in order; in `workers` processes when more than one.
+    `told` hears how many are done."""
+    out: list[CachedFile] = []
+    if workers <= 1 or len(items) < 2:
+        for path, kind in items:
+            out.append(check_compact(path, kind, context, started_ns, hashed))
+            told(len(out))
+        return out
+    chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers, **pool_options()) as pool:  # they die with this process
+        for data in pool.map(_check_chunk, chunks, repeat(context), repeat(started_ns), repeat(hashed)):
+            out.extend(decode_entries(data))
+            told(len(out))
+    return out
 
 
 def validated(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
-              extra: Iterable[Problem] = (), progress: Progress = quiet) -> Result:
+              extra: Iterable[Problem] = (), progress: Progress = quiet, cache: Path | None = None) -> Result:
     """The one entry point of the commands that go on to write (`build`, `pdf`, `serve`): check
     the data as `validate` does, add `extra` problems found by the caller (such as links among
     the hand-written pages), and raise InvalidData, holding the whole report, when there is any
-    error. The result returned may hold warnings, for the caller to show."""
+    error. The result returned may hold warnings, for the caller to show. `cache`: the validation
+    cache's folder (refreshed, as `validate` says), None for none."""
     from .errors import InvalidData
 
-    result = validate(data_dir, config_path, progress)
+    result = validate(data_dir, config_path, progress, cache=cache)
     result.report.extend(extra)
     if not result.report.ok:
         raise InvalidData(result.report)
