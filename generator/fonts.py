@@ -281,7 +281,8 @@ _RUN = re.compile(r"[^\x00-\x7f\s]+")
 def _words(text: str, missing: set[str]) -> set[str]:
     """The words of `text` past ASCII that have a missing character; punctuation (the Arabic
     comma, CJK full stops...) separates words like a space."""
-    spaces = {ord(c): " " for c in set(text) if ord(c) > 0x7F and unicodedata.category(c)[0] in "PZ"}
+    spaces = {ord(c): " " for c in set(text)  # format controls (bidi isolates) separate words too
+              if ord(c) > 0x7F and (unicodedata.category(c)[0] in "PZ" or unicodedata.category(c) == "Cf")}
     return {w for w in _RUN.findall(text.translate(spaces)) if not missing.isdisjoint(w)}
 
 

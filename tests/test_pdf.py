@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -172,7 +172,7 @@ def test_april_briefing_embeds_every_font_and_has_metadata(april: Read) -> None:
     assert meta.title == "Conflict briefing · April 2020"
     assert meta.subject == "Incidents and statements, April 2020"
     assert "April 2020" in meta["/Keywords"]
-    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261130"  # the date of issue (see above), not the clock
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261130000000Z"  # the date of issue (see above), not the clock
     catalog = april.reader.trailer["/Root"]
     assert catalog["/Lang"] == "en" and catalog["/MarkInfo"]["/Marked"]  # tagged, for screen readers
 
@@ -403,7 +403,7 @@ def test_cli_issued_date_and_title(tmp_path: Path, base_data: Path) -> None:
     printed = read(target.read_bytes())
     assert "Issued 3 May 2020 (as given when the briefing was made)" in printed.pages[0]
     assert "Hawija weekly <b>" in printed.pages[0]
-    assert printed.reader.metadata["/CreationDate"] == "D:20200503"
+    assert printed.reader.metadata["/CreationDate"] == "D:20200503000000Z"
 
 
 # --- scripts that no installed font covers ----------------------------------------------------
@@ -583,21 +583,23 @@ def test_a_long_timeline_stops_at_the_cap_and_says_so(monkeypatch: pytest.Monkey
     # A region summary names an unprinted incident without linking to it.
     lines = [line for s in briefing.regions for line in s.lines]
     assert any(line.anchor is None for line in lines) and any(line.anchor for line in lines)
-    html = pdf.render_html(briefing)
-    assert "It prints the first 3 of the 10 records dated inside April 2020" in html
-    assert "the other 7, from 6–12 April 2020 on, count in every figure" in html
-    assert "the first 2 are printed here" in html
+    printed = read(pdf.to_pdf(pdf.typst_input(briefing))).text
+    assert "It prints the first 3 of the 10 records dated inside April 2020" in printed
+    assert "the other 7, from 6–12 April 2020 on, count in every figure" in printed
+    assert "the first 2 are printed here" in printed
 
 
-def test_a_cached_pdf_is_reused_only_for_the_same_html_options_and_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    html = "<html><body><p>x</p></body></html>"
-    key = pdf.cache_key(html)
-    assert key == pdf.cache_key(html) and key != pdf.cache_key(html.replace("x", "y"))
-    monkeypatch.setitem(pdf.WRITE_OPTIONS, "pdf_variant", "pdf/a-3b")  # written another way: another PDF
-    assert pdf.cache_key(html) != key
+def test_a_cached_pdf_is_reused_only_for_the_same_input_template_fonts_and_engine(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    document = pdf.Document('{"x":1}', date(2020, 4, 30), ("/usr/share/fonts/truetype/noto",), "x")
+    key = pdf.cache_key(document)
+    assert key == pdf.cache_key(replace(document)) and key != pdf.cache_key(replace(document, data='{"x":2}'))
+    assert pdf.cache_key(replace(document, folders=("/usr/share/fonts/truetype/dejavu",))) != key  # other fonts
+    monkeypatch.setattr(pdf, "_template", lambda: b"// another template")  # another layout
+    assert pdf.cache_key(document) != key
     monkeypatch.undo()
-    monkeypatch.setattr(pdf, "_version", lambda _name: "0.0")  # another WeasyPrint: another layout
-    assert pdf.cache_key(html) != key
+    monkeypatch.setattr(pdf, "_version", lambda _name: "0.0")  # another Typst: another layout
+    assert pdf.cache_key(document) != key
 
 
 _SITE_HTML = """
@@ -612,12 +614,12 @@ result = validate(Path(sys.argv[1]))
 ctx = Context(result.dataset, event_types=result.config.all_event_types(), pdfs=True)
 tables = figures.tables(ctx)
 for request in site_requests(ctx):
-    html = pdf.render_html(views.build(ctx, request, result.config, None, tables))
-    print(request.name, hashlib.sha256(html.encode()).hexdigest())
+    data = pdf.typst_input(views.build(ctx, request, result.config, None, tables)).data
+    print(request.name, hashlib.sha256(data.encode()).hexdigest())
 """
 
 
-def test_every_site_briefing_is_the_same_html_whatever_the_hash_seed() -> None:
+def test_every_site_briefing_is_the_same_typst_input_whatever_the_hash_seed() -> None:
     # The fast, precise half of test_build's byte-identical build: a set iterated in hash order
     # anywhere in the briefing views shows here, named by the briefing it changes.
     def hashes(seed: str) -> dict[str, str]:
