@@ -7,6 +7,7 @@ change data render small briefings of their own copies.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -321,6 +322,26 @@ def test_hostile_text_prints_as_typed(base_data: Path) -> None:
     assert "<img src=x onerror=alert(2)> attack" in printed.text
 
 
+TYPST_SYNTAX = ('#eval("1+1") #read("/etc/passwd") *bold* _em_ $x^2$ <lab> @ref \\ // c ] [ } { '
+                '#import "x": y `raw` = heading')
+
+
+def test_typst_syntax_in_data_prints_as_typed(base_data: Path) -> None:
+    # Data reaches Typst only as JSON strings, printed as text: markup, code, labels, references,
+    # comments and brackets in a title, a summary, a quote or a name print literally.
+    said = base_data / "statements" / "2020" / "04" / "said.yml"
+    said.write_text(said.read_text(encoding="utf-8").replace(
+        "paraphrase: Something was said.", f"quote: {json.dumps(TYPST_SYNTAX)}"), encoding="utf-8")
+    attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
+    attack.write_text(attack.read_text(encoding="utf-8").replace(
+        "title: An attack on a checkpoint", f"title: {json.dumps('T ' + TYPST_SYNTAX)}"), encoding="utf-8")
+    printed = render(base_data)
+    text = fold(printed.text)
+    assert f"“{fold(TYPST_SYNTAX)}”" in text  # the quote
+    assert fold("T " + TYPST_SYNTAX) in text  # the title, in the timeline and the region summary
+    assert "root:x:" not in text  # nothing read (the title and quote still show `#eval("1+1")`, not 2)
+
+
 def test_drafts_only_in_a_preview_stamped_on_every_page(base_data: Path) -> None:
     attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
     attack.write_text(attack.read_text(encoding="utf-8").replace(
@@ -350,6 +371,28 @@ def test_key_judgements_are_markdown_rendered_and_sanitized(tmp_path: Path, base
     assert "Key judgements" in printed.pages[1]  # listed in the contents
     other = render(base_data, views.Request(date(2020, 4, 1), date(2020, 4, 15)), content=content)
     assert "Key judgements" not in other.text  # matched by name: 2020-04.md is for April 2020 only
+
+
+def test_judgements_tree_is_text_and_links_only_to_the_web() -> None:
+    tree = pdf.judgements_tree("## Outlook\n\n- *one* `#eval(2)` [site](https://example.org/a) [mail](mailto:a@b.c)"
+                               " [file](file:///etc/passwd) [rel](other.md)\n\nThen #read(\"/x\") $y$ <lab>\n")
+    assert tree is not None
+    flat = json.dumps(tree, ensure_ascii=False)
+    assert [n["t"] for n in tree if isinstance(n, dict)] == ["h", "ul", "p"]
+    links = [n for n in _nodes(tree) if n["t"] == "a"]
+    assert [n["href"] for n in links] == ["https://example.org/a", "mailto:a@b.c"]
+    assert "file:" not in flat and "other.md" not in flat  # their text stays, as text
+    assert "#read(\\\"/x\\\") $y$" in flat and "#eval(2)" in flat  # strings, never markup
+    assert pdf.judgements_tree(" \n") is None
+
+
+def _nodes(tree: list[Any]) -> list[dict[str, Any]]:
+    out = []
+    for node in tree:
+        if isinstance(node, dict):
+            out.append(node)
+            out.extend(_nodes(node.get("c", [])))
+    return out
 
 
 def test_judgements_html_keeps_structure_and_drops_what_could_run() -> None:
