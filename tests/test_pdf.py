@@ -173,7 +173,7 @@ def test_april_briefing_embeds_every_font_and_has_metadata(april: Read) -> None:
     assert meta.title == "Conflict briefing · April 2020"
     assert meta.subject == "Incidents and statements, April 2020"
     assert "April 2020" in meta["/Keywords"]
-    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261130000000Z"  # the date of issue (see above), not the clock
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261130000000Z"  # the date of issue, not the clock
     catalog = april.reader.trailer["/Root"]
     assert catalog["/Lang"] == "en" and catalog["/MarkInfo"]["/Marked"]  # tagged, for screen readers
 
