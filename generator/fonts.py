@@ -1,20 +1,22 @@
-"""Which characters of a briefing no installed font can print, and what to install for them.
+"""Which characters of a briefing no installed font can print, what to install for them, and
+which font folders Typst is given.
 
-WeasyPrint lays text out with Pango, which takes its fonts from fontconfig: the faces the
-stylesheet names first, then any installed font that has the character. A character that no
-installed font has is printed as an empty box, with no message. So before a PDF is written, the
-characters it prints are checked against the fonts fontconfig lists (the same configuration
-WeasyPrint reads: `FONTCONFIG_FILE` and the rest of fontconfig's environment apply to both), and
-each script that no font covers becomes a `MissingFont` warning that names the script, the
-records that use it and the Debian package to install.
+Typst (pdf.py) lays text out with the fonts of the folders it is given: the faces the template
+names first, then any of those fonts that has the character. A character that none of them has
+is printed as an empty box, with no message. The folders come from fontconfig's list of installed
+fonts (`font_folders`: the folders of the template's faces, plus, for each printed character they
+lack, the first other folder with a font that has it), so Typst can print exactly what fontconfig
+knows of (`FONTCONFIG_FILE` and the rest of fontconfig's environment apply). Before a PDF is
+written, the characters it prints are checked against the same list, and each script that no
+font covers becomes a `MissingFont` warning that names the script, the records that use it and the
+Debian package to install.
 
-    HTML of a PDF ─▶ its non-ASCII characters ─▶ not in the fonts' character sets? ─▶ text nodes
-                                                  (libfontconfig, read once a process)   └▶ scripts, records
+    printed text of a PDF ─▶ its non-ASCII characters ─▶ not in the fonts' character sets? ─▶ scripts, records
+                                                          (libfontconfig, read once a process)
 
-Fast: only characters past ASCII are looked at, the character sets of all fonts are merged once
-a process, and the text is parsed (to leave out styles and attributes, which are not printed) only
-when a character is missing. Deterministic: the warnings and the files they name are sorted.
-Where fontconfig cannot be loaded (it always can where WeasyPrint runs), nothing is reported.
+Fast: only characters past ASCII are looked at, and fontconfig's list is read once a process.
+Deterministic: the folders, the warnings and the files they name are sorted. Where fontconfig
+cannot be loaded, nothing is reported and Typst reads the system's fonts itself.
 """
 
 from __future__ import annotations
