@@ -457,8 +457,8 @@ DEJAVU = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core:
 
 def fonts_without_arabic(tmp_path: Path) -> dict[str, str]:
     """The environment of a fontconfig that knows only the DejaVu faces without Arabic (DejaVu
-    Sans has Arabic letters; DejaVu Serif and the oblique faces have none), for WeasyPrint and
-    `briefing` alike."""
+    Sans has Arabic letters; DejaVu Serif and the oblique faces have none), for `briefing` and
+    Typst alike (Typst's font folders come from fontconfig)."""
     from fontTools.ttLib import TTFont
 
     folder = tmp_path / "fonts"
@@ -499,7 +499,7 @@ def test_pdf_warns_of_a_script_no_installed_font_covers(tmp_path: Path, base_dat
     assert result.stderr.splitlines() == [NO_ARABIC_FONT]
     printed = target.read_bytes()
     assert printed.startswith(b"%PDF-")  # written all the same
-    assert all("DejaVu" in name for name in embedded_fonts(printed))  # WeasyPrint had no other font either
+    assert all("DejaVu" in name for name in embedded_fonts(printed))  # Typst had no other font either
     # With the machine's fonts (fonts-noto-core, or DejaVu Sans), Arabic and Kurdish are covered.
     normal = run("pdf", "--month", "2020-04", "--data", "data", "-o", str(target), cwd=tmp_path)
     assert normal.returncode == 0, normal.stderr
