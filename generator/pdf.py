@@ -430,6 +430,10 @@ def render_many(documents: dict[str, Document], cache: PdfCache | None = None, w
     cache.misses += len(todo)
     rendered: dict[str, bytes] = {}
     workers = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
+    if _compiler.cache_info().currsize:
+        # Typst has run in this process: its threads may hold locks that a forked worker would
+        # inherit held, and wait on forever. Render here instead (the same bytes).
+        workers = 1
     progress(PDFS, 0, len(todo))
     if workers <= 1:
         for key, document in todo.items():
