@@ -1,20 +1,22 @@
-"""Which characters of a briefing no installed font can print, and what to install for them.
+"""Which characters of a briefing no installed font can print, what to install for them, and
+which font folders Typst is given.
 
-WeasyPrint lays text out with Pango, which takes its fonts from fontconfig: the faces the
-stylesheet names first, then any installed font that has the character. A character that no
-installed font has is printed as an empty box, with no message. So before a PDF is written, the
-characters it prints are checked against the fonts fontconfig lists (the same configuration
-WeasyPrint reads: `FONTCONFIG_FILE` and the rest of fontconfig's environment apply to both), and
-each script that no font covers becomes a `MissingFont` warning that names the script, the
-records that use it and the Debian package to install.
+Typst (pdf.py) lays text out with the fonts of the folders it is given: the faces the template
+names first, then any of those fonts that has the character. A character that none of them has
+is printed as an empty box, with no message. The folders come from fontconfig's list of installed
+fonts (`font_folders`: the folders of the template's faces, plus, for each printed character they
+lack, the first other folder with a font that has it), so Typst can print exactly what fontconfig
+knows of (`FONTCONFIG_FILE` and the rest of fontconfig's environment apply). Before a PDF is
+written, the characters it prints are checked against the same list, and each script that no
+font covers becomes a `MissingFont` warning that names the script, the records that use it and the
+Debian package to install.
 
-    HTML of a PDF ─▶ its non-ASCII characters ─▶ not in the fonts' character sets? ─▶ text nodes
-                                                  (libfontconfig, read once a process)   └▶ scripts, records
+    printed text of a PDF ─▶ its non-ASCII characters ─▶ not in the fonts' character sets? ─▶ scripts, records
+                                                          (libfontconfig, read once a process)
 
-Fast: only characters past ASCII are looked at, the character sets of all fonts are merged once
-a process, and the text is parsed (to leave out styles and attributes, which are not printed) only
-when a character is missing. Deterministic: the warnings and the files they name are sorted.
-Where fontconfig cannot be loaded (it always can where WeasyPrint runs), nothing is reported.
+Fast: only characters past ASCII are looked at, and fontconfig's list is read once a process.
+Deterministic: the folders, the warnings and the files they name are sorted. Where fontconfig
+cannot be loaded, nothing is reported and Typst reads the system's fonts itself.
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import BaseModel
@@ -130,11 +132,25 @@ def _library() -> Any:
     return None
 
 
+@dataclass(frozen=True)
+class _Catalog:
+    """The installed fonts as the PDF engine is given them: by folder (Typst reads fonts by
+    folder), with each folder's characters, and the folders of the faces the template names."""
+
+    has: Callable[[str, int], bool]  # (folder, code point) -> whether a font of the folder has it
+    folders: tuple[str, ...]  # every folder with a usable font, sorted
+    base: tuple[str, ...]  # the folders of the families the template names (BASE_FAMILIES), sorted
+
+
+#: The families templates/briefing.typ names: their folders are always given to Typst.
+BASE_FAMILIES = (b"Noto Serif", b"Noto Sans", b"Noto Sans Arabic", b"Noto Naskh Arabic", b"Noto Sans Mono",
+                 b"DejaVu Sans", b"DejaVu Serif", b"DejaVu Sans Mono")
+
+
 @functools.lru_cache(maxsize=1)
-def _coverage() -> Callable[[int], bool] | None:
-    """A test of whether some installed font has a character: the character sets of every font
-    fontconfig lists, merged (read once a process). Only the fonts Pango can use count: outline
-    fonts in TrueType or CFF (OpenType) form. None when fontconfig cannot be loaded."""
+def _catalog() -> _Catalog | None:
+    """The fonts fontconfig lists, read once a process (None when fontconfig cannot be loaded).
+    Only outline fonts in TrueType or CFF (OpenType) form count: the forms Typst lays out."""
     fc = _library()
     if fc is None:
         return None
@@ -147,25 +163,65 @@ def _coverage() -> Callable[[int], bool] | None:
     fc.FcPatternGetCharSet.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_void_p)]
     fc.FcPatternGetBool.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_int)]
     fc.FcPatternGetString.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)]
-    config = fc.FcInitLoadConfigAndFonts()  # reads FONTCONFIG_FILE etc., as WeasyPrint's own does
+    config = fc.FcInitLoadConfigAndFonts()  # reads FONTCONFIG_FILE and the rest of fontconfig's environment
     if not config:
         return None
-    merged = fc.FcCharSetCreate()
+    by_folder: dict[str, Any] = {}
+    base: set[str] = set()
     fonts = fc.FcConfigGetFonts(config, 0)  # FcSetSystem: the installed fonts
     count = fonts.contents.nfont if fonts else 0
     for index in range(count):
         pattern = fonts.contents.fonts[index]
-        outline, form = ctypes.c_int(1), ctypes.c_char_p()
+        outline, form, file, family = ctypes.c_int(1), ctypes.c_char_p(), ctypes.c_char_p(), ctypes.c_char_p()
         if fc.FcPatternGetBool(pattern, b"outline", 0, ctypes.byref(outline)) == 0 and not outline.value:
-            continue  # a bitmap font: Pango does not use them
+            continue  # a bitmap font
         if (fc.FcPatternGetString(pattern, b"fontformat", 0, ctypes.byref(form)) == 0
                 and form.value not in (b"TrueType", b"CFF")):
-            continue  # Type 1, PCF...: not laid out by HarfBuzz
+            continue  # Type 1, PCF...: not laid out by Typst
+        if fc.FcPatternGetString(pattern, b"file", 0, ctypes.byref(file)) != 0 or not file.value:
+            continue
+        folder = os.path.dirname(os.fsdecode(file.value))
         charset = ctypes.c_void_p()
         if fc.FcPatternGetCharSet(pattern, b"charset", 0, ctypes.byref(charset)) == 0:
-            fc.FcCharSetMerge(merged, charset, None)
-    # One merged set for the process; the configuration is kept with it (it is read once).
-    return lambda code: bool(fc.FcCharSetHasChar(merged, code))
+            if folder not in by_folder:
+                by_folder[folder] = fc.FcCharSetCreate()
+            fc.FcCharSetMerge(by_folder[folder], charset, None)
+        if fc.FcPatternGetString(pattern, b"family", 0, ctypes.byref(family)) == 0 and family.value in BASE_FAMILIES:
+            base.add(folder)
+    # The character sets are kept with the process (the configuration is read once).
+    return _Catalog(lambda folder, code: bool(fc.FcCharSetHasChar(by_folder[folder], code)),
+                    tuple(sorted(by_folder)), tuple(sorted(base & set(by_folder))))
+
+
+def _coverage() -> Callable[[int], bool] | None:
+    """A test of whether some installed font has a character (None when fontconfig cannot be loaded)."""
+    catalog = _catalog()
+    if catalog is None:
+        return None
+    return lambda code: any(catalog.has(folder, code) for folder in catalog.folders)
+
+
+def font_folders(chars: Iterable[str]) -> tuple[str, ...] | None:
+    """The font folders Typst is given for a document that prints `chars`: those of the faces
+    the template names, and for each character they lack, the first other folder (in sorted
+    order) that has it. Typst reads every font of a folder it is given (a fraction of a second
+    for all the system's fonts, a few hundredths for these), and a character whose font it is not
+    given prints as a box, so a folder is added exactly when `uncovered` would not report the
+    character. None when fontconfig cannot be loaded: Typst then reads the system's fonts."""
+    catalog = _catalog()
+    if catalog is None:
+        return None
+    chosen = set(catalog.base)
+    others = [f for f in catalog.folders if f not in chosen]
+    for char in sorted({c for c in chars if ord(c) > 0x7F}):
+        code = ord(char)
+        if any(catalog.has(folder, code) for folder in chosen):
+            continue
+        found = next((folder for folder in others if catalog.has(folder, code)), None)
+        if found is not None:
+            chosen.add(found)
+            others.remove(found)
+    return tuple(sorted(chosen))
 
 
 def uncovered(chars: Iterable[str]) -> set[str]:
@@ -205,36 +261,6 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-class _Text(HTMLParser):
-    """The text an HTML document prints: its text nodes, not its styles, scripts or attributes."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str,
-                        attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002  # HTMLParser's signature
-        if tag in ("style", "script", "title", "head"):
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script", "title", "head") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def printed_text(html: str) -> str:
-    """The text of an HTML document as it is printed (text nodes only, entities decoded)."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
-
-
 def _strings(value: Any) -> Iterator[str]:
     """Every string in a record's values."""
     if isinstance(value, str):
@@ -257,28 +283,25 @@ _RUN = re.compile(r"[^\x00-\x7f\s]+")
 def _words(text: str, missing: set[str]) -> set[str]:
     """The words of `text` past ASCII that have a missing character; punctuation (the Arabic
     comma, CJK full stops...) separates words like a space."""
-    spaces = {ord(c): " " for c in set(text) if ord(c) > 0x7F and unicodedata.category(c)[0] in "PZ"}
+    spaces = {ord(c): " " for c in set(text)  # format controls (bidi isolates) separate words too
+              if ord(c) > 0x7F and (unicodedata.category(c)[0] in "PZ" or unicodedata.category(c) == "Cf")}
     return {w for w in _RUN.findall(text.translate(spaces)) if not missing.isdisjoint(w)}
 
 
 def check(documents: Iterable[str], dataset: Dataset) -> list[MissingFont]:
-    """The scripts that no installed font covers in the printed text of `documents` (HTML), each
-    with the record files whose text is printed with it. Empty when every character has a font."""
+    """The scripts that no installed font covers in `documents` (the text each PDF prints,
+    `pdf.printed_text`), each with the record files whose text is printed with it. Empty when
+    every character has a font."""
     documents = list(documents)
     candidates: set[str] = set()
-    for html in documents:
-        if not html.isascii():
-            candidates |= set(html)
+    for text in documents:
+        if not text.isascii():
+            candidates |= set(text)
     missing = uncovered(candidates)
     if not missing:
         return []
-    # Only characters actually printed count (not those of styles, attributes or the PDF's title).
-    text = "".join(printed_text(html) for html in documents)
-    missing &= set(text)
-    if not missing:
-        return []
+    text = "\n".join(documents)
     # Words past ASCII that have a missing character: a record is named when the briefing prints one
-    # of its words, so another record that uses the script but is not in the briefing is not.
     printed = _words(text, missing)
     by_script: dict[tuple[str, str | None], set[str]] = {}
     for char in missing:

@@ -1,70 +1,80 @@
-"""PDF briefings: briefing data (views/briefing.py) → HTML (Jinja2, its own environment with HTML
-autoescape) → PDF bytes (WeasyPrint, with the print stylesheet templates/briefing.css).
+"""PDF briefings: briefing data (views/briefing.py) → one JSON document → PDF bytes (Typst, with
+the template templates/briefing.typ).
 
-    Briefing ──render_html──▶ one HTML document (CSS inline) ──html_to_pdf──▶ PDF bytes
-                                                               └─ cached by the hash of the HTML
+    Briefing ──typst_input──▶ JSON (data only) ──to_pdf──▶ PDF bytes (a Typst compiler reused in the process)
+                                                └─ cached by the hash of template + JSON + Typst version + fonts
 
-Data is text here too: every `{{ value }}` is HTML-escaped, so a quote holding
-`<script>alert(1)</script>` prints as those characters. The only HTML that does not come from our
-template is the editors' key judgements (Markdown, rendered by Python-Markdown and then cleaned
-by the same sanitizer as the site, without images).
+Data is inert text: Typst never sees a data string as markup or code. The whole briefing is
+passed as one JSON document (`sys.inputs.data`), which the template decodes with `json(...)`
+and prints string by string; a string inserted as content is plain text in Typst, so a title
+holding `#eval("1+1")`, `*bold*`, `$x$` or `<script>` prints as those characters. The editors'
+key judgements (Markdown) are rendered here by Python-Markdown, cleaned by the site's sanitizer
+and turned into a small tree of paragraphs, headings, lists, emphasis, code and links
+(`judgements_tree`), which the template renders node by node. Only http, https and mailto
+addresses become links. The template reads no file: the chart is SVG text in the JSON.
 
-Deterministic: the same data gives the same bytes. Nothing reads the clock: the PDF's creation
-and modification dates are the briefing's date of issue, its file identifier is derived from the
-hash of the HTML, fonts are subset under names WeasyPrint derives from their content, and no
-resource is fetched from anywhere (the only URLs allowed are the `data:` URLs of our charts).
+Deterministic: the same data gives the same bytes. Nothing reads the clock: the document's date
+is the briefing's date of issue, and Typst derives the PDF's identifier and font subset names
+from the content.
 
-Fonts: a script that no installed font covers prints as empty boxes, which WeasyPrint does not
-report; `fonts.check` finds such scripts in the HTML, and they are returned with the PDFs as
-`fonts.MissingFont` warnings (the PDF is still written).
+Fonts: Typst is given the folders of the fonts the template names, plus, for a character they
+lack, a folder of an installed font that has it (fonts.font_folders, from fontconfig); reading
+only these is faster than reading all the system's fonts. A script that no installed font covers
+prints as empty boxes: `fonts.check` finds such scripts in the printed text, and they are
+returned with the PDFs as `fonts.MissingFont` warnings (the PDF is still written).
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import functools
 import hashlib
-import logging
+import json
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import markdown
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
 
 from . import figures, fonts
-from .charts import ChartSpec, render_svg
+from .charts import render_svg
 from .children import pool_options
 from .config import SiteConfig
 from .link import Dataset
 from .load import SYMLINK_MESSAGE, Refused, read_regular
 from .problems import Problem, problem
 from .progress import PDFS, Progress, quiet
-from .render import TEMPLATES, isolate_text, needs_isolation
+from .render import TEMPLATES, isolate_text
 from .sanitize import sanitize
 from .routes import JUDGEMENTS_FOLDER
 from .views import briefing as views
+from .views.common import CasualtyLine, CitationView, Context, Ref
 from .views.pdfs import pdf_path, site_requests
-from .views.common import Context
 from .errors import BriefingError
 from .write import CannotWrite, replace_file, writing
 
-#: Paper sizes, as `briefing pdf --paper` names them and as CSS `@page { size }` does.
-PAPERS = {"a4": "A4", "letter": "letter"}
-TEMPLATE = "briefing.html.j2"
-STYLESHEET = TEMPLATES / "briefing.css"
+if TYPE_CHECKING:
+    import typst
+
+#: Paper sizes, as `briefing pdf --paper` names them and as Typst's `page(paper:)` does.
+PAPERS = {"a4": "a4", "letter": "us-letter"}
+TEMPLATE = TEMPLATES / "briefing.typ"
 #: The default cache of rendered PDFs (relative to the working folder: outside the data folder).
 CACHE_DIR = Path(".cache") / "briefing-pdf"
 #: The cache keeps at least this many PDFs, and at least twice as many as one build uses.
 CACHE_KEEP = 200
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
+_SPACES = re.compile(r"\s+")
 _CACHE_NAME = re.compile(r"[0-9a-f]{64}\.pdf")
+#: The only addresses that become links in a PDF.
+_LINKED = re.compile(r"(https?:|mailto:)", re.IGNORECASE)
 
 
 def _version(name: str) -> str:
@@ -74,63 +84,100 @@ def _version(name: str) -> str:
         return "unknown"
 
 
-def _finalize(value: object) -> object:
-    """Every printed value: nothing for None, counts with thousands separators (8,933), and text
-    that could reorder the words around it (right-to-left letters, bidi controls) isolated in
-    `<bdi>`, as on the site (`render.md_inline`). Attributes and `<title>` take `| text` or
-    `| plain` instead, which give Markup that this leaves alone."""
-    if value is None:
-        return ""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    if isinstance(value, str) and not isinstance(value, Markup) and needs_isolation(value):
-        return Markup(f"<bdi>{escape(value)}</bdi>")  # noqa: S704  # escaped just now
-    return value
-
-
-def plain_text(value: object) -> Markup:
-    """Escaped, never isolated: for an attribute that must keep its exact value (a link's href)."""
-    return escape("" if value is None else str(value))
-
-
-def isolated_text(value: object) -> Markup:
-    """Escaped and isolated with Unicode controls (`render.isolate_text`): for `<title>` and the
-    document's metadata, where no `<bdi>` can go."""
-    return escape(isolate_text("" if value is None else str(value)))
-
-
 def paragraphs(value: object) -> list[str]:
-    """Plain text split into paragraphs at blank lines (each still escaped by the template)."""
-    return [p.strip() for p in _PARAGRAPHS.split(str(value or "").strip()) if p.strip()]
+    """Plain text split into paragraphs at blank lines, each on one line (a line end inside a
+    paragraph is a space, as in HTML)."""
+    return [_SPACES.sub(" ", p.strip()) for p in _PARAGRAPHS.split(str(value or "").strip()) if p.strip()]
 
 
-@functools.lru_cache(maxsize=4)
-def html_environment(templates: Path = TEMPLATES) -> Environment:
-    """The Jinja2 environment of the briefing HTML: HTML autoescape on every value, unknown
-    names are errors. Separate from the Markdown environment of the site (render.py), whose
-    escaping is for Markdown. One per templates folder: compiling the template takes longer than
-    rendering it."""
-    env = Environment(
-        loader=FileSystemLoader(str(templates)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        finalize=_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["paragraphs"] = paragraphs
-    env.filters["text"] = isolated_text
-    env.filters["plain"] = plain_text
-    return env
+def _text(value: str) -> str:
+    """A printed string: on one line, and isolated with Unicode controls (`render.isolate_text`)
+    when it holds right-to-left letters or bidi controls, so that it cannot reorder the words
+    around it (the HTML had `<bdi>`)."""
+    return isolate_text(_SPACES.sub(" ", value))
 
 
-def judgements_html(text: str | None) -> Markup | None:
+# --- the key judgements: Markdown → sanitized HTML → a tree the template renders -----------------
+
+
+def judgements_html(text: str | None) -> str | None:
     """The editors' key judgements: Markdown → HTML → sanitized (no script, no event handler,
     no images: a PDF never fetches anything)."""
     if text is None or not text.strip():
         return None
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-    return Markup(sanitize(html, images=False))  # noqa: S704  # sanitized just above
+    return sanitize(html, images=False)
+
+
+#: HTML elements → the template's nodes; elements not named here keep only their content.
+_NODES = {"p": "p", "h1": "h", "h2": "h", "h3": "h", "h4": "h", "h5": "h", "h6": "h", "ul": "ul", "ol": "ol",
+          "li": "li", "em": "em", "i": "em", "strong": "strong", "b": "strong", "code": "code", "pre": "pre",
+          "blockquote": "quote", "a": "a", "tr": "p", "dt": "p", "dd": "p"}
+_EMPTY = {"br": "br", "hr": "hr"}
+_VOID = {"br", "hr", "img", "wbr", "col", "area", "input"}
+Node = dict[str, Any] | str
+
+
+class _Tree(HTMLParser):
+    """Sanitized HTML as nested nodes: {"t": kind, "c": [children]}, text as strings."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root: dict[str, Any] = {"t": "root", "c": []}
+        self.stack: list[tuple[str, dict[str, Any]]] = [("", self.root)]
+        self.pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        parent = self.stack[-1][1]
+        if tag in _EMPTY:
+            parent["c"].append({"t": _EMPTY[tag]})
+            return
+        if tag in _VOID:
+            return
+        kind = _NODES.get(tag, "span")
+        node: dict[str, Any] = {"t": kind, "c": []}
+        if tag == "a":
+            href = dict(attrs).get("href") or ""
+            if _LINKED.match(href.strip()):
+                node["href"] = href.strip()
+            else:
+                node["t"] = "span"  # a relative or other link: its text only
+        if tag == "pre":
+            self.pre += 1
+        if tag in ("td", "th"):
+            parent["c"].append(" ")
+        parent["c"].append(node)
+        self.stack.append((tag, node))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or tag in _EMPTY:
+            return
+        for depth in range(len(self.stack) - 1, 0, -1):  # close up to the matching element
+            if self.stack[depth][0] == tag:
+                del self.stack[depth:]
+                if tag == "pre":
+                    self.pre -= 1
+                return
+
+    def handle_data(self, data: str) -> None:
+        text = data if self.pre else _SPACES.sub(" ", data)
+        if not text or (not self.pre and text == " " and self.stack[-1][1]["t"] in ("root", "ul", "ol")):
+            return  # whitespace between blocks
+        self.stack[-1][1]["c"].append(isolate_text(text) if not self.pre else text)
+
+
+def judgements_tree(text: str | None) -> list[Node] | None:
+    """The editors' key judgements as nodes for the template (None when there are none): the
+    sanitized HTML of `judgements_html`, its elements reduced to paragraphs, headings, lists,
+    emphasis, strong, code, quotes and links (http, https and mailto only); its text stays text."""
+    html = judgements_html(text)
+    if html is None:
+        return None
+    parser = _Tree()
+    parser.feed(html)
+    parser.close()
+    nodes: list[Node] = parser.root["c"]
+    return nodes
 
 
 class JudgementsError(BriefingError):
@@ -166,56 +213,142 @@ def read_judgements(content: Path, name: str) -> str | None:
         raise JudgementsError(problem("file-encoding", path.as_posix(), 1, 1, "judgements")) from None
 
 
-def chart_uri(spec: ChartSpec) -> str:
-    """The chart as an SVG `data:` URL (deterministic: the SVG is)."""
-    return "data:image/svg+xml;base64," + base64.b64encode(render_svg(spec)).decode("ascii")
+# --- the Typst input: one JSON document -----------------------------------------------------------
+
+#: Fields the template does not print (and that need not be JSON).
+_LEFT_OUT = {"sort_key", "permalink"}
+#: Fields of plain text that the template prints as paragraphs.
+_PARAGRAPH_FIELDS = {"summary", "quote", "paraphrase", "description"}
 
 
-def render_html(briefing: views.Briefing, paper: str = "a4") -> str:
-    """The whole briefing as one HTML document, its stylesheet inline."""
+def _address(url: str | None) -> dict[str, Any] | None:
+    """A source's address: printed as typed, a link only when it is http, https or mailto."""
+    if url is None:
+        return None
+    return {"text": _text(url), "href": url, "linked": bool(_LINKED.match(url))}
+
+
+def _plain(value: Any) -> Any:
+    """A view value as JSON data: dataclasses as objects, tuples as lists, dates as ISO text and
+    every string as printed text (`_text`)."""
+    if isinstance(value, str):
+        return _text(value)
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, views.Item):
+        return {"view": _plain(value.view), "anchor": value.anchor, "refs": _plain(value.refs)}
+    if isinstance(value, views.Chart):
+        out = {f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.name != "spec"}
+        return {**out, "svg": render_svg(value.spec).decode("utf-8"), "alt": _text(value.spec.alt)}
+    if isinstance(value, CasualtyLine):
+        subject = value.subject.text if isinstance(value.subject, Ref) else value.subject
+        return {"subject": _text(subject), "counts": _plain(value.counts)}
+    if isinstance(value, CitationView):
+        out = {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        return {**out, "url": _address(value.url), "archive_url": _address(value.archive_url)}
+    if is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in fields(value):
+            if f.name in _LEFT_OUT:
+                continue
+            item = getattr(value, f.name)
+            out[f.name] = [_text(p) for p in paragraphs(item)] if f.name in _PARAGRAPH_FIELDS else _plain(item)
+        return out
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class Document:
+    """What Typst is given for one PDF: the briefing as JSON, the date it is issued (the PDF's
+    date) and the font folders it is laid out with (None: the system's fonts)."""
+
+    data: str
+    issued: date
+    folders: tuple[str, ...] | None
+    printed: str  # the text it prints, for fonts.check
+
+
+def _printed(value: Any, key: str = "") -> list[str]:
+    """Every string of the JSON data that the PDF may print (not the chart's SVG or an address)."""
+    if isinstance(value, str):
+        return [] if key in ("svg", "href") else [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _printed(v, k)]
+    if isinstance(value, list):
+        return [s for v in value for s in _printed(v, key)]
+    return []
+
+
+def typst_input(briefing: views.Briefing, paper: str = "a4") -> Document:
+    """The whole briefing as the template's input."""
     if paper not in PAPERS:
         raise ValueError(f"unknown paper size {paper!r}; use one of {', '.join(PAPERS)}")
-    env = html_environment()
-    css = STYLESHEET.read_text(encoding="utf-8")
-    return env.get_template(TEMPLATE).render(
-        b=briefing,
-        css=Markup(css),  # noqa: S704  # our own stylesheet file, not data
-        paper=Markup(PAPERS[paper]),  # noqa: S704  # one of two fixed words
-        judgements=judgements_html(briefing.judgements),
-        chart=chart_uri(briefing.chart.spec) if briefing.chart else None,
+    data = _plain(briefing)
+    issued = date.fromisoformat(briefing.issued_iso)
+    data.update(
+        doc_title=f"{isolate_text(briefing.title)} · {isolate_text(briefing.period.title)}",
+        paper=PAPERS[paper],
+        issued_date=[issued.year, issued.month, issued.day],
+        judgements=judgements_tree(briefing.judgements),
         generator=f"briefing {_version('briefing')}",
+        timeline_omitted=briefing.timeline_omitted,
+        possibly_total=briefing.possibly_total,
     )
+    printed = "\n".join(_printed(data))
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Document(text, issued, fonts.font_folders(set(printed)), printed)
 
 
-#: How WeasyPrint writes every PDF: tagged (PDF/UA-1, for screen readers), compressed.
-WRITE_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+@functools.lru_cache(maxsize=1)
+def _template() -> bytes:
+    return TEMPLATE.read_bytes()
 
 
-def cache_key(html: str) -> str:
-    """What a rendered PDF depends on: the HTML (data, template, stylesheet and page options all
-    end up in it), the options it is written with and the WeasyPrint version that lays it out."""
+def cache_key(document: Document) -> str:
+    """What a rendered PDF depends on: the template, the JSON data (every page option is in it),
+    the Typst version that lays it out and the font folders it is given."""
     digest = hashlib.sha256()
-    digest.update(f"weasyprint {_version('weasyprint')} {sorted(WRITE_OPTIONS.items())}\n".encode())
-    digest.update(html.encode("utf-8"))
+    digest.update(f"typst {_version('typst')}\n{document.folders!r}\n".encode())
+    digest.update(hashlib.sha256(_template()).digest())
+    digest.update(document.data.encode("utf-8"))
     return digest.hexdigest()
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Lay out the HTML and return the PDF bytes: tagged (PDF/UA-1, for screen readers), fonts
-    embedded (subset), no URL fetched but `data:` URLs, the same bytes for the same HTML."""
-    from weasyprint import HTML  # imported here: it takes a moment, and only PDFs need it
-    from weasyprint.urls import URLFetcher
+@functools.lru_cache(maxsize=8)
+def _compiler(folders: tuple[str, ...] | None) -> typst.Compiler:
+    """One Typst compiler per set of font folders, reused for every document of the process
+    (it keeps its fonts and caches between documents)."""
+    import typst  # imported here: only PDFs need it
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    document = HTML(string=html, url_fetcher=fetcher, base_url=None)
-    pdf: bytes = document.write_pdf(pdf_identifier=cache_key(html)[:32].encode("ascii"), **WRITE_OPTIONS)
+    if folders is None:  # no fontconfig: the system's fonts, as Typst finds them
+        book = typst.Fonts(include_system_fonts=True, include_embedded_fonts=False)
+    else:
+        book = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=list(folders))
+    return typst.Compiler(root=str(TEMPLATES), font_paths=book, ignore_system_fonts=True)
+
+
+def to_pdf(document: Document) -> bytes:
+    """Lay the document out and return the PDF bytes: tagged (for screen readers), fonts
+    embedded (subset), dated by the date of issue, the same bytes for the same document."""
+    import typst
+
+    compiler = _compiler(document.folders)
+    stamp = int((document.issued - date(1970, 1, 1)).total_seconds())
+    try:
+        pdf = compiler.compile(_template(), format="pdf", sys_inputs={"data": document.data}, timestamp=stamp)
+    except typst.TypstError as exc:  # a bug of ours (data cannot cause one): say where
+        raise RuntimeError(f"Typst could not lay out the briefing: {exc.message}\n{exc.diagnostic}") from None
+    assert isinstance(pdf, bytes)
     return pdf
 
 
 @dataclass
 class PdfCache:
-    """Rendered PDFs by the hash of their HTML (`<folder>/<hash>.pdf`), so that a build renders
+    """Rendered PDFs by the hash of their Typst input (`<folder>/<hash>.pdf`), so that a build renders
     again only what changed. A cache miss only costs time: the bytes are the same either way."""
 
     folder: Path | None = CACHE_DIR
@@ -268,47 +401,52 @@ class PdfCache:
                     stale.unlink(missing_ok=True)
 
 
-def _all_fonts(html: str) -> bool:
-    """Whether an installed font has every character of the HTML. A PDF printed with empty boxes
-    is not cached: once the missing font is installed, the next build renders it again (the HTML,
-    and so the cache key, is the same)."""
-    return html.isascii() or not fonts.uncovered(set(html))
+def _all_fonts(document: Document) -> bool:
+    """Whether an installed font has every character the document prints. A PDF printed with
+    empty boxes is not cached: once the missing font is installed, the next build renders it
+    again."""
+    return document.printed.isascii() or not fonts.uncovered(set(document.printed))
 
 
-def render_many(documents: dict[str, str], cache: PdfCache | None = None, workers: int | None = None,
+def render_many(documents: dict[str, Document], cache: PdfCache | None = None, workers: int | None = None,
                 progress: Progress = quiet) -> dict[str, bytes]:
-    """Every HTML document (by output path) as PDF bytes: from the cache when it has them, the
-    rest rendered, in parallel processes when there are several (layout is CPU-bound; a
-    document's memory is bounded by views.briefing.TIMELINE_CAP). With `workers=1` everything is
-    rendered in this process. `progress` is told how many of the documents to render are done
+    """Every document (by output path) as PDF bytes: from the cache when it has them, the rest
+    rendered, in parallel processes when there are several (layout is CPU-bound; a document's
+    size is bounded by views.briefing.TIMELINE_CAP). With `workers=1` everything is rendered in
+    this process. `progress` is told how many of the documents to render are done
     (progress.PDFS; those from the cache are not counted)."""
     cache = cache or PdfCache(None)
     out: dict[str, bytes] = {}
-    todo: dict[str, str] = {}  # cache key -> HTML, each distinct document once
+    todo: dict[str, Document] = {}  # cache key -> document, each distinct document once
     keys: dict[str, str] = {}
-    for path, html in sorted(documents.items()):
-        key = keys[path] = cache_key(html)
+    for path, document in sorted(documents.items()):
+        key = keys[path] = cache_key(document)
         cached = cache.get(key)
         if cached is not None:
             cache.hits += 1
             out[path] = cached
         elif key not in todo:
-            todo[key] = html
+            todo[key] = document
     cache.misses += len(todo)
     rendered: dict[str, bytes] = {}
     workers = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
+    if _compiler.cache_info().currsize:
+        # Typst has run in this process: its threads may hold locks that a forked worker would
+        # inherit held, and wait on forever. Render here instead (the same bytes).
+        workers = 1
     progress(PDFS, 0, len(todo))
     if workers <= 1:
-        for key, html in todo.items():
-            rendered[key] = html_to_pdf(html)
+        for key, document in todo.items():
+            rendered[key] = to_pdf(document)
             progress(PDFS, len(rendered), len(todo))
-            if _all_fonts(html):
+            if _all_fonts(document):
                 cache.put(key, rendered[key])  # at once: an interrupted build keeps what it has made
     else:
-        # The longest documents first, so that no worker is left with a long one at the end.
-        order = sorted(todo, key=lambda k: (-len(todo[k]), k))
+        # The longest documents first, so that no worker is left with a long one at the end; each
+        # worker keeps its compiler (and its fonts) from one document to the next.
+        order = sorted(todo, key=lambda k: (-len(todo[k].data), k))
         with ProcessPoolExecutor(max_workers=workers, **pool_options()) as pool:  # they die with us
-            for key, data in zip(order, pool.map(html_to_pdf, [todo[k] for k in order]), strict=True):
+            for key, data in zip(order, pool.map(to_pdf, [todo[k] for k in order]), strict=True):
                 rendered[key] = data
                 progress(PDFS, len(rendered), len(todo))
                 if _all_fonts(todo[key]):
@@ -335,9 +473,9 @@ def briefing_pdf(dataset: Dataset, config: SiteConfig, request: views.Request, *
     ctx = Context(dataset, preview=preview, event_types=config.all_event_types())
     judgements = read_judgements(content, request.name) if content is not None else None
     briefing = views.build(ctx, request, config, judgements)
-    html = render_html(briefing, paper)
-    data = render_many({"briefing.pdf": html}, cache, workers=1)["briefing.pdf"]
-    return Rendered(briefing, data, tuple(fonts.check([html], dataset)))
+    document = typst_input(briefing, paper)
+    data = render_many({"briefing.pdf": document}, cache, workers=1)["briefing.pdf"]
+    return Rendered(briefing, data, tuple(fonts.check([document.printed], dataset)))
 
 
 def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: bool = False,
@@ -350,7 +488,7 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
     documents = {}
     for request in site_requests(ctx):
         judgements = read_judgements(content, request.name)
-        documents[pdf_path(request)] = render_html(views.build(ctx, request, config, judgements, tables))
+        documents[pdf_path(request)] = typst_input(views.build(ctx, request, config, judgements, tables))
     if missing_fonts is not None:
-        missing_fonts.extend(fonts.check(documents.values(), dataset))
+        missing_fonts.extend(fonts.check([d.printed for d in documents.values()], dataset))
     return render_many(documents, cache, workers, progress)

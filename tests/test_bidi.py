@@ -3,7 +3,7 @@ reverses the value, but never the words the site and the PDF briefings print aro
 validator warns about it where it is written (`bidi-control`).
 
 The site is built with the real `mkdocs build --strict` and read back as HTML; the PDF is rendered
-by WeasyPrint and read back with pypdf, in the order its glyphs are laid out.
+by Typst and read back with pypdf, in the order its glyphs are laid out.
 """
 
 from __future__ import annotations

@@ -565,13 +565,15 @@ def test_serve_refuses_links_among_hand_written_pages(tmp_path: Path) -> None:
 def test_pdf_cache_never_serves_a_link(tmp_path: Path) -> None:
     # A link planted in the cache under the hash of a briefing's HTML would be published as that
     # briefing's PDF; it counts as a cache miss instead (and the render then replaces the link).
-    from generator.pdf import PdfCache, cache_key
+    from datetime import date
+
+    from generator.pdf import Document, PdfCache, cache_key
 
     secret = tmp_path / "secret.txt"
     secret.write_bytes(b"SECRET-cache-1\n")
     cache = PdfCache(tmp_path / "cache")
     cache.folder.mkdir()
-    key = cache_key("<html>april</html>")
+    key = cache_key(Document('{"title":"april"}', date(2020, 4, 30), None, "april"))
     (cache.folder / f"{key}.pdf").symlink_to(secret)
     assert cache.get(key) is None
     cache.put(key, b"%PDF-1.7 rendered\n")

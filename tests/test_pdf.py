@@ -7,12 +7,13 @@ change data render small briefings of their own copies.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -172,7 +173,7 @@ def test_april_briefing_embeds_every_font_and_has_metadata(april: Read) -> None:
     assert meta.title == "Conflict briefing · April 2020"
     assert meta.subject == "Incidents and statements, April 2020"
     assert "April 2020" in meta["/Keywords"]
-    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261130"  # the date of issue (see above), not the clock
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261130000000Z"  # the date of issue, not the clock
     catalog = april.reader.trailer["/Root"]
     assert catalog["/Lang"] == "en" and catalog["/MarkInfo"]["/Marked"]  # tagged, for screen readers
 
@@ -321,6 +322,26 @@ def test_hostile_text_prints_as_typed(base_data: Path) -> None:
     assert "<img src=x onerror=alert(2)> attack" in printed.text
 
 
+TYPST_SYNTAX = ('#eval("1+1") #read("/etc/passwd") *bold* _em_ $x^2$ <lab> @ref \\ // c ] [ } { '
+                '#import "x": y `raw` = heading')
+
+
+def test_typst_syntax_in_data_prints_as_typed(base_data: Path) -> None:
+    # Data reaches Typst only as JSON strings, printed as text: markup, code, labels, references,
+    # comments and brackets in a title, a summary, a quote or a name print literally.
+    said = base_data / "statements" / "2020" / "04" / "said.yml"
+    said.write_text(said.read_text(encoding="utf-8").replace(
+        "paraphrase: Something was said.", f"quote: {json.dumps(TYPST_SYNTAX)}"), encoding="utf-8")
+    attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
+    attack.write_text(attack.read_text(encoding="utf-8").replace(
+        "title: An attack on a checkpoint", f"title: {json.dumps('T ' + TYPST_SYNTAX)}"), encoding="utf-8")
+    printed = render(base_data)
+    text = fold(printed.text)
+    assert f"“{fold(TYPST_SYNTAX)}”" in text  # the quote
+    assert fold("T " + TYPST_SYNTAX) in text  # the title, in the timeline and the region summary
+    assert "root:x:" not in text  # nothing read (the title and quote still show `#eval("1+1")`, not 2)
+
+
 def test_drafts_only_in_a_preview_stamped_on_every_page(base_data: Path) -> None:
     attack = base_data / "incidents" / "2020" / "04" / "attack.yml"
     attack.write_text(attack.read_text(encoding="utf-8").replace(
@@ -350,6 +371,28 @@ def test_key_judgements_are_markdown_rendered_and_sanitized(tmp_path: Path, base
     assert "Key judgements" in printed.pages[1]  # listed in the contents
     other = render(base_data, views.Request(date(2020, 4, 1), date(2020, 4, 15)), content=content)
     assert "Key judgements" not in other.text  # matched by name: 2020-04.md is for April 2020 only
+
+
+def test_judgements_tree_is_text_and_links_only_to_the_web() -> None:
+    tree = pdf.judgements_tree("## Outlook\n\n- *one* `#eval(2)` [site](https://example.org/a) [mail](mailto:a@b.c)"
+                               " [file](file:///etc/passwd) [rel](other.md)\n\nThen #read(\"/x\") $y$ <lab>\n")
+    assert tree is not None
+    flat = json.dumps(tree, ensure_ascii=False)
+    assert [n["t"] for n in tree if isinstance(n, dict)] == ["h", "ul", "p"]
+    links = [n for n in _nodes(tree) if n["t"] == "a"]
+    assert [n["href"] for n in links] == ["https://example.org/a", "mailto:a@b.c"]
+    assert "file:" not in flat and "other.md" not in flat  # their text stays, as text
+    assert "#read(\\\"/x\\\") $y$" in flat and "#eval(2)" in flat  # strings, never markup
+    assert pdf.judgements_tree(" \n") is None
+
+
+def _nodes(tree: list[Any]) -> list[dict[str, Any]]:
+    out = []
+    for node in tree:
+        if isinstance(node, dict):
+            out.append(node)
+            out.extend(_nodes(node.get("c", [])))
+    return out
 
 
 def test_judgements_html_keeps_structure_and_drops_what_could_run() -> None:
@@ -403,7 +446,7 @@ def test_cli_issued_date_and_title(tmp_path: Path, base_data: Path) -> None:
     printed = read(target.read_bytes())
     assert "Issued 3 May 2020 (as given when the briefing was made)" in printed.pages[0]
     assert "Hawija weekly <b>" in printed.pages[0]
-    assert printed.reader.metadata["/CreationDate"] == "D:20200503"
+    assert printed.reader.metadata["/CreationDate"] == "D:20200503000000Z"
 
 
 # --- scripts that no installed font covers ----------------------------------------------------
@@ -414,8 +457,8 @@ DEJAVU = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core:
 
 def fonts_without_arabic(tmp_path: Path) -> dict[str, str]:
     """The environment of a fontconfig that knows only the DejaVu faces without Arabic (DejaVu
-    Sans has Arabic letters; DejaVu Serif and the oblique faces have none), for WeasyPrint and
-    `briefing` alike."""
+    Sans has Arabic letters; DejaVu Serif and the oblique faces have none), for `briefing` and
+    Typst alike (Typst's font folders come from fontconfig)."""
     from fontTools.ttLib import TTFont
 
     folder = tmp_path / "fonts"
@@ -456,7 +499,7 @@ def test_pdf_warns_of_a_script_no_installed_font_covers(tmp_path: Path, base_dat
     assert result.stderr.splitlines() == [NO_ARABIC_FONT]
     printed = target.read_bytes()
     assert printed.startswith(b"%PDF-")  # written all the same
-    assert all("DejaVu" in name for name in embedded_fonts(printed))  # WeasyPrint had no other font either
+    assert all("DejaVu" in name for name in embedded_fonts(printed))  # Typst had no other font either
     # With the machine's fonts (fonts-noto-core, or DejaVu Sans), Arabic and Kurdish are covered.
     normal = run("pdf", "--month", "2020-04", "--data", "data", "-o", str(target), cwd=tmp_path)
     assert normal.returncode == 0, normal.stderr
@@ -583,21 +626,23 @@ def test_a_long_timeline_stops_at_the_cap_and_says_so(monkeypatch: pytest.Monkey
     # A region summary names an unprinted incident without linking to it.
     lines = [line for s in briefing.regions for line in s.lines]
     assert any(line.anchor is None for line in lines) and any(line.anchor for line in lines)
-    html = pdf.render_html(briefing)
-    assert "It prints the first 3 of the 10 records dated inside April 2020" in html
-    assert "the other 7, from 6–12 April 2020 on, count in every figure" in html
-    assert "the first 2 are printed here" in html
+    printed = read(pdf.to_pdf(pdf.typst_input(briefing))).text
+    assert "It prints the first 3 of the 10 records dated inside April 2020" in printed
+    assert "the other 7, from 6–12 April 2020 on, count in every figure" in printed
+    assert "the first 2 are printed here" in printed
 
 
-def test_a_cached_pdf_is_reused_only_for_the_same_html_options_and_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    html = "<html><body><p>x</p></body></html>"
-    key = pdf.cache_key(html)
-    assert key == pdf.cache_key(html) and key != pdf.cache_key(html.replace("x", "y"))
-    monkeypatch.setitem(pdf.WRITE_OPTIONS, "pdf_variant", "pdf/a-3b")  # written another way: another PDF
-    assert pdf.cache_key(html) != key
+def test_a_cached_pdf_is_reused_only_for_the_same_input_template_fonts_and_engine(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    document = pdf.Document('{"x":1}', date(2020, 4, 30), ("/usr/share/fonts/truetype/noto",), "x")
+    key = pdf.cache_key(document)
+    assert key == pdf.cache_key(replace(document)) and key != pdf.cache_key(replace(document, data='{"x":2}'))
+    assert pdf.cache_key(replace(document, folders=("/usr/share/fonts/truetype/dejavu",))) != key  # other fonts
+    monkeypatch.setattr(pdf, "_template", lambda: b"// another template")  # another layout
+    assert pdf.cache_key(document) != key
     monkeypatch.undo()
-    monkeypatch.setattr(pdf, "_version", lambda _name: "0.0")  # another WeasyPrint: another layout
-    assert pdf.cache_key(html) != key
+    monkeypatch.setattr(pdf, "_version", lambda _name: "0.0")  # another Typst: another layout
+    assert pdf.cache_key(document) != key
 
 
 _SITE_HTML = """
@@ -612,12 +657,12 @@ result = validate(Path(sys.argv[1]))
 ctx = Context(result.dataset, event_types=result.config.all_event_types(), pdfs=True)
 tables = figures.tables(ctx)
 for request in site_requests(ctx):
-    html = pdf.render_html(views.build(ctx, request, result.config, None, tables))
-    print(request.name, hashlib.sha256(html.encode()).hexdigest())
+    data = pdf.typst_input(views.build(ctx, request, result.config, None, tables)).data
+    print(request.name, hashlib.sha256(data.encode()).hexdigest())
 """
 
 
-def test_every_site_briefing_is_the_same_html_whatever_the_hash_seed() -> None:
+def test_every_site_briefing_is_the_same_typst_input_whatever_the_hash_seed() -> None:
     # The fast, precise half of test_build's byte-identical build: a set iterated in hash order
     # anywhere in the briefing views shows here, named by the briefing it changes.
     def hashes(seed: str) -> dict[str, str]:
