@@ -283,7 +283,7 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     Invalid data stops the build before anything is written: the previous pages and site stay.
     Only folders that briefing made are replaced (each holds a `.briefing-generated` marker)."""
     from . import site as site_mod
-    from .pdf import JudgementsError  # light: WeasyPrint itself is imported only to render
+    from .pdf import JudgementsError  # light: Typst itself is imported only to render
     from . import write as write_mod
 
     site_path = None if pages_only else Path(site_dir)

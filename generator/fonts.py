@@ -119,7 +119,7 @@ class _FontSet(ctypes.Structure):
 
 
 def _library() -> Any:
-    """libfontconfig, as WeasyPrint loads it (None when it is not found)."""
+    """libfontconfig, loaded through ctypes (None when it is not found)."""
     names = [ctypes.util.find_library("fontconfig"), "libfontconfig.so.1", "libfontconfig.1.dylib",
              "libfontconfig-1.dll"]
     for name in names:

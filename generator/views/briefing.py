@@ -39,9 +39,9 @@ ACTORS_CAP = 10
 SUMMARY_CAP = 8
 #: The timeline prints at most this many records (in date order), and "possibly in this period"
 #: at most POSSIBLY_CAP: every record still counts in the figures, and the rest are named by
-#: number and date with a pointer to the site. A page holds three or four records, and WeasyPrint
-#: keeps every page in memory while it lays a document out (a few MB a page), so that a month of
-#: 10,000 incidents would otherwise make a 3,000-page PDF that takes most of an hour and ~10 GB.
+#: number and date with a pointer to the site. A page holds three or four records: a month of 10,000
+#: incidents would otherwise make a 3,000-page PDF that no one reads (the cap first kept WeasyPrint,
+#: the engine before Typst, within memory; it now keeps the briefing a briefing).
 TIMELINE_CAP = 1000
 POSSIBLY_CAP = 200
 #: Actors named under each region summary.
