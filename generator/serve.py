@@ -467,18 +467,27 @@ def _by_page(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _complete_index(path: Path, before: dict[str, Any], partial: _PartialBuild) -> None:
-    """Rewrite the search index of a partial build whole: for each page in the site's order, its
-    entries from this build when it was rendered again, else those of the previous build."""
+    """Rewrite the search index of a partial build whole, as a whole build writes it: Material's
+    entries for each page in the site's order (this build's when the page was rendered again, else
+    the previous build's), then the entries the records' search hook (site_overrides/search.py)
+    added after them for the pages it covers, which it writes for every covered page in every
+    build. A covered page is one rendered now with `search: exclude` (the hook's mark), or one
+    not rendered that has entries all the same (only the hook gave them)."""
     after = _read_index(path)
     if after is None:
         return
     old, new = _by_page(before["docs"]), _by_page(after["docs"])
+    covered = {url for url, rendered in partial.pages
+               if ((url in partial.excluded) if rendered else (url in new))}
     docs: list[dict[str, Any]] = []
     for url, rendered in partial.pages:
-        docs.extend(new.get(url, []) if rendered else old.get(url, []))
+        if url not in covered:
+            docs.extend(new.get(url, []) if rendered else old.get(url, []))
+    docs.extend(entry for entry in after["docs"] if entry["location"].split("#", 1)[0] in covered)
     after["docs"] = docs
-    # As MkDocs' search plugin writes it (material/plugins/search/plugin.py), byte for byte.
-    text = json.dumps(after, separators=(",", ":"), default=str)
+    # As the last writer of a whole build writes it, byte for byte: Material's search plugin
+    # (material/plugins/search/plugin.py), or the records' hook when it covered a page.
+    text = json.dumps(after, separators=(",", ":"), default=str, ensure_ascii=not covered)
     put_file(path, text.encode("utf-8"))
 
 
@@ -495,6 +504,7 @@ class _PartialBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # Mk
         self.changed = changed
         self.shown = dict(shown)
         self.pages: list[tuple[str, bool]] = []  # (url, rendered again), in MkDocs' order
+        self.excluded: set[str] = set()  # pages rendered in this build that Material's search skips
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig,  # noqa: ARG002  # MkDocs' event signature
                files: Files) -> Navigation:
@@ -514,6 +524,9 @@ class _PartialBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # Mk
     def on_page_context(self, context: Any, /, *, page: Page,
                         config: MkDocsConfig, nav: Navigation) -> Any:  # noqa: ARG002  # MkDocs' event signature
         self.shown[page.file.src_uri] = (page.title, page.meta)
+        search = page.meta.get("search") if isinstance(page.meta, dict) else None
+        if isinstance(search, dict) and search.get("exclude"):
+            self.excluded.add(page.url)
         return context
 
 
