@@ -557,21 +557,7 @@ def pdf_target(output: str, data: Path, force: bool) -> Path:
     """Where `pdf -o` may write: a file name ending in .pdf (any name with --force), in a folder
     that exists, never inside the data folder (the path and, through links, what it points to).
     Refusal (exit 2) otherwise, before anything is written."""
-    if not output.strip():
-        _refuse("-o needs a file name, such as april.pdf")
-    target = Path(output)
-    data_r = data.resolve()
-    landing = {target.resolve(), Path(os.path.abspath(target.parent)).resolve() / target.name}
-    if any(p == data_r or p.is_relative_to(data_r) for p in landing):
-        _refuse(f"refusing -o {output}: it is inside the data folder {data.as_posix()}/; write the PDF elsewhere")
-    if target.is_dir():
-        _refuse(f"refusing -o {output}: it is a folder; give a file name, such as "
-                f"{target.as_posix().rstrip('/')}/april.pdf")
-    if not target.name.lower().endswith(".pdf") and not force:
-        _refuse(f"refusing -o {output}: the name does not end in .pdf (give --force to write it anyway)")
-    if not target.parent.is_dir():
-        raise UsageProblem(f"the folder {target.parent.as_posix()!r} does not exist", "'-o'")
-    return target
+    return output_target(output, data, force, (".pdf",), "april.pdf", "PDF")
 
 
 def put_files(root: Path, files: list[tuple[Path, bytes, bool]]) -> None:
@@ -658,7 +644,8 @@ def put_files(root: Path, files: list[tuple[Path, bytes, bool]]) -> None:
                 os.unlink(set_aside)
 
 
-def output_target(output: str, data: Path, force: bool, suffixes: tuple[str, ...], example: str) -> Path:
+def output_target(output: str, data: Path, force: bool, suffixes: tuple[str, ...], example: str,
+                  what: str = "file") -> Path:
     """Where a command's `-o FILE` may write (`briefing export`): as `pdf_target`, for a name ending
     in one of `suffixes` (any name with --force): in a folder that exists, never inside the data
     folder, never a folder. Refusal (exit 2) otherwise, before anything is written."""
@@ -668,7 +655,7 @@ def output_target(output: str, data: Path, force: bool, suffixes: tuple[str, ...
     data_r = data.resolve()
     landing = {target.resolve(), Path(os.path.abspath(target.parent)).resolve() / target.name}
     if any(p == data_r or p.is_relative_to(data_r) for p in landing):
-        _refuse(f"refusing -o {output}: it is inside the data folder {data.as_posix()}/; write the file elsewhere")
+        _refuse(f"refusing -o {output}: it is inside the data folder {data.as_posix()}/; write the {what} elsewhere")
     if target.is_dir():
         _refuse(f"refusing -o {output}: it is a folder; give a file name, such as "
                 f"{target.as_posix().rstrip('/')}/{example}")

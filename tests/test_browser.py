@@ -216,8 +216,13 @@ def test_search_by_alias_finds_incidents(example: Served, tab: Tab) -> None:
     expect(page.locator("li.md-search-result__item").first).to_be_visible()
     # Material folds a page's further matching sections under "N more on this page": open them
     # as a reader would.
-    for more in page.locator("details.md-search-result__more > summary").all():
-        more.click()
+    # One closed "more" at a time, found afresh: Material re-renders the list while results come
+    # in, so a list of the summaries taken once may name ones that are gone by their turn.
+    closed = page.locator("details.md-search-result__more:not([open]) > summary")
+    for _ in range(100):
+        if closed.count() == 0:
+            break
+        closed.first.click()
     found: dict[str, str] = {}
     for link in page.locator("a.md-search-result__link").all():
         if not link.is_visible():
@@ -240,8 +245,14 @@ def search_results(page: Page, query: str) -> dict[str, str]:
     page.locator("input.md-search__input").click()
     page.keyboard.type(query)
     expect(page.locator("li.md-search-result__item").first).to_be_visible()
-    for more in page.locator("details.md-search-result__more > summary").all():
-        more.click()
+    page.wait_for_timeout(300)  # the worker's answer to the whole query replaces any earlier list
+    # One closed "more" at a time, found afresh: Material re-renders the list while results come
+    # in, so a list of the summaries taken once may name ones that are gone by their turn.
+    closed = page.locator("details.md-search-result__more:not([open]) > summary")
+    for _ in range(100):
+        if closed.count() == 0:
+            break
+        closed.first.click()
     return {urlsplit(link.get_attribute("href") or "").fragment: link.inner_text()
             for link in page.locator("a.md-search-result__link").all() if link.is_visible()}
 
