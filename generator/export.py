@@ -71,7 +71,7 @@ _SIDE_TWO = ("target",)
 _GEO_PRECISION = {"exact": "1", "near": "2", "area": "2", "region": "3"}
 #: ACLED columns with no field of ours, taken from `extra` when the record keeps them (an import).
 _FROM_EXTRA = ("disorder_type", "inter1", "inter2", "interaction", "civilian_targeting", "iso", "region",
-               "source_scale", "timestamp")
+               "acled_region", "source_scale", "timestamp")
 
 
 _NO_EXTRA = dict.fromkeys(_FROM_EXTRA, "")
@@ -124,8 +124,10 @@ def _extra_text(extra: dict[str, Any] | None, key: str) -> str:
 def _csv_row(i: IncidentData) -> list[str]:
     event_date, time_precision = _event_date(i.date)
     actor1, assoc1, actor2, assoc2 = _sides(i.actors)
-    by_level = {step.level: step.name for step in i.region_path}
-    deeper = [s.name for s in i.region_path if s.level not in ("country", "governorate", "district", "subdistrict")]
+    # ACLED's own names (an import tells apart regions of one name: `Capital (San Juan)`)
+    by_level = {step.level: step.acled_name or step.name for step in i.region_path}
+    deeper = [s.acled_name or s.name for s in i.region_path
+              if s.level not in ("country", "governorate", "district", "subdistrict")]
     location = i.place or (deeper[-1] if deeper else i.region_path[-1].name)
     acled_id = _extra_text(i.extra, "acled_id") or i.id
     extra = {key: _extra_text(i.extra, key) for key in _FROM_EXTRA} if i.extra else _NO_EXTRA
@@ -134,7 +136,8 @@ def _csv_row(i: IncidentData) -> list[str]:
         cell(acled_id), event_date, event_date[:4], time_precision, cell(extra["disorder_type"]),
         cell(i.group_label), cell(i.type_label), cell(actor1), cell("; ".join(assoc1)), cell(extra["inter1"]),
         cell(actor2), cell("; ".join(assoc2)), cell(extra["inter2"]), cell(extra["interaction"]),
-        cell(extra["civilian_targeting"]), cell(extra["iso"]), cell(extra["region"]),
+        cell(extra["civilian_targeting"]), cell(extra["iso"]),
+        cell(extra["acled_region"] or extra["region"]),  # the import keeps ACLED's world region as acled_region
         cell(by_level.get("country")), cell(by_level.get("governorate")), cell(by_level.get("district")),
         cell(by_level.get("subdistrict")), cell(location), _number(lat), _number(lon),
         _GEO_PRECISION.get(i.location_precision or "", ""),

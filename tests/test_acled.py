@@ -339,3 +339,41 @@ def test_a_million_rows_are_refused_at_the_cap() -> None:
     [found] = caught.value.problems
     assert (found.line, found.code) == (acled.MAX_ROWS + 2, "acled-file")
     assert "more than 200,000 rows" in found.message
+
+
+def test_import_then_export_csv_gives_back_the_mapped_columns(tmp_path: Path) -> None:
+    """The round trip of issue 12: import the shared ACLED sample, export the data as CSV, and every
+    column the import maps comes back as ACLED wrote it, row by row (matched by event_id_cnty)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    assert run("import", "acled", str(SAMPLE), "--data", str(data)).returncode == 0
+    out = tmp_path / "export.csv"
+    exported = run("export", "--format", "csv", "--data", str(data), "-o", str(out))
+    assert exported.returncode == 0, exported.stderr
+    sample = {row["event_id_cnty"]: row for row in csv.DictReader(io.StringIO(SAMPLE.read_text("utf-8-sig")))}
+    back = {row["event_id_cnty"]: row for row in csv.DictReader(io.StringIO(out.read_text("utf-8")))}
+    assert set(back) == set(sample)
+    # The columns the import keeps, as text or as fields of ours (ACLED's sides actor1/actor2 and
+    # their associated actors are all `associated` to us, so which side an actor was on is not kept).
+    kept = ["event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "inter1",
+            "inter2", "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
+            "admin3", "location", "latitude", "longitude", "geo_precision", "source_scale", "notes",
+            "fatalities", "tags", "timestamp"]
+    differ = {(event, column, sample[event][column], back[event][column])
+              for event in sample for column in kept
+              if _same(column, sample[event][column]) != _same(column, back[event][column])}
+    assert sorted(differ)[:10] == []
+    for event, row in sample.items():  # every actor and source is still named, on one side or the other
+        named = {row[c] for c in ("actor1", "actor2") if row[c]} | {
+            a for c in ("assoc_actor_1", "assoc_actor_2") for a in row[c].split("; ") if a}
+        named_back = {back[event][c] for c in ("actor1", "actor2") if back[event][c]} | {
+            a for c in ("assoc_actor_1", "assoc_actor_2") for a in back[event][c].split("; ") if a}
+        assert named == named_back, event
+        assert set(row["source"].split("; ")) == set(back[event]["source"].split("; ")), event
+
+
+def _same(column: str, value: str) -> str:
+    """A cell as compared: numbers as numbers (4 decimals of a coordinate, as ACLED gives them)."""
+    if column in ("latitude", "longitude") and value:
+        return f"{float(value):.4f}"
+    return value

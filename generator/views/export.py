@@ -59,6 +59,7 @@ class RegionStep:
     id: str
     name: str
     level: str
+    acled_name: str | None = None  # the name an ACLED export gave it, when the import had to tell it apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,12 +201,18 @@ class _Resolver:
         region = self.regions.get(region_id)
         return region.name if region else region_id
 
+    def _acled_name(self, region_id: str) -> str | None:
+        region = self.regions.get(region_id)
+        name = (region.extra or {}).get("acled_name") if region else None
+        return name if isinstance(name, str) else None
+
     def region_path(self, region_id: str) -> tuple[tuple[RegionStep, ...], tuple[float, float] | None]:
         """The path from the country down to the region, and the coordinates of the nearest region
         on it that has some."""
         if region_id not in self._paths:
             ids = [*reversed(self.ctx.dataset.region_ancestors(region_id)), region_id]
-            steps = tuple(RegionStep(r, self.region_name(r), self.regions[r].level if r in self.regions else "")
+            steps = tuple(RegionStep(r, self.region_name(r), self.regions[r].level if r in self.regions else "",
+                                     self._acled_name(r))
                           for r in ids)
             placed = [self.regions[r].coordinates for r in reversed(ids) if r in self.regions]
             nearest = next((c for c in placed if c), None)
