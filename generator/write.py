@@ -553,6 +553,18 @@ def check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_con
             _refuse(f"refusing --site {site.as_posix()}: it is inside {what}; choose a folder of its own, such as site")
 
 
+def _refuse_special(target: Path, output: str, hint: str) -> None:
+    """Refuse an `-o` that names a device, a pipe or a socket (or a link to one: `/dev/stdout`):
+    the file is written beside it and renamed over it, so `-o /dev/null --force` run as root
+    would replace the device itself with a regular file."""
+    try:
+        mode = target.stat().st_mode  # through links: what a write would land on
+    except OSError:  # nothing there (or a dangling link): a new file
+        return
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        _refuse(f"refusing -o {output}: it is a device or a pipe, not a file; {hint}")
+
+
 def pdf_target(output: str, data: Path, force: bool) -> Path:
     """Where `pdf -o` may write: a file name ending in .pdf (any name with --force), in a folder
     that exists, never inside the data folder (the path and, through links, what it points to).
@@ -569,6 +581,7 @@ def pdf_target(output: str, data: Path, force: bool) -> Path:
                 f"{target.as_posix().rstrip('/')}/april.pdf")
     if not target.name.lower().endswith(".pdf") and not force:
         _refuse(f"refusing -o {output}: the name does not end in .pdf (give --force to write it anyway)")
+    _refuse_special(target, output, "give a file name, such as april.pdf")
     if not target.parent.is_dir():
         raise UsageProblem(f"the folder {target.parent.as_posix()!r} does not exist", "'-o'")
     return target
@@ -675,6 +688,7 @@ def output_target(output: str, data: Path, force: bool, suffixes: tuple[str, ...
     if not target.name.lower().endswith(suffixes) and not force:
         _refuse(f"refusing -o {output}: the name does not end in {' or '.join(suffixes)} (give --force to write it "
                 "anyway)")
+    _refuse_special(target, output, f"give a file name, such as {example}, or - for standard output")
     if not target.parent.is_dir():
         raise UsageProblem(f"the folder {target.parent.as_posix()!r} does not exist", "'-o'")
     return target
