@@ -46,7 +46,9 @@ log = get_plugin_logger("briefing")
 _BLOCK = re.compile(f"^{re.escape(BLOCK_START)}\n(.*?)\n{re.escape(BLOCK_END)}$", re.M | re.S)
 #: What stands for a block while Markdown reads the page: a comment, which Markdown keeps as it is.
 _SLOT = "<!--briefing-block-{}-->"
-_SLOTS = re.compile(r"<!--briefing-block-(\d+)-->\n?")  # Markdown writes a blank line after a comment
+#: Markdown writes a blank line after a comment. A hand-written page may hold such a comment too:
+#: one that is not a slot of this page stays a comment (which the sanitizer removes).
+_SLOTS = re.compile(r"<!--briefing-block-(\d{1,9})-->\n?")
 _HREF = re.compile(r'href="([^"]*)"')
 _ID = re.compile(r' id="([^"]*)"')
 #: The blocks taken out of each page (by its source path) between the two hooks, with the links to
@@ -148,7 +150,7 @@ def on_page_content(html_text: str, page: Any,
     taken = _TAKEN.pop(page.file.src_uri, None)
     if taken is not None:
         blocks, anchors = taken
-        html_text = _SLOTS.sub(lambda m: blocks[int(m[1])], html_text)
+        html_text = _SLOTS.sub(lambda m: blocks[int(m[1])] if int(m[1]) < len(blocks) else m[0], html_text)
         if page.present_anchor_ids is not None:  # ids inside the blocks can be linked to as well
             for block in blocks:
                 page.present_anchor_ids.update(_ID.findall(block))

@@ -73,3 +73,12 @@ def test_a_block_link_to_a_missing_page_or_anchor_fails_the_strict_build(tmp_pat
     anchor = _site(tmp_path / "anchor", _page('<p><a href="b.md#nope">x</a></p>'))
     assert anchor.returncode != 0
     assert "does not contain an anchor '#nope'" in anchor.stderr
+
+
+def test_a_hand_written_slot_comment_is_no_error(tmp_path: Path) -> None:
+    # A page's own comment shaped like the hook's slot of a block (a contributor's page may hold
+    # anything) was taken for a block the page did not have: an IndexError, a traceback.
+    result = _site(tmp_path, _page("<p>one</p>") + "\n<!--briefing-block-7-->\n\n<!--briefing-block-0-->\n")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "a" / "index.html").read_text("utf-8")
+    assert "briefing-block" not in html and "<p>After.</p>" in html
