@@ -517,23 +517,27 @@ def _refuse(message: str) -> NoReturn:
     raise Refusal(message)
 
 def check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_config: Path,
-                         pdf_cache: Path | None = None) -> None:
+                         pdf_cache: Path | None = None, validate_cache: Path | None = None) -> None:
     """Refuse (Refusal, exit 2) a content or site folder whose replacement would delete what is not
     briefing's: the data folder, the project folder (the one holding mkdocs.yml, and the current
     folder), docs/, or the content folder as the site; a folder inside the data folder. And a PDF
     cache in the data, content or site folder: it would fill the data folder with PDFs, or publish
-    every cached PDF (those of preview builds too), since MkDocs copies every file of content/."""
+    every cached PDF (those of preview builds too), since MkDocs copies every file of content/.
+    The validation cache likewise: it names every record, drafts too."""
     data_r, content_r = data.resolve(), content.resolve()
     if content_r == data_r or data_r.is_relative_to(content_r) or content_r.is_relative_to(data_r):
         where = "is" if content_r == data_r else "holds" if data_r.is_relative_to(content_r) else "is inside"
         _refuse(f"refusing --content {content.as_posix()}: it {where} the data folder {data.as_posix()}/")
-    if pdf_cache is not None:
-        cache_r = pdf_cache.resolve()
+    for cache, option, default in ((pdf_cache, "--pdf-cache", ".cache/briefing-pdf"),
+                                   (validate_cache, "--validate-cache", ".cache/briefing-validate")):
+        if cache is None:
+            continue
+        cache_r = cache.resolve()
         for folder, shown, what in ((data_r, data, "data"), (content_r, content, "content"),
                                     *(((site.resolve(), site, "site"),) if site is not None else ())):
             if cache_r.is_relative_to(folder):
-                _refuse(f"refusing --pdf-cache {pdf_cache.as_posix()}: it is {'' if cache_r == folder else 'inside '}"
-                        f"the {what} folder {shown.as_posix()}/; keep the cache elsewhere, such as .cache/briefing-pdf")
+                _refuse(f"refusing {option} {cache.as_posix()}: it is {'' if cache_r == folder else 'inside '}"
+                        f"the {what} folder {shown.as_posix()}/; keep the cache elsewhere, such as {default}")
     if site is None:
         return
     site_r = site.resolve()
