@@ -528,6 +528,8 @@ def check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_con
     if content_r == data_r or data_r.is_relative_to(content_r) or content_r.is_relative_to(data_r):
         where = "is" if content_r == data_r else "holds" if data_r.is_relative_to(content_r) else "is inside"
         _refuse(f"refusing --content {content.as_posix()}: it {where} the data folder {data.as_posix()}/")
+    if site is not None:
+        _check_site(data, content, site, mkdocs_config, data_r, content_r)
     for cache, option, default in ((pdf_cache, "--pdf-cache", ".cache/briefing-pdf"),
                                    (validate_cache, "--validate-cache", ".cache/briefing-validate")):
         if cache is None:
@@ -538,8 +540,11 @@ def check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_con
             if cache_r.is_relative_to(folder):
                 _refuse(f"refusing {option} {cache.as_posix()}: it is {'' if cache_r == folder else 'inside '}"
                         f"the {what} folder {shown.as_posix()}/; keep the cache elsewhere, such as {default}")
-    if site is None:
-        return
+
+
+def _check_site(data: Path, content: Path, site: Path, mkdocs_config: Path, data_r: Path, content_r: Path) -> None:
+    """`check_build_folders`' checks of the site folder (before the caches': a site folder that
+    would delete the project is the first thing to say)."""
     site_r = site.resolve()
     project, here = Path(os.path.abspath(mkdocs_config)).resolve().parent, Path.cwd().resolve()
     # (folder, what it is, whether a site inside it is refused too)
