@@ -36,6 +36,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.utils import get_relative_url
 
 from generator.render import BLOCK_END, BLOCK_START, isolate_text
+from generator.routes import GENERATED
 from generator.sanitize import sanitize
 
 __all__ = ["on_config", "on_page_content", "on_page_markdown", "sanitize", "text_title"]
@@ -90,8 +91,10 @@ def on_config(config: Any) -> Any:
 
 def on_page_markdown(markdown: str, page: Any,
                      config: Any, files: Any) -> str:  # noqa: ARG001  # MkDocs' hook signature
-    """Take the generated HTML blocks out of the page's Markdown (see the module's docstring)."""
-    if BLOCK_START not in markdown:
+    """Take the generated HTML blocks out of the page's Markdown (see the module's docstring).
+    Only a generated page has them: in a hand-written page the markers are the author's text (an
+    example in a code block was taken out of it and shown as the slot's comment)."""
+    if BLOCK_START not in markdown or page.file.src_uri.split("/", 1)[0] not in GENERATED:
         _TAKEN.pop(page.file.src_uri, None)
         return markdown
     blocks: list[str] = []
