@@ -364,7 +364,7 @@ class _Mapper:
             found = self.regions.find(name, parent)
             if found is None:
                 found = self.regions.new_id(name, parent)
-                shown = self._distinct(name, parent_name, level)
+                shown = self._distinct(name, parent_name, level, parent)
                 record: dict[str, Any] = {"id": found, "name": shown, "level": level}
                 if parent is not None:
                     record["parent"] = parent
@@ -375,7 +375,7 @@ class _Mapper:
             parent, parent_name = found, name
         return parent
 
-    def _distinct(self, name: str, parent_name: str | None, level: str) -> str:
+    def _distinct(self, name: str, parent_name: str | None, level: str, parent: str | None = None) -> str:
         """The name of a new region: ACLED's, or, when another region already has that name (a
         district named after its province's capital, the "Capital" district of many provinces),
         ACLED's with its parent's after it, "Capital (San Juan)": two regions of one name would
@@ -388,7 +388,16 @@ class _Mapper:
         for candidate in candidates:
             if candidate.casefold() not in self.regions.names and len(candidate) <= NAME_MAX:
                 return candidate
-        return candidates[-1]
+        # Taken too (places of one name under districts and subdistricts of one name, the same in
+        # several provinces), or too long: a hash of the parent's id as well, longer until free,
+        # after the name cut to leave it room (a name over NAME_MAX is a record that fails to load).
+        digest = hashlib.sha256(f"{parent}\n{parent_name}/{name}\n{level}".encode()).hexdigest()
+        for n in range(6, 64):
+            suffix = f" ({digest[:n]})"
+            candidate = _cut(name, NAME_MAX - len(suffix)) + suffix
+            if candidate.casefold() not in self.regions.names:
+                return candidate
+        raise AssertionError("no free name")  # 58 hashes all taken: cannot happen
 
     def actor(self, row: Row, column: str, name: str, inter: str) -> str | None:
         if not self._name(row, column, name):

@@ -288,7 +288,7 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
 
     site_path = None if pages_only else Path(site_dir)
     check_build_folders(Path(data), Path(content), site_path, Path(mkdocs_config),
-                         None if no_pdf else Path(pdf_cache))
+                         None if no_pdf else Path(pdf_cache), _validation_cache())
     try:
         # First of all, what a build killed in the middle of a swap left behind goes back.
         for name in write_mod.recover(Path(content)):

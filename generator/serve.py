@@ -466,28 +466,39 @@ def _by_page(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return pages
 
 
+def _excluded(meta: Any) -> bool:
+    """Whether a page's front matter keeps Material's search plugin from indexing it (the records'
+    pages, which site_overrides/search.py marks so, and any page that asks)."""
+    search = meta.get("search") if isinstance(meta, dict) else None
+    return isinstance(search, dict) and search.get("exclude") is True
+
+
 def _complete_index(path: Path, before: dict[str, Any], partial: _PartialBuild) -> None:
-    """Rewrite the search index of a partial build whole, as a whole build writes it: Material's
-    entries for each page in the site's order (this build's when the page was rendered again, else
-    the previous build's), then the entries the records' search hook (site_overrides/search.py)
-    added after them for the pages it covers, which it writes for every covered page in every
-    build. A covered page is one rendered now with `search: exclude` (the hook's mark), or one
-    not rendered that has entries all the same (only the hook gave them)."""
+    """Rewrite the search index of a partial build whole, as a whole build writes it: for each page
+    Material indexes, in the site's order, its entries from this build when it was rendered again,
+    else those of the previous build; then the entries of the pages Material does not index, which
+    site_overrides/search.py adds after Material's in every build (whole or partial) from its data
+    file, where and as it wrote them this time."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return
     after = _read_index(path)
     if after is None:
         return
     old, new = _by_page(before["docs"]), _by_page(after["docs"])
-    covered = {url for url, rendered in partial.pages
-               if ((url in partial.excluded) if rendered else (url in new))}
     docs: list[dict[str, Any]] = []
-    for url, rendered in partial.pages:
-        if url not in covered:
-            docs.extend(new.get(url, []) if rendered else old.get(url, []))
-    docs.extend(entry for entry in after["docs"] if entry["location"].split("#", 1)[0] in covered)
+    excluded: set[str] = set()
+    for url, rendered, src_uri in partial.pages:
+        if _excluded(partial.shown.get(src_uri, (None, None))[1]):
+            excluded.add(url)
+            continue
+        docs.extend(new.get(url, []) if rendered else old.get(url, []))
+    docs.extend(entry for entry in after["docs"] if entry["location"].split("#", 1)[0] in excluded)
     after["docs"] = docs
-    # As the last writer of a whole build writes it, byte for byte: Material's search plugin
-    # (material/plugins/search/plugin.py), or the records' hook when it covered a page.
-    text = json.dumps(after, separators=(",", ":"), default=str, ensure_ascii=not covered)
+    # As it was written, byte for byte: by MkDocs' search plugin (material/plugins/search/plugin.py,
+    # ASCII with escapes), or rewritten by site_overrides/search.py (UTF-8, no escapes).
+    text = json.dumps(after, separators=(",", ":"), default=str, ensure_ascii=raw.isascii())
     put_file(path, text.encode("utf-8"))
 
 
@@ -503,8 +514,7 @@ class _PartialBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # Mk
         super().__init__()
         self.changed = changed
         self.shown = dict(shown)
-        self.pages: list[tuple[str, bool]] = []  # (url, rendered again), in MkDocs' order
-        self.excluded: set[str] = set()  # pages rendered in this build that Material's search skips
+        self.pages: list[tuple[str, bool, str]] = []  # (url, rendered again, src_uri), in MkDocs' order
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig,  # noqa: ARG002  # MkDocs' event signature
                files: Files) -> Navigation:
@@ -515,7 +525,7 @@ class _PartialBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # Mk
                 continue
             again = file.src_uri in self.changed
             setattr(file, "is_modified", _answer(again))  # noqa: B010  # MkDocs' question, answered for this build
-            self.pages.append(("" if file.url in (".", "./") else file.url, again))  # as Page.url
+            self.pages.append(("" if file.url in (".", "./") else file.url, again, file.src_uri))  # as Page.url
         for page in nav.pages:
             if page.file.src_uri not in self.changed and page.file.src_uri in self.shown:
                 page.title, page.meta = self.shown[page.file.src_uri]
@@ -524,9 +534,6 @@ class _PartialBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # Mk
     def on_page_context(self, context: Any, /, *, page: Page,
                         config: MkDocsConfig, nav: Navigation) -> Any:  # noqa: ARG002  # MkDocs' event signature
         self.shown[page.file.src_uri] = (page.title, page.meta)
-        search = page.meta.get("search") if isinstance(page.meta, dict) else None
-        if isinstance(search, dict) and search.get("exclude"):
-            self.excluded.add(page.url)
         return context
 
 

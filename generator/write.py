@@ -517,25 +517,34 @@ def _refuse(message: str) -> NoReturn:
     raise Refusal(message)
 
 def check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_config: Path,
-                         pdf_cache: Path | None = None) -> None:
+                         pdf_cache: Path | None = None, validate_cache: Path | None = None) -> None:
     """Refuse (Refusal, exit 2) a content or site folder whose replacement would delete what is not
     briefing's: the data folder, the project folder (the one holding mkdocs.yml, and the current
     folder), docs/, or the content folder as the site; a folder inside the data folder. And a PDF
     cache in the data, content or site folder: it would fill the data folder with PDFs, or publish
-    every cached PDF (those of preview builds too), since MkDocs copies every file of content/."""
+    every cached PDF (those of preview builds too), since MkDocs copies every file of content/.
+    The validation cache likewise: it names every record, drafts too."""
     data_r, content_r = data.resolve(), content.resolve()
     if content_r == data_r or data_r.is_relative_to(content_r) or content_r.is_relative_to(data_r):
         where = "is" if content_r == data_r else "holds" if data_r.is_relative_to(content_r) else "is inside"
         _refuse(f"refusing --content {content.as_posix()}: it {where} the data folder {data.as_posix()}/")
-    if pdf_cache is not None:
-        cache_r = pdf_cache.resolve()
+    if site is not None:
+        _check_site(data, content, site, mkdocs_config, data_r, content_r)
+    for cache, option, default in ((pdf_cache, "--pdf-cache", ".cache/briefing-pdf"),
+                                   (validate_cache, "--validate-cache", ".cache/briefing-validate")):
+        if cache is None:
+            continue
+        cache_r = cache.resolve()
         for folder, shown, what in ((data_r, data, "data"), (content_r, content, "content"),
                                     *(((site.resolve(), site, "site"),) if site is not None else ())):
             if cache_r.is_relative_to(folder):
-                _refuse(f"refusing --pdf-cache {pdf_cache.as_posix()}: it is {'' if cache_r == folder else 'inside '}"
-                        f"the {what} folder {shown.as_posix()}/; keep the cache elsewhere, such as .cache/briefing-pdf")
-    if site is None:
-        return
+                _refuse(f"refusing {option} {cache.as_posix()}: it is {'' if cache_r == folder else 'inside '}"
+                        f"the {what} folder {shown.as_posix()}/; keep the cache elsewhere, such as {default}")
+
+
+def _check_site(data: Path, content: Path, site: Path, mkdocs_config: Path, data_r: Path, content_r: Path) -> None:
+    """`check_build_folders`' checks of the site folder (before the caches': a site folder that
+    would delete the project is the first thing to say)."""
     site_r = site.resolve()
     project, here = Path(os.path.abspath(mkdocs_config)).resolve().parent, Path.cwd().resolve()
     # (folder, what it is, whether a site inside it is refused too)
@@ -551,6 +560,18 @@ def check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_con
                     "which a build would delete; choose a folder of its own, such as site")
         if not_inside and site_r.is_relative_to(folder):
             _refuse(f"refusing --site {site.as_posix()}: it is inside {what}; choose a folder of its own, such as site")
+
+
+def _refuse_special(target: Path, output: str, hint: str) -> None:
+    """Refuse an `-o` that names a device, a pipe or a socket (or a link to one: `/dev/stdout`):
+    the file is written beside it and renamed over it, so `-o /dev/null --force` run as root
+    would replace the device itself with a regular file."""
+    try:
+        mode = target.stat().st_mode  # through links: what a write would land on
+    except OSError:  # nothing there (or a dangling link): a new file
+        return
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        _refuse(f"refusing -o {output}: it is a device or a pipe, not a file; {hint}")
 
 
 def pdf_target(output: str, data: Path, force: bool) -> Path:
@@ -662,6 +683,7 @@ def output_target(output: str, data: Path, force: bool, suffixes: tuple[str, ...
     if not target.name.lower().endswith(suffixes) and not force:
         _refuse(f"refusing -o {output}: the name does not end in {' or '.join(suffixes)} (give --force to write it "
                 "anyway)")
+    _refuse_special(target, output, f"give a file name, such as {example}, or - for standard output")
     if not target.parent.is_dir():
         raise UsageProblem(f"the folder {target.parent.as_posix()!r} does not exist", "'-o'")
     return target

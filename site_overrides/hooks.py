@@ -36,6 +36,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.utils import get_relative_url
 
 from generator.render import BLOCK_END, BLOCK_START, isolate_text
+from generator.routes import GENERATED
 from generator.sanitize import sanitize
 
 __all__ = ["on_config", "on_page_content", "on_page_markdown", "sanitize", "text_title"]
@@ -46,7 +47,9 @@ log = get_plugin_logger("briefing")
 _BLOCK = re.compile(f"^{re.escape(BLOCK_START)}\n(.*?)\n{re.escape(BLOCK_END)}$", re.M | re.S)
 #: What stands for a block while Markdown reads the page: a comment, which Markdown keeps as it is.
 _SLOT = "<!--briefing-block-{}-->"
-_SLOTS = re.compile(r"<!--briefing-block-(\d+)-->\n?")  # Markdown writes a blank line after a comment
+#: Markdown writes a blank line after a comment. A hand-written page may hold such a comment too:
+#: one that is not a slot of this page stays a comment (which the sanitizer removes).
+_SLOTS = re.compile(r"<!--briefing-block-(\d{1,9})-->\n?")
 _HREF = re.compile(r'href="([^"]*)"')
 _ID = re.compile(r' id="([^"]*)"')
 #: The blocks taken out of each page (by its source path) between the two hooks, with the links to
@@ -88,8 +91,10 @@ def on_config(config: Any) -> Any:
 
 def on_page_markdown(markdown: str, page: Any,
                      config: Any, files: Any) -> str:  # noqa: ARG001  # MkDocs' hook signature
-    """Take the generated HTML blocks out of the page's Markdown (see the module's docstring)."""
-    if BLOCK_START not in markdown:
+    """Take the generated HTML blocks out of the page's Markdown (see the module's docstring).
+    Only a generated page has them: in a hand-written page the markers are the author's text (an
+    example in a code block was taken out of it and shown as the slot's comment)."""
+    if BLOCK_START not in markdown or page.file.src_uri.split("/", 1)[0] not in GENERATED:
         _TAKEN.pop(page.file.src_uri, None)
         return markdown
     blocks: list[str] = []
@@ -148,7 +153,7 @@ def on_page_content(html_text: str, page: Any,
     taken = _TAKEN.pop(page.file.src_uri, None)
     if taken is not None:
         blocks, anchors = taken
-        html_text = _SLOTS.sub(lambda m: blocks[int(m[1])], html_text)
+        html_text = _SLOTS.sub(lambda m: blocks[int(m[1])] if int(m[1]) < len(blocks) else m[0], html_text)
         if page.present_anchor_ids is not None:  # ids inside the blocks can be linked to as well
             for block in blocks:
                 page.present_anchor_ids.update(_ID.findall(block))

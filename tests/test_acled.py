@@ -153,6 +153,26 @@ def test_existing_regions_and_sources_are_reused_and_new_ids_made_unique_by_pare
     assert found["irq2"]["sources"][0] == {"source": "rudaw"}
 
 
+def test_regions_of_one_name_in_several_provinces_get_distinct_names_that_fit(tmp_path: Path) -> None:
+    # ACLED repeats a name at every level (district, subdistrict and place "Hawija", in several
+    # provinces): the names' last fallback, a hash of the parent's name, came out the same for
+    # two of them (a duplicate-alias warning in the import's own records), and a long name plus
+    # its suffix was over the limit (a record that fails to load).
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    csv_file = tmp_path / "iraq.csv"
+    csv_file.write_text(export([event(), event(event_id_cnty="IRQ2", admin1="Aux"),
+                                event(event_id_cnty="IRQ3", admin1="Aux2"),
+                                event(event_id_cnty="IRQ4", admin2="Y" * 300),
+                                event(event_id_cnty="IRQ5", admin1="Aux", admin2="Y" * 300)]), "utf-8")
+    done = run("import", "acled", str(csv_file), "--data", str(data))
+    assert done.returncode == 0, done.stderr
+    result = validate(data)
+    assert not result.report.problems, [p.format_text() for p in result.report.problems]
+    again = run("import", "acled", str(csv_file), "--data", str(data))
+    assert again.stdout.startswith("0 created, 5 unchanged, "), again.stdout
+
+
 def test_roles_come_from_the_event_type_else_associated(empty: Path, tmp_path: Path) -> None:
     csv_file = tmp_path / "e.csv"
     csv_file.write_text(export([

@@ -688,6 +688,22 @@ def test_build_refuses_a_pdf_cache_in_the_data_content_or_site_folder(tmp_path: 
     assert not project.site.exists()
 
 
+@pytest.mark.parametrize("cache", ["data", "content/cache", "site/cache"])
+def test_build_refuses_a_validation_cache_in_the_data_content_or_site_folder(tmp_path: Path, cache: str) -> None:
+    """`--validate-cache content/x` published the cache on the site (MkDocs copies every file of
+    its docs folder), and it names every record, drafts too. Refused before anything is written
+    (exit 2), as the PDF cache is."""
+    project = make_project(tmp_path / "project")
+    before = tree(project.data), tree(project.content)
+    result = subprocess.run([str(BRIEFING), "build", "--data", "data", "--content", "content", "--site", "site",
+                             "--mkdocs-config", "mkdocs.yml", "--no-pdf", "--validate-cache", cache],
+                            capture_output=True, text=True, cwd=project.root, timeout=300)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"refusing --validate-cache {cache}: it is" in result.stderr
+    assert (tree(project.data), tree(project.content)) == before
+    assert not project.site.exists()
+
+
 def test_a_generated_folder_that_is_a_link_is_refused_in_one_line(tmp_path: Path) -> None:
     """A link committed in place of a generated folder (content/actors -> somewhere) stops the
     build with one line and exit 2, before anything is written; what it points to is untouched."""

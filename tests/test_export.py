@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import jsonschema
@@ -230,6 +232,20 @@ def test_the_export_command_refuses_what_it_may_not_write(data: Path, tmp_path: 
                                           str(tmp_path / name)])
     assert result.exit_code == 2 and message in result.output
     assert sorted(p.as_posix() for p in tmp_path.rglob("*")) == before  # nothing written
+
+
+def test_the_export_command_leaves_a_pipe_or_device_as_it_is(data: Path, tmp_path: Path) -> None:
+    # The file is written beside -o and renamed over it: `-o /dev/null --force` run as root
+    # replaced /dev/null with a regular file. A pipe stands for the device here.
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    for name in ("pipe.csv", "link.csv"):
+        if name == "link.csv":
+            (tmp_path / name).symlink_to(pipe)
+        result = CliRunner().invoke(cli.cli, ["export", "--format", "csv", "--data", str(data), "-o",
+                                              str(tmp_path / name), "--force"])
+        assert result.exit_code == 2 and "not a file" in result.output, name
+        assert stat.S_ISFIFO(pipe.lstat().st_mode) and (tmp_path / name).exists(), name
 
 
 def test_the_data_page_offers_each_export_and_keeps_the_licence_inert(data: Path) -> None:

@@ -33,16 +33,18 @@ def test_the_record_block_shows_hostile_data_as_text() -> None:
     assert "<script>" not in out and "“&lt;script&gt;alert(1)&lt;/script&gt;”" in out
 
 
-def _site(tmp_path: Path, page: str) -> subprocess.CompletedProcess[str]:
+def _site(tmp_path: Path, page: str, hand: str = "# Hand\n") -> subprocess.CompletedProcess[str]:
     docs = tmp_path / "docs"
-    docs.mkdir(parents=True)
+    (docs / "timeline").mkdir(parents=True)  # a generated folder: the hook takes blocks from generated pages only
     (docs / "index.md").write_text("# Home\n", "utf-8")
-    (docs / "b.md").write_text("# B\n\n## X { #x }\n", "utf-8")
-    (docs / "a.md").write_text(page, "utf-8")
+    (docs / "timeline" / "b.md").write_text("# B\n\n## X { #x }\n", "utf-8")
+    (docs / "timeline" / "a.md").write_text(page, "utf-8")
+    (docs / "hand.md").write_text(hand, "utf-8")
     (tmp_path / "mkdocs.yml").write_text(
         f"site_name: t\ndocs_dir: {docs}\nsite_dir: {tmp_path / 'site'}\ntheme:\n  name: material\n"
         f"hooks:\n  - {REPO / 'site_overrides' / 'hooks.py'}\nmarkdown_extensions:\n  - attr_list\n  - toc\n"
-        "validation:\n  anchors: warn\n  unrecognized_links: warn\nnav:\n  - index.md\n  - a.md\n  - b.md\n",
+        "validation:\n  anchors: warn\n  unrecognized_links: warn\nnav:\n  - index.md\n  - timeline/a.md\n"
+        "  - timeline/b.md\n  - hand.md\n",
         "utf-8")
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp_path / "mkdocs.yml")],
                           capture_output=True, text=True, cwd=tmp_path)
@@ -57,7 +59,7 @@ def test_a_block_links_like_markdown_and_the_sanitizer_still_cleans_it(tmp_path:
              " *not emphasis*</p>\n<script>alert(1)</script><p onclick=\"alert(2)\">text</p>")
     result = _site(tmp_path, _page(block))
     assert result.returncode == 0, result.stderr
-    html = (tmp_path / "site" / "a" / "index.html").read_text("utf-8")
+    html = (tmp_path / "site" / "timeline" / "a" / "index.html").read_text("utf-8")
     assert '<a href="../b/#x">to B</a>' in html  # a page's URL, as MkDocs makes of a Markdown link
     assert '<a href="#first">up</a>' in html and 'href="https://example.org/?a=1&amp;b=2"' in html
     assert "*not emphasis*" in html  # Markdown did not read the block
@@ -69,7 +71,27 @@ def test_a_block_links_like_markdown_and_the_sanitizer_still_cleans_it(tmp_path:
 def test_a_block_link_to_a_missing_page_or_anchor_fails_the_strict_build(tmp_path: Path) -> None:
     missing = _site(tmp_path / "page", _page('<p><a href="nowhere.md">x</a></p>'))
     assert missing.returncode != 0
-    assert "contains a link 'nowhere.md', but the target 'nowhere.md' is not found" in missing.stderr
+    assert "contains a link 'nowhere.md', but the target 'timeline/nowhere.md' is not found" in missing.stderr
     anchor = _site(tmp_path / "anchor", _page('<p><a href="b.md#nope">x</a></p>'))
     assert anchor.returncode != 0
     assert "does not contain an anchor '#nope'" in anchor.stderr
+
+
+def test_a_hand_written_slot_comment_is_no_error(tmp_path: Path) -> None:
+    # A page's own comment shaped like the hook's slot of a block (a contributor's page may hold
+    # anything) was taken for a block the page did not have: an IndexError, a traceback.
+    result = _site(tmp_path, _page("<p>one</p>") + "\n<!--briefing-block-7-->\n\n<!--briefing-block-0-->\n")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "timeline" / "a" / "index.html").read_text("utf-8")
+    assert "briefing-block" not in html and "<p>After.</p>" in html
+
+
+def test_markers_in_a_hand_written_page_are_its_text(tmp_path: Path) -> None:
+    # An example of a block in a hand-written page's code block was taken out as a block: the page
+    # showed the hook's slot comment instead of the example.
+    hand = f"# Hand\n\n```html\n{html_block('<p>an <b>example</b></p>')}\n```\n"
+    result = _site(tmp_path, _page("<p>one</p>"), hand)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "hand" / "index.html").read_text("utf-8")
+    assert "&lt;!--html--&gt;\n&lt;p&gt;an &lt;b&gt;example&lt;/b&gt;&lt;/p&gt;\n&lt;!--/html--&gt;" in html
+    assert "briefing-block" not in html

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import stat
 from dataclasses import dataclass, replace
 from datetime import date
 from io import BytesIO
@@ -415,6 +416,17 @@ def test_cli_invalid_data_prints_the_report_and_writes_nothing(tmp_path: Path, b
     assert "unknown-reference" in result.stderr and "did you mean `hawija`" in result.stderr
     assert "no PDF written" in result.stderr
     assert not target.exists()
+
+
+def test_cli_leaves_a_pipe_or_device_as_it_is(tmp_path: Path, base_data: Path) -> None:
+    # The PDF is written beside -o and renamed over it: `-o /dev/null --force` run as root
+    # replaced /dev/null with a regular file. A pipe stands for the device here.
+    pipe = tmp_path / "pipe.pdf"
+    os.mkfifo(pipe)
+    result = run("pdf", "--month", "2020-04", "--data", str(base_data), "-o", str(pipe), "--force")
+    assert result.returncode == 2, result.stderr
+    assert "a device or a pipe, not a file" in fold(result.stderr)
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
 
 
 @pytest.mark.parametrize(("args", "message"), [

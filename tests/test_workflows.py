@@ -150,6 +150,32 @@ def test_the_pdf_cache_is_kept_between_runs(path: Path) -> None:
     assert names.index("actions/cache") < names.index("make site")
 
 
+@pytest.mark.parametrize("path", [PULL_REQUEST, PAGES], ids=["pull-request", "pages"])
+def test_a_committed_cache_fails_the_run_before_the_cache_is_restored(path: Path, tmp_path: Path) -> None:
+    """A cache file committed by a pull request (`git add -f .cache/...`) was read as briefing's
+    own: a planted PDF was published as it is, a planted validation entry reported a broken file
+    valid. The step that refuses it runs, verbatim, before the restore, and fails on such a file."""
+    steps = next(iter(load(path)["jobs"].values()))["steps"]
+    names = [step.get("uses", step.get("run", "")).split("@")[0] for step in steps]
+    index = next(i for i, step in enumerate(steps) if "git ls-files -- .cache" in step.get("run", ""))
+    assert index < names.index("actions/cache")
+    script = steps[index]["run"]
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    for args in (["init", "-q"], ["config", "user.email", "t@t"], ["config", "user.name", "t"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, env=env)
+    (repo / "README").write_text("x\n", "utf-8")
+    subprocess.run(["git", "add", "README"], cwd=repo, check=True, env=env)
+    clean = subprocess.run(["bash", "-e", "-c", script], cwd=repo, capture_output=True, text=True, env=env)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    (repo / ".cache" / "briefing-pdf").mkdir(parents=True)
+    (repo / ".cache" / "briefing-pdf" / ("0" * 64 + ".pdf")).write_bytes(b"forged")
+    subprocess.run(["git", "add", "-f", ".cache"], cwd=repo, check=True, env=env)
+    planted = subprocess.run(["bash", "-e", "-c", script], cwd=repo, capture_output=True, text=True, env=env)
+    assert planted.returncode == 1 and "::error::.cache/ is committed" in planted.stdout
+
+
 def test_pull_request_workflow_runs_on_pull_requests_only() -> None:
     workflow = load(PULL_REQUEST)
     assert workflow["on"] == {"pull_request": None}
