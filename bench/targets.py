@@ -410,12 +410,14 @@ def main(argv: list[str] | None = None) -> int:
     described = machine()
     bench = Bench(args.work, max(args.runs, 1), args.timeout)
     results = []
+    done: set[tuple[str, int]] = set()
     for name in args.only or list(MEASURES):
         method, defined = MEASURES[name]
         for size in defined:
             at = size if size == 0 or size in args.sizes else max((s for s in args.sizes if s <= size), default=0)
-            if size and not at:
+            if (size and not at) or (name, at) in done:  # two sizes falling back to one: measured once
                 continue
+            done.add((name, at))
             results.append(method(bench, at))
             log(f"{name} at {at:,}: {results[-1].measured} ({'met' if results[-1].met else 'NOT met'})")
     print(f"Machine: {described}\n")
