@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -158,16 +159,24 @@ def html_block(value: object) -> Markup:
     return Markup(f"{BLOCK_START}\n{str(value).strip()}\n{BLOCK_END}")  # noqa: S704  # Markup from the HTML macros
 
 
-def _html_finalize(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, Markup):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return value
-    return html_inline(value)
+def _finalizer(text: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """What an interpolation prints: nothing for None, Markup as it is, counts with thousands
+    separators (8,933), floats as they are, and anything else through `text` (the escaping of
+    the environment: Markdown for pages, HTML for their blocks)."""
+    def finalize(value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, Markup):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        if isinstance(value, float):
+            return value
+        return text(value)
+    return finalize
+
+
+_html_finalize = _finalizer(lambda value: html_inline(value))
 
 
 def html_environment(templates: Path = TEMPLATES) -> Environment:
@@ -187,16 +196,7 @@ def html_environment(templates: Path = TEMPLATES) -> Environment:
     return env
 
 
-def _finalize(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, Markup):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"  # counts with thousands separators: 8,933
-    if isinstance(value, float):
-        return value
-    return md_inline(value)
+_finalize = _finalizer(lambda value: md_inline(value))
 
 
 def environment(templates: Path = TEMPLATES) -> Environment:
