@@ -26,6 +26,17 @@ INK = "#333333"
 GRID = "#dddddd"
 FONT = "font-family:'DejaVu Sans',Helvetica,Arial,sans-serif"
 
+#: One colour per ACLED event group, the same on the site's explorer, region maps and the PDFs'
+#: map (issue 12). Okabe–Ito, without its yellow, which vanishes on a light basemap.
+GROUP_COLOURS: dict[str, str] = {
+    "battles": "#D55E00",
+    "explosions-remote-violence": "#0072B2",
+    "violence-against-civilians": "#CC79A7",
+    "protests": "#009E73",
+    "riots": "#E69F00",
+    "strategic-developments": "#56B4E9",
+}
+
 
 #: What XML 1.0 cannot hold at all, even escaped: control characters but tab and line ends, lone
 #: surrogates, U+FFFE and U+FFFF. A name holding one (valid data: text as typed) would make the
