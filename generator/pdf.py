@@ -56,6 +56,7 @@ from .routes import JUDGEMENTS_FOLDER
 from .views import briefing as views
 from .views.common import CasualtyLine, CitationView, Context, Ref
 from .views.pdfs import pdf_path, site_requests
+from .views.selection import Selections
 from .errors import BriefingError
 from .write import CannotWrite, replace_file, writing
 
@@ -90,6 +91,7 @@ def paragraphs(value: object) -> list[str]:
     return [_SPACES.sub(" ", p.strip()) for p in _PARAGRAPHS.split(str(value or "").strip()) if p.strip()]
 
 
+@functools.lru_cache(maxsize=65536)  # names, labels and dates repeat across a site's briefings
 def _text(value: str) -> str:
     """A printed string: on one line, and isolated with Unicode controls (`render.isolate_text`)
     when it holds right-to-left letters or bidi controls, so that it cannot reorder the words
@@ -252,13 +254,18 @@ def _plain(value: Any) -> Any:
         return {**out, "url": _address(value.url), "archive_url": _address(value.archive_url)}
     if is_dataclass(value) and not isinstance(value, type):
         out = {}
-        for f in fields(value):
-            if f.name in _LEFT_OUT:
-                continue
-            item = getattr(value, f.name)
-            out[f.name] = [_text(p) for p in paragraphs(item)] if f.name in _PARAGRAPH_FIELDS else _plain(item)
+        for name in _field_names(type(value)):
+            item = getattr(value, name)
+            out[name] = [_text(p) for p in paragraphs(item)] if name in _PARAGRAPH_FIELDS else _plain(item)
         return out
     raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A view dataclass's fields that the PDF is given, in order (`fields` is slow to call for
+    each of the thousands of values of a briefing)."""
+    return tuple(f.name for f in fields(cls) if f.name not in _LEFT_OUT)
 
 
 @dataclass(frozen=True)
@@ -485,10 +492,11 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
     The scripts that no installed font covers in any of them are added to `missing_fonts`."""
     ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=True)
     tables = figures.tables(ctx)
+    selections = Selections(ctx, tables)
     documents = {}
     for request in site_requests(ctx):
         judgements = read_judgements(content, request.name)
-        documents[pdf_path(request)] = typst_input(views.build(ctx, request, config, judgements, tables))
+        documents[pdf_path(request)] = typst_input(views.build(ctx, request, config, judgements, tables, selections))
     if missing_fonts is not None:
         missing_fonts.extend(fonts.check([d.printed for d in documents.values()], dataset))
     return render_many(documents, cache, workers, progress)

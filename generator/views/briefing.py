@@ -30,6 +30,7 @@ from ..render import isolate_text
 from ..routes import OVERVIEW, briefing_anchor, judgements_file
 from .common import (CitationView, Context, RecordView, Ref, Shown, SortKey, is_incident, is_statement, month_title,
                      slug_label)
+from .selection import Selection, Selections, month_aligned
 from .overview import TOP_REGIONS, Figure, area_of, key_figures, number
 from .trend import Tally, axis_label, tally
 
@@ -282,10 +283,10 @@ def check_request(ctx: Context, request: Request) -> None:
 
 
 def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | None = None,
-          tables: figures.Tables | None = None) -> Briefing:
+          tables: figures.Tables | None = None, selections: Selections | None = None) -> Briefing:
     """The briefing as data. `judgements` is the editors' Markdown for it, when there is one;
-    `tables` are `figures.tables(ctx)`, when the caller already has them (a site build makes
-    many briefings of one dataset)."""
+    `tables` are `figures.tables(ctx)` and `selections` a `Selections` of the context and those
+    tables, when the caller has them (a site build makes many briefings of one dataset)."""
     check_request(ctx, request)
     start, end = request.start, request.end
     period = Period(request.name, period_title(start, end), start, end)
@@ -293,17 +294,25 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
     previous = Period(period_key(prev_start, prev_end), period_title(prev_start, prev_end), prev_start, prev_end)
     within = ({request.region} | ctx.dataset.region_descendants(request.region)) if request.region else set()
 
-    incidents = [e for e in ctx.incidents() if incident_matches(request, e.record, within)]
-    statements = [e for e in ctx.statements() if statement_matches(ctx, request, e.record, within)]
-    inside: list[Shown] = []
-    possibly: list[Shown] = []
-    found: list[Shown] = [*incidents, *statements]
-    for entry in found:
-        placed = entry.record.date.placement(start, end)
-        if placed == "inside":
-            inside.append(entry)
-        elif placed == "overlaps":
-            possibly.append(entry)
+    # A site build passes `selections`: the records of the briefing's filter bucketed by month, so
+    # that it reads only the months it shows (views/selection.py). The same briefing either way.
+    selection = (selections.of(request.region)
+                 if selections is not None and not request.actor and month_aligned(start, end) and prev_start.day == 1
+                 else None)
+    if selection is not None:
+        incidents, statements = selection.incidents, selection.statements
+        inside, possibly = selection.placed(start, end)
+    else:
+        incidents = [e for e in ctx.incidents() if incident_matches(request, e.record, within)]
+        statements = [e for e in ctx.statements() if statement_matches(ctx, request, e.record, within)]
+        inside, possibly = [], []
+        found: list[Shown] = [*incidents, *statements]
+        for entry in found:
+            placed = entry.record.date.placement(start, end)
+            if placed == "inside":
+                inside.append(entry)
+            elif placed == "overlaps":
+                possibly.append(entry)
 
     def order(e: Shown) -> SortKey:  # the timeline's order
         return (e.record.date.sort_key(), e.id)
@@ -350,9 +359,9 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
         judgements_file=judgements_file(request.name),
         counted_incidents=counted_incidents,
         counted_statements=counted_statements,
-        figures=_key_figures(ctx, tables or figures.tables(ctx), {e.id for e in incidents}, statements, period,
-                             previous),
-        chart=_chart(ctx, request, incidents),
+        figures=_key_figures(ctx, tables or figures.tables(ctx), incidents, statements, period, previous, selection,
+                             selections),
+        chart=_chart(ctx, request, incidents, selection),
         regions=_summaries(ctx, request, inside, possibly, {e.id for e in printed}),
         region_level=(f"the parts of {isolate_text(ctx.dataset.regions[request.region].record.name)}" if request.region
                       else "governorate"),
@@ -432,14 +441,22 @@ def _filters(ctx: Context, request: Request, config: SiteConfig) -> tuple[tuple[
     return tuple(out), title
 
 
-def _key_figures(ctx: Context, tables: figures.Tables, ids: set[str], statements: list[Entry[Statement]],
-                 period: Period, previous: Period) -> KeyFigures:
+def _key_figures(ctx: Context, tables: figures.Tables, incidents: list[Entry[Incident]],
+                 statements: list[Entry[Statement]], period: Period, previous: Period,
+                 selection: Selection | None = None, selections: Selections | None = None) -> KeyFigures:
     """The overview's key figures (same rules, same helpers) for the briefing's records."""
+    if selection is not None and selections is not None:
+        # Every figure is of records inside or overlapping the period or the previous one, so the
+        # records and rows touching both periods give the same figures.
+        incidents, statements = selection.touching(previous.start, period.end)
+        mine = selections.rows(previous.start, period.end, {e.id for e in incidents})
+    else:
+        ids = {e.id for e in incidents}
 
-    def only(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[frame["id"].isin(ids)] if not frame.empty else frame
+        def only(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["id"].isin(ids)] if not frame.empty else frame
 
-    mine = figures.Tables(only(tables.incidents), only(tables.casualties), only(tables.roles))
+        mine = figures.Tables(only(tables.incidents), only(tables.casualties), only(tables.roles))
     found = key_figures(ctx, mine, period, previous)
     now = figures.inside(mine.casualties, period.start, period.end)
     before = figures.inside(mine.casualties, previous.start, previous.end)
@@ -473,7 +490,8 @@ def _key_figures(ctx: Context, tables: figures.Tables, ids: set[str], statements
     )
 
 
-def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]]) -> Chart | None:
+def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]],
+           selection: Selection | None = None) -> Chart | None:
     """The site's chart — incidents per month (the month each date starts in, as on the timeline)
     by event type group — for the briefing's filters, over the period and, for context, the months
     before it up to CHART_MIN_MONTHS in all."""
@@ -484,7 +502,14 @@ def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]]) -> 
     columns = months_between(first, last)[-CHART_MAX_MONTHS:]
     counts: dict[tuple[str, str], int] = defaultdict(int)
     outside = undated = 0
-    for entry in incidents:
+    if selection is not None:  # the same counts, from the months of the chart alone
+        undated = sum(1 for day in selection.open_ends if request.start <= day)
+        outside = selection.started_by(request.end)
+        for key in columns:
+            for entry in selection.chart_months.get(key, ()):
+                counts[key, ctx.group_of(entry.record.type)] += 1
+                outside -= int(entry.record.date.start <= request.end)
+    for entry in incidents if selection is None else ():
         if entry.record.date.open_start:  # `{to: DATE}`: no known start, in no month's count
             undated += int(request.start <= entry.record.date.end)  # said only when it may touch the period
             continue
