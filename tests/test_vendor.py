@@ -11,7 +11,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 
-import vendor  # noqa: E402  (tools/ is not a package)
+import vendor  # noqa: E402  # tools/ is not a package: importable only after the path line
 
 
 def test_vendored_files_match_the_pinned_registry_hashes() -> None:

@@ -105,7 +105,7 @@ def fetch() -> None:
     """Download every package, verify its integrity, and write the files we keep."""
     lines: list[str] = []
     for pkg in PACKAGES:
-        with urllib.request.urlopen(pkg.tarball, timeout=120) as resp:  # noqa: S310 (fixed https URL)
+        with urllib.request.urlopen(pkg.tarball, timeout=120) as resp:  # noqa: S310  # a fixed https address of the registry
             blob = resp.read()
         algo, _, want = pkg.integrity.partition("-")
         got = base64.b64encode(hashlib.new(algo, blob).digest()).decode()
@@ -116,7 +116,7 @@ def fetch() -> None:
                 member = tar.getmember(f"package/{inner}")
                 if not member.isfile():
                     raise SystemExit(f"{pkg.name}: {inner} is not a regular file")
-                data = tar.extractfile(member).read()  # type: ignore[union-attr]
+                data = tar.extractfile(member).read()  # type: ignore[union-attr]  # a regular member, checked above
                 target = _dest(pkg, inner)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
