@@ -302,13 +302,15 @@ def from_cache(path: str, kind: str | None, entry: CachedFile, written: list[Wri
                problems: list[Problem]) -> None:
     """Add a file's result in the cache's form (`sane`) to `written`, `facts` and `problems` (no
     models; positions re-read the file if asked)."""
-    problems.extend(Problem(p.path, p.line, p.col, p.code, p.message, p.severity) for p in entry.problems)
+    if entry.problems:  # most files have none
+        problems.extend(Problem(p.path, p.line, p.col, p.code, p.message, p.severity) for p in entry.problems)
     if kind is not None:
+        add_written, add_facts = written.append, facts.append  # once per file: this runs 110,000 times at 100k
         for r in entry.records:
             raw = RawRecord(None, r.line, r.col, r.index, None, path)
-            written.append(Written(kind, path, raw, r.id, r.labels, r.targets, r.ids, Wheres(r.wheres)))
+            add_written(Written(kind, path, raw, r.id, r.labels, r.targets, r.ids, Wheres(r.wheres)))
             if r.valid:
-                facts.append(Facts(kind, r.valid_id, path, raw, r.name, r.aliases, r.parent, r.start, r.published))
+                add_facts(Facts(kind, r.valid_id, path, raw, r.name, r.aliases, r.parent, r.start, r.published))
 
 
 #: Files per task sent to a worker.
