@@ -5,6 +5,7 @@ Markdown, no HTML. Escaping is the renderer's job; where pages live is `generato
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import posixpath
 from dataclasses import dataclass, field
@@ -91,9 +92,11 @@ class CorrectionView:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RecordView:
-    """One incident or statement, everything a reader sees of it."""
+    """One incident or statement, everything a reader sees of it. Its `repr` (what
+    site.RenderCache hashes) is the dataclass's own, made once: a view is kept between serve's
+    runs (ViewMemo) and sits on several pages."""
 
     id: str
     kind: str  # "incident" | "statement"
@@ -128,6 +131,19 @@ class RecordView:
     about: tuple[Ref, ...] = ()
     regions: tuple[Ref, ...] = ()
     language: str | None = None
+
+    def __repr__(self) -> str:
+        made = self.__dict__.get("_repr")
+        if made is None:
+            made = _dataclass_repr(self)
+            object.__setattr__(self, "_repr", made)  # a cache, not a field: equality and asdict ignore it
+        return str(made)
+
+
+def _dataclass_repr(view: RecordView) -> str:
+    """What `@dataclass`'s generated `__repr__` gives: the class's name and every field's repr."""
+    return f"{type(view).__qualname__}(" + ", ".join(
+        f"{f.name}={getattr(view, f.name)!r}" for f in dataclasses.fields(view)) + ")"
 
 
 class _Common(TypedDict):
