@@ -21,7 +21,7 @@ import shutil
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, TextIO
@@ -36,7 +36,7 @@ from watchdog.observers.polling import PollingObserver
 
 from .config import CONFIG_NAME
 from .errors import EXIT_USAGE, BriefingError, InvalidData
-from .validate import validated
+from .validate import FileMemo, validated
 from .write import GENERATED, CannotWrite, WriteError, put_file, temporary_folder
 
 if TYPE_CHECKING:
@@ -85,6 +85,9 @@ class Regenerator:
     mkdocs_config: Path | None = None  # its folders are checked for links too (see site.hand_written_problems)
     say: Say = _silent  # where it reports what it did or why it did not
     render_cache: RenderCache | None = None  # the pages rendered last time (made at the first run)
+    # What the last run checked and made of each file, kept between runs: an edit reads, checks
+    # and views again only what changed (in memory only).
+    memo: FileMemo = field(default_factory=FileMemo)
 
     def run(self, reason: str = "") -> bool:
         """True when the pages now show the current data; False when they were left as they were."""
@@ -96,7 +99,7 @@ class Regenerator:
             from . import site as site_mod  # the views and Jinja2: only once serving
 
             try:
-                result = validated(self.data)
+                result = validated(self.data, memo=self.memo)
             except InvalidData as exc:
                 for line in exc.lines(f"the data has errors: {self.content}/ was left as it was"
                                       + (" (still serving the last good pages)" if reason else "")):

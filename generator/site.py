@@ -25,7 +25,7 @@ from .progress import PAGES, Progress, quiet
 from .render import TEMPLATES, environment, render
 from .charts import ChartSpec, render_svg
 from .children import preexec_die_with_parent
-from .views.common import Context, Download, Page
+from .views.common import Context, Download, Page, ViewMemo
 from .views.families import FAMILIES
 from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, NotOurs, WriteResult, is_marked, make_marked,
                     put_back, remove_marked, swap_folder, write_tree)
@@ -36,21 +36,26 @@ if TYPE_CHECKING:
 
 
 def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs: bool = False,
-               data_dir: Path | None = None) -> list[Page | ChartSpec | Download]:
+               data_dir: Path | None = None, memo: ViewMemo | None = None) -> list[Page | ChartSpec | Download]:
     """Every page (and chart) the site shows, as data (no Markdown yet). With `pdfs`, month and
     region pages link their PDF briefings (which `generate` then writes). With `data_dir`, "What's
     new" compares the data with its Git history (read-only `git` commands); without, it says that
-    the history was not looked at."""
+    the history was not looked at. `memo`: record views kept from an earlier run (serve's)."""
     history = None
     if data_dir is not None:
         from .changes import site_history
 
         history = site_history(data_dir, config.whats_new_since)
-    ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=pdfs, history=history,
-                  site=config)
+    event_types = config.all_event_types()
+    if memo is None:
+        memo = ViewMemo()
+    memo.start(dataset, event_types, preview)
+    ctx = Context(dataset, preview=preview, event_types=event_types, pdfs=pdfs, history=history, site=config,
+                  memo=memo)
     out: list[Page | ChartSpec | Download] = []
     for family in FAMILIES:
         out.extend(family.pages(ctx))
+    memo.finish()
     return out
 
 
@@ -66,6 +71,7 @@ class RenderCache:
         self._salt = b""
         self._pages: dict[str, tuple[bytes, str | bytes]] = {}
         self.hits = 0  # pages of the last run taken from the cache (for the serve log and tests)
+        self.views = ViewMemo()  # the record views of the last run (views/common.py)
 
     def run(self, salt: bytes) -> dict[str, tuple[bytes, str | bytes]]:
         """The cache for a run under `salt` (emptied when the salt changed); the caller fills a
@@ -137,8 +143,9 @@ def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool 
     they print in empty boxes (no installed font) added to `missing_fonts`. `data_dir`: see
     `site_pages`. `progress` is told how many pages and PDFs are done. `render_cache`: see
     `RenderCache` (`briefing serve` keeps one)."""
-    rendered = render_pages(site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir), config, progress,
-                            render_cache)
+    rendered = render_pages(site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir,
+                                       memo=render_cache.views if render_cache is not None else None),
+                            config, progress, render_cache)
     if pdfs:
         from .pdf import PdfCache, site_pdfs  # the PDF machinery is loaded only for builds that make PDFs
 

@@ -29,8 +29,8 @@ from .pages import page_conflicts
 from .explain import prefixed, problems_from_errors
 from .problems import CODES, Problem, Report, problem
 from .progress import READING, Progress, quiet
-from .vcache import (CachedFile, CachedProblem, CachedRecord, ValidationCache, Wheres, decode_entries, encode_entries,
-                     encode_wheres, make_entry, read_stamped)
+from .vcache import (CachedFile, CachedProblem, CachedRecord, ValidationCache, Wheres, decode_entries, digest,
+                     encode_entries, encode_wheres, make_entry, read_stamped, stamp)
 
 YAML_SUFFIXES = (".yml", ".yaml")
 # Files that may sit in a data folder without being data (and without a warning).
@@ -111,9 +111,57 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
     return found, problems
 
 
+class FileMemo:
+    """What checking each file found, with its models, kept in the memory of one process between
+    runs (`briefing serve`): a file whose size and mtime (else whose content hash) are those of
+    the last run is not read or checked again, and keeps its very model objects, which lets the
+    views reuse what they made of them (views/common.py, `ViewMemo`). Never written to disk. A
+    run under other settings (the configuration's event types and years) starts afresh."""
+
+    def __init__(self) -> None:
+        self._settings = ""
+        # path -> (kind, size, mtime kept (vcache.stamp: -1 when it was too recent to trust), hash, result)
+        self._files: dict[str, tuple[str | None, int, int, bytes, FileResult]] = {}
+        self._next: dict[str, tuple[str | None, int, int, bytes, FileResult]] = {}
+        self.hits = 0  # files of the last run not read again (for tests and the serve log)
+
+    def start(self, settings: str) -> None:
+        if settings != self._settings:
+            self._settings, self._files = settings, {}
+        self._next, self.hits = {}, 0
+
+    def lookup(self, path: str, kind: str | None) -> FileResult | None:
+        """The last result of `path` if the file is unchanged (as vcache's lookup decides)."""
+        kept = self._files.get(path)
+        if kept is None or kept[0] != kind:
+            return None
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        if not (st.st_size == kept[1] and st.st_mtime_ns == kept[2]):
+            read = read_stamped(path)
+            if read is None or len(read[1]) != kept[1] or digest(read[1]) != kept[3]:
+                return None
+        self._next[path] = kept
+        self.hits += 1
+        return kept[4]
+
+    def put(self, path: str, kind: str | None, read: tuple[os.stat_result, bytes] | None, started_ns: int,
+            result: FileResult) -> None:
+        """Keep `result`, checked from `read` (`read_stamped`'s answer; None or a file that changed
+        while it was read: not kept)."""
+        if read is not None and read[0].st_size == len(read[1]):
+            self._next[path] = (kind, len(read[1]), stamp(read[0].st_mtime_ns, started_ns), digest(read[1]), result)
+
+    def finish(self) -> None:
+        """The files of this run become the memo (deleted files are forgotten)."""
+        self._files, self._next = self._next, {}
+
+
 def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
              progress: Progress = quiet, cache: Path | None = None, models: bool = True,
-             workers: int = 1) -> Result:
+             workers: int = 1, memo: FileMemo | None = None) -> Result:
     """Check every file under `data_dir` and link the valid records.
 
     The configuration is `config_path`, else `briefing.yml` beside the data folder, else defaults.
@@ -126,6 +174,9 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     The report is the same either way, cached or not. Without models, `workers` processes check
     the files the cache does not hold (1, the default: this process alone; two were no faster on
     a busy two-CPU machine, see docs/performance.md).
+
+    `memo`: with models, an in-memory `FileMemo` kept by the caller between runs; files it holds
+    unchanged are not read again (the report and the dataset are those of a run without it).
     """
     root = Path(data_dir)
     report = Report()
@@ -155,11 +206,21 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
             store.load()
         progress(READING, 0, len(files))
         if models:
+            if memo is not None:
+                memo.start(repr((sorted(config.all_event_types()), config.years)))
             for done, (path, kind) in enumerate(files, 1):
-                read = read_stamped(path) if store is not None else None
-                result = check_file(path, kind, context, read[1] if read else None)
-                if store is not None:  # refreshed, for a later `briefing validate`
-                    store.put(path, make_entry(read, started_ns, kind, result.count, *to_cache(result)))
+                kept = memo.lookup(path, kind) if memo is not None else None
+                if kept is not None:
+                    result = kept
+                    if store is not None:  # the same file: its cached entry, if any, is carried over
+                        store.lookup(path)
+                else:
+                    read = read_stamped(path) if store is not None or memo is not None else None
+                    result = check_file(path, kind, context, read[1] if read else None)
+                    if store is not None:  # refreshed, for a later `briefing validate`
+                        store.put(path, make_entry(read, started_ns, kind, result.count, *to_cache(result)))
+                    if memo is not None:
+                        memo.put(path, kind, read, started_ns, result)
                 progress(READING, done, len(files))
                 report.extend(result.problems)
                 report.records += result.count
@@ -167,6 +228,8 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
                 loaded.extend(result.valid)
                 facts.extend(result.facts)
             dataset, link_problems = link(loaded, written, facts)
+            if memo is not None:
+                memo.finish()
         else:
             # Each file's result comes from the cache or is checked now, in worker processes when
             # there are many, as compact entries of the cache's own form; every file's result then
@@ -352,15 +415,16 @@ def check_many(items: list[tuple[str, str | None]], context: dict[str, Any], sta
 
 
 def validated(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
-              extra: Iterable[Problem] = (), progress: Progress = quiet, cache: Path | None = None) -> Result:
+              extra: Iterable[Problem] = (), progress: Progress = quiet, cache: Path | None = None,
+              memo: FileMemo | None = None) -> Result:
     """The one entry point of the commands that go on to write (`build`, `pdf`, `serve`): check
     the data as `validate` does, add `extra` problems found by the caller (such as links among
     the hand-written pages), and raise InvalidData, holding the whole report, when there is any
     error. The result returned may hold warnings, for the caller to show. `cache`: the validation
-    cache's folder (refreshed, as `validate` says), None for none."""
+    cache's folder (refreshed, as `validate` says), None for none; `memo`: see `validate`."""
     from .errors import InvalidData
 
-    result = validate(data_dir, config_path, progress, cache=cache)
+    result = validate(data_dir, config_path, progress, cache=cache, memo=memo)
     result.report.extend(extra)
     if not result.report.ok:
         raise InvalidData(result.report)

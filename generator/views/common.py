@@ -5,7 +5,9 @@ Markdown, no HTML. Escaping is the renderer's job; where pages live is `generato
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeAlias, TypedDict, TypeGuard
 
@@ -90,9 +92,11 @@ class CorrectionView:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RecordView:
-    """One incident or statement, everything a reader sees of it."""
+    """One incident or statement, everything a reader sees of it. Its `repr` (what
+    site.RenderCache hashes) is the dataclass's own, made once: a view is kept between serve's
+    runs (ViewMemo) and sits on several pages."""
 
     id: str
     kind: str  # "incident" | "statement"
@@ -127,6 +131,19 @@ class RecordView:
     about: tuple[Ref, ...] = ()
     regions: tuple[Ref, ...] = ()
     language: str | None = None
+
+    def __repr__(self) -> str:
+        made = self.__dict__.get("_repr")
+        if made is None:
+            made = _dataclass_repr(self)
+            object.__setattr__(self, "_repr", made)  # a cache, not a field: equality and asdict ignore it
+        return str(made)
+
+
+def _dataclass_repr(view: RecordView) -> str:
+    """What `@dataclass`'s generated `__repr__` gives: the class's name and every field's repr."""
+    return f"{type(view).__qualname__}(" + ", ".join(
+        f"{f.name}={getattr(view, f.name)!r}" for f in dataclasses.fields(view)) + ")"
 
 
 class _Common(TypedDict):
@@ -169,6 +186,52 @@ ROLE_WORDS = {
 }
 
 
+class ViewMemo:
+    """What views made of single records (`Context.record_view`, the search entries), kept between
+    the runs of one process (`briefing serve`, through `site.RenderCache`) and within one run.
+    Such a view is a function of its record, of what it is made for (the folder of the page it is
+    seen from: its links are relative to it; or another tag), of the actors, regions and sources
+    it names, and of the site's event types and preview setting: it is kept under the record
+    object itself (a file the validation memo holds unchanged keeps its model object,
+    validate.FileMemo) and that tag, and every view is forgotten when any actor, region or source
+    object, the event types or the preview setting differ from the last run's. In memory only."""
+
+    def __init__(self) -> None:
+        self._world: tuple[object, ...] = ()
+        # (id of the record object, tag) -> (the record object, its view): the object is kept, so
+        # its id is not reused while the entry lives, and it is compared on each hit.
+        self._views: dict[tuple[int, str], tuple[object, object]] = {}
+        self._used: dict[tuple[int, str], tuple[object, object]] = {}
+        self.hits = 0  # views of the last run taken from the memo (for tests)
+
+    def start(self, dataset: Dataset, event_types: dict[str, str], preview: bool) -> None:
+        """Begin a run over `dataset`: keep the views only if what they name is the same objects."""
+        world = (repr((sorted(event_types.items()), preview)),
+                 *(e.record for table in (dataset.actors, dataset.regions, dataset.sources) for e in table.values()))
+        if len(world) != len(self._world) or world[0] != self._world[0] or any(
+                a is not b for a, b in zip(world[1:], self._world[1:], strict=True)):
+            self._views = {}
+        self._world = world
+        self._used, self.hits = {}, 0
+
+    def finish(self) -> None:
+        """Forget the views of records this run did not show (an edited record's old object)."""
+        self._views, self._used = self._used, {}
+
+    def get(self, record: object, tag: str) -> object | None:
+        """The view of `record` made for `tag`, if one was made (this run or the last)."""
+        key = (id(record), tag)
+        kept = self._used.get(key) or self._views.get(key)
+        if kept is None or kept[0] is not record:
+            return None
+        self._used[key] = kept
+        self.hits += 1
+        return kept[1]
+
+    def put(self, record: object, tag: str, view: object) -> None:
+        self._used[(id(record), tag)] = (record, view)
+
+
 @dataclass
 class Context:
     """What views need to turn ids into names and links: the dataset and the publication rule."""
@@ -179,6 +242,8 @@ class Context:
     pdfs: bool = False  # the build writes PDF briefings (views link them only then: see views/briefing.py)
     history: History | None = None  # the data's Git history, for "What's new" (None: not looked at)
     site: SiteConfig | None = None  # briefing.yml: the site's address and licence, for the Data page's exports
+    # Record views made before (kept between serve's runs; a build makes its own): see ViewMemo.
+    memo: ViewMemo = field(default_factory=ViewMemo, repr=False, compare=False)
     # The visible records in date order, sorted on first use; a Context is made for one build of
     # data that no longer changes.
     _incidents: list[Entry[Incident]] | None = field(default=None, init=False, repr=False, compare=False)
@@ -238,6 +303,14 @@ class Context:
 
     def record_view(self, entry: Shown, page: str) -> RecordView:
         """A record as seen from `page` (links are relative to it)."""
+        folder = posixpath.dirname(page)  # the view's links depend on the page's folder only
+        view = self.memo.get(entry.record, folder)
+        if not isinstance(view, RecordView):
+            view = self._record_view(entry, page)
+            self.memo.put(entry.record, folder, view)
+        return view
+
+    def _record_view(self, entry: Shown, page: str) -> RecordView:
         record = entry.record
         key = month_key(record.date)
         common = _Common(

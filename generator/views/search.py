@@ -28,7 +28,8 @@ from ..dates import format_date
 from ..link import Entry
 from ..models import Incident, Statement, event_label
 from ..routes import SEARCH_RECORDS, actor_page, month_page, record_anchor, region_page
-from .common import Context, Family, Page, Shown, SortKey, month_title, slug_label, statement_title
+from .common import (Context, Family, Page, Shown, SortKey, is_incident, is_statement, month_title, slug_label,
+                     statement_title)
 from .timeline import month_keys
 
 #: The version of the file's layout: the hook ignores a file of another version (one left by an
@@ -93,6 +94,23 @@ def _common_tail(entry: Shown) -> tuple[tuple[str, ...], ...]:
         tuple(f"Corrected {format_date(c.date)}: {c.note}" for c in record.corrections),
         status,
     )
+
+
+def _memo_entry(ctx: Context, entry: Shown) -> RecordEntry:
+    """A record's search entry, made once for its record object (views/common.py, `ViewMemo`)."""
+    made = ctx.memo.get(entry.record, _MEMO_TAG)
+    if not isinstance(made, RecordEntry):
+        if is_incident(entry):
+            made = incident_entry(ctx, entry)
+        else:
+            assert is_statement(entry)
+            made = statement_entry(ctx, entry)
+        ctx.memo.put(entry.record, _MEMO_TAG, made)
+    return made
+
+
+#: The memo's tag of search entries (no page folder has a NUL in its name).
+_MEMO_TAG = "\0search"
 
 
 def incident_entry(ctx: Context, entry: Entry[Incident]) -> RecordEntry:
@@ -200,8 +218,8 @@ def build(ctx: Context) -> SearchRecords:
     pages = []
     for key, (incidents, statements) in month_keys(ctx).items():
         shown: list[tuple[SortKey, RecordEntry]] = [
-            ((e.record.date.sort_key(), e.id), incident_entry(ctx, e)) for e in incidents]
-        shown += [((e.record.date.sort_key(), e.id), statement_entry(ctx, e)) for e in statements]
+            ((e.record.date.sort_key(), e.id), _memo_entry(ctx, e)) for e in incidents]
+        shown += [((e.record.date.sort_key(), e.id), _memo_entry(ctx, e)) for e in statements]
         shown.sort(key=lambda item: item[0])
         counts = (f"{len(incidents)} {'incident' if len(incidents) == 1 else 'incidents'}, "
                   f"{len(statements)} {'statement' if len(statements) == 1 else 'statements'}.")
