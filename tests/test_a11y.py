@@ -209,7 +209,7 @@ def test_palette_toggle_gives_a_passing_page(example_site: Site, a11y_playwright
         ctx.close()
 
 
-def test_axe_finds_what_it_should(example_site: Site, page: Page, scheme: str) -> None:
+def test_axe_finds_what_it_should(example_site: Site, page: Page) -> None:
     """The check itself works: a page made worse on purpose (grey text on white, an image with no
     text alternative, a link in the site's link colour without its underline, as every link was
     before) is reported, each with its rule and place."""
@@ -218,7 +218,8 @@ def test_axe_finds_what_it_should(example_site: Site, page: Page, scheme: str) -
         const article = document.querySelector('article');
         article.insertAdjacentHTML('beforeend',
           '<p style="color:#bbb;background:#fff" id="faint">faint</p><img src="x.png" id="bare">'
-          + '<p>Text <a id="plain" style="text-decoration:none;color:var(--md-typeset-a-color)" href="#">link</a> text.</p>');
+          + '<p>Text <a id="plain" style="text-decoration:none;color:var(--md-typeset-a-color)"'
+          + ' href="#">link</a> text.</p>');
     }""")
     found = {(v.rule, v.target) for v in axe_violations(page)}
     assert ("color-contrast", "#faint") in found
