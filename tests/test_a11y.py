@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
-from browser_helpers import (
-    REPO, AxeViolation, ChromiumMissing, SiteServer, axe_violations, build_site, ensure_chromium, launch)
+from browser_helpers import REPO, AxeViolation, SiteServer, axe_violations, build_site, launch
 from generator import routes
 
 pytestmark = pytest.mark.slow
@@ -72,6 +71,7 @@ def test_pages_are_the_routes_of_their_records() -> None:
 
 
 # --- sites, servers and browsers (once per session) ----------------------------------------
+# `playwright` (one driver for the session, Debian's chromium) comes from tests/conftest.py.
 
 
 @dataclass
@@ -80,17 +80,6 @@ class Site:
 
     root: Path
     url: str
-
-
-@pytest.fixture(scope="session")
-def a11y_playwright() -> Iterator[Playwright]:
-    """Playwright driving Debian's chromium (a missing browser is a failure, never a skip)."""
-    try:
-        ensure_chromium()
-    except ChromiumMissing as exc:
-        pytest.fail(str(exc), pytrace=False)
-    with sync_playwright() as pw:
-        yield pw
 
 
 def _serve(data: Path, work: Path) -> Iterator[Site]:
@@ -120,11 +109,11 @@ def scheme(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
-def context(a11y_playwright: Playwright, scheme: str,
+def context(playwright: Playwright, scheme: str,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
     """One browser per colour scheme for the module (pages do not change each other: only the
     palette toggle stores anything, and it has its own browser below)."""
-    ctx = launch(a11y_playwright, tmp_path_factory.mktemp(f"a11y-profile-{scheme}"), color_scheme=scheme)
+    ctx = launch(playwright, tmp_path_factory.mktemp(f"a11y-profile-{scheme}"), color_scheme=scheme)
     ctx.set_default_timeout(15_000)
     try:
         yield ctx
@@ -192,11 +181,11 @@ def test_base_fixture_page_passes_wcag_21_aa(base_site: Site, page: Page, scheme
 
 
 @pytest.mark.parametrize("start", list(SCHEMES))
-def test_palette_toggle_gives_a_passing_page(example_site: Site, a11y_playwright: Playwright,
+def test_palette_toggle_gives_a_passing_page(example_site: Site, playwright: Playwright,
                                              tmp_path: Path, start: str) -> None:
     """A reader who switches the colour scheme with Material's toggle in the header gets the other
     scheme, and it passes as well (the choice is stored, so it has its own browser)."""
-    ctx = launch(a11y_playwright, tmp_path / "profile", color_scheme=start)
+    ctx = launch(playwright, tmp_path / "profile", color_scheme=start)
     try:
         tab = ctx.pages[0] if ctx.pages else ctx.new_page()
         tab.goto(example_site.url + PAGES["month"], wait_until="networkidle")
