@@ -27,7 +27,7 @@ from generator.validate import validate
 from generator.write import GENERATED
 
 if TYPE_CHECKING:  # Playwright is imported by the callers; here it only names types.
-    from playwright.sync_api import BrowserContext, Playwright
+    from playwright.sync_api import BrowserContext, Page, Playwright
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -41,6 +41,12 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
+
+#: axe-core, vendored from the npm registry by tools/vendor.py (pinned and checked by
+#: tests/test_vendor.py). It is injected from this file, never loaded from anywhere else.
+AXE_SCRIPT = REPO / "tests" / "vendor" / "axe-core" / "axe.min.js"
+#: The rules the site must pass: WCAG 2.0 A and AA, and what WCAG 2.1 adds at AA.
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21aa")
 
 
 class ChromiumMissing(RuntimeError):
@@ -135,6 +141,52 @@ def build_site(data_dir: Path, work: Path) -> Path:
         return mkdocs_build(mkdocs_config(work, content, site), site).site_dir
     except BuildError as exc:  # MkDocs' own message says what is wrong; show it
         raise AssertionError(f"mkdocs build --strict failed for {data_dir}:\n{exc.output}") from None
+
+
+@dataclass(frozen=True)
+class AxeViolation:
+    """One element that fails one axe-core rule: enough to find and fix it without a browser."""
+
+    rule: str        #: the rule's id, e.g. "color-contrast"
+    impact: str      #: minor, moderate, serious or critical
+    target: str      #: a CSS selector of the element (" >> " between frames or shadow roots)
+    html: str        #: the element's opening markup, as axe-core quotes it
+    summary: str     #: axe-core's own explanation (for contrast: the colours and the ratio)
+
+    def __str__(self) -> str:
+        summary = " ".join(self.summary.split())
+        return f"{self.rule} ({self.impact}) at {self.target}: {self.html}\n    {summary}"
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+def axe_violations(page: Page, tags: tuple[str, ...] = AXE_TAGS) -> list[AxeViolation]:
+    """Run the vendored axe-core on the page as it is now (rules of `tags` only) and return every
+    failing element, one entry per element and rule, in axe-core's order.
+
+    The script is injected as inline content, so the page needs no network and no file of the site
+    changes; running it twice on one page is harmless (axe-core keeps one global)."""
+    # Colours are measured as drawn: let fades and transitions (search results, tabs) end first.
+    # A looping animation never finishes: wait at most two seconds.
+    page.evaluate("() => Promise.race([new Promise(done => setTimeout(done, 2000)),"
+                  " Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))])")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(content=_axe_source())
+    results = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})).violations",
+        list(tags),
+    )
+    found: list[AxeViolation] = []
+    for rule in results:
+        for node in rule["nodes"]:
+            target = " >> ".join(t if isinstance(t, str) else " ".join(t) for t in node["target"])
+            found.append(AxeViolation(rule["id"], node.get("impact") or rule.get("impact") or "",
+                                      target, node["html"], node.get("failureSummary") or ""))
+    return found
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
