@@ -14,6 +14,7 @@
   if (!explorerNode && !regionNode) { return; }
 
   var PAGE_SIZE = 50;
+  var OSM_CREDIT = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
   var FILTERS = ["from", "to", "region", "actor", "type", "tag", "where"];
   var root = config.root;  // the site's root, relative to this page (the month pages' addresses are relative to it)
   var DAY = 86400000;
@@ -59,15 +60,16 @@
     for (var r = 0; r < nr; r++) { children.push([]); }
     regions.parent.forEach(function (p, i) { if (p >= 0) { children[p].push(i); } });
     // Each placed incident's position at zoom 0 in Web Mercator pixels, worked out once.
-    var x = new Float64Array(n), y = new Float64Array(n);
+    var x = new Float64Array(n), y = new Float64Array(n), cos = new Float64Array(n);
+    var project = L.Projection.SphericalMercator, transform = L.CRS.EPSG3857.transformation;
     for (var i = 0; i < n; i++) {
       if (inc.lat[i] !== null) {
-        var p = L.CRS.EPSG3857.latLngToPoint(L.latLng(inc.lat[i], inc.lon[i]), 0);
-        x[i] = p.x; y[i] = p.y;
+        var p = transform.transform(project.project(L.latLng(inc.lat[i], inc.lon[i])), 256);
+        x[i] = p.x; y[i] = p.y; cos[i] = Math.cos(inc.lat[i] * Math.PI / 180);
       }
     }
     return { raw: data, inc: inc, n: n, regions: regions, children: children, regionIndex: regionIndex,
-             actorIndex: actorIndex, typeIndex: typeIndex, tagIndex: tagIndex, x: x, y: y };
+             actorIndex: actorIndex, typeIndex: typeIndex, tagIndex: tagIndex, x: x, y: y, cos: cos };
   }
 
   function regionPath(d, r) {
@@ -169,7 +171,7 @@
 
   // --- the points: one canvas over the map ----------------------------------------------------
   var Points = L.Layer.extend({
-    initialize: function (d) { this._d = d; this._shown = []; },
+    initialize: function (d) { this._d = d; this._shown = []; this._popup = L.popup({ maxWidth: 360 }); },
     onAdd: function (map) {
       this._map = map;
       this._canvas = L.DomUtil.create("canvas", "bx-points leaflet-zoom-hide");
@@ -185,14 +187,20 @@
       map.off("click", this._click, this);
     },
     show: function (indexes) { this._shown = indexes; if (this._map) { this.redraw(); } },
-    _metresPerPixel: function (lat) {
-      return 40075016.686 * Math.cos(lat * Math.PI / 180) / Math.pow(2, this._map.getZoom() + 8);
-    },
     _radiusPx: function (i) {
       var r = this._d.inc.radius[i];
-      return r ? Math.max(4, r / this._metresPerPixel(this._d.inc.lat[i])) : 4;
+      return r ? Math.max(4, r / (40075016.686 * this._d.cos[i] / Math.pow(2, this._map.getZoom() + 8))) : 4;
     },
+    // Moves and zooms come in bursts (a zoom fires zoomend and moveend): one draw per frame.
     redraw: function () {
+      if (this._pending) { return; }
+      this._pending = true;
+      var self = this;
+      L.Util.requestAnimFrame(function () { self._pending = false; if (self._map) { self._draw(); } });
+    },
+    // One path per colour and kind (point, own area, region's area), each filled and stroked once:
+    // a hundred thousand circles are a dozen canvas calls, not a hundred thousand.
+    _draw: function () {
       var map = this._map, d = this._d, canvas = this._canvas, size = map.getSize();
       var ratio = window.devicePixelRatio || 1;
       L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
@@ -202,31 +210,42 @@
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       var scale = Math.pow(2, map.getZoom()), origin = map.getPixelBounds().min;
       var groups = d.raw.groups, types = d.raw.types, inc = d.inc, drawn = 0;
-      // areas first (largest first, so that smaller ones stay visible), then points on top
-      var areas = [], points = [];
-      this._shown.forEach(function (i) { if (inc.placed[i] !== 2) { (inc.radius[i] ? areas : points).push(i); } });
-      areas.sort(function (a, b) { return inc.radius[b] - inc.radius[a]; });
-      var self = this;
-      function draw(i, isArea) {
-        var px = d.x[i] * scale - origin.x, py = d.y[i] * scale - origin.y, r = self._radiusPx(i);
-        if (px + r < 0 || py + r < 0 || px - r > size.x || py - r > size.y) { return; }
-        var colour = groups[types[inc.type[i]][2]][2];
-        ctx.beginPath();
-        ctx.arc(px, py, r, 0, 2 * Math.PI);
-        ctx.fillStyle = colour;
-        ctx.globalAlpha = isArea ? 0.18 : 0.9;
-        ctx.fill();
-        ctx.globalAlpha = 1;
-        ctx.lineWidth = isArea ? 1.5 : 1;
-        ctx.strokeStyle = isArea ? colour : "#ffffff";
-        if (isArea) { ctx.setLineDash(inc.placed[i] === 1 ? [4, 3] : []); }
-        ctx.stroke();
-        ctx.setLineDash([]);
+      var ng = groups.length, paths = [];
+      for (var k = 0; k < 3 * ng; k++) { paths.push(null); }
+      var shown = this._shown, zoomMpp = 40075016.686 / Math.pow(2, map.getZoom() + 8);
+      for (var n = 0; n < shown.length; n++) {
+        var i = shown[n];
+        if (inc.placed[i] === 2) { continue; }
+        var px = d.x[i] * scale - origin.x, py = d.y[i] * scale - origin.y;
+        var metres = inc.radius[i];
+        var r = metres ? Math.max(4, metres / (zoomMpp * d.cos[i])) : 4;
+        if (px + r < 0 || py + r < 0 || px - r > size.x || py - r > size.y) { continue; }
+        var kind = metres ? (inc.placed[i] === 1 ? 2 : 1) : 0;
+        var slot = kind * ng + types[inc.type[i]][2];
+        var path = paths[slot] || (paths[slot] = new Path2D());
+        path.moveTo(px + r, py);
+        path.arc(px, py, r, 0, 2 * Math.PI);
         drawn++;
       }
-      areas.forEach(function (i) { draw(i, true); });
-      points.forEach(function (i) { draw(i, false); });
+      // areas first (own, then a region's), points on top
+      [1, 2, 0].forEach(function (kind) {
+        for (var g = 0; g < ng; g++) {
+          var path = paths[kind * ng + g];
+          if (!path) { continue; }
+          var colour = groups[g][2];
+          ctx.fillStyle = colour;
+          ctx.globalAlpha = kind ? 0.18 : 0.9;
+          ctx.fill(path);
+          ctx.globalAlpha = 1;
+          ctx.lineWidth = kind ? 1.5 : 1;
+          ctx.strokeStyle = kind ? colour : "#ffffff";
+          ctx.setLineDash(kind === 2 ? [4, 3] : []);
+          ctx.stroke(path);
+        }
+      });
+      ctx.setLineDash([]);
       map.getContainer().setAttribute("data-drawn", String(drawn));
+      if (window.performance && performance.mark) { performance.mark("bx-painted"); }
     },
     // Every shown incident under the pointer: points within a few pixels, areas that hold it.
     at: function (containerPoint) {
@@ -244,12 +263,12 @@
     _click: function (event) {
       var found = this.at(event.containerPoint);
       if (found.length) {
-        L.popup({ maxWidth: 360 }).setLatLng(event.latlng).setContent(popupContent(this._d, found)).openOn(this._map);
+        this._popup.setLatLng(event.latlng).setContent(popupContent(this._d, found)).openOn(this._map);
       }
     },
     openFor: function (i) {
       var d = this._d, latlng = L.latLng(d.inc.lat[i], d.inc.lon[i]);
-      L.popup({ maxWidth: 360 }).setLatLng(latlng).setContent(popupContent(d, [i])).openOn(this._map);
+      this._popup.setLatLng(latlng).setContent(popupContent(d, [i])).openOn(this._map);
     }
   });
 
@@ -258,10 +277,9 @@
                             maxZoom: 16, keyboard: true });
     map.attributionControl.setPrefix(false);
     if (data.tiles) {
+      // Leaflet prints an attribution as HTML: a constant of this script, never a value of the data file
       L.tileLayer(data.tiles.url, { maxZoom: 19 }).addTo(map);
-      var credit = el("a", null, data.tiles.attribution);
-      credit.href = data.tiles.copyright;
-      map.attributionControl.addAttribution(credit.outerHTML);  // our own constant, not data
+      map.attributionControl.addAttribution(OSM_CREDIT);
     }
     if (outlines) {
       L.geoJSON(topojson.feature(outlines, outlines.objects.countries), {
@@ -274,14 +292,18 @@
     return map;
   }
 
+  // The view that holds every shown incident with its circle (a degree of latitude is 111 km).
   function fit(map, d, indexes) {
-    var bounds = null, inc = d.inc;
-    indexes.forEach(function (i) {
-      if (inc.placed[i] === 2) { return; }
-      var b = L.latLng(inc.lat[i], inc.lon[i]).toBounds(2 * Math.max(inc.radius[i], 1000));
-      bounds = bounds ? bounds.extend(b) : b;
-    });
-    if (bounds) { map.fitBounds(bounds, { maxZoom: 12, padding: [10, 10] }); }
+    var inc = d.inc, south = 90, north = -90, west = 180, east = -180, any = false;
+    for (var n = 0; n < indexes.length; n++) {
+      var i = indexes[n];
+      if (inc.placed[i] === 2) { continue; }
+      var dlat = Math.max(inc.radius[i], 1000) / 111320, dlon = dlat / Math.max(d.cos[i], 0.01);
+      south = Math.min(south, inc.lat[i] - dlat); north = Math.max(north, inc.lat[i] + dlat);
+      west = Math.min(west, inc.lon[i] - dlon); east = Math.max(east, inc.lon[i] + dlon);
+      any = true;
+    }
+    if (any) { map.fitBounds([[south, west], [north, east]], { maxZoom: 12, padding: [10, 10] }); }
   }
 
   function legend(d, node) {
@@ -369,21 +391,27 @@
     node.appendChild(layout);
     legend(d, node);
 
+    mark("controls");
     var map = makeMap(mapNode, d.raw, outlines);
+    mark("outlines");
     var points = new Points(d).addTo(map);
     var state = readState(), shown = [], page = 0;
 
     function render(refit) {
       FILTERS.forEach(function (k) { controls[k].value = state[k]; });
       shown = match(d, state);
+      mark("matched");
       points.show(shown);
+      mark("drawn");
       var off = 0;
       shown.forEach(function (i) { if (d.inc.placed[i] === 2) { off++; } });
       status.textContent = number(shown.length) + (shown.length === 1 ? " incident matches" : " incidents match") +
         " (of " + number(d.n) + "): " + number(shown.length - off) + " on the map, " + number(off) + " not on the map.";
       page = 0;
       renderList();
+      mark("listed");
       if (refit) { fit(map, d, shown); }
+      mark("fitted");
     }
 
     function renderList() {
@@ -452,6 +480,8 @@
     node.setAttribute("data-ready", "true");
   }
 
+  function mark(name) { if (window.performance && performance.mark) { performance.mark("bx-" + name); } }
+
   function get(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) { throw new Error(url + ": " + r.status); }
@@ -461,7 +491,9 @@
 
   var started = window.performance ? performance.now() : 0;
   Promise.all([get(config.data), get(config.outlines).catch(function () { return null; })]).then(function (both) {
+    mark("loaded");
     var d = prepare(both[0]);
+    mark("prepared");
     if (explorerNode) { explorer(d, both[1]); }
     if (regionNode) { regionMap(d, both[1]); }
     if (window.performance) { document.documentElement.setAttribute("data-bx-ms", String(Math.round(performance.now() - started))); }
