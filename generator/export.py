@@ -430,14 +430,15 @@ def to_atom(feed: FeedData) -> bytes:
 def to_explorer(data: ExplorerData) -> bytes:
     """The explorer's data file: compact JSON (no spaces), keys in a fixed order, UTF-8, one line.
     A pure function of the data, so a rebuild writes the same bytes."""
-    document = {
+    explorer_document = {
         "version": EXPLORER_VERSION, "tiles": data.tiles,
         "groups": [list(g) for g in data.groups], "types": [list(t) for t in data.types],
         "regions": data.regions, "actors": data.actors, "tags": list(data.tags), "pages": list(data.pages),
         "dates": list(data.dates), "incidents": data.incidents,
     }
     with no_cyclic_gc():
-        return (json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode()
+        return (json.dumps(explorer_document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+                + "\n").encode()
 
 
 #: Each export format's serialiser.

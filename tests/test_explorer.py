@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Dialog, Page, expect, sync_playwright
 
 from browser_helpers import REPO, ChromiumMissing, SiteServer, build_site, ensure_chromium, launch
 from generator.config import SiteConfig
@@ -256,9 +256,9 @@ def tab(browser: BrowserContext) -> Tab:
     page = browser.pages[0] if browser.pages else browser.new_page()
     tab = Tab(page)
 
-    def on_dialog(dialog: object) -> None:
-        tab.dialogs.append(str(dialog))
-        dialog.dismiss()  # type: ignore[attr-defined]
+    def on_dialog(dialog: Dialog) -> None:
+        tab.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
 
     page.on("dialog", on_dialog)
     page.on("pageerror", lambda exc: tab.errors.append(str(exc)))
