@@ -356,7 +356,7 @@
     form.appendChild(field("Event type", type, "bx-type"));
     form.appendChild(field("Tag", tag, "bx-tag"));
     form.appendChild(field("Location", placed, "bx-where"));
-    var clear = el("button", "md-button bx-clear", "Clear the filters");
+    var clear = el("button", "bx-button bx-clear", "Clear the filters");
     clear.type = "button";
     form.appendChild(clear);
     node.appendChild(form);
@@ -382,7 +382,7 @@
     side.appendChild(list);
     var pager = el("nav", "bx-pager");
     pager.setAttribute("aria-label", "Pages of the list");
-    var prev = el("button", "md-button", "Previous"), next = el("button", "md-button", "Next");
+    var prev = el("button", "bx-button", "Previous"), next = el("button", "bx-button", "Next");
     prev.type = next.type = "button";
     var pageText = el("span", "bx-page");
     pager.appendChild(prev); pager.appendChild(pageText); pager.appendChild(next);
