@@ -467,7 +467,12 @@
     mapNode.setAttribute("aria-label", "Map of the region's incidents");
     node.appendChild(mapNode);
     var state = { from: "", to: "", region: config.region, actor: "", type: "", tag: "", where: "" };
-    var shown = match(d, state);
+    var shown = match(d, state), off = 0;
+    shown.forEach(function (i) { if (d.inc.placed[i] === 2) { off++; } });
+    if (off) {
+      node.appendChild(el("p", "bx-status", number(off) + (off === 1 ? " of its incidents has" : " of its incidents have") +
+        " no coordinates, neither its own nor a region's, and is not on the map."));
+    }
     var map = makeMap(mapNode, d.raw, outlines);
     new Points(d).addTo(map).show(shown);
     fit(map, d, shown);
