@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from generator.validate import validate
+
+if TYPE_CHECKING:  # Playwright is imported only by the tests that open a browser
+    from playwright.sync_api import Playwright
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -41,3 +46,28 @@ def as_unprivileged(argv: list[str]) -> list[str]:
     if setpriv is None:
         pytest.fail("running as root, and setpriv (util-linux) is missing: cannot test an unreadable file")
     return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *argv]
+
+
+# --- the browser tests' driver (tests/test_browser.py, tests/test_explorer.py) --------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's chromium, installed first when missing and running as root; otherwise a failure
+    that names the command to run (never a skip: these tests are the only check of the real page)."""
+    from browser_helpers import ChromiumMissing, ensure_chromium
+
+    try:
+        return ensure_chromium()
+    except ChromiumMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def playwright(chromium: Path) -> Iterator[Playwright]:  # noqa: ARG001  # asked for its effect: Chromium is there
+    """One Playwright driver for the whole session, shared by every module that opens a browser (a
+    second `sync_playwright()` in the same thread fails); each test still gets its own profile."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw

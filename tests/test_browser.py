@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import BrowserContext, Dialog, Page, Playwright, Request, Response, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Dialog, Page, Playwright, Request, Response, expect
 
-from browser_helpers import REPO, ChromiumMissing, SiteServer, build_site, ensure_chromium, launch
+from browser_helpers import REPO, SiteServer, build_site, launch
 from generator.link import Dataset
 from generator.models import Incident
 from generator.validate import validate
@@ -61,21 +61,8 @@ class Served:
         return self.url + url_path(md_path, anchor)
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """Debian's chromium, installed first when missing and running as root; otherwise a failure
-    that names the command to run (never a skip: these tests are the only check of the real page)."""
-    try:
-        return ensure_chromium()
-    except ChromiumMissing as exc:
-        pytest.fail(str(exc), pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def playwright(chromium: Path) -> Iterator[Playwright]:  # noqa: ARG001  # asked for its effect: Chromium is there
-    """One Playwright driver for the session (each test still gets its own browser profile)."""
-    with sync_playwright() as pw:
-        yield pw
+# `chromium` and `playwright` (one driver for the whole session, shared by every browser test
+# module: a second sync_playwright() in the same thread fails) are in conftest.py.
 
 
 def _serve(data: Path, work: Path) -> Iterator[Served]:
