@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
@@ -45,6 +45,12 @@ class SiteConfig(Record):
         default=None,
         description="The licence line of the data, shown on the Data page and carried by every export, such as "
         "\"Data licensed CC BY 4.0\"",
+    )
+    map_tiles: Literal["openstreetmap"] | None = Field(
+        default=None,
+        description="Online map tiles under the country outlines of the explorer and the region maps: "
+        "`openstreetmap` loads OpenStreetMap's tiles (with their attribution) from tile.openstreetmap.org in "
+        "readers' browsers; by default none, and the maps ask no other host for anything",
     )
 
     years: tuple[int, int] = Field(

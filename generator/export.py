@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable
 
 from .kinds import READING_ORDER
 from .models import Actor, Region, Source
+from .views.explorer import EXPLORER_VERSION, ExplorerData
 from .views.feed import FeedData
 from .views.export import (ACLED_COLUMNS, DATA_FORMAT_VERSION, EXPORT_VERSION, OWN_COLUMNS, ActorPart, CasualtyPart,
                            CitationPart, CorrectionPart, DateData, ExportData, IncidentData, StatementData,
@@ -426,6 +427,20 @@ def to_atom(feed: FeedData) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def to_explorer(data: ExplorerData) -> bytes:
+    """The explorer's data file: compact JSON (no spaces), keys in a fixed order, UTF-8, one line.
+    A pure function of the data, so a rebuild writes the same bytes."""
+    explorer_document = {
+        "version": EXPLORER_VERSION, "tiles": data.tiles,
+        "groups": [list(g) for g in data.groups], "types": [list(t) for t in data.types],
+        "regions": data.regions, "actors": data.actors, "tags": list(data.tags), "pages": list(data.pages),
+        "dates": list(data.dates), "incidents": data.incidents,
+    }
+    with no_cyclic_gc():
+        return (json.dumps(explorer_document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+                + "\n").encode()
+
+
 #: Each export format's serialiser.
 SERIALISERS: dict[str, Callable[[ExportData], bytes]] = {
     "csv": to_csv,
@@ -436,9 +451,14 @@ SERIALISERS: dict[str, Callable[[ExportData], bytes]] = {
 
 
 def serialise(fmt: str, data: object) -> bytes:
-    """One export format of the data (a `Download`'s, hence `object`), as bytes; `atom`: the feed."""
+    """One export format of the data (a `Download`'s, hence `object`), as bytes; `atom`: the feed;
+    `explorer`: the explorer's data file; `file`: a file shipped with the package, as it is."""
     if fmt == "atom" and isinstance(data, FeedData):
         return to_atom(data)
+    if fmt == "explorer" and isinstance(data, ExplorerData):
+        return to_explorer(data)
+    if fmt == "file" and isinstance(data, bytes):
+        return data
     if not isinstance(data, ExportData):
         raise TypeError(f"not export data: {type(data).__name__}")
     with no_cyclic_gc():

@@ -29,6 +29,9 @@ WHATSNEW_FOLDER = "whatsnew"
 CORRECTIONS_FOLDER = "corrections"
 #: The Data page and the exports it offers for download (csv, json, geojson, TimelineJS).
 DATA_FOLDER = "data"
+#: The explorer: a map of the incidents with filters, its data file, and the script, style sheet
+#: and libraries it loads (region pages load them too).
+EXPLORER_FOLDER = "explorer"
 #: The site's Atom feed, at its root (so that links relative to the site work in it).
 FEED = "feed.xml"
 #: The records' search entries, as data for the hook `site_overrides/search.py`. Hidden (a dot):
@@ -53,6 +56,7 @@ FOLDERS: tuple[tuple[str, str], ...] = (
     (CORRECTIONS_FOLDER, "corrections"),
     (DATA_FOLDER, "data"),
     (FEED, "feed"),
+    (EXPLORER_FOLDER, "explorer"),
     (SEARCH_FOLDER, "search"),
 )
 #: What the writer may write and replace in the content folder (write.GENERATED).
@@ -79,6 +83,13 @@ TAGS_PAGE = f"{TAGS_FOLDER}/index.md"
 WHATSNEW_PAGE = f"{WHATSNEW_FOLDER}/index.md"
 CORRECTIONS_PAGE = f"{CORRECTIONS_FOLDER}/index.md"
 DATA_PAGE = f"{DATA_FOLDER}/index.md"
+EXPLORER_PAGE = f"{EXPLORER_FOLDER}/index.md"
+#: The explorer's data (views/explorer.py): every visible incident in columns, for the script.
+EXPLORER_DATA = f"{EXPLORER_FOLDER}/incidents.json"
+#: Our own script and style sheet of the map (generator/static/), and the vendored libraries with
+#: their licences (generator/vendor/), as the site serves them.
+EXPLORER_ASSETS = f"{EXPLORER_FOLDER}/assets"
+EXPLORER_VENDOR = f"{EXPLORER_FOLDER}/vendor"
 #: A hand-written page the overview links.
 METHODOLOGY = "methodology.md"
 

@@ -48,7 +48,7 @@ def as_unprivileged(argv: list[str]) -> list[str]:
     return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *argv]
 
 
-# --- the real browser (tests/test_browser.py, tests/test_a11y.py) ------------------------------
+# --- the real browser (tests/test_browser.py, tests/test_a11y.py, tests/test_explorer.py) ---------
 
 
 @pytest.fixture(scope="session")

@@ -382,7 +382,8 @@ def test_print_hides_navigation_and_shows_link_addresses(example: Served, tab: T
     assert not tab.errors
 
 
-@pytest.mark.parametrize("md_path", ["index.md", "timeline/index.md", "actors/isis.md", "regions/index.md"])
+@pytest.mark.parametrize("md_path", ["index.md", "timeline/index.md", "actors/isis.md", "regions/index.md",
+                                     "explorer/index.md", "regions/kirkuk.md"])
 def test_pages_load_nothing_from_other_hosts(example: Served, tab: Tab, md_path: str) -> None:
     """A reader's browser asks no host but the site's own for anything (no web fonts, CDNs or
     trackers), and every request it makes succeeds: the privacy goal, with nothing broken."""

@@ -26,8 +26,8 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("link", ("link", "pages", "fonts", "validate", "changes")),
     ("views", ("views.common", "figures", "views.trend", "views.tags", "views.statements", "views.overview",
                "views.timeline", "views.actors", "views.regions", "views.sources", "views.whatsnew",
-               "views.corrections", "views.export", "views.data", "views.feed", "views.search", "views.briefing",
-               "views.pdfs", "views.families")),
+               "views.corrections", "views.export", "views.data", "views.feed", "views.explorer", "views.search",
+               "views.briefing", "views.pdfs", "views.families")),
     ("output", ("export", "site", "pdf", "fmt", "new", "serve", "acled")),
     ("cli", ("cli",)),
 )

@@ -20,7 +20,9 @@ _FOLDERS = frozenset(kinds.FOLDERS)
 _SINGULARS = frozenset(kinds.SINGULAR.values())
 #: Literals that name several kinds and are not lists of kinds: the site's page folders, some of
 #: which share a kind's name (`routes` owns them). (file, name assigned).
-_NOT_KIND_LISTS = {("write.py", "GENERATED")}
+#: (The explorer's data file names its tables, regions and actors beside the incidents: a file
+#: format, not a list of the kinds to handle.)
+_NOT_KIND_LISTS = {("write.py", "GENERATED"), ("export.py", "explorer_document")}
 
 
 def hand_lists(package: Path) -> list[str]:

@@ -18,6 +18,7 @@ from conftest import REPO
 from generator.charts import ChartSpec
 from generator.dates import FuzzyDate, parse_date
 from generator.render import BLOCK_END, BLOCK_START
+from generator.routes import EXPLORER_ASSETS, EXPLORER_VENDOR
 from generator.site import render_pages, site_pages
 from generator.validate import validate
 from update_golden import COMMAND, GOLDEN, golden_files, stored_files
@@ -58,10 +59,13 @@ def pages(data_dir: Path, preview: bool = False, charts: bool = False) -> dict[s
     if not charts:
         items = [p for p in items if not isinstance(p, ChartSpec)]
     rendered = render_pages(items, result.config)
-    # the Data page's downloads and the feed are bytes (UTF-8 text): read as text too, so that the
-    # checks over every public file (drafts never show) cover them
+    # the Data page's downloads, the explorer's data file and the feed are bytes (UTF-8 text): read as
+    # text too, so that the checks over every public file (drafts never show) cover them; the map's
+    # script and libraries are copies of committed files (images among them), not made from the data
+    copies = (f"{EXPLORER_ASSETS}/", f"{EXPLORER_VENDOR}/")
     return {path: value.decode("utf-8") if isinstance(value, bytes) and not path.endswith(".svg") else value
-            for path, value in rendered.items()}  # type: ignore[misc]  # charts stay bytes
+            for path, value in rendered.items()
+            if not path.startswith(copies)}  # type: ignore[misc]  # charts stay bytes
 
 
 def section(md: str, heading: str) -> str:

@@ -7,8 +7,8 @@ module, its template, its row in `routes.FOLDERS` and one line here (see docs/de
 
 from __future__ import annotations
 
-from . import (actors, corrections, data, feed, overview, regions, search, sources, statements, tags, timeline,
-               whatsnew)
+from . import (actors, corrections, data, explorer, feed, overview, regions, search, sources, statements, tags,
+               timeline, whatsnew)
 from .common import Family
 
 FAMILIES: tuple[Family, ...] = (
@@ -23,5 +23,6 @@ FAMILIES: tuple[Family, ...] = (
     corrections.FAMILY,
     data.FAMILY,
     feed.FAMILY,
+    explorer.FAMILY,
     search.FAMILY,
 )

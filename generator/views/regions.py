@@ -80,6 +80,7 @@ class RegionPage:
     timeline_href: str
     index_href: str
     pdf: Ref | None = None  # the PDF briefing of its latest month (text: that month), when the build makes PDFs
+    map_region: str | None = None  # the region's id when it has incidents: its page shows them on a small map
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,7 @@ def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionP
         pdf=(Ref(month_title(shared.latest[region_id]),
                  href(path, pdf_path(region_request(region_id, shared.latest[region_id]))))
              if region_id in shared.latest else None),
+        map_region=region_id if ids else None,
     )
     return page, chart
 
