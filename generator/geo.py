@@ -32,7 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-OUTLINES = Path(__file__).parent / "vendor" / "world-atlas" / "countries-50m.json"
+ATLAS = Path(__file__).parent / "vendor" / "world-atlas"
+#: The outlines by scale: 1:50m for a country or a province, 1:110m for a map of a continent or
+#: more, where 1:50m's detail is below a printed line's width and only makes the SVG larger.
+OUTLINES = {"50m": ATLAS / "countries-50m.json", "110m": ATLAS / "countries-110m.json"}
+#: A map spanning more degrees of latitude than this uses the 1:110m outlines.
+COARSE_SPAN = 30.0
 
 #: The map's size in SVG units (its width is the text width of the page: 1 unit is about 0.17 mm).
 WIDTH = 1000.0
@@ -123,14 +128,15 @@ def decode(topology: dict[str, object], name: str = "countries") -> tuple[Countr
         polygons = ([geometry["arcs"]] if kind == "Polygon" else geometry["arcs"] if kind == "MultiPolygon" else [])
         rings = tuple(ring_points(ring, arcs) for polygon in polygons for ring in polygon)
         rings = tuple(r for r in rings if len(r) >= 3)
-        out.append(Country(str(geometry.get("id", number)), rings, tuple(_bounds(r) for r in rings)))
+        out.append(Country(str(geometry.get("id", f"#{number}")), rings, tuple(_bounds(r) for r in rings)))
     return tuple(out)
 
 
 @functools.cache
-def outlines() -> tuple[Country, ...]:
-    """Natural Earth's countries at 1:50m, decoded once per process (about a tenth of a second)."""
-    return decode(json.loads(OUTLINES.read_bytes()))
+def outlines(resolution: str = "50m") -> tuple[Country, ...]:
+    """Natural Earth's countries at 1:50m (or 1:110m), decoded once per process (the 1:50m in
+    about a tenth of a second)."""
+    return decode(json.loads(OUTLINES[resolution].read_bytes()))
 
 
 # --- projection ---------------------------------------------------------------------------------
@@ -385,6 +391,7 @@ class Map:
     projection: Projection
     scale: Scale
     points: int  # circles drawn
+    resolution: str  # the outlines' scale: "50m" or "110m"
 
 
 def render_map(dots: Sequence[Dot], extent: Iterable[tuple[float, float]] = (), *, fit_countries: bool = True) -> Map:
@@ -402,7 +409,12 @@ def render_map(dots: Sequence[Dot], extent: Iterable[tuple[float, float]] = (), 
     box = (-MARGIN, -MARGIN, proj.width + MARGIN, proj.height + MARGIN)
     if not focus and extent:
         focus = countries_at(list(extent), countries)
-    land, lit = _outline_paths(countries, proj, box, set(focus))
+    resolution = "110m" if proj.height / proj.k > COARSE_SPAN else "50m"
+    drawn_countries = outlines(resolution)
+    # The two files list the same countries by the same ids, but not in the same order.
+    ids = {countries[i].id for i in focus}
+    land, lit = _outline_paths(drawn_countries, proj, box,
+                               {i for i, c in enumerate(drawn_countries) if c.id in ids})
     w_, h_ = num(proj.width), num(proj.height)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w_}" height="{h_}" viewBox="0 0 {w_} {h_}">',
@@ -428,4 +440,4 @@ def render_map(dots: Sequence[Dot], extent: Iterable[tuple[float, float]] = (), 
     scale = scale_bar(proj)
     out += _inset(countries, proj, focus)
     out.append("</svg>")
-    return Map("\n".join(s for s in out if s) + "\n", proj, scale, drawn)
+    return Map("\n".join(s for s in out if s) + "\n", proj, scale, drawn, resolution)

@@ -266,6 +266,7 @@ def map_input(data: views.MapData) -> dict[str, Any]:
                        for k, label in PRECISION_LABELS.items() if k in by_precision],
         "scale": {"km": drawn.scale.km, "share": drawn.scale.share},
         "centre": round(drawn.projection.lat0, 1),
+        "outlines": f"1:{drawn.resolution}",
         "colours": {"sea": geo.SEA, "land": geo.LAND, "focus": geo.FOCUS, "border": geo.BORDER},
     }
 
