@@ -42,11 +42,12 @@ from typing import TYPE_CHECKING, Any
 
 import markdown
 
-from . import figures, fonts
-from .charts import render_svg
+from . import figures, fonts, geo
+from .charts import GROUP_COLOURS, render_svg
 from .children import pool_options
 from .config import SiteConfig
 from .link import Dataset
+from .models import event_label
 from .load import SYMLINK_MESSAGE, Refused, read_regular
 from .problems import Problem, problem
 from .progress import PDFS, Progress, quiet
@@ -230,6 +231,48 @@ def _address(url: str | None) -> dict[str, Any] | None:
     return {"text": _text(url), "href": url, "linked": bool(_LINKED.match(url))}
 
 
+#: A group that charts.GROUP_COLOURS does not know (a site's own): drawn in grey.
+OTHER_COLOUR = "#666666"
+#: How the map's legend names each location precision (geo.PRECISIONS), in the legend's order.
+PRECISION_LABELS = {
+    "exact": "exactly",
+    "near": "near the place shown",
+    "area": "somewhere in an area around it",
+    "region": "only its region (no coordinates of its own)",
+}
+
+
+def map_input(data: views.MapData) -> dict[str, Any]:
+    """The map section's data: the SVG (geo.render_map: numbers and shapes only) and what the
+    template prints around it — the legend's groups and precisions with their counts, the scale
+    bar, and the counts of incidents placed and not placed."""
+    dots = [geo.Dot(p.lon, p.lat, GROUP_COLOURS.get(p.group, OTHER_COLOUR),
+                    p.precision if p.precision in geo.PRECISIONS else views.UNSTATED_PRECISION) for p in data.points]
+    drawn = geo.render_map(dots, [(lon, lat) for lat, lon in data.extent], fit_countries=data.fit_countries)
+    by_group: dict[str, int] = {}
+    by_precision: dict[str, int] = {}
+    for point, dot in zip(data.points, dots, strict=True):
+        by_group[point.group] = by_group.get(point.group, 0) + 1
+        by_precision[dot.precision] = by_precision.get(dot.precision, 0) + 1
+    return {
+        "svg": drawn.svg,
+        "ratio": round(drawn.projection.height / drawn.projection.width, 4),
+        "points": drawn.points,
+        "own": data.own,
+        "by_region": data.by_region,
+        "unplaced": data.unplaced,
+        "groups": [{"label": event_label(g), "colour": GROUP_COLOURS.get(g, OTHER_COLOUR), "count": by_group[g]}
+                   for g in data.groups],
+        "precisions": [{"label": label, "radius": round(geo.PRECISIONS[k][0] / drawn.projection.width, 5),
+                        "opacity": geo.PRECISIONS[k][1], "dashed": k == "region", "count": by_precision[k]}
+                       for k, label in PRECISION_LABELS.items() if k in by_precision],
+        "scale": {"km": drawn.scale.km, "share": drawn.scale.share},
+        "centre": round(drawn.projection.lat0, 1),
+        "outlines": f"1:{drawn.resolution}",
+        "colours": {"sea": geo.SEA, "land": geo.LAND, "focus": geo.FOCUS, "border": geo.BORDER},
+    }
+
+
 def _plain(value: Any) -> Any:
     """A view value as JSON data: dataclasses as objects, tuples as lists, dates as ISO text and
     every string as printed text (`_text`)."""
@@ -246,6 +289,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, views.Chart):
         out = {f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.name != "spec"}
         return {**out, "svg": render_svg(value.spec).decode("utf-8"), "alt": _text(value.spec.alt)}
+    if isinstance(value, views.MapData):
+        return map_input(value)
     if isinstance(value, CasualtyLine):
         subject = value.subject.text if isinstance(value.subject, Ref) else value.subject
         return {"subject": _text(subject), "counts": _plain(value.counts)}

@@ -28,6 +28,7 @@ from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Citation, Incident, Statement, event_label
 from ..render import isolate_text
 from ..routes import OVERVIEW, briefing_anchor, judgements_file
+from . import export
 from .common import (CitationView, Context, RecordView, Ref, Shown, SortKey, is_incident, is_statement, month_title,
                      slug_label)
 from .selection import Selection, Selections, month_aligned
@@ -162,6 +163,30 @@ class RegionSummary:
 
 
 @dataclass(frozen=True)
+class MapPoint:
+    """An incident on the map: where (its own coordinates, or its nearest region's), its event
+    group and how precisely it is placed (`region` when placed at its region's coordinates)."""
+
+    lat: float
+    lon: float
+    group: str
+    precision: str
+
+
+@dataclass(frozen=True)
+class MapData:
+    """The incidents of the period on a map (drawn by pdf.py with geo.py), and those that cannot be."""
+
+    points: tuple[MapPoint, ...]  # in the timeline's order
+    own: int  # placed at their own coordinates
+    by_region: int  # placed at their nearest region's coordinates
+    unplaced: int  # neither: counted under the map
+    groups: tuple[str, ...]  # the event groups of the points, in EVENT_GROUPS order
+    extent: tuple[tuple[float, float], ...]  # (lat, lon) the map also shows: the region filter's place
+    fit_countries: bool  # the map takes in the whole countries the points lie in (not for a region)
+
+
+@dataclass(frozen=True)
 class Item:
     """A record of the timeline, with the endnote number of each of its sources."""
 
@@ -222,6 +247,7 @@ class Briefing:
     counted_statements: int
     figures: KeyFigures
     chart: Chart | None
+    map: MapData
     regions: tuple[RegionSummary, ...]
     region_level: str  # what the summaries are grouped by, for readers
     timeline: tuple[MonthGroup, ...]
@@ -362,6 +388,7 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
         figures=_key_figures(ctx, tables or figures.tables(ctx), incidents, statements, period, previous, selection,
                              selections),
         chart=_chart(ctx, request, incidents, selection),
+        map=_map(ctx, request, inside),
         regions=_summaries(ctx, request, inside, possibly, {e.id for e in printed}),
         region_level=(f"the parts of {isolate_text(ctx.dataset.regions[request.region].record.name)}" if request.region
                       else "governorate"),
@@ -538,6 +565,45 @@ def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]],
         series=tuple((event_label(g), tuple(float(counts.get((k, g), 0)) for k in columns)) for g in groups),
     )
     return Chart(spec, tuple(event_label(g) for g in groups), rows, outside, month_title(columns[0]), undated)
+
+
+#: A location precision the data does not give: the point is shown as `near`, neither exact nor an area.
+UNSTATED_PRECISION = "near"
+
+
+def _map(ctx: Context, request: Request, inside: list[Shown]) -> MapData:
+    """The period's incidents (those counted in it) as points: at their own coordinates, else at
+    the nearest region up their path that has some (export's resolution, as on the site's map)."""
+    resolve = export.region_resolver(ctx)
+    points: list[MapPoint] = []
+    own = by_region = unplaced = 0
+    for entry in inside:
+        record = entry.record
+        if not isinstance(record, Incident):
+            continue
+        group = ctx.group_of(record.type)
+        if record.coordinates:
+            own += 1
+            precision = record.location_precision or UNSTATED_PRECISION
+            points.append(MapPoint(record.coordinates[0], record.coordinates[1], group, precision))
+            continue
+        nearest = resolve.region_path(record.region)[1]
+        if nearest is None:
+            unplaced += 1
+            continue
+        by_region += 1
+        points.append(MapPoint(nearest[0], nearest[1], group, "region"))
+    present = {p.group for p in points}
+    groups = tuple(g for g in EVENT_GROUPS if g in present) + tuple(sorted(present - set(EVENT_GROUPS)))
+    extent: tuple[tuple[float, float], ...]
+    if request.region:
+        place = resolve.region_path(request.region)[1]
+        extent = (place,) if place else ()
+    elif points:
+        extent = ()
+    else:  # nothing to draw: the places the data knows, so the outline is the data's own country
+        extent = tuple(sorted({(c[0], c[1]) for e in ctx.dataset.regions.values() if (c := e.record.coordinates)}))
+    return MapData(tuple(points), own, by_region, unplaced, groups, extent, fit_countries=not request.region)
 
 
 def _summary_region(ctx: Context, request: Request, region_id: str) -> str | None:

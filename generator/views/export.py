@@ -278,6 +278,13 @@ class _Resolver:
         )
 
 
+def region_resolver(ctx: Context) -> _Resolver:
+    """Names and region paths of the context's records, each looked up once: `region_path(id)` gives
+    a region's path and the coordinates of the nearest region on it that has some (the PDFs' map
+    places an incident without coordinates there, as the exports do)."""
+    return _Resolver(ctx, site_info("", None, None))
+
+
 @contextmanager
 def no_cyclic_gc() -> Iterator[None]:
     """The cyclic garbage collector off for a while: an export makes a million short-lived objects
