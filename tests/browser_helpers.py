@@ -19,9 +19,11 @@ import threading
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from collections.abc import Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from generator.link import Dataset
 from generator.site import BuildError, generate, mkdocs_build
 from generator.validate import validate
 from generator.write import GENERATED
@@ -230,3 +232,31 @@ class SiteServer:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+def url_path(md_path: str, anchor: str | None = None) -> str:
+    """The address (relative to the site's root) MkDocs gives a page: `timeline/2020-04.md` →
+    `timeline/2020-04/` (use_directory_urls), with `#anchor` when given."""
+    stem = md_path.removesuffix(".md")
+    path = "" if stem == "index" else stem.removesuffix("/index") + "/"
+    return path + (f"#{anchor}" if anchor else "")
+
+
+@dataclass
+class Served:
+    """A built site, the dataset it was built from, and where it is served."""
+
+    dataset: Dataset
+    site: Path
+    url: str
+
+    def page(self, md_path: str, anchor: str | None = None) -> str:
+        """The full address of a page given by its Markdown path."""
+        return self.url + url_path(md_path, anchor)
+
+
+def serve(data: Path, work: Path) -> Iterator[Served]:
+    """Build the site of `data` in `work` and serve it for as long as the caller's fixture lives."""
+    site = build_site(data, work)
+    with SiteServer(site) as server:
+        yield Served(validate(data).dataset, site, server.url)

@@ -15,6 +15,8 @@ from generator.validate import validate
 if TYPE_CHECKING:  # imported where a browser is started, so that tests without one need no Playwright
     from playwright.sync_api import Playwright
 
+    from browser_helpers import Served
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 FIXTURES = REPO / "tests" / "fixtures"
@@ -71,3 +73,11 @@ def playwright(chromium: Path) -> Iterator[Playwright]:  # noqa: ARG001  # asked
 
     with sync_playwright() as pw:
         yield pw
+
+
+@pytest.fixture(scope="session")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The example data of data/, built and served once for every browser test module."""
+    from browser_helpers import serve
+
+    yield from serve(REPO / "data", tmp_path_factory.mktemp("example-site"))

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
-from browser_helpers import REPO, AxeViolation, SiteServer, axe_violations, build_site, launch
+from browser_helpers import REPO, AxeViolation, Served, axe_violations, launch, serve
 from generator import routes
 
 pytestmark = pytest.mark.slow
@@ -48,6 +47,8 @@ PAGES: dict[str, str] = {
     "data": "data/",
     "methodology": "methodology/",
     "about": "about/",
+    "map": "explorer/",
+    "map, filtered by its address": "explorer/?region=kirkuk&type=armed-clash",
     "page not found": "404.html",
     SEARCH: "",
 }
@@ -74,32 +75,18 @@ def test_pages_are_the_routes_of_their_records() -> None:
 # `playwright` (one driver for the session, Debian's chromium) comes from tests/conftest.py.
 
 
-@dataclass
-class Site:
-    """A built site and where it is served."""
-
-    root: Path
-    url: str
-
-
-def _serve(data: Path, work: Path) -> Iterator[Site]:
-    site = build_site(data, work)
-    with SiteServer(site) as server:
-        yield Site(site, server.url)
+@pytest.fixture(scope="session")
+def example_site(example: Served) -> Served:
+    """The example data's site (conftest.py's, shared with the other browser tests)."""
+    return example
 
 
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The example data of data/, built and served."""
-    yield from _serve(REPO / "data", tmp_path_factory.mktemp("a11y-example"))
-
-
-@pytest.fixture(scope="session")
-def base_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def base_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """tests/fixtures/base, built and served."""
     root = tmp_path_factory.mktemp("a11y-base")
     shutil.copytree(REPO / "tests" / "fixtures" / "base", root / "data")
-    yield from _serve(root / "data", root / "work")
+    yield from serve(root / "data", root / "work")
 
 
 @pytest.fixture(scope="module", params=list(SCHEMES))
@@ -134,7 +121,7 @@ def page(context: BrowserContext) -> Iterator[Page]:
 # --- opening a page as a reader sees it ----------------------------------------------------
 
 
-def open_page(page: Page, site: Site, name: str, address: str) -> None:
+def open_page(page: Page, site: Served, name: str, address: str) -> None:
     """Open `address` and wait until it is drawn; for SEARCH, type a query and wait for results."""
     response = page.goto(site.url + address, wait_until="networkidle")
     assert response is not None and response.ok, f"{name}: {site.url + address} answered {response and response.status}"
@@ -165,7 +152,7 @@ def check(page: Page, expected_scheme: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_example_page_passes_wcag_21_aa(example_site: Site, page: Page, scheme: str, name: str) -> None:
+def test_example_page_passes_wcag_21_aa(example_site: Served, page: Page, scheme: str, name: str) -> None:
     """Each page type of the example site, in the reader's colour scheme, passes axe-core's
     WCAG 2.0/2.1 A and AA rules: contrast, links told apart from text by more than colour, names
     and labels, landmarks."""
@@ -174,14 +161,14 @@ def test_example_page_passes_wcag_21_aa(example_site: Site, page: Page, scheme: 
 
 
 @pytest.mark.parametrize("name", list(BASE_PAGES))
-def test_base_fixture_page_passes_wcag_21_aa(base_site: Site, page: Page, scheme: str, name: str) -> None:
+def test_base_fixture_page_passes_wcag_21_aa(base_site: Served, page: Page, scheme: str, name: str) -> None:
     """The same on the smallest valid data (tests/fixtures/base): short and empty lists too."""
     open_page(page, base_site, name, BASE_PAGES[name])
     check(page, SCHEMES[scheme])
 
 
 @pytest.mark.parametrize("start", list(SCHEMES))
-def test_palette_toggle_gives_a_passing_page(example_site: Site, playwright: Playwright,
+def test_palette_toggle_gives_a_passing_page(example_site: Served, playwright: Playwright,
                                              tmp_path: Path, start: str) -> None:
     """A reader who switches the colour scheme with Material's toggle in the header gets the other
     scheme, and it passes as well (the choice is stored, so it has its own browser)."""
@@ -198,7 +185,7 @@ def test_palette_toggle_gives_a_passing_page(example_site: Site, playwright: Pla
         ctx.close()
 
 
-def test_axe_finds_what_it_should(example_site: Site, page: Page) -> None:
+def test_axe_finds_what_it_should(example_site: Served, page: Page) -> None:
     """The check itself works: a page made worse on purpose (grey text on white, an image with no
     text alternative, a link in the site's link colour without its underline, as every link was
     before) is reported, each with its rule and place."""

@@ -19,10 +19,9 @@ import pytest
 import yaml
 from playwright.sync_api import BrowserContext, Dialog, Page, Playwright, Request, Response, expect
 
-from browser_helpers import REPO, SiteServer, build_site, launch
+from browser_helpers import REPO, Served, launch, serve
 from generator.link import Dataset
 from generator.models import Incident
-from generator.validate import validate
 from generator.dates import month_key
 from generator.routes import actor_page, month_page
 
@@ -37,44 +36,14 @@ HOSTILE_TEMPLATE = "{{ 7*7 }}"
 HOSTILE_HEADING = "# not a heading"
 
 
-def url_path(md_path: str, anchor: str | None = None) -> str:
-    """The address (relative to the site's root) MkDocs gives a page: `timeline/2020-04.md` →
-    `timeline/2020-04/` (use_directory_urls), with `#anchor` when given."""
-    stem = md_path.removesuffix(".md")
-    path = "" if stem == "index" else stem.removesuffix("/index") + "/"
-    return path + (f"#{anchor}" if anchor else "")
-
-
 # --- sites and servers (once per session) ----------------------------------------------------
-
-
-@dataclass
-class Served:
-    """A built site, the dataset it was built from, and where it is served."""
-
-    dataset: Dataset
-    site: Path
-    url: str
-
-    def page(self, md_path: str, anchor: str | None = None) -> str:
-        """The full address of a page given by its Markdown path."""
-        return self.url + url_path(md_path, anchor)
 
 
 # `chromium` and `playwright` (one driver for the whole session, shared with tests/test_a11y.py:
 # Playwright's sync API allows one at a time) are in tests/conftest.py.
 
 
-def _serve(data: Path, work: Path) -> Iterator[Served]:
-    site = build_site(data, work)
-    with SiteServer(site) as server:
-        yield Served(validate(data).dataset, site, server.url)
-
-
-@pytest.fixture(scope="session")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The example data of data/, built and served."""
-    yield from _serve(REPO / "data", tmp_path_factory.mktemp("example-site"))
+# `example` (the example data's site, built once for every browser test module) is in conftest.py.
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +60,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     # A line break before `#`: a heading if the line were pasted into Markdown unescaped.
     record["place"] = f"{HOSTILE_TEMPLATE}\n{HOSTILE_HEADING}"
     path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    yield from _serve(data, root / "work")
+    yield from serve(data, root / "work")
 
 
 #: Markup that runs script wherever a theme prints it unescaped: an event handler, and a way out of
@@ -126,7 +95,7 @@ def hostile_names(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     edit("sources/rudaw.yml", {"name": f"Source {HOSTILE_NAME}"})
     (root / "briefing.yml").write_text(yaml.safe_dump({"title": f"Site {HOSTILE_NAME}"}, allow_unicode=True),
                                        encoding="utf-8")
-    yield from _serve(data, root / "work")
+    yield from serve(data, root / "work")
 
 
 # --- one browser per test ------------------------------------------------------------------

@@ -19,10 +19,9 @@ import pytest
 import yaml
 from playwright.sync_api import BrowserContext, Dialog, Page, Playwright, expect
 
-from browser_helpers import REPO, SiteServer, build_site, launch
+from browser_helpers import REPO, Served, launch, serve
 from generator.config import SiteConfig
 from generator.export import to_explorer
-from generator.link import Dataset
 from generator.site import generate
 from generator.validate import validate
 from generator.views import explorer
@@ -190,22 +189,10 @@ def test_the_script_puts_data_into_the_page_as_text_only() -> None:
 # --- in the browser ------------------------------------------------------------------------------
 
 
-@dataclass
-class Served:
-    dataset: Dataset
-    site: Path
-    url: str
-
-
-def _serve(data: Path, work: Path) -> Iterator[Served]:
-    site = build_site(data, work)
-    with SiteServer(site) as server:
-        yield Served(validate(data).dataset, site, server.url)
-
-
 @pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    yield from _serve(REPO / "data", tmp_path_factory.mktemp("explorer-example"))
+def example_site(example: Served) -> Served:
+    """The example data's site (conftest.py's, shared with the other browser tests)."""
+    return example
 
 
 @pytest.fixture(scope="module")
@@ -221,7 +208,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     edit(data / "incidents/2020/04/attack.yml", {"title": f"Incident {HOSTILE_NAME}", "coordinates": [35.3, 43.8],
                                                   "location_precision": "exact"})
     add_incident(data, "nowhere", {"title": f"Nowhere {HOSTILE_NAME}", "coordinates": None})
-    yield from _serve(data, root / "work")
+    yield from serve(data, root / "work")
 
 
 @dataclass

@@ -20,14 +20,14 @@ PACKAGE = REPO / "generator"
 #: in exactly one. A new module goes in the lowest stage that holds everything it imports.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("codes", "problems", "errors", "progress", "dates", "routes", "charts", "render", "sanitize", "children",
-              "write")),
+              "write", "geo")),
     ("load", ("load", "explain", "bidi", "vcache")),
     ("models", ("models", "kinds", "config", "schema")),
     ("link", ("link", "pages", "fonts", "validate", "changes")),
     ("views", ("views.common", "figures", "views.trend", "views.tags", "views.statements", "views.overview",
                "views.timeline", "views.actors", "views.regions", "views.sources", "views.whatsnew",
                "views.corrections", "views.export", "views.data", "views.feed", "views.explorer", "views.search",
-               "views.briefing", "views.pdfs", "views.families")),
+               "views.selection", "views.briefing", "views.pdfs", "views.families")),
     ("output", ("export", "site", "pdf", "fmt", "new", "serve", "acled")),
     ("cli", ("cli",)),
 )

@@ -104,7 +104,7 @@ def test_clip_cuts_a_polygon_to_the_box() -> None:
 
 
 def dots(n: int, seed: int = 1) -> list[geo.Dot]:
-    rnd = random.Random(seed)  # noqa: S311 (seeded test data)
+    rnd = random.Random(seed)  # noqa: S311  # seeded test data, not a secret
     colours = list(GROUP_COLOURS.values())
     return [geo.Dot(rnd.uniform(43, 45), rnd.uniform(34, 36), rnd.choice(colours), rnd.choice(list(geo.PRECISIONS)))
             for _ in range(n)]
@@ -115,7 +115,7 @@ def test_the_svg_has_a_circle_per_point_no_text_and_the_same_bytes_in_any_order(
     drawn = geo.render_map(points)
     assert drawn.svg.count('class="pt"') == drawn.points == 300
     shuffled = list(points)
-    random.Random(2).shuffle(shuffled)  # noqa: S311
+    random.Random(2).shuffle(shuffled)  # noqa: S311  # seeded test data, not a secret
     assert geo.render_map(shuffled).svg == drawn.svg
     assert "<text" not in drawn.svg and "<image" not in drawn.svg and "href" not in drawn.svg
     assert 'class="focus"' in drawn.svg  # Iraq, which holds the points, is drawn apart
@@ -313,7 +313,7 @@ def test_hostile_text_never_reaches_the_svg_and_prints_as_typed(mapped: Path, tm
     _, data = briefing_of(mapped)
     svg = data["map"]["svg"]
     # Shapes, numbers, colours and a few fixed words: nothing else, in any element or attribute.
-    root = ElementTree.fromstring(svg)  # noqa: S314 (our own SVG)
+    root = ElementTree.fromstring(svg)  # noqa: S314  # our own SVG, made by the test
     fixed = {"sea", "land", "focus", "evenodd", "round", "none", "pt", "inset", "3 2", *geo.PRECISIONS}
     for element in root.iter():
         assert element.tag.removeprefix("{http://www.w3.org/2000/svg}") in {"svg", "rect", "path", "g", "circle"}
