@@ -382,3 +382,26 @@ def test_hostile_text_stays_inert_in_the_list_and_the_popup(hostile_site: Served
     assert tab.errors == []
     # the page itself lists the incident that cannot be drawn
     expect(page.locator("#not-on-the-map ~ ul").first).to_contain_text(f"Nowhere {HOSTILE_NAME}")
+
+
+@pytest.fixture(scope="module")
+def polar_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The base fixture's incident at the North Pole, as an area, and a copy at the South Pole."""
+    root = tmp_path_factory.mktemp("explorer-polar")
+    data = root / "data"
+    shutil.copytree(BASE, data)
+    edit(data / "incidents/2020/04/attack.yml", {"coordinates": [90, 0], "location_precision": "area"})
+    add_incident(data, "south", {"coordinates": [-90, 179.5], "location_precision": "area"})
+    yield from _serve(data, root / "work")
+
+
+@pytest.mark.slow
+def test_an_area_at_a_pole_is_a_small_circle_not_the_whole_map(polar_site: Served, tab: Tab) -> None:
+    """Web Mercator stops at 85.05°: a place beyond it is drawn at that latitude, with the scale
+    there; the scale of the pole itself (infinite) made one record's circle cover the whole map."""
+    page = open_map(tab, polar_site.url + "explorer/")
+    expect_drawn(page, 2)
+    total = int(page.evaluate("() => { const c = document.querySelector('canvas.bx-points'); "
+                              "return c.width * c.height; }"))
+    assert 0 < coloured_pixels(page) < total / 20
+    assert tab.errors == []

@@ -65,7 +65,10 @@
     for (var i = 0; i < n; i++) {
       if (inc.lat[i] !== null) {
         var p = transform.transform(project.project(L.latLng(inc.lat[i], inc.lon[i])), 256);
-        x[i] = p.x; y[i] = p.y; cos[i] = Math.cos(inc.lat[i] * Math.PI / 180);
+        // the scale where it is drawn: Web Mercator stops at 85.05° (the pole's scale is infinite,
+        // and one record there would cover the whole map with its circle)
+        var drawnLat = Math.max(-project.MAX_LATITUDE, Math.min(project.MAX_LATITUDE, inc.lat[i]));
+        x[i] = p.x; y[i] = p.y; cos[i] = Math.cos(drawnLat * Math.PI / 180);
       }
     }
     return { raw: data, inc: inc, n: n, regions: regions, children: children, regionIndex: regionIndex,
