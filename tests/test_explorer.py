@@ -405,3 +405,30 @@ def test_an_area_at_a_pole_is_a_small_circle_not_the_whole_map(polar_site: Serve
                               "return c.width * c.height; }"))
     assert 0 < coloured_pixels(page) < total / 20
     assert tab.errors == []
+
+
+@pytest.fixture(scope="module")
+def slug_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """Regions named so that their pages' headings get the ids of the map's own elements
+    (Markdown's table of contents makes a heading's id from its text)."""
+    root = tmp_path_factory.mktemp("explorer-slugs")
+    data = root / "data"
+    shutil.copytree(BASE, data)
+    edit(data / "regions/regions.yml", {"name": "BX map config"}, index=1)  # kirkuk
+    edit(data / "regions/regions.yml", {"name": "BX region map"}, index=2)  # hawija
+    edit(data / "regions/regions.yml", {"name": "BX explorer"}, index=0)  # iraq
+    yield from _serve(data, root / "work")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("region", ["kirkuk", "hawija", "iraq"])
+def test_a_heading_with_the_id_of_a_map_element_does_not_take_its_place(slug_site: Served, tab: Tab,
+                                                                         region: str) -> None:
+    """A region named "BX map config" has a heading with the id `bx-map-config`, before the
+    page's own script element of that id: the script reads its own elements, not the heading."""
+    page = tab.page
+    page.goto(f"{slug_site.url}regions/{region}/")
+    expect(page.locator("div#bx-region-map[data-ready]")).to_have_count(1)
+    expect(page.locator("h1 .bx-map, h1 .bx-explorer, h1 form")).to_have_count(0)
+    expect(page.locator("div#bx-region-map .bx-map")).to_have_count(1)
+    assert tab.errors == []

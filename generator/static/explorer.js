@@ -6,11 +6,13 @@
 (function () {
   "use strict";
 
-  var configNode = document.getElementById("bx-map-config");
+  // Found by element and id, not by id alone: a heading's id is made from its text (a region
+  // named "BX map config" has a heading with the id bx-map-config, before these elements).
+  var configNode = document.querySelector("script#bx-map-config");
   if (!configNode || typeof L === "undefined") { return; }
   var config = JSON.parse(configNode.textContent);
-  var explorerNode = document.getElementById("bx-explorer");
-  var regionNode = document.getElementById("bx-region-map");
+  var explorerNode = document.querySelector("div#bx-explorer");
+  var regionNode = document.querySelector("div#bx-region-map");
   if (!explorerNode && !regionNode) { return; }
 
   var PAGE_SIZE = 50;
