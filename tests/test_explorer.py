@@ -432,3 +432,34 @@ def test_a_heading_with_the_id_of_a_map_element_does_not_take_its_place(slug_sit
     expect(page.locator("h1 .bx-map, h1 .bx-explorer, h1 form")).to_have_count(0)
     expect(page.locator("div#bx-region-map .bx-map")).to_have_count(1)
     assert tab.errors == []
+
+
+RLO, FSI, PDI = "\u202e", "\u2068", "\u2069"
+
+
+@pytest.fixture(scope="module")
+def rtl_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A region's and an actor's name that open a RIGHT-TO-LEFT OVERRIDE and never close it."""
+    root = tmp_path_factory.mktemp("explorer-rtl")
+    data = root / "data"
+    shutil.copytree(BASE, data)
+    edit(data / "regions/regions.yml", {"name": f"Kirkuk {RLO}gone"}, index=1)
+    edit(data / "actors/isis.yml", {"name": f"ISIS {RLO}reversed"})
+    edit(data / "incidents/2020/04/attack.yml", {"coordinates": [35.3, 43.8], "location_precision": "exact"})
+    yield from _serve(data, root / "work")
+
+
+@pytest.mark.slow
+def test_a_bidi_override_in_a_name_reverses_only_that_name(rtl_site: Served, tab: Tab) -> None:
+    """The list's and the popup's lines join several names: each name that can reorder text is
+    isolated (FSI … PDI), as on the site's pages (tests/test_bidi.py)."""
+    page = open_map(tab, rtl_site.url + "explorer/")
+    facts = page.locator("#bx-list .bx-facts").first.text_content() or ""
+    assert f"{FSI}Kirkuk {RLO}gone{PDI}" in facts
+    assert facts.endswith(f"{PDI} › Hawija")  # the next name outside the override
+    page.locator("#bx-list").get_by_role("button", name="Show on the map").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Actors:")
+    actors = popup.locator("div", has_text="Actors:").first.text_content() or ""
+    assert f"{FSI}ISIS {RLO}reversed{PDI}" in actors
+    assert tab.errors == []
