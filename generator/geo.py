@@ -152,17 +152,24 @@ class Projection:
     k: float
     width: float = WIDTH
     height: float = HEIGHT
+    #: The latitude at the middle of the map, when it is not `lat0` (the standard parallel is kept
+    #: within 80° of the equator, but a map of points near a pole is still centred on them).
+    mid: float | None = None
+
+    @property
+    def y0(self) -> float:
+        return self.lat0 if self.mid is None else self.mid
 
     @property
     def kx(self) -> float:
         return self.k * math.cos(math.radians(self.lat0))
 
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
-        return (self.width / 2 + (lon - self.lon0) * self.kx, self.height / 2 - (lat - self.lat0) * self.k)
+        return (self.width / 2 + (lon - self.lon0) * self.kx, self.height / 2 - (lat - self.y0) * self.k)
 
     def invert(self, x: float, y: float) -> tuple[float, float]:
         """The (lon, lat) at a point of the map."""
-        return (self.lon0 + (x - self.width / 2) / self.kx, self.lat0 - (y - self.height / 2) / self.k)
+        return (self.lon0 + (x - self.width / 2) / self.kx, self.y0 - (y - self.height / 2) / self.k)
 
     def km_per_unit(self) -> float:
         """Kilometres per map unit, true along the standard parallel and along every meridian."""
@@ -175,12 +182,13 @@ def fit(points: Iterable[tuple[float, float]], width: float = WIDTH, height: flo
     pts = list(points)
     west, east = min(p[0] for p in pts), max(p[0] for p in pts)
     south, north = min(p[1] for p in pts), max(p[1] for p in pts)
-    lat0 = max(-80.0, min(80.0, (south + north) / 2))
+    mid = (south + north) / 2
+    lat0 = max(-80.0, min(80.0, mid))
     cos0 = math.cos(math.radians(lat0))
     span_x = max((east - west) * cos0, 1e-9) * (1 + 2 * PADDING)
     span_y = max(north - south, 1e-9) * (1 + 2 * PADDING)
     span_y = max(span_y, MIN_SPAN, span_x * height / width)  # the map's shape, and its least span
-    return Projection((west + east) / 2, lat0, height / span_y, width, height)
+    return Projection((west + east) / 2, lat0, height / span_y, width, height, None if mid == lat0 else mid)
 
 
 # --- outlines as SVG paths ----------------------------------------------------------------------

@@ -369,3 +369,84 @@ def test_hostile_text_stays_inert_in_the_list_and_the_popup(hostile_site: Served
     assert tab.errors == []
     # the page itself lists the incident that cannot be drawn
     expect(page.locator("#not-on-the-map ~ ul").first).to_contain_text(f"Nowhere {HOSTILE_NAME}")
+
+
+@pytest.fixture(scope="module")
+def polar_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The base fixture's incident at the North Pole, as an area, and a copy at the South Pole."""
+    root = tmp_path_factory.mktemp("explorer-polar")
+    data = root / "data"
+    shutil.copytree(BASE, data)
+    edit(data / "incidents/2020/04/attack.yml", {"coordinates": [90, 0], "location_precision": "area"})
+    add_incident(data, "south", {"coordinates": [-90, 179.5], "location_precision": "area"})
+    yield from _serve(data, root / "work")
+
+
+@pytest.mark.slow
+def test_an_area_at_a_pole_is_a_small_circle_not_the_whole_map(polar_site: Served, tab: Tab) -> None:
+    """Web Mercator stops at 85.05°: a place beyond it is drawn at that latitude, with the scale
+    there; the scale of the pole itself (infinite) made one record's circle cover the whole map."""
+    page = open_map(tab, polar_site.url + "explorer/")
+    expect_drawn(page, 2)
+    total = int(page.evaluate("() => { const c = document.querySelector('canvas.bx-points'); "
+                              "return c.width * c.height; }"))
+    assert 0 < coloured_pixels(page) < total / 20
+    assert tab.errors == []
+
+
+@pytest.fixture(scope="module")
+def slug_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """Regions named so that their pages' headings get the ids of the map's own elements
+    (Markdown's table of contents makes a heading's id from its text)."""
+    root = tmp_path_factory.mktemp("explorer-slugs")
+    data = root / "data"
+    shutil.copytree(BASE, data)
+    edit(data / "regions/regions.yml", {"name": "BX map config"}, index=1)  # kirkuk
+    edit(data / "regions/regions.yml", {"name": "BX region map"}, index=2)  # hawija
+    edit(data / "regions/regions.yml", {"name": "BX explorer"}, index=0)  # iraq
+    yield from _serve(data, root / "work")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("region", ["kirkuk", "hawija", "iraq"])
+def test_a_heading_with_the_id_of_a_map_element_does_not_take_its_place(slug_site: Served, tab: Tab,
+                                                                         region: str) -> None:
+    """A region named "BX map config" has a heading with the id `bx-map-config`, before the
+    page's own script element of that id: the script reads its own elements, not the heading."""
+    page = tab.page
+    page.goto(f"{slug_site.url}regions/{region}/")
+    expect(page.locator("div#bx-region-map[data-ready]")).to_have_count(1)
+    expect(page.locator("h1 .bx-map, h1 .bx-explorer, h1 form")).to_have_count(0)
+    expect(page.locator("div#bx-region-map .bx-map")).to_have_count(1)
+    assert tab.errors == []
+
+
+RLO, FSI, PDI = "\u202e", "\u2068", "\u2069"
+
+
+@pytest.fixture(scope="module")
+def rtl_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A region's and an actor's name that open a RIGHT-TO-LEFT OVERRIDE and never close it."""
+    root = tmp_path_factory.mktemp("explorer-rtl")
+    data = root / "data"
+    shutil.copytree(BASE, data)
+    edit(data / "regions/regions.yml", {"name": f"Kirkuk {RLO}gone"}, index=1)
+    edit(data / "actors/isis.yml", {"name": f"ISIS {RLO}reversed"})
+    edit(data / "incidents/2020/04/attack.yml", {"coordinates": [35.3, 43.8], "location_precision": "exact"})
+    yield from _serve(data, root / "work")
+
+
+@pytest.mark.slow
+def test_a_bidi_override_in_a_name_reverses_only_that_name(rtl_site: Served, tab: Tab) -> None:
+    """The list's and the popup's lines join several names: each name that can reorder text is
+    isolated (FSI … PDI), as on the site's pages (tests/test_bidi.py)."""
+    page = open_map(tab, rtl_site.url + "explorer/")
+    facts = page.locator("#bx-list .bx-facts").first.text_content() or ""
+    assert f"{FSI}Kirkuk {RLO}gone{PDI}" in facts
+    assert facts.endswith(f"{PDI} › Hawija")  # the next name outside the override
+    page.locator("#bx-list").get_by_role("button", name="Show on the map").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Actors:")
+    actors = popup.locator("div", has_text="Actors:").first.text_content() or ""
+    assert f"{FSI}ISIS {RLO}reversed{PDI}" in actors
+    assert tab.errors == []

@@ -122,6 +122,22 @@ def test_the_svg_has_a_circle_per_point_no_text_and_the_same_bytes_in_any_order(
     assert len(drawn.svg) < 120_000  # clipped and thinned: a province is not the world
 
 
+@pytest.mark.parametrize("points", [
+    [(15.0, 85.0)], [(-60.0, -85.0)], [(0.0, 90.0)], [(180.0, -90.0)], [(10.0, 81.0), (12.0, 84.0)],
+    [(179.99, 0.0), (-179.99, 0.0)], [(44.0, 33.0)] * 40,
+])
+def test_points_near_the_poles_or_the_antimeridian_are_on_the_map(points: list[tuple[float, float]]) -> None:
+    """The standard parallel is kept within 80° of the equator, but the map stays centred on the
+    points: a circle counted as drawn is inside the map, and no coordinate is NaN or infinite."""
+    drawn = geo.render_map([geo.Dot(lon, lat, "#000000", "exact") for lon, lat in points])
+    assert drawn.points == len(points)
+    assert "nan" not in drawn.svg.lower() and "inf" not in drawn.svg.lower()
+    for cx, cy in re.findall(r'class="pt" cx="([-\d.]+)" cy="([-\d.]+)"', drawn.svg):
+        assert 0 <= float(cx) <= geo.WIDTH and 0 <= float(cy) <= geo.HEIGHT, (points, cx, cy)
+    for lon, lat in points:
+        assert drawn.projection.invert(*drawn.projection(lon, lat)) == pytest.approx((lon, lat))
+
+
 def test_a_map_of_a_province_has_a_locator_inset_and_a_world_map_coarser_outlines() -> None:
     province = geo.render_map([geo.Dot(44.39, 35.47, "#D55E00", "exact")], fit_countries=False)
     assert 'class="inset"' in province.svg and province.resolution == "50m"

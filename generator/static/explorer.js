@@ -6,11 +6,13 @@
 (function () {
   "use strict";
 
-  var configNode = document.getElementById("bx-map-config");
+  // Found by element and id, not by id alone: a heading's id is made from its text (a region
+  // named "BX map config" has a heading with the id bx-map-config, before these elements).
+  var configNode = document.querySelector("script#bx-map-config");
   if (!configNode || typeof L === "undefined") { return; }
   var config = JSON.parse(configNode.textContent);
-  var explorerNode = document.getElementById("bx-explorer");
-  var regionNode = document.getElementById("bx-region-map");
+  var explorerNode = document.querySelector("div#bx-explorer");
+  var regionNode = document.querySelector("div#bx-region-map");
   if (!explorerNode && !regionNode) { return; }
 
   var PAGE_SIZE = 50;
@@ -46,6 +48,20 @@
     return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / DAY : null;
   }
   function number(n) { return n.toLocaleString("en-GB"); }
+  // A value of the data isolated (FSI … PDI) when it holds a character that can reorder the text
+  // around it (a right-to-left letter, an override): a name then reverses only itself, never the
+  // words and the other names printed beside it (render.isolate_text, the same ranges).
+  var REORDERING = /[\u0590-\u08ff\u200f\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff\ufe70-\ufefe\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
+  function iso(text) {
+    text = String(text);
+    if (!REORDERING.test(text)) { return text; }
+    var depth = 0;
+    for (var k = 0; k < text.length; k++) {
+      var c = text.charAt(k);
+      if (c >= "\u2066" && c <= "\u2068") { depth++; } else if (c === "\u2069" && depth) { depth--; }
+    }
+    return "\u2068" + text + new Array(depth + 2).join("\u2069");
+  }
 
   // --- the data -------------------------------------------------------------------------------
   function prepare(data) {
@@ -65,7 +81,10 @@
     for (var i = 0; i < n; i++) {
       if (inc.lat[i] !== null) {
         var p = transform.transform(project.project(L.latLng(inc.lat[i], inc.lon[i])), 256);
-        x[i] = p.x; y[i] = p.y; cos[i] = Math.cos(inc.lat[i] * Math.PI / 180);
+        // the scale where it is drawn: Web Mercator stops at 85.05° (the pole's scale is infinite,
+        // and one record there would cover the whole map with its circle)
+        var drawnLat = Math.max(-project.MAX_LATITUDE, Math.min(project.MAX_LATITUDE, inc.lat[i]));
+        x[i] = p.x; y[i] = p.y; cos[i] = Math.cos(drawnLat * Math.PI / 180);
       }
     }
     return { raw: data, inc: inc, n: n, regions: regions, children: children, regionIndex: regionIndex,
@@ -74,7 +93,7 @@
 
   function regionPath(d, r) {
     var names = [], seen = 0;
-    while (r >= 0 && seen++ < 64) { names.unshift(d.regions.name[r]); r = d.regions.parent[r]; }
+    while (r >= 0 && seen++ < 64) { names.unshift(iso(d.regions.name[r])); r = d.regions.parent[r]; }
     return names.join(" › ");
   }
 
@@ -139,7 +158,7 @@
 
   function facts(d, i) {
     var inc = d.inc, type = d.raw.types[inc.type[i]];
-    var parts = [d.raw.dates[inc.date[i]], type[1]];
+    var parts = [iso(d.raw.dates[inc.date[i]]), iso(type[1])];
     if (inc.region[i] >= 0) { parts.push(regionPath(d, inc.region[i])); }
     return parts.join(" · ");
   }
@@ -159,7 +178,7 @@
       title.appendChild(link(d, i));
       item.appendChild(title);
       item.appendChild(el("div", null, facts(d, i)));
-      var actors = d.inc.actors[i].map(function (a) { return d.raw.actors.name[a]; });
+      var actors = d.inc.actors[i].map(function (a) { return iso(d.raw.actors.name[a]); });
       if (actors.length) { item.appendChild(el("div", null, "Actors: " + actors.join("; "))); }
       item.appendChild(el("div", "bx-where", where(d, i)));
       list.appendChild(item);
