@@ -379,7 +379,7 @@ def polar_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     shutil.copytree(BASE, data)
     edit(data / "incidents/2020/04/attack.yml", {"coordinates": [90, 0], "location_precision": "area"})
     add_incident(data, "south", {"coordinates": [-90, 179.5], "location_precision": "area"})
-    yield from _serve(data, root / "work")
+    yield from serve(data, root / "work")
 
 
 @pytest.mark.slow
@@ -404,7 +404,7 @@ def slug_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     edit(data / "regions/regions.yml", {"name": "BX map config"}, index=1)  # kirkuk
     edit(data / "regions/regions.yml", {"name": "BX region map"}, index=2)  # hawija
     edit(data / "regions/regions.yml", {"name": "BX explorer"}, index=0)  # iraq
-    yield from _serve(data, root / "work")
+    yield from serve(data, root / "work")
 
 
 @pytest.mark.slow
@@ -433,7 +433,7 @@ def rtl_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     edit(data / "regions/regions.yml", {"name": f"Kirkuk {RLO}gone"}, index=1)
     edit(data / "actors/isis.yml", {"name": f"ISIS {RLO}reversed"})
     edit(data / "incidents/2020/04/attack.yml", {"coordinates": [35.3, 43.8], "location_precision": "exact"})
-    yield from _serve(data, root / "work")
+    yield from serve(data, root / "work")
 
 
 @pytest.mark.slow
