@@ -16,7 +16,7 @@ import os
 import shutil
 import subprocess
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from collections.abc import Iterator
@@ -260,3 +260,14 @@ def serve(data: Path, work: Path) -> Iterator[Served]:
     site = build_site(data, work)
     with SiteServer(site) as server:
         yield Served(validate(data).dataset, site, server.url)
+
+
+@dataclass
+class Tab:
+    """A page in a fresh browser profile, with everything it did recorded (conftest's `tab`)."""
+
+    page: Page
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)

@@ -15,7 +15,9 @@ from generator.validate import validate
 if TYPE_CHECKING:  # imported where a browser is started, so that tests without one need no Playwright
     from playwright.sync_api import Playwright
 
-    from browser_helpers import Served
+    from playwright.sync_api import BrowserContext, Dialog, Request, Response
+
+    from browser_helpers import Served, Tab
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -81,3 +83,45 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     from browser_helpers import serve
 
     yield from serve(REPO / "data", tmp_path_factory.mktemp("example-site"))
+
+
+@pytest.fixture
+def browser(playwright: Playwright, chromium: Path,  # noqa: ARG001  # asked for its effect: Chromium is there
+            tmp_path: Path) -> Iterator[BrowserContext]:
+    """Chromium with a fresh user-data dir, 1280×900, light scheme."""
+    from browser_helpers import launch
+
+    context = launch(playwright, tmp_path / "profile")
+    context.set_default_timeout(15_000)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def tab(browser: BrowserContext) -> Tab:
+    """The browser's page, recording dialogs (dismissed), script errors, every request (the
+    search worker's too: they are recorded on the context) and every failed response."""
+    from browser_helpers import Tab
+
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    tab = Tab(page)
+
+    def on_dialog(dialog: Dialog) -> None:
+        tab.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            tab.failures.append(f"{response.status} {response.url}")
+
+    def on_failed(request: Request) -> None:
+        tab.failures.append(f"{request.failure} {request.url}")
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    browser.on("request", lambda request: tab.requests.append(request.url))
+    browser.on("response", on_response)
+    browser.on("requestfailed", on_failed)
+    return tab

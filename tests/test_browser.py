@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import BrowserContext, Dialog, Page, Playwright, Request, Response, expect
+from playwright.sync_api import Page, expect
 
-from browser_helpers import REPO, Served, launch, serve
+from browser_helpers import REPO, Served, Tab, serve
 from generator.link import Dataset
 from generator.models import Incident
 from generator.dates import month_key
@@ -101,53 +99,8 @@ def hostile_names(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 # --- one browser per test ------------------------------------------------------------------
 
 
-@dataclass
-class Tab:
-    """A page in a fresh browser profile, with everything it did recorded."""
-
-    page: Page
-    dialogs: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-
-
-@pytest.fixture
-def browser(playwright: Playwright, chromium: Path,  # noqa: ARG001  # asked for its effect: Chromium is there
-            tmp_path: Path) -> Iterator[BrowserContext]:
-    """Chromium with a fresh user-data dir, 1280×900, light scheme."""
-    context = launch(playwright, tmp_path / "profile")
-    context.set_default_timeout(15_000)
-    try:
-        yield context
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def tab(browser: BrowserContext) -> Tab:
-    """The browser's page, recording dialogs (dismissed), script errors, every request (the
-    search worker's too: they are recorded on the context) and every failed response."""
-    page = browser.pages[0] if browser.pages else browser.new_page()
-    tab = Tab(page)
-
-    def on_dialog(dialog: Dialog) -> None:
-        tab.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def on_response(response: Response) -> None:
-        if response.status >= 400:
-            tab.failures.append(f"{response.status} {response.url}")
-
-    def on_failed(request: Request) -> None:
-        tab.failures.append(f"{request.failure} {request.url}")
-
-    page.on("dialog", on_dialog)
-    page.on("pageerror", lambda exc: tab.errors.append(str(exc)))
-    browser.on("request", lambda request: tab.requests.append(request.url))
-    browser.on("response", on_response)
-    browser.on("requestfailed", on_failed)
-    return tab
+# `Tab` (browser_helpers) and the fixtures `browser` and `tab` (a fresh profile a test, recording what
+# the page did) are in conftest.py, shared with tests/test_explorer.py.
 
 
 def isis_incidents(dataset: Dataset) -> list[Incident]:

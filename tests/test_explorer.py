@@ -11,15 +11,14 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import BrowserContext, Dialog, Page, Playwright, expect
+from playwright.sync_api import Page, expect
 
-from browser_helpers import REPO, Served, launch, serve
+from browser_helpers import REPO, Served, Tab, serve
 from generator.config import SiteConfig
 from generator.export import to_explorer
 from generator.site import generate
@@ -211,41 +210,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield from serve(data, root / "work")
 
 
-@dataclass
-class Tab:
-    page: Page
-    dialogs: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-
-
-@pytest.fixture
-def browser(playwright: Playwright, tmp_path: Path) -> Iterator[BrowserContext]:
-    """Chromium with a fresh profile (the session's driver: conftest.py)."""
-    context = launch(playwright, tmp_path / "profile")
-    context.set_default_timeout(15_000)
-    try:
-        yield context
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def tab(browser: BrowserContext) -> Tab:
-    page = browser.pages[0] if browser.pages else browser.new_page()
-    tab = Tab(page)
-
-    def on_dialog(dialog: Dialog) -> None:
-        tab.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.on("pageerror", lambda exc: tab.errors.append(str(exc)))
-    browser.on("request", lambda request: tab.requests.append(request.url))
-    browser.on("response", lambda r: tab.failures.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    browser.on("requestfailed", lambda request: tab.failures.append(f"{request.failure} {request.url}"))
-    return tab
+# `Tab`, `browser` and `tab`: conftest.py.
 
 
 def open_map(tab: Tab, url: str) -> Page:
