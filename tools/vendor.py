@@ -19,7 +19,9 @@ import argparse
 import base64
 import hashlib
 import io
+import os
 import sys
+import tempfile
 import tarfile
 import urllib.request
 from dataclasses import dataclass
@@ -90,6 +92,35 @@ def _dest(pkg: Package, inner: str) -> Path:
     return REPO / pkg.dest / rel
 
 
+def _linked(path: Path) -> Path | None:
+    """The first part of `path` below the repository that is a symbolic link (None: none is).
+    A link planted in the tree would make the check read, and a fetch write, a file elsewhere."""
+    rel = path.relative_to(REPO)
+    for depth in range(1, len(rel.parts) + 1):
+        part = REPO.joinpath(*rel.parts[:depth])
+        if part.is_symlink():
+            return part
+    return None
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Write `target` as a new regular file: a new name in its folder renamed over it, so that a
+    link at `target` is replaced, never written through. Refuses a linked folder on the way."""
+    linked = _linked(target.parent)
+    if linked is not None:
+        raise SystemExit(f"{linked.relative_to(REPO)} is a symbolic link: refusing to write through it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".vendor-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are published
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def _read_hashes() -> dict[str, str]:
     if not HASHES_FILE.is_file():
         return {}
@@ -118,11 +149,10 @@ def fetch() -> None:
                     raise SystemExit(f"{pkg.name}: {inner} is not a regular file")
                 data = tar.extractfile(member).read()  # type: ignore[union-attr]  # a regular member, checked above
                 target = _dest(pkg, inner)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+                _write(target, data)
                 lines.append(f"{hashlib.sha256(data).hexdigest()}  {target.relative_to(REPO)}")
         print(f"{pkg.name}@{pkg.version}: {len(pkg.files)} files -> {pkg.dest}")
-    HASHES_FILE.write_text("\n".join(sorted(lines, key=lambda s: s.split()[1])) + "\n", encoding="utf-8")
+    _write(HASHES_FILE, ("\n".join(sorted(lines, key=lambda s: s.split()[1])) + "\n").encode("utf-8"))
 
 
 def check() -> list[str]:
@@ -135,7 +165,9 @@ def check() -> list[str]:
             path = REPO / rel
             if rel not in hashes:
                 wrong.append(f"{rel}: no pinned hash")
-            elif not path.is_file() or path.is_symlink():
+            elif (linked := _linked(path)) is not None:
+                wrong.append(f"{rel}: {linked.relative_to(REPO)} is a symbolic link")
+            elif not path.is_file():
                 wrong.append(f"{rel}: missing")
             elif hashlib.sha256(path.read_bytes()).hexdigest() != hashes[rel]:
                 wrong.append(f"{rel}: differs from the registry's {pkg.name}@{pkg.version}")
