@@ -23,7 +23,9 @@ from generator.site import generate, render_pages, site_pages
 from generator.validate import validate
 from generator.views import explorer, search
 from generator.views.common import Context
-from generator.views.export import ExportData, from_context
+from generator.kinds import READING_ORDER
+from generator.views.export import (ACLED_COLUMNS, DATA_FORMAT_VERSION, EXPORT_VERSION, OWN_COLUMNS, ExportData,
+                                    from_context)
 from generator.write import MARKER, Streamed, write_tree
 
 
@@ -65,16 +67,16 @@ def _whole_csv(header: list[str] | tuple[str, ...], rows: list[list[str]]) -> by
 def _whole(fmt: str, data: ExportData) -> bytes:
     """Each format as one string, built the way export.py built it before it streamed."""
     if fmt == "json":
-        head = {"version": {"export": export.EXPORT_VERSION, "data_format": export.DATA_FORMAT_VERSION},
+        head = {"version": {"export": EXPORT_VERSION, "data_format": DATA_FORMAT_VERSION},
                 "site": {"title": data.site.title, "url": data.site.url, "licence": data.site.licence}}
         lists = {folder: [export._JSON[type(item)](item, data) for item in getattr(data, folder)]
-                 for folder in export.READING_ORDER}
+                 for folder in READING_ORDER}
         return _whole_json_document(head, lists)
     if fmt == "geojson":
         features = [f for f in (export._feature(i) for i in data.incidents) if f is not None]
         return _whole_json_document({"type": "FeatureCollection"}, {"features": features})
     if fmt == "csv":
-        header = [name for name, _ in export.ACLED_COLUMNS] + [name for name, _ in export.OWN_COLUMNS]
+        header = [name for name, _ in ACLED_COLUMNS] + [name for name, _ in OWN_COLUMNS]
         return _whole_csv(header, [export._csv_row(i) for i in data.incidents])
     assert fmt == "timelinejs"
     cell, html = export.cell, export._html
