@@ -27,6 +27,7 @@ from .render import TEMPLATES, environment, render
 from .charts import ChartSpec, render_svg
 from .children import preexec_die_with_parent
 from .views.common import Context, Download, Page, ViewMemo
+from .views.export import frozen_heap
 from .views.families import FAMILIES
 from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, Content, NotOurs, Streamed, WriteResult, is_marked,
                     make_marked, put_back, remove_marked, swap_folder, write_tree)
@@ -175,6 +176,14 @@ def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool 
     they print in empty boxes (no installed font) added to `missing_fonts`. `data_dir`: see
     `site_pages`. `progress` is told how many pages and PDFs are done. `render_cache`: see
     `RenderCache` (`briefing serve` keeps one)."""
+    with frozen_heap():  # the dataset is not scanned by every garbage collection of the views
+        return _generate(dataset, config, content, preview, pdfs, pdf_cache, data_dir, missing_fonts, progress,
+                         render_cache)
+
+
+def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool, pdfs: bool,
+              pdf_cache: PdfCache | None, data_dir: Path | None, missing_fonts: list[MissingFont] | None,
+              progress: Progress, render_cache: RenderCache | None) -> WriteResult:
     pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir,
                        memo=render_cache.views if render_cache is not None else None)
     made_pdfs: dict[str, bytes] = {}
