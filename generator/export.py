@@ -19,17 +19,20 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import re
 from datetime import date
 from html import escape
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .kinds import READING_ORDER
 from .models import Actor, Region, Source
 from .views.explorer import EXPLORER_VERSION, ExplorerData
 from .views.feed import FeedData
+from .views.search import VERSION as SEARCH_VERSION
+from .views.search import PageEntries, SearchRecords
 from .views.export import (ACLED_COLUMNS, DATA_FORMAT_VERSION, EXPORT_VERSION, OWN_COLUMNS, ActorPart, CasualtyPart,
                            CitationPart, CorrectionPart, DateData, ExportData, IncidentData, StatementData,
                            no_cyclic_gc)
@@ -56,12 +59,24 @@ def _number(value: float | int | None) -> str:
     return "" if value is None else str(value)
 
 
-def _csv(header: Iterable[str], rows: Iterable[list[str]]) -> bytes:
+#: How many rows or records make one chunk of a streamed export: a few hundred kilobytes, so that
+#: the writer gets few large writes and memory holds one chunk, not the file.
+CHUNK_ITEMS = 1000
+
+
+def _csv(header: Iterable[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
+    """The CSV text in chunks of `CHUNK_ITEMS` rows (UTF-8 text cut between rows: joined, the same
+    bytes as the whole file encoded at once)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
+    for count, row in enumerate(rows, 1):
+        writer.writerow(row)
+        if count % CHUNK_ITEMS == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
 
 
 # --- CSV, with ACLED's columns ---------------------------------------------------------------
@@ -154,10 +169,15 @@ def _csv_row(i: IncidentData) -> list[str]:
     return acled + own
 
 
-def to_csv(data: ExportData) -> bytes:
+def csv_chunks(data: ExportData) -> Iterator[bytes]:
     """One row per incident: ACLED's columns, then our own (views.export says what each holds)."""
     header = [name for name, _ in ACLED_COLUMNS] + [name for name, _ in OWN_COLUMNS]
     return _csv(header, (_csv_row(i) for i in data.incidents))
+
+
+def to_csv(data: ExportData) -> bytes:
+    """`csv_chunks` as one value."""
+    return b"".join(csv_chunks(data))
 
 
 # --- JSON: every record ----------------------------------------------------------------------
@@ -256,32 +276,51 @@ _JSON: dict[type, Callable[[Any, ExportData], dict[str, Any]]] = {
 }
 
 
-def _records(data: ExportData) -> dict[str, list[dict[str, Any]]]:
+def _records(data: ExportData) -> dict[str, Iterator[dict[str, Any]]]:
     """One list per kind (ExportData has a field per folder of generator/kinds.py), in the order
-    readers meet the kinds."""
-    return {folder: [_JSON[type(item)](item, data) for item in getattr(data, folder)] for folder in READING_ORDER}
+    readers meet the kinds; each made one record at a time, as it is written."""
+    return {folder: (_JSON[type(item)](item, data) for item in getattr(data, folder)) for folder in READING_ORDER}
 
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def _json_document(head: dict[str, Any], lists: dict[str, list[Any]]) -> bytes:
+def _json_document(head: dict[str, Any], lists: Mapping[str, Iterable[Any]]) -> Iterator[bytes]:
     """An object whose lists hold one item a line (readable diffs, and a file a program can
-    stream), the rest compact."""
-    parts = [_dump(k) + ":" + _dump(v) for k, v in head.items()]
+    stream), the rest compact: in chunks of `CHUNK_ITEMS` items, each item serialised on its own
+    (never the whole document at once)."""
+    parts = ["{"]
+    comma = ""
+    for key, value in head.items():
+        parts.append(comma + _dump(key) + ":" + _dump(value))
+        comma = ",\n"
     for key, items in lists.items():
-        body = ",\n".join(_dump(item) for item in items)
-        parts.append(_dump(key) + ":[" + ("\n" + body + "\n" if items else "") + "]")
-    return ("{" + ",\n".join(parts) + "}\n").encode("utf-8")
+        parts.append(comma + _dump(key) + ":[")
+        comma = ",\n"
+        count = 0
+        for item in items:
+            parts.append(("\n" if count == 0 else ",\n") + _dump(item))
+            count += 1
+            if count % CHUNK_ITEMS == 0:
+                yield "".join(parts).encode("utf-8")
+                parts = []
+        parts.append("\n]" if count else "]")
+    parts.append("}\n")
+    yield "".join(parts).encode("utf-8")
 
 
-def to_json(data: ExportData) -> bytes:
+def json_chunks(data: ExportData) -> Iterator[bytes]:
     """Every visible record of every kind, references resolved (a name beside each id), with the
     versions of the export and of the data format."""
     head = {"version": {"export": EXPORT_VERSION, "data_format": DATA_FORMAT_VERSION},
             "site": {"title": data.site.title, "url": data.site.url, "licence": data.site.licence}}
-    return _json_document(head, dict(_records(data)))
+    return _json_document(head, _records(data))
+
+
+def to_json(data: ExportData) -> bytes:
+    """`json_chunks` as one value."""
+    return b"".join(json_chunks(data))
 
 
 # --- GeoJSON (RFC 7946) ----------------------------------------------------------------------
@@ -312,12 +351,17 @@ def _feature(i: IncidentData) -> dict[str, Any] | None:
     }
 
 
-def to_geojson(data: ExportData) -> bytes:
+def geojson_chunks(data: ExportData) -> Iterator[bytes]:
     """A FeatureCollection of the incidents with coordinates, their own or, when they have none,
     their nearest region's (`coordinates_from: region`, an area); incidents with neither are left
     out (the JSON export has every incident)."""
-    features = [f for f in (_feature(i) for i in data.incidents) if f is not None]
+    features = (f for f in (_feature(i) for i in data.incidents) if f is not None)
     return _json_document({"type": "FeatureCollection"}, {"features": features})
+
+
+def to_geojson(data: ExportData) -> bytes:
+    """`geojson_chunks` as one value."""
+    return b"".join(geojson_chunks(data))
 
 
 # --- TimelineJS ------------------------------------------------------------------------------
@@ -368,18 +412,23 @@ def _timeline_text(i: IncidentData, linked: bool) -> str:
     return "".join(parts)
 
 
-def to_timelinejs(data: ExportData) -> bytes:
+def timelinejs_chunks(data: ExportData) -> Iterator[bytes]:
     """TimelineJS's spreadsheet: a title slide, then one slide per incident in date order; Display
     Date carries our precision, Group the event's ACLED group."""
     linked = data.site.url is not None
     title_text = "<p>" + _html(f"{len(data.incidents):,} incidents") + (
         f" · {_html(data.site.licence)}" if data.site.licence else "") + "</p>"
-    rows: list[list[str]] = [["", "", "", "", "", "", "", "", "", cell(_html(data.site.title)), cell(title_text),
-                              "", "", "", "", "title", "", ""]]
-    for i in data.incidents:
-        rows.append([*_timeline_dates(i.date), cell(_html(i.date.label)), cell(_html(i.title)),
-                     cell(_timeline_text(i, linked)), "", "", "", "", "", cell(_html(i.group_label)), ""])
-    return _csv(TIMELINEJS_HEADER, rows)
+    title: list[list[str]] = [["", "", "", "", "", "", "", "", "", cell(_html(data.site.title)), cell(title_text),
+                               "", "", "", "", "title", "", ""]]
+    slides = ([*_timeline_dates(i.date), cell(_html(i.date.label)), cell(_html(i.title)),
+               cell(_timeline_text(i, linked)), "", "", "", "", "", cell(_html(i.group_label)), ""]
+              for i in data.incidents)
+    return _csv(TIMELINEJS_HEADER, itertools.chain(title, slides))
+
+
+def to_timelinejs(data: ExportData) -> bytes:
+    """`timelinejs_chunks` as one value."""
+    return b"".join(timelinejs_chunks(data))
 
 
 # --- the site's Atom feed (RFC 4287) ---------------------------------------------------------
@@ -427,19 +476,69 @@ def to_atom(feed: FeedData) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def to_explorer(data: ExplorerData) -> bytes:
+def explorer_chunks(data: ExplorerData) -> Iterator[bytes]:
     """The explorer's data file: compact JSON (no spaces), keys in a fixed order, UTF-8, one line.
-    A pure function of the data, so a rebuild writes the same bytes."""
-    explorer_document = {
+    A pure function of the data, so a rebuild writes the same bytes. In chunks: each top-level
+    value, and each column of the incidents, serialised on its own."""
+    head = {
         "version": EXPLORER_VERSION, "tiles": data.tiles,
         "groups": [list(g) for g in data.groups], "types": [list(t) for t in data.types],
         "regions": data.regions, "actors": data.actors, "tags": list(data.tags), "pages": list(data.pages),
-        "dates": list(data.dates), "incidents": data.incidents,
+        "dates": list(data.dates),
     }
     with no_cyclic_gc():
-        return (json.dumps(explorer_document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-                + "\n").encode()
+        yield ("{" + ",".join(_dump(key) + ":" + _dump(value) for key, value in head.items())
+               + ',"incidents":{').encode()
+        comma = ""
+        for key, column in data.incidents.items():
+            yield (comma + _dump(key) + ":" + _dump(column)).encode()
+            comma = ","
+        yield b"}}\n"
 
+
+def to_explorer(data: ExplorerData) -> bytes:
+    """`explorer_chunks` as one value (the same bytes as `json.dumps` of the whole document with
+    compact separators, keys in the order above)."""
+    return b"".join(explorer_chunks(data))
+
+
+def _page_entries(page: PageEntries) -> dict[str, Any]:
+    """A page of search entries as plain JSON values (tuples are JSON arrays)."""
+    return {"path": page.path, "title": page.title, "text": page.text,
+            "records": [{"anchor": r.anchor, "title": r.title, "text": r.text} for r in page.records]}
+
+
+def _htmlsafe(text: str) -> str:
+    """As Jinja's `tojson` filter leaves JSON text: `<`, `>`, `&` and `'` as `\\u003c` and the like."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+
+
+def search_chunks(records: SearchRecords) -> Iterator[bytes]:
+    """The records' search entries (`routes.SEARCH_RECORDS`, read by site_overrides/search.py) in
+    chunks, one page's entries serialised at a time: the same bytes as the whole file written at
+    once by Jinja's `tojson` (`json.dumps` with sorted keys, ASCII only, HTML's special characters
+    escaped) and a line end."""
+    parts = ['{"pages": [']
+    comma = ""
+    count = 0
+    for page in records.pages:
+        parts.append(comma + _htmlsafe(json.dumps(_page_entries(page), sort_keys=True)))
+        comma = ", "
+        count += 1 + len(page.records)
+        if count >= CHUNK_ITEMS:
+            yield "".join(parts).encode("ascii")
+            parts, count = [], 0
+    parts.append('], "version": ' + json.dumps(SEARCH_VERSION) + "}\n")
+    yield "".join(parts).encode("ascii")
+
+
+#: Each export format's serialiser, in chunks.
+CHUNKERS: dict[str, Callable[[ExportData], Iterator[bytes]]] = {
+    "csv": csv_chunks,
+    "json": json_chunks,
+    "geojson": geojson_chunks,
+    "timelinejs": timelinejs_chunks,
+}
 
 #: Each export format's serialiser.
 SERIALISERS: dict[str, Callable[[ExportData], bytes]] = {
@@ -450,16 +549,27 @@ SERIALISERS: dict[str, Callable[[ExportData], bytes]] = {
 }
 
 
-def serialise(fmt: str, data: object) -> bytes:
-    """One export format of the data (a `Download`'s, hence `object`), as bytes; `atom`: the feed;
-    `explorer`: the explorer's data file; `file`: a file shipped with the package, as it is."""
+def chunks(fmt: str, data: object) -> Iterator[bytes]:
+    """One export format of the data (a `Download`'s, hence `object`) as bytes in chunks, each
+    made when the one before has been taken (the writer streams them to disk: an export of
+    100,000 incidents is never whole in memory); joined, they are `serialise(fmt, data)`.
+    `atom`: the feed; `explorer`: the explorer's data file; `search`: the records' search
+    entries; `file`: a file shipped with the package, as it is."""
     if fmt == "atom" and isinstance(data, FeedData):
-        return to_atom(data)
-    if fmt == "explorer" and isinstance(data, ExplorerData):
-        return to_explorer(data)
-    if fmt == "file" and isinstance(data, bytes):
-        return data
-    if not isinstance(data, ExportData):
+        yield to_atom(data)
+    elif fmt == "explorer" and isinstance(data, ExplorerData):
+        yield from explorer_chunks(data)
+    elif fmt == "search" and isinstance(data, SearchRecords):
+        yield from search_chunks(data)
+    elif fmt == "file" and isinstance(data, bytes):
+        yield data
+    elif not isinstance(data, ExportData):
         raise TypeError(f"not export data: {type(data).__name__}")
-    with no_cyclic_gc():
-        return SERIALISERS[fmt](data)
+    else:
+        with no_cyclic_gc():
+            yield from CHUNKERS[fmt](data)
+
+
+def serialise(fmt: str, data: object) -> bytes:
+    """One export format of the data (a `Download`'s, hence `object`), as bytes: `chunks` joined."""
+    return b"".join(chunks(fmt, data))

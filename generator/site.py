@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -15,7 +16,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from .config import SiteConfig
 from .link import Dataset
@@ -26,9 +27,10 @@ from .render import TEMPLATES, environment, render
 from .charts import ChartSpec, render_svg
 from .children import preexec_die_with_parent
 from .views.common import Context, Download, Page, ViewMemo
+from .views.export import frozen_heap
 from .views.families import FAMILIES
-from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, NotOurs, WriteResult, is_marked, make_marked,
-                    put_back, remove_marked, swap_folder, write_tree)
+from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, Content, NotOurs, Streamed, WriteResult, is_marked,
+                    make_marked, put_back, remove_marked, swap_folder, write_tree)
 
 if TYPE_CHECKING:
     from .fonts import MissingFont
@@ -133,6 +135,37 @@ def render_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
     return rendered
 
 
+def streamed_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
+                   progress: Progress = quiet) -> dict[str, Streamed]:
+    """`render_pages` made lazily: each page (and chart) is rendered only when the writer comes to
+    it, and each download serialised a chunk at a time as it is written (`export.chunks`), so
+    that the build never holds every page's text, nor an export whole, beside the views. The same
+    bytes as `render_pages` for every path; `progress` is told as each one is made."""
+    env = environment()
+    made = 0
+
+    def page_chunks(page: Page | ChartSpec | Download) -> Iterator[bytes]:
+        nonlocal made
+        if isinstance(page, ChartSpec):
+            yield render_svg(page)
+        elif isinstance(page, Download):
+            from .export import chunks
+
+            yield from chunks(page.format, page.data)
+        else:
+            yield render(env, page.template, page=page.data, site=config).encode("utf-8")
+        made += 1
+        progress(PAGES, made, len(pages))
+
+    streamed: dict[str, Streamed] = {}
+    progress(PAGES, 0, len(pages))
+    for page in pages:
+        if page.path in streamed:
+            raise ValueError(f"two pages map to {page.path}")
+        streamed[page.path] = Streamed(functools.partial(page_chunks, page))
+    return streamed
+
+
 def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool = False, pdfs: bool = False,
              pdf_cache: PdfCache | None = None, data_dir: Path | None = None,
              missing_fonts: list[MissingFont] | None = None, progress: Progress = quiet,
@@ -143,14 +176,29 @@ def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool 
     they print in empty boxes (no installed font) added to `missing_fonts`. `data_dir`: see
     `site_pages`. `progress` is told how many pages and PDFs are done. `render_cache`: see
     `RenderCache` (`briefing serve` keeps one)."""
-    rendered = render_pages(site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir,
-                                       memo=render_cache.views if render_cache is not None else None),
-                            config, progress, render_cache)
+    with frozen_heap():  # the dataset is not scanned by every garbage collection of the views
+        return _generate(dataset, config, content, preview, pdfs, pdf_cache, data_dir, missing_fonts, progress,
+                         render_cache)
+
+
+def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool, pdfs: bool,
+              pdf_cache: PdfCache | None, data_dir: Path | None, missing_fonts: list[MissingFont] | None,
+              progress: Progress, render_cache: RenderCache | None) -> WriteResult:
+    pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir,
+                       memo=render_cache.views if render_cache is not None else None)
+    made_pdfs: dict[str, bytes] = {}
     if pdfs:
         from .pdf import PdfCache, site_pdfs  # the PDF machinery is loaded only for builds that make PDFs
 
-        rendered.update(site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None),
-                                  missing_fonts=missing_fonts, progress=progress))
+        made_pdfs = site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None),
+                              missing_fonts=missing_fonts, progress=progress)
+    rendered: dict[str, Content]
+    if render_cache is not None:  # serve: every page's text kept for the next run
+        rendered = dict(render_pages(pages, config, progress, render_cache))
+    else:  # a build: each page rendered as it is written (progress.PAGES), and forgotten
+        rendered = dict(streamed_pages(pages, config, progress))
+    del pages
+    rendered.update(made_pdfs)
     return write_tree(content, rendered)
 
 

@@ -29,9 +29,10 @@ import shutil
 import stat
 import tempfile
 from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import ClassVar, Iterator, NoReturn
+from typing import Callable, ClassVar, Iterable, Iterator, NoReturn
 
 from .errors import EXIT_BUG, EXIT_USAGE, EXIT_WRITE, BriefingError, Refusal, UsageProblem
 
@@ -109,6 +110,23 @@ def writing(path: str | os.PathLike[str]) -> Iterator[None]:
         raise CannotWrite(exc.filename if exc.filename is not None else path, exc) from exc
 
 
+@dataclass(frozen=True)
+class Streamed:
+    """A file's content made while it is written, in chunks of bytes: an export of 100,000
+    incidents, or a page rendered only when the writer comes to it, is never whole in memory
+    beside every other page. `chunks` is called once for each write."""
+
+    chunks: Callable[[], Iterable[bytes]]
+
+    def data(self) -> bytes:
+        """The whole content at once (for callers that need it whole)."""
+        return b"".join(self.chunks())
+
+
+#: What the writer takes for each file: text (written as UTF-8), bytes, or chunks of bytes.
+Content = str | bytes | Streamed
+
+
 @dataclass
 class WriteResult:
     written: list[str] = field(default_factory=list)
@@ -134,8 +152,11 @@ def check_paths(root: Path, paths: list[str]) -> None:
         seen.add(key)
 
 
-def write_tree(root: Path, pages: dict[str, str | bytes]) -> WriteResult:
-    """Make the generated part of `root` hold exactly `pages` (path → content)."""
+def write_tree(root: Path, pages: Mapping[str, Content]) -> WriteResult:
+    """Make the generated part of `root` hold exactly `pages` (path → content). A `Streamed`
+    content is made here, one file at a time, as it is written into the staging folder: an
+    error while making it (a page that fails to render) leaves the live tree as it was, as any
+    other failure before the swap does."""
     check_paths(root, list(pages))
     recover(root)
     check_owned(root)
@@ -147,23 +168,21 @@ def write_tree(root: Path, pages: dict[str, str | bytes]) -> WriteResult:
             root.mkdir(parents=True, exist_ok=True)
         make_marked(staging)
         folders = sorted({PurePosixPath(path).parts[0] for path in pages if "/" in path})
-        files = [*((f"{name}/{MARKER}", FOLDER_NOTE.encode()) for name in folders),
-                 *((path, _bytes(pages[path])) for path in sorted(pages))]
+        # Each page is made into bytes (or streamed) only when its turn comes, and dropped once
+        # written: the pages are never all in memory twice.
+        files: list[tuple[str, Content]] = [*((f"{name}/{MARKER}", FOLDER_NOTE.encode()) for name in folders),
+                                            *((path, pages[path]) for path in sorted(pages))]
         for path, data in files:
             live, staged = root / path, staging / path
             with writing(staged):
                 staged.parent.mkdir(parents=True, exist_ok=True)
-                if (live.is_file() and not live.is_symlink() and live.stat().st_size == len(data)
-                        and live.read_bytes() == data):
-                    _keep(live, staged)
+                if _stage(live, staged, data):
                     if path in pages:
                         result.unchanged.append(path)
+                elif path in pages:
+                    result.written.append(path)
                 else:
-                    staged.write_bytes(data)
-                    if path in pages:
-                        result.written.append(path)
-                    else:
-                        markers_changed = True
+                    markers_changed = True
         for name in GENERATED:
             live = root / name
             if live.is_dir() and not live.is_symlink():
@@ -186,6 +205,44 @@ def write_tree(root: Path, pages: dict[str, str | bytes]) -> WriteResult:
         return result
     _swap(root, staging, trash)
     return result
+
+
+def _stage(live: Path, staged: Path, content: Content) -> bool:
+    """Put `content` at `staged`: a hard link to `live` when that is a regular file holding the
+    same bytes (True), else a new file (False)."""
+    if not isinstance(content, Streamed):
+        data = _bytes(content)
+        if (live.is_file() and not live.is_symlink() and live.stat().st_size == len(data)
+                and live.read_bytes() == data):
+            _keep(live, staged)
+            return True
+        staged.write_bytes(data)
+        return False
+    with open(staged, "xb") as out:  # a new name in our own staging folder
+        for chunk in content.chunks():
+            out.write(chunk)
+    if live.is_file() and not live.is_symlink() and _same_bytes(live, staged):
+        staged.unlink()
+        _keep(live, staged)
+        return True
+    return False
+
+
+#: How much of two files `_same_bytes` compares at a time.
+_BLOCK = 1 << 20
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    """Whether two regular files hold the same bytes (their sizes first, then a block at a time)."""
+    if one.stat().st_size != other.stat().st_size:
+        return False
+    with open(one, "rb") as a, open(other, "rb") as b:
+        while True:
+            block = a.read(_BLOCK)
+            if block != b.read(_BLOCK):
+                return False
+            if not block:
+                return True
 
 
 def put_file(target: Path, data: bytes) -> None:

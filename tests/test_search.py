@@ -91,7 +91,7 @@ def test_the_data_file_is_json_beside_the_pages_and_the_same_for_the_same_data()
     first = render_pages(site_pages(result.dataset, result.config), result.config)[SEARCH_RECORDS]
     second = render_pages(site_pages(result.dataset, result.config), result.config)[SEARCH_RECORDS]
     assert first == second
-    assert isinstance(first, str)
+    assert isinstance(first, bytes)  # a data file, serialised like the exports (export.search_chunks)
     data = json.loads(first)
     assert data["version"] == search.VERSION
     paths = [page["path"] for page in data["pages"]]

@@ -299,6 +299,20 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """The objects that exist now (the dataset: millions of long-lived records, names and dates)
+    left out of the cyclic garbage collector's scans for a while (`gc.freeze`), and given back
+    to it afterwards (`gc.unfreeze`, so a long-running `serve` can still collect an old
+    dataset). Every full collection during the views and the writing would otherwise scan them
+    all again: at 100,000 incidents about a tenth of the build's CPU time."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def build(ctx: Context, site: SiteInfo) -> ExportData:
     """Every visible record of the context, resolved, in the site's order."""
     with no_cyclic_gc():

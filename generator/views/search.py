@@ -28,7 +28,7 @@ from ..dates import format_date
 from ..link import Entry
 from ..models import Incident, Statement, event_label
 from ..routes import SEARCH_RECORDS, actor_page, month_page, record_anchor, region_page
-from .common import (Context, Family, Page, Shown, SortKey, is_incident, is_statement, month_title, slug_label,
+from .common import (Context, Download, Family, Shown, SortKey, is_incident, is_statement, month_title, slug_label,
                      statement_title)
 from .timeline import month_keys
 
@@ -229,10 +229,11 @@ def build(ctx: Context) -> SearchRecords:
     return SearchRecords(tuple(pages))
 
 
-def pages(ctx: Context) -> list[Page]:
-    """The data file of the records' search entries (a page of the build that is not a page of
-    the site: MkDocs leaves out its hidden folder)."""
-    return [Page(SEARCH_RECORDS, "search_records.json.j2", build(ctx))]
+def pages(ctx: Context) -> list[Download]:
+    """The data file of the records' search entries (a file of the build that is not a page of
+    the site: MkDocs leaves out its hidden folder), serialised a page at a time by
+    `generator/export.py` (`search_chunks`) as the writer streams it to disk."""
+    return [Download(SEARCH_RECORDS, "search", build(ctx))]
 
 
 #: This module as a family of the build (views/families.py lists it).
