@@ -216,12 +216,18 @@ class ValidationCache:
             return
         self.old = cached.files
 
-    def lookup(self, path: str) -> CachedFile | None:
+    def lookup(self, path: str, seen: tuple[int, int] | None = None) -> CachedFile | None:
         """The cached result of `path` if the file is unchanged (its size and mtime, else its hash,
-        those the cache has), else None (a file the cache does not hold is not read here)."""
+        those the cache has), else None (a file the cache does not hold is not read here).
+        `seen`: the file's size and mtime from an `lstat` made by the caller (`discover`), when
+        it has them; the file is then stat'ed again only if they are not the cache's."""
         entry = self.old.get(path)
         if entry is None:
             return None
+        if seen is not None and seen[0] == entry.size and seen[1] == entry.mtime_ns:
+            self.new[path] = entry
+            self.hits += 1
+            return entry
         try:
             st = os.lstat(path)
         except OSError:
