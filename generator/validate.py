@@ -103,12 +103,23 @@ def discover(root: Path, stamps: dict[str, tuple[int, int]] | None = None
         kind = top if top in MODELS else None
         folders = []
         add, stamp_of = found.append, (os.lstat if fd < 0 else None)
+        prefix = f"{base}/{rel_dir}/" if rel_dir else f"{base}/"
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
+            shown = prefix + name
+            if entry.is_file(follow_symlinks=False) and name.endswith(YAML_SUFFIXES):
+                # the common case first (a regular file is neither a link nor a folder)
+                add((shown, kind))
+                if stamps is not None:
+                    try:
+                        st = os.stat(name, dir_fd=fd, follow_symlinks=False) if stamp_of is None else stamp_of(shown)
+                    except OSError:  # gone meanwhile: read, and reported by the reader
+                        continue
+                    stamps[shown] = (st.st_size, st.st_mtime_ns)
+                continue
             rel = f"{rel_dir}/{name}" if rel_dir else name
-            shown = f"{base}/{rel}"
             # The entry's own type (from the listing, or lstat): a link is never followed here.
             if entry.is_symlink():
                 problems.append(Problem.make("file-symlink", shown, 1, 1, SYMLINK_MESSAGE))
@@ -121,23 +132,17 @@ def discover(root: Path, stamps: dict[str, tuple[int, int]] | None = None
                     problems.append(problem("file-ignored", shown, 1, 1,
                                             "rename" if name.lower().endswith(YAML_SUFFIXES) else ""))
                 continue
-            if not entry.is_file(follow_symlinks=False):  # a FIFO would hang the reader; a device, worse
-                try:
-                    mode = entry.stat(follow_symlinks=False).st_mode
-                except OSError:
-                    mode = 0
-                try:
-                    refuse_type(mode)
-                except Refused as exc:
-                    problems.append(exc.problem(shown))
+            # Not a regular file (those were taken above): a FIFO would hang the reader; a device, worse.
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError:
+                mode = 0
+            try:
+                refuse_type(mode)
+            except Refused as exc:
+                problems.append(exc.problem(shown))
                 continue
-            add((shown, kind))
-            if stamps is not None:
-                try:
-                    st = os.stat(name, dir_fd=fd, follow_symlinks=False) if stamp_of is None else stamp_of(shown)
-                except OSError:  # gone meanwhile: read, and reported by the reader
-                    continue
-                stamps[shown] = (st.st_size, st.st_mtime_ns)
+            add((shown, kind))  # a regular file after all (replaced since it was listed): the reader decides
         return folders
 
     if os.path.islink(root):  # the data folder itself, committed as a link to anywhere
