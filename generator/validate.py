@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
@@ -20,7 +21,7 @@ from typing import Any, Callable, Iterable, Sequence
 from pydantic import ValidationError
 
 from .bidi import text_warnings
-from .children import pool_options
+from .children import die_with_parent, pool_options
 from .config import SiteConfig, find_config, load_config
 from .link import (Dataset, Facts, Loaded, Written, check_links, dates_after_sources, link, loops_and_names,
                    record_warnings)
@@ -203,7 +204,7 @@ class FileMemo:
 
 def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
              progress: Progress = quiet, cache: Path | None = None, models: bool = True,
-             workers: int = 1, memo: FileMemo | None = None) -> Result:
+             workers: int | None = None, memo: FileMemo | None = None) -> Result:
     """Check every file under `data_dir` and link the valid records.
 
     The configuration is `config_path`, else `briefing.yml` beside the data folder, else defaults.
@@ -214,8 +215,8 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     then empty, and a file the cache says is unchanged is not read at all. With models, every
     file is read and checked (the views need the records), and the cache is only refreshed.
     The report is the same either way, cached or not. Without models, `workers` processes check
-    the files the cache does not hold (1, the default: this process alone; two were no faster on
-    a busy two-CPU machine, see docs/performance.md).
+    the files the cache does not hold (None, the default: two when there are PARALLEL_FROM or
+    more and two CPUs to run them, see `default_workers`; 1: this process alone).
 
     `memo`: with models, an in-memory `FileMemo` kept by the caller between runs; files it holds
     unchanged are not read again (the report and the dataset are those of a run without it).
@@ -499,10 +500,43 @@ def _check_chunk(chunk: list[tuple[str, str | None]], context: dict[str, Any], s
     return encode_entries([check_compact(path, kind, context, started_ns, hashed) for path, kind in chunk])
 
 
+def _worker_start(parent: int | None) -> None:
+    """A worker's first act: die with the process that started it (children.pool_options), and
+    leave Ctrl-C to that process, which stops the workers itself (a terminal sends SIGINT to the
+    whole process group: each worker would otherwise print its own traceback)."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+#: Whether signals can be held back for a while (POSIX).
+_MASKS = hasattr(signal, "pthread_sigmask")
+#: With fewer files than this to check, one process is quicker than starting workers.
+PARALLEL_FROM = 2000
+
+
+def default_workers(files: int) -> int:
+    """How many processes check `files` files by default: two when there are many and this process
+    may use two CPUs or more, else one (docs/performance.md: the same report, measured in CPU and
+    wall time both ways)."""
+    if files < PARALLEL_FROM:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return 2 if cpus >= 2 else 1
+
+
 def check_many(items: list[tuple[str, str | None]], context: dict[str, Any], started_ns: int, hashed: bool,
-               workers: int, told: Callable[[int], None]) -> list[CachedFile]:
-    """`check_compact` for each (path, kind), in order; in `workers` processes when more than one.
-    `told` hears how many are done."""
+               workers: int | None, told: Callable[[int], None]) -> list[CachedFile]:
+    """`check_compact` for each (path, kind), in order; in `workers` processes when more than one
+    (None: `default_workers`). `told` hears how many are done.
+
+    An interruption (Ctrl-C) or an error stops the workers at once: the files not yet handed out
+    are dropped rather than checked before the exception goes on (the command line then clears
+    its progress line and says it was stopped)."""
+    if workers is None:
+        workers = default_workers(len(items))
     out: list[CachedFile] = []
     if workers <= 1 or len(items) < 2:
         for path, kind in items:
@@ -510,10 +544,27 @@ def check_many(items: list[tuple[str, str | None]], context: dict[str, Any], sta
             told(len(out))
         return out
     chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers, **pool_options()) as pool:  # they die with this process
-        for data in pool.map(_check_chunk, chunks, repeat(context), repeat(started_ns), repeat(hashed)):
+    parent = pool_options()["initargs"][0]
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(parent,))
+    try:
+        # The workers are forked when the first chunk is handed out. A Ctrl-C that lands during a
+        # fork is raised inside one of Python's at-fork hooks, which ignore it (the run would go on
+        # to the end): it is held until the workers are started, then raised here.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _MASKS else None
+        try:
+            results = pool.map(_check_chunk, chunks, repeat(context), repeat(started_ns), repeat(hashed))
+        finally:
+            if held is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        for data in results:
             out.extend(decode_entries(data))
             told(len(out))
+    except BaseException:
+        # Without this the pool's exit would wait for every chunk still queued (at 100k files, most
+        # of the run) before Ctrl-C is answered. The chunks in hand (at most one per worker) end.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return out
 
 
