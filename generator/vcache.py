@@ -36,7 +36,7 @@ from typing import Sequence, overload
 
 import msgspec
 
-from .load import Refused, read_regular
+from .load import Refused, read_regular, read_regular_stat
 from .problems import Severity
 from .write import CannotWrite, put_file
 
@@ -304,8 +304,7 @@ def read_stamped(path: str) -> tuple[os.stat_result, bytes] | None:
     """A file's stamp, then its bytes (a change after the stamp is a miss next time); None when
     it cannot be read (the checks read it again, and report why)."""
     try:
-        st = os.lstat(path)
-        return st, read_regular(path)
+        return read_regular_stat(path)  # the stamp from the open file, before its bytes
     except (OSError, Refused):
         return None
 
