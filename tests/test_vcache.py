@@ -163,6 +163,25 @@ def test_an_edit_that_keeps_the_size_and_time_is_seen_by_its_hash(tmp_path: Path
     assert not printed(data, None)[1]
 
 
+def test_after_an_edit_the_cache_file_changes_in_that_file_s_entry_only(tmp_path: Path) -> None:
+    """After one file changed, the cache file written holds the edited file's new result and
+    every other file's entry as it was."""
+    data = tmp_path / "data"
+    shutil.copytree(BASE, data)
+    age(data)
+    cache = tmp_path / "cache"
+    same_cold_and_cached(data, cache)
+    (target,) = cache.glob("*.msgpack")
+    before = msgspec.msgpack.decode(target.read_bytes(), type=CacheFile)
+    path = sorted((data / "incidents").rglob("*.yml"))[0]
+    _edit(path, "title: ", "title: Edited ")
+    assert printed(data, cache) == printed(data, None)
+    after = msgspec.msgpack.decode(target.read_bytes(), type=CacheFile)
+    assert after.files.keys() == before.files.keys()
+    changed = [name for name in after.files if after.files[name] != before.files[name]]
+    assert changed == [path.as_posix()]
+
+
 def test_a_change_of_configuration_is_not_served_from_the_cache(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(BASE, data)
