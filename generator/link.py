@@ -312,6 +312,14 @@ def check_links(facts: list[Facts], written: list[Written]) -> list[Problem]:
                             kind=_SINGULAR[target_kind], value=shorten(value),
                             hint=names[target_kind].suggest(value)),
                     ))
+    problems.extend(loops_and_names(facts))
+    return problems
+
+
+def loops_and_names(facts: list[Facts]) -> list[Problem]:
+    """The checks of `check_links` that read only the facts of the kinds with parents or names
+    (HIERARCHIES, ALIASED): parent loops and shared names. `facts` may hold only those kinds'."""
+    problems: list[Problem] = []
     for kind in HIERARCHIES:
         problems.extend(_cycles(kind, facts))
     problems.extend(_shared_names(facts))

@@ -9,21 +9,24 @@ from __future__ import annotations
 import gc
 import os
 import re
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from datetime import date
+from typing import Any, Callable, Iterable, Sequence
 
 from pydantic import ValidationError
 
 from .bidi import text_warnings
-from .children import pool_options
+from .children import die_with_parent, pool_options
 from .config import SiteConfig, find_config, load_config
-from .link import Dataset, Facts, Loaded, Written, check_links, dates_after_sources, link, record_warnings
+from .link import (Dataset, Facts, Loaded, Written, check_links, dates_after_sources, link, loops_and_names,
+                   record_warnings)
 from .load import SYMLINK_MESSAGE, LoadedFile, RawRecord, Refused, load_file, refuse_type
-from .kinds import FOLDERS, MODELS
+from .kinds import ALIASED, FOLDERS, HIERARCHIES, MODELS, OWN_PAGES
 from .models import cross_field_rules
 from .pages import page_conflicts
 from .explain import prefixed, problems_from_errors
@@ -47,7 +50,17 @@ class Result:
     config: SiteConfig
 
 
-def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
+#: How `discover` opens each folder it lists: never through a link (a folder swapped for one after
+#: it was listed is refused), and never kept open across `exec`.
+_DIR_FLAGS = (os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+              | getattr(os, "O_CLOEXEC", 0))
+#: Whether a folder can be listed and its files stat'ed through its descriptor (POSIX): each
+#: `lstat` is then relative to the folder (`fstatat`), without walking the whole path again.
+_BY_FD = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd
+
+
+def discover(root: Path, stamps: dict[str, tuple[int, int]] | None = None
+             ) -> tuple[list[tuple[str, str | None]], list[Problem]]:
     """Every YAML file under `root`, sorted, with the kind its first folder names (None if none).
 
     Hidden files and folders are skipped; other non-YAML files get a `file-ignored` warning.
@@ -56,52 +69,82 @@ def discover(root: Path) -> tuple[list[tuple[str, str | None]], list[Problem]]:
     `file-not-regular` error, each at its own path and without following or opening it; a folder
     that cannot be listed is a `file-unreadable` error. Nothing goes missing without a word. A
     data folder that is itself a link is refused the same way, and not read at all.
+
+    `stamps`, when given, gets each file's size and mtime (ns) from an `lstat` made while its folder
+    is listed (relative to the folder's descriptor: the validation cache's fast check; a file that
+    cannot be stat'ed has none, and is read).
     """
     found: list[tuple[str, str | None]] = []
     problems: list[Problem] = []
     base = root.as_posix()
 
     def visit(folder: str, rel_dir: str) -> None:
+        fd = -1
         try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
-        except OSError as exc:
-            shown = f"{base}/{rel_dir}" if rel_dir else base
-            problems.append(problem("file-unreadable", shown, 1, 1, "folder", reason=exc.strerror or exc))
-            return
+            try:
+                if _BY_FD:
+                    fd = os.open(folder, _DIR_FLAGS)
+                with os.scandir(fd if fd >= 0 else folder) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError as exc:
+                shown = f"{base}/{rel_dir}" if rel_dir else base
+                problems.append(problem("file-unreadable", shown, 1, 1, "folder", reason=exc.strerror or exc))
+                return
+            folders = take(folder, rel_dir, fd, entries)
+        finally:
+            if fd >= 0:
+                os.close(fd)
+        # Each folder's descriptor is closed before its subfolders are listed: one open at a time.
+        for path, rel in folders:
+            visit(path, rel)
+
+    def take(folder: str, rel_dir: str, fd: int, entries: list[os.DirEntry[Any]]) -> list[tuple[str, str]]:
+        """Note the files of one folder listed (`fd` its descriptor, or -1); its subfolders."""
         top = rel_dir.split("/")[0] if rel_dir else None
+        kind = top if top in MODELS else None
         folders = []
+        add, stamp_of = found.append, (os.lstat if fd < 0 else None)
+        prefix = f"{base}/{rel_dir}/" if rel_dir else f"{base}/"
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
+            shown = prefix + name
+            if entry.is_file(follow_symlinks=False) and name.endswith(YAML_SUFFIXES):
+                # the common case first (a regular file is neither a link nor a folder)
+                add((shown, kind))
+                if stamps is not None:
+                    try:
+                        st = os.stat(name, dir_fd=fd, follow_symlinks=False) if stamp_of is None else stamp_of(shown)
+                    except OSError:  # gone meanwhile: read, and reported by the reader
+                        continue
+                    stamps[shown] = (st.st_size, st.st_mtime_ns)
+                continue
             rel = f"{rel_dir}/{name}" if rel_dir else name
-            shown = f"{base}/{rel}"
             # The entry's own type (from the listing, or lstat): a link is never followed here.
             if entry.is_symlink():
                 problems.append(Problem.make("file-symlink", shown, 1, 1, SYMLINK_MESSAGE))
                 continue
             if entry.is_dir(follow_symlinks=False):
-                folders.append((entry.path, rel))
+                folders.append((f"{folder}/{name}", rel))
                 continue
             if not name.endswith(YAML_SUFFIXES):
                 if not _QUIET.search(name):
                     problems.append(problem("file-ignored", shown, 1, 1,
                                             "rename" if name.lower().endswith(YAML_SUFFIXES) else ""))
                 continue
-            if not entry.is_file(follow_symlinks=False):  # a FIFO would hang the reader; a device, worse
-                try:
-                    mode = entry.stat(follow_symlinks=False).st_mode
-                except OSError:
-                    mode = 0
-                try:
-                    refuse_type(mode)
-                except Refused as exc:
-                    problems.append(exc.problem(shown))
+            # Not a regular file (those were taken above): a FIFO would hang the reader; a device, worse.
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError:
+                mode = 0
+            try:
+                refuse_type(mode)
+            except Refused as exc:
+                problems.append(exc.problem(shown))
                 continue
-            found.append((shown, top if top in MODELS else None))
-        for path, rel in folders:
-            visit(path, rel)
+            add((shown, kind))  # a regular file after all (replaced since it was listed): the reader decides
+        return folders
 
     if os.path.islink(root):  # the data folder itself, committed as a link to anywhere
         problems.append(Problem.make("file-symlink", base, 1, 1, SYMLINK_MESSAGE))
@@ -161,7 +204,7 @@ class FileMemo:
 
 def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
              progress: Progress = quiet, cache: Path | None = None, models: bool = True,
-             workers: int = 1, memo: FileMemo | None = None) -> Result:
+             workers: int | None = None, memo: FileMemo | None = None) -> Result:
     """Check every file under `data_dir` and link the valid records.
 
     The configuration is `config_path`, else `briefing.yml` beside the data folder, else defaults.
@@ -172,8 +215,8 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     then empty, and a file the cache says is unchanged is not read at all. With models, every
     file is read and checked (the views need the records), and the cache is only refreshed.
     The report is the same either way, cached or not. Without models, `workers` processes check
-    the files the cache does not hold (1, the default: this process alone; two were no faster on
-    a busy two-CPU machine, see docs/performance.md).
+    the files the cache does not hold (None, the default: two when there are PARALLEL_FROM or
+    more and two CPUs to run them, see `default_workers`; 1: this process alone).
 
     `memo`: with models, an in-memory `FileMemo` kept by the caller between runs; files it holds
     unchanged are not read again (the report and the dataset are those of a run without it).
@@ -183,7 +226,9 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     cfg_file = Path(config_path) if config_path is not None else find_config(root)
     config, cfg_problems = load_config(cfg_file, display=str(config_path) if config_path else None)
     report.extend(cfg_problems)
-    files, problems = discover(root)
+    # The files' sizes and mtimes, taken while listing them, for the cache's fast check.
+    stamps: dict[str, tuple[int, int]] | None = {} if cache is not None and not models else None
+    files, problems = discover(root, stamps)
     report.extend(problems)
     report.files = len(files)
     context = {"event_types": config.all_event_types(), "years": config.years}
@@ -228,16 +273,19 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
                 loaded.extend(result.valid)
                 facts.extend(result.facts)
             dataset, link_problems = link(loaded, written, facts)
+            # an id whose page another page needs: page_conflicts
+            across = link_problems + dates_after_sources(facts) + list(page_conflicts(facts))
             if memo is not None:
                 memo.finish()
         else:
             # Each file's result comes from the cache or is checked now, in worker processes when
             # there are many, as compact entries of the cache's own form; every file's result then
-            # goes through `from_cache`, so that a cached run and a cold one cannot differ.
+            # goes through `checks_across`, so that a cached run and a cold one cannot differ.
             entries: list[CachedFile | None] = [None] * len(files)
             todo: list[int] = []
+            lookup, seen = (store.lookup, stamps.get) if store is not None and stamps is not None else (None, None)
             for i, (path, kind) in enumerate(files):
-                entry = store.lookup(path) if store is not None else None
+                entry = lookup(path, seen(path)) if lookup is not None and seen is not None else None
                 if entry is not None and sane(entry, kind):
                     entries[i] = entry
                 else:
@@ -249,19 +297,13 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
                 entries[i] = entry
                 if store is not None:
                     store.put(files[i][0], entry)
-            found = report.problems
-            for (path, kind), cached in zip(files, entries, strict=True):
-                assert cached is not None  # every file has its entry by now
-                from_cache(path, kind, cached, written, facts, found)
-                report.records += cached.count
+            report.records += sum(entry.count for entry in entries if entry is not None)
             progress(READING, len(files), len(files))
-            dataset, link_problems = Dataset(), check_links(facts, written)
+            dataset, across = Dataset(), checks_across(files, entries, report.problems)
     finally:
         if was_enabled:
             gc.enable()
-    report.extend(link_problems)
-    report.extend(dates_after_sources(facts))
-    report.extend(page_conflicts(facts))  # an id whose page another page needs
+    report.extend(across)
     if store is not None:
         store.save()
     return Result(dataset, report, config)
@@ -376,6 +418,68 @@ def from_cache(path: str, kind: str | None, entry: CachedFile, written: list[Wri
                 add_facts(Facts(kind, r.valid_id, path, raw, r.name, r.aliases, r.parent, r.start, r.published))
 
 
+#: The kinds whose facts the checks across records read beyond ids and references: parents,
+#: names and own pages (the few actors and regions, not the many incidents).
+_FEW = frozenset(HIERARCHIES) | frozenset(ALIASED) | frozenset(OWN_PAGES)
+
+
+def checks_across(files: list[tuple[str, str | None]], entries: Sequence[CachedFile | None],
+                  found: list[Problem]) -> list[Problem]:
+    """The problems across records, from every file's entry in the cache's form (`sane`), as
+    `link.check_links`, `dates_after_sources` and `page_conflicts` find them over every record's
+    `Written` and `Facts` rows (`from_cache`); each file's own problems are added to `found`.
+
+    Most data has none of these problems, and proving that needs no rows: one pass over the
+    entries finds whether any id is written twice, any reference names an unknown id and any
+    record is dated after the latest `published:` date, and keeps the facts of the few records
+    of the kinds with parents, names or pages of their own (`_FEW`). When nothing is found, the
+    checks of those few give the whole answer (the others report nothing, and each check reads
+    only its own kinds); otherwise every row is made and every check runs."""
+    ids: dict[str, set[str]] = {kind: set() for kind in FOLDERS}
+    targets: list[str] = []
+    referred: list[str] = []
+    few: list[Facts] = []
+    repeated = False
+    latest: date | None = None  # the latest `published:`,
+    last: date | None = None  # and the latest start of a dated record
+    add_targets, add_referred = targets.extend, referred.extend
+    for (path, kind), entry in zip(files, entries, strict=True):
+        assert entry is not None  # every file has its entry by now
+        if entry.problems:  # most files have none
+            found.extend(Problem(p.path, p.line, p.col, p.code, p.message, p.severity) for p in entry.problems)
+        if kind is None:
+            continue
+        seen, keep = ids[kind], kind in _FEW
+        for r in entry.records:
+            record_id = r.id
+            if record_id is not None:
+                if record_id in seen:
+                    repeated = True
+                else:
+                    seen.add(record_id)
+            if r.targets:
+                add_targets(r.targets)
+                add_referred(r.ids)
+            if r.valid:
+                published, start = r.published, r.start
+                if published is not None and (latest is None or published > latest):
+                    latest = published
+                if start is not None and (last is None or start > last):
+                    last = start
+                if keep:
+                    few.append(Facts(kind, r.valid_id, path, RawRecord(None, r.line, r.col, r.index, None, path),
+                                     r.name, r.aliases, r.parent, r.start, r.published))
+    unknown = any(value not in ids[target] for target, value in set(zip(targets, referred, strict=True)))
+    if repeated or unknown or (latest is not None and last is not None and last > latest):
+        written: list[Written] = []
+        facts: list[Facts] = []
+        for (path, kind), entry in zip(files, entries, strict=True):
+            assert entry is not None
+            from_cache(path, kind, entry, written, facts, [])
+        return check_links(facts, written) + dates_after_sources(facts) + list(page_conflicts(facts))
+    return loops_and_names(few) + list(page_conflicts(few))
+
+
 #: Files per task sent to a worker.
 _CHUNK = 250
 
@@ -396,10 +500,43 @@ def _check_chunk(chunk: list[tuple[str, str | None]], context: dict[str, Any], s
     return encode_entries([check_compact(path, kind, context, started_ns, hashed) for path, kind in chunk])
 
 
+def _worker_start(parent: int | None) -> None:
+    """A worker's first act: die with the process that started it (children.pool_options), and
+    leave Ctrl-C to that process, which stops the workers itself (a terminal sends SIGINT to the
+    whole process group: each worker would otherwise print its own traceback)."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+#: Whether signals can be held back for a while (POSIX).
+_MASKS = hasattr(signal, "pthread_sigmask")
+#: With fewer files than this to check, one process is quicker than starting workers.
+PARALLEL_FROM = 2000
+
+
+def default_workers(files: int) -> int:
+    """How many processes check `files` files by default: two when there are many and this process
+    may use two CPUs or more, else one (docs/performance.md: the same report, measured in CPU and
+    wall time both ways)."""
+    if files < PARALLEL_FROM:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return 2 if cpus >= 2 else 1
+
+
 def check_many(items: list[tuple[str, str | None]], context: dict[str, Any], started_ns: int, hashed: bool,
-               workers: int, told: Callable[[int], None]) -> list[CachedFile]:
-    """`check_compact` for each (path, kind), in order; in `workers` processes when more than one.
-    `told` hears how many are done."""
+               workers: int | None, told: Callable[[int], None]) -> list[CachedFile]:
+    """`check_compact` for each (path, kind), in order; in `workers` processes when more than one
+    (None: `default_workers`). `told` hears how many are done.
+
+    An interruption (Ctrl-C) or an error stops the workers at once: the files not yet handed out
+    are dropped rather than checked before the exception goes on (the command line then clears
+    its progress line and says it was stopped)."""
+    if workers is None:
+        workers = default_workers(len(items))
     out: list[CachedFile] = []
     if workers <= 1 or len(items) < 2:
         for path, kind in items:
@@ -407,10 +544,27 @@ def check_many(items: list[tuple[str, str | None]], context: dict[str, Any], sta
             told(len(out))
         return out
     chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers, **pool_options()) as pool:  # they die with this process
-        for data in pool.map(_check_chunk, chunks, repeat(context), repeat(started_ns), repeat(hashed)):
+    parent = pool_options()["initargs"][0]
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(parent,))
+    try:
+        # The workers are forked when the first chunk is handed out. A Ctrl-C that lands during a
+        # fork is raised inside one of Python's at-fork hooks, which ignore it (the run would go on
+        # to the end): it is held until the workers are started, then raised here.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _MASKS else None
+        try:
+            results = pool.map(_check_chunk, chunks, repeat(context), repeat(started_ns), repeat(hashed))
+        finally:
+            if held is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        for data in results:
             out.extend(decode_entries(data))
             told(len(out))
+    except BaseException:
+        # Without this the pool's exit would wait for every chunk still queued (at 100k files, most
+        # of the run) before Ctrl-C is answered. The chunks in hand (at most one per worker) end.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return out
 
 

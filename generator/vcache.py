@@ -36,7 +36,7 @@ from typing import Sequence, overload
 
 import msgspec
 
-from .load import Refused, read_regular
+from .load import Refused, read_regular, read_regular_stat
 from .problems import Severity
 from .write import CannotWrite, put_file
 
@@ -216,12 +216,18 @@ class ValidationCache:
             return
         self.old = cached.files
 
-    def lookup(self, path: str) -> CachedFile | None:
+    def lookup(self, path: str, seen: tuple[int, int] | None = None) -> CachedFile | None:
         """The cached result of `path` if the file is unchanged (its size and mtime, else its hash,
-        those the cache has), else None (a file the cache does not hold is not read here)."""
+        those the cache has), else None (a file the cache does not hold is not read here).
+        `seen`: the file's size and mtime from an `lstat` made by the caller (`discover`), when
+        it has them; the file is then stat'ed again only if they are not the cache's."""
         entry = self.old.get(path)
         if entry is None:
             return None
+        if seen is not None and seen[0] == entry.size and seen[1] == entry.mtime_ns:
+            self.new[path] = entry
+            self.hits += 1
+            return entry
         try:
             st = os.lstat(path)
         except OSError:
@@ -298,8 +304,7 @@ def read_stamped(path: str) -> tuple[os.stat_result, bytes] | None:
     """A file's stamp, then its bytes (a change after the stamp is a miss next time); None when
     it cannot be read (the checks read it again, and report why)."""
     try:
-        st = os.lstat(path)
-        return st, read_regular(path)
+        return read_regular_stat(path)  # the stamp from the open file, before its bytes
     except (OSError, Refused):
         return None
 

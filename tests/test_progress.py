@@ -66,18 +66,23 @@ def test_formatting_reports_every_file(base_data: Path) -> None:
     _counts_up_to_the_total(seen.of(progress.FORMATTING), len(results))
 
 
-def _on_a_terminal(args: list[str], interrupt_after: bytes | None = None) -> tuple[int, bytes]:
+def _on_a_terminal(args: list[str], interrupt_after: bytes | None = None,
+                   group: bool = False) -> tuple[int, bytes]:
     """Run `briefing ARGS` with standard error (and output) on a pseudo-terminal, as a user at a
     terminal does: (exit code, everything the terminal received). With `interrupt_after`, Ctrl-C
-    (SIGINT) once the terminal has shown that text."""
+    (SIGINT) once the terminal has shown that text: to `briefing` alone, or with `group` to each
+    of its processes, as a terminal sends it."""
     main, child = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "generator.cli", *args], stdout=child, stderr=child,
-                            stdin=subprocess.DEVNULL, cwd=REPO, close_fds=True)
+                            stdin=subprocess.DEVNULL, cwd=REPO, close_fds=True, start_new_session=group)
     os.close(child)
     out = b""
     while True:
         if interrupt_after is not None and interrupt_after in out:
-            proc.send_signal(signal.SIGINT)
+            if group:
+                os.killpg(proc.pid, signal.SIGINT)
+            else:
+                proc.send_signal(signal.SIGINT)
             interrupt_after = None
         ready, _, _ = select.select([main], [], [], 60)
         if not ready:
@@ -160,6 +165,21 @@ def test_ctrl_c_leaves_no_progress_line_behind(tmp_path: Path) -> None:
     assert code != 0
     last = out.rsplit(b"\r\x1b[K", 1)[-1]  # what stays on the screen after the last clearing
     assert b"Aborted!" in last and b"reading the data" not in last
+
+
+def test_ctrl_c_at_a_terminal_stops_the_worker_processes_quietly(tmp_path: Path) -> None:
+    """Without a cache, `validate` checks 4,000 files in two worker processes; a terminal's Ctrl-C
+    reaches them too. The command stops, clears its line and says so once: no worker prints a
+    traceback of its own."""
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, str(REPO.parent / "shared" / "bench" / "synth.py"), "4000", str(data)],
+                   check=True)
+    code, out = _on_a_terminal(["validate", "--no-cache", str(data)], interrupt_after=b"reading the data: ",
+                               group=True)
+    assert code != 0, out
+    last = out.rsplit(b"\r\x1b[K", 1)[-1]
+    assert b"Aborted!" in last and b"reading the data" not in last
+    assert b"Traceback" not in out and b"KeyboardInterrupt" not in out
 
 
 def test_a_long_step_reported_only_at_its_start_and_end_still_says_its_time() -> None:

@@ -163,6 +163,25 @@ def test_an_edit_that_keeps_the_size_and_time_is_seen_by_its_hash(tmp_path: Path
     assert not printed(data, None)[1]
 
 
+def test_after_an_edit_the_cache_file_changes_in_that_file_s_entry_only(tmp_path: Path) -> None:
+    """After one file changed, the cache file written holds the edited file's new result and
+    every other file's entry as it was."""
+    data = tmp_path / "data"
+    shutil.copytree(BASE, data)
+    age(data)
+    cache = tmp_path / "cache"
+    same_cold_and_cached(data, cache)
+    (target,) = cache.glob("*.msgpack")
+    before = msgspec.msgpack.decode(target.read_bytes(), type=CacheFile)
+    path = sorted((data / "incidents").rglob("*.yml"))[0]
+    _edit(path, "title: ", "title: Edited ")
+    assert printed(data, cache) == printed(data, None)
+    after = msgspec.msgpack.decode(target.read_bytes(), type=CacheFile)
+    assert after.files.keys() == before.files.keys()
+    changed = [name for name in after.files if after.files[name] != before.files[name]]
+    assert changed == [path.as_posix()]
+
+
 def test_a_change_of_configuration_is_not_served_from_the_cache(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(BASE, data)
@@ -321,20 +340,44 @@ def test_a_forged_cache_with_the_right_header_cannot_break_the_run(tmp_path: Pat
             assert got == cold, forgery
 
 
+#: Problems planted in a synthetic set: of single files and across files, some that make every
+#: row be checked (an unknown reference, a duplicate id), and some found by the checks over the
+#: few actors and regions alone (`checks_across`): each set, with the codes it must report.
+PLANTED = {
+    "every-row": (("unknown-references", "missing-fields", "duplicate-id-across-files", "parent-cycles-regions",
+                   "page-conflict", "yaml-syntax", "yaml-duplicate-key", "file-encoding",
+                   "warning-person-only-field"),
+                  {"unknown-reference", "duplicate-id", "missing-field", "page-conflict", "parent-cycle",
+                   "yaml-syntax", "yaml-duplicate-key", "file-encoding", "person-only-field", "statement-text"}),
+    "few-rows": (("parent-cycles-regions",), {"page-conflict", "parent-cycle", "duplicate-alias"}),
+}
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("planted", sorted(PLANTED))
 @pytest.mark.parametrize("workers", [1, 2])
-def test_without_models_in_one_or_two_processes_the_report_is_the_same(workers: int, tmp_path: Path) -> None:
+def test_without_models_in_one_or_two_processes_the_report_is_the_same(workers: int, planted: str,
+                                                                       tmp_path: Path) -> None:
     """`briefing validate` checks the files the cache lacks in worker processes when there are
     many; with no cache, one process or two, the report is the one `validate` gives the build."""
     data = synth(tmp_path)
-    shutil.copytree(BROKEN / "unknown-references", data, dirs_exist_ok=True)
-    shutil.copytree(BROKEN / "missing-fields", data, dirs_exist_ok=True)
+    cases, codes = PLANTED[planted]
+    for case in cases:
+        shutil.copytree(BROKEN / case, data, dirs_exist_ok=True)
     (data / "expected.txt").unlink(missing_ok=True)
+    if planted == "every-row":
+        first = min((data / "incidents").rglob("*.yml"))
+        shutil.copy(first, data / "incidents" / "copied.yml")  # its id, twice
+    else:  # no reference to an unknown id, no id twice
+        shutil.copy(BROKEN / "page-conflict" / "actors" / "index.yml", data / "actors")
+        (data / "actors" / "cell.yml").write_text("id: cell\nname: A Cell\naliases: [G0]\nkind: armed-group\n",
+                                                  encoding="utf-8")
     cold = printed(data, None)
     for cache in (None, tmp_path / "cache", tmp_path / "cache"):
         report = validate(data, cache=cache, models=False, workers=workers).report
         assert ([p.format_text() for p in report.shown()] + [report.summary()], report.ok) == cold
     assert not cold[1]
+    assert {re.sub(r".*\[(.*)\]\Z", r"\1", line) for line in cold[0][:-1]} == codes
 
 
 @pytest.mark.slow
