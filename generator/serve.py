@@ -184,7 +184,7 @@ class _Wake:
         if cond is None or not hasattr(server, "_want_rebuild"):
             return
         with cond:
-            server._want_rebuild = True  # type: ignore[attr-defined]  # MkDocs' own flag for its watcher
+            server._want_rebuild = True  # MkDocs' own flag for its watcher
             cond.notify_all()
 
 

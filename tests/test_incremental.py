@@ -129,7 +129,8 @@ def _statement_edited(data: Path) -> None:
 
 def _losses_reported(data: Path) -> None:
     """Losses of an actor that has no role in the incident reported (its page counts them)."""
-    path = next(f for f in sorted(data.glob("incidents/**/*.yml")) if "\ncasualties:\n" in f.read_text(encoding="utf-8"))
+    path = next(f for f in sorted(data.glob("incidents/**/*.yml"))
+                if "\ncasualties:\n" in f.read_text(encoding="utf-8"))
     text = path.read_text(encoding="utf-8")
     actor = next(i for f in sorted(data.glob("actors/**/*.yml"))
                  for i in re.findall(r"(?m)^(?:- \{?)?id: ([\w-]+)", f.read_text(encoding="utf-8"))
