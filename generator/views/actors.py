@@ -20,7 +20,8 @@ from ..models import CASUALTY_KINDS, Actor, Incident, Statement
 from ..render import isolate_text
 from ..routes import ACTORS_INDEX, TIMELINE_INDEX, actor_page, href
 from .common import Context, Family, Page, Ref, slug_label
-from .trend import CasualtyIndex, RecordLine, Subject, Tally, Trend, monthly, newest, record_line, tally
+from .trend import (CasualtyIndex, RecordLine, Subject, Tally, Trend, casualty_index, monthly, newest,
+                    record_line, tally)
 
 #: An incident is counted once in the chart, under the actor's main role in it: the first of
 #: these that it has (an actor both claiming and carrying out an attack is its perpetrator).
@@ -142,7 +143,7 @@ def _gather(ctx: Context) -> dict[str, _Involvement]:
 def build(ctx: Context) -> tuple[ActorsIndex, list[ActorPage], list[ChartSpec]]:
     """The index, every actor page and every chart, as data."""
     tables = figures.tables(ctx)
-    casualties = CasualtyIndex(tables.casualties)
+    casualties = casualty_index(tables)
     months = dict(zip(tables.incidents["id"], tables.incidents["month"], strict=True))  # two columns of one table
     involved = _gather(ctx)
     pages_out, charts, rows = [], [], []

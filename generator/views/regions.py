@@ -20,7 +20,8 @@ from ..routes import REGIONS_INDEX, TIMELINE_INDEX, href, region_page
 from .common import Context, Family, Page, Ref, month_title, slug_label
 from .actors import ROLE_ORDER, ROLE_SERIES
 from .pdfs import pdf_path, region_latest_months, region_request
-from .trend import CasualtyIndex, RecordLine, Tally, Trend, monthly, newest, record_line, tally
+from .trend import (CasualtyIndex, RecordLine, Tally, Trend, casualty_index, monthly, newest, record_line,
+                    tally)
 
 #: The most active actors table stops here (the rest are counted in a line below it).
 ACTORS_CAP = 15
@@ -149,7 +150,7 @@ def build(ctx: Context) -> tuple[RegionsIndex, list[RegionPage], list[ChartSpec]
             counts[region_id] += 1
     shared = _Shared(
         ids=figures.ids_by_region(inc),
-        casualties=CasualtyIndex(tables.casualties),
+        casualties=casualty_index(tables),
         # columns of one table: always of one length
         month=dict(zip(inc["id"], inc["month"], strict=True)),
         type=dict(zip(inc["id"], inc["type"], strict=True)),
