@@ -22,6 +22,7 @@ import shutil
 import signal
 import threading
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -97,6 +98,8 @@ class Regenerator:
     memo: FileMemo = field(default_factory=FileMemo)
     # Called after a run that wrote or deleted pages (serve: MkDocs rebuilds at once, `_Wake`).
     changed: Callable[[], None] = lambda: None
+    # Held while the pages are made and written (serve: MkDocs starts no rebuild meanwhile, `_Wake`).
+    holding: Callable[[], AbstractContextManager[object]] = nullcontext
 
     runs: int = 0  # runs so far (every FULL_COLLECTION_EVERY-th one ends with a full collection)
 
@@ -152,8 +155,9 @@ class Regenerator:
                 return False
             if self.render_cache is None:
                 self.render_cache = site_mod.RenderCache()
-            written = site_mod.generate(result.dataset, result.config, self.content, preview=self.preview,
-                                        data_dir=self.data, render_cache=self.render_cache)
+            with self.holding():
+                written = site_mod.generate(result.dataset, result.config, self.content, preview=self.preview,
+                                            data_dir=self.data, render_cache=self.render_cache)
         except (WriteError, CannotWrite) as exc:  # content/ not ours to touch, or a full or read-only disk
             say(f"briefing: {exc}; {self.content}/ was left as it was")
             return False
@@ -173,10 +177,20 @@ class _Wake:
     its watcher polls the docs folder every half second (MkDocs 1.6's `LiveReloadServer`, whose
     `watch` callback this does). When the server has not those attributes (another MkDocs), it
     does nothing and the polling notices the change as before. The polling still sees the pages
-    written, and asks for one more rebuild, which renders no page again (SiteBuilder's partial build)."""
+    written, and asks for one more rebuild, which renders no page again (SiteBuilder's partial build).
+
+    `holding` keeps the server from starting a rebuild while the pages are written: its watcher
+    notices the first folder the writer swaps in and would otherwise snapshot the docs folder
+    half swapped (under load, a whole rebuild of 25 s followed, the snapshot lacking a folder).
+    The server's watcher and its build loop wait for the lock; a rebuild already running goes on."""
 
     def __init__(self) -> None:
         self.server: object = None
+
+    def holding(self) -> AbstractContextManager[object]:
+        """The lock of the server's rebuild condition (none before the server exists)."""
+        cond = getattr(self.server, "_rebuild_cond", None)
+        return cond if isinstance(cond, threading.Condition) else nullcontext()
 
     def __call__(self) -> None:
         server = self.server
@@ -339,7 +353,7 @@ def serve(data: Path, content: Path, mkdocs_config: Path, *, say: Say, log: Text
     from mkdocs.exceptions import MkDocsException
 
     wake = _Wake()
-    regenerator = Regenerator(data, content, preview, mkdocs_config, say, changed=wake)
+    regenerator = Regenerator(data, content, preview, mkdocs_config, say, changed=wake, holding=wake.holding)
     if preview:
         say("preview: draft and review records are included, each under a banner; do not publish this build")
     if not regenerator.run():
