@@ -195,7 +195,9 @@ class ViewMemo:
     it names, and of the site's event types and preview setting: it is kept under the record
     object itself (a file the validation memo holds unchanged keeps its model object,
     validate.FileMemo) and that tag, and every view is forgotten when any actor, region or source
-    object, the event types or the preview setting differ from the last run's. In memory only."""
+    object, the event types or the preview setting differ from the last run's. It also keeps
+    whole pages made from many records (`page`: the region and actor pages), under those records'
+    identities. In memory only."""
 
     def __init__(self) -> None:
         self._world: tuple[object, ...] = ()
