@@ -32,7 +32,7 @@ from .models import Actor, Region, Source
 from .views.explorer import EXPLORER_VERSION, ExplorerData
 from .views.feed import FeedData
 from .views.search import VERSION as SEARCH_VERSION
-from .views.search import PageEntries, SearchRecords
+from .views.search import SearchRecords
 from .views.export import (ACLED_COLUMNS, DATA_FORMAT_VERSION, EXPORT_VERSION, OWN_COLUMNS, ActorPart, CasualtyPart,
                            CitationPart, CorrectionPart, DateData, ExportData, IncidentData, StatementData,
                            no_cyclic_gc)
@@ -502,17 +502,6 @@ def to_explorer(data: ExplorerData) -> bytes:
     return b"".join(explorer_chunks(data))
 
 
-def _page_entries(page: PageEntries) -> dict[str, Any]:
-    """A page of search entries as plain JSON values (tuples are JSON arrays)."""
-    return {"path": page.path, "title": page.title, "text": page.text,
-            "records": [{"anchor": r.anchor, "title": r.title, "text": r.text} for r in page.records]}
-
-
-def _htmlsafe(text: str) -> str:
-    """As Jinja's `tojson` filter leaves JSON text: `<`, `>`, `&` and `'` as `\\u003c` and the like."""
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
-
-
 def search_chunks(records: SearchRecords) -> Iterator[bytes]:
     """The records' search entries (`routes.SEARCH_RECORDS`, read by site_overrides/search.py) in
     chunks, one page's entries serialised at a time: the same bytes as the whole file written at
@@ -522,7 +511,7 @@ def search_chunks(records: SearchRecords) -> Iterator[bytes]:
     comma = ""
     count = 0
     for page in records.pages:
-        parts.append(comma + _htmlsafe(json.dumps(_page_entries(page), sort_keys=True)))
+        parts.append(comma + page.json())  # each record's part kept between serve's runs
         comma = ", "
         count += 1 + len(page.records)
         if count >= CHUNK_ITEMS:

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+import msgspec
+from pydantic import BaseModel
+
 from .config import SiteConfig
 from .link import Dataset
 from .load import Refused, refuse_type
@@ -96,8 +99,53 @@ def _templates_stamp() -> str:
     return repr(stamps)
 
 
-def _digest(page: Page | ChartSpec | Download) -> bytes:
-    return hashlib.blake2b(repr(page).encode("utf-8", "surrogatepass"), digest_size=32).digest()
+#: Encodes a page's data for its digest: msgspec's msgpack encoder, in C, about ten times faster
+#: than the `repr` of the same dataclasses (1.7 s at 10k incidents). It keeps what rendering can
+#: tell apart: `1`, `1.0`, `True`, `None` and `"1"` encode differently, dictionaries keep their
+#: order, and a dataclass is its fields in order (its class is in the digest for the page's data,
+#: and each field's type is fixed by its class, see `_digest`). A type msgspec does not know is
+#: encoded as its class's name and its `repr` (`_tagged`).
+_ENCODER: msgspec.msgpack.Encoder | None = None
+
+
+def _tagged(value: object) -> object:
+    """What the digest encodes for a value msgspec does not know: its class and, for a model of
+    the data (pydantic: the Data page's exports hold actors, regions and sources), every field
+    and extra value, else its `repr`."""
+    name = f"{type(value).__module__}.{type(value).__qualname__}"
+    if isinstance(value, BaseModel):
+        return ["\x00model", name, value.__dict__, value.__pydantic_extra__]
+    return ["\x00unknown", name, repr(value)]
+
+
+def _digest(page: Page | ChartSpec | Download, encoded: dict[int, tuple[object, bytes]] | None = None) -> bytes:
+    """A digest of everything a page is rendered from: its class, path, template (or format) and
+    data. Two pages with one digest render to the same text. The data's encoding is msgpack
+    (`_ENCODER`), where a date and its ISO text, a tuple and a list, or a dataclass and a dict of
+    the same fields encode alike: a page's data is a dataclass whose fields each hold one of these
+    kinds only (`tests/test_incremental.py::test_page_data_fields_hold_one_kind_of_value` checks
+    the classes), and the data's own class is hashed. Anything the encoder refuses (an integer over
+    64 bits) falls back to the `repr`, which names every value and its type. `encoded`: the data
+    objects encoded in this run, by identity (the Data page's four exports share theirs)."""
+    global _ENCODER
+    if _ENCODER is None:
+        _ENCODER = msgspec.msgpack.Encoder(enc_hook=_tagged)
+    data = page.data if isinstance(page, (Page, Download)) else page
+    head = repr((type(page).__qualname__, type(data).__module__, type(data).__qualname__, page.path,
+                 getattr(page, "template", None), getattr(page, "format", None)))
+    digest = hashlib.blake2b(head.encode("utf-8", "surrogatepass"), digest_size=32)
+    kept = encoded.get(id(data)) if encoded is not None else None
+    if kept is not None and kept[0] is data:
+        body = kept[1]
+    else:
+        try:
+            body = b"m" + _ENCODER.encode(data)
+        except (TypeError, ValueError, OverflowError):  # msgspec's refusals: the slow, complete form
+            body = b"r" + repr(data).encode("utf-8", "surrogatepass")
+        if encoded is not None:
+            encoded[id(data)] = (data, body)  # the object is kept: its id is not reused meanwhile
+    digest.update(body)
+    return digest.digest()
 
 
 def render_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
@@ -110,11 +158,12 @@ def render_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
     rendered: dict[str, str | bytes] = {}
     previous = cache.run(repr((config, _templates_stamp())).encode("utf-8", "surrogatepass")) if cache else {}
     kept: dict[str, tuple[bytes, str | bytes]] = {}
+    encoded: dict[int, tuple[object, bytes]] = {}
     progress(PAGES, 0, len(pages))
     for done, page in enumerate(pages, 1):
         if page.path in rendered:
             raise ValueError(f"two pages map to {page.path}")
-        digest = _digest(page) if cache is not None else b""
+        digest = _digest(page, encoded) if cache is not None else b""
         before = previous.get(page.path)
         if cache is not None and before is not None and before[0] == digest:
             rendered[page.path] = before[1]

@@ -154,3 +154,30 @@ def test_a_site_without_the_data_file_is_indexed_by_material_as_before(tmp_path:
 
     assert pages(ours) == pages(material)
     assert len(pages(ours)) > 5
+
+
+def test_the_records_file_is_what_tojson_writes_of_the_entries() -> None:
+    """SearchRecords.json, put together from each record's kept text, writes the bytes Jinja's
+    `tojson` writes of the whole (keys sorted; <, >, & and ' escaped; any character), on the
+    example data and on hostile values."""
+    from generator.render import environment
+    from generator.views.search import PageEntries, RecordEntry, SearchRecords
+
+    env = environment()
+
+    def both(records: SearchRecords) -> tuple[str, str]:
+        return (env.from_string("{{ page.data() | tojson }}").render(page=records),
+                env.from_string("{{ page.json() }}").render(page=records))
+
+    result = validate(REPO / "data")
+    assert result.dataset is not None and result.config is not None
+    found = [p.data for p in site_pages(result.dataset, result.config) if isinstance(getattr(p, "data", None),
+                                                                                       SearchRecords)]
+    assert len(found) == 1
+    tojson, joined = both(found[0])
+    assert joined == tojson and len(found[0].pages) > 10
+    hostile = "</script><b>'x'</b> & \"q\" \\ \u202e\U0001f600 \x00\n"
+    record = RecordEntry(hostile, hostile, ((hostile, ""), ()))
+    tojson, joined = both(SearchRecords((PageEntries(hostile, hostile, ((hostile,),), (record, record)),
+                                         PageEntries("b.md", "", (), ()))))
+    assert joined == tojson and "<" not in joined

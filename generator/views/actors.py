@@ -20,7 +20,8 @@ from ..models import CASUALTY_KINDS, Actor, Incident, Statement
 from ..render import isolate_text
 from ..routes import ACTORS_INDEX, TIMELINE_INDEX, actor_page, href
 from .common import Context, Family, Page, Ref, slug_label
-from .trend import CasualtyIndex, RecordLine, Subject, Tally, Trend, monthly, newest, record_line, tally
+from .trend import (CasualtyIndex, RecordLine, Subject, Tally, Trend, casualty_index, monthly, newest,
+                    record_line, tally)
 
 #: An incident is counted once in the chart, under the actor's main role in it: the first of
 #: these that it has (an actor both claiming and carrying out an attack is its perpetrator).
@@ -142,12 +143,14 @@ def _gather(ctx: Context) -> dict[str, _Involvement]:
 def build(ctx: Context) -> tuple[ActorsIndex, list[ActorPage], list[ChartSpec]]:
     """The index, every actor page and every chart, as data."""
     tables = figures.tables(ctx)
-    casualties = CasualtyIndex(tables.casualties)
+    casualties = casualty_index(tables)
     months = dict(zip(tables.incidents["id"], tables.incidents["month"], strict=True))  # two columns of one table
     involved = _gather(ctx)
     pages_out, charts, rows = [], [], []
+    records = {e.id: e.record for e in ctx.incidents()}
     for actor_id, entry in ctx.dataset.actors.items():
-        page, chart, suffered, last_seen = _actor_page(ctx, casualties, months, actor_id, involved.get(actor_id))
+        page, chart, suffered, last_seen = _kept_actor_page(ctx, casualties, months, records, actor_id,
+                                                            involved.get(actor_id))
         pages_out.append(page)
         if chart is not None:
             charts.append(chart)
@@ -157,6 +160,23 @@ def build(ctx: Context) -> tuple[ActorsIndex, list[ActorPage], list[ChartSpec]]:
         ))
     rows.sort(key=lambda row: (row.actor.text.casefold(), row.actor.href))
     return ActorsIndex(ACTORS_INDEX, tuple(rows), href(ACTORS_INDEX, TIMELINE_INDEX)), pages_out, charts
+
+
+def _kept_actor_page(
+    ctx: Context, casualties: CasualtyIndex, months: dict[str, str], records: dict[str, Incident], actor_id: str,
+    involvement: _Involvement | None,
+) -> tuple[ActorPage, ChartSpec | None, Tally, str]:
+    """`_actor_page`, or the one made in serve's last run when what it reads is the same
+    (ViewMemo.page): the records that involve the actor (its incidents with its roles, the
+    statements by it and about it) and the incidents that report losses of its own, all the same
+    objects in the same order. The actors and regions it names are compared by ViewMemo itself."""
+    found = involvement or _Involvement([], [], [])
+    own = sorted(casualties.incidents_of.get(("actor", actor_id), set()))
+    objects = (*(e.record for e, _ in found.incidents), None, *(e.record for e in found.by), None,
+               *(e.record for e in found.about), None, *(records[i] for i in own))
+    values = repr([names for _, names in found.incidents])
+    return ctx.memo.page("actors", actor_id, objects, values,
+                         lambda: _actor_page(ctx, casualties, months, actor_id, involvement))
 
 
 def _actor_page(

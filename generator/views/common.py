@@ -9,7 +9,7 @@ import dataclasses
 import datetime
 import posixpath
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeAlias, TypedDict, TypeGuard
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeAlias, TypedDict, TypeGuard, TypeVar, cast
 
 from ..charts import ChartSpec
 from ..config import SiteConfig
@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # changes imports the loader; views need only the type
 Shown: TypeAlias = Entry[Incident] | Entry[Statement]
 #: The order of records: the start of the date, then the id.
 SortKey: TypeAlias = tuple[tuple[datetime.date, datetime.date], str]
+T = TypeVar("T")
 
 
 def is_incident(entry: Shown) -> TypeGuard[Entry[Incident]]:
@@ -194,7 +195,9 @@ class ViewMemo:
     it names, and of the site's event types and preview setting: it is kept under the record
     object itself (a file the validation memo holds unchanged keeps its model object,
     validate.FileMemo) and that tag, and every view is forgotten when any actor, region or source
-    object, the event types or the preview setting differ from the last run's. In memory only."""
+    object, the event types or the preview setting differ from the last run's. It also keeps
+    whole pages made from many records (`page`: the region and actor pages), under those records'
+    identities. In memory only."""
 
     def __init__(self) -> None:
         self._world: tuple[object, ...] = ()
@@ -203,6 +206,11 @@ class ViewMemo:
         self._views: dict[tuple[int, str], tuple[object, object]] = {}
         self._used: dict[tuple[int, str], tuple[object, object]] = {}
         self.hits = 0  # views of the last run taken from the memo (for tests)
+        # Whole pages (`page`): (family, key) -> (the objects it was made from, its other inputs as
+        # text, what was made).
+        self._pages: dict[tuple[str, str], tuple[tuple[object, ...], str, object]] = {}
+        self._pages_used: dict[tuple[str, str], tuple[tuple[object, ...], str, object]] = {}
+        self.page_hits = 0  # pages of the last run taken from the memo (for tests)
 
     def start(self, dataset: Dataset, event_types: dict[str, str], preview: bool) -> None:
         """Begin a run over `dataset`: keep the views only if what they name is the same objects."""
@@ -210,13 +218,15 @@ class ViewMemo:
                  *(e.record for table in (dataset.actors, dataset.regions, dataset.sources) for e in table.values()))
         if len(world) != len(self._world) or world[0] != self._world[0] or any(
                 a is not b for a, b in zip(world[1:], self._world[1:], strict=True)):
-            self._views = {}
+            self._views, self._pages = {}, {}
         self._world = world
         self._used, self.hits = {}, 0
+        self._pages_used, self.page_hits = {}, 0
 
     def finish(self) -> None:
         """Forget the views of records this run did not show (an edited record's old object)."""
         self._views, self._used = self._used, {}
+        self._pages, self._pages_used = self._pages_used, {}
 
     def get(self, record: object, tag: str) -> object | None:
         """The view of `record` made for `tag`, if one was made (this run or the last)."""
@@ -230,6 +240,22 @@ class ViewMemo:
 
     def put(self, record: object, tag: str, view: object) -> None:
         self._used[(id(record), tag)] = (record, view)
+
+    def page(self, family: str, key: str, objects: tuple[object, ...], values: str, make: Callable[[], T]) -> T:
+        """What `make()` gives for one page of `family` (`key`: which one), kept between runs:
+        made again unless `objects` (the records it counts, compared by identity: an unchanged
+        file keeps its model objects) and `values` (the rest of what it reads, as text) are those
+        of the last run. What every view reads anyway (the actors, regions and sources, the event
+        types, the preview setting) is compared in `start`; the caller names everything else."""
+        kept = self._pages_used.get((family, key)) or self._pages.get((family, key))
+        if (kept is not None and kept[1] == values and len(kept[0]) == len(objects)
+                and all(a is b for a, b in zip(kept[0], objects, strict=True))):
+            self._pages_used[(family, key)] = kept
+            self.page_hits += 1
+            return cast(T, kept[2])
+        made = make()
+        self._pages_used[(family, key)] = (objects, values, made)
+        return made
 
 
 @dataclass

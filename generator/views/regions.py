@@ -11,8 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-import pandas as pd
-
 from .. import figures
 from ..charts import ChartSpec
 from ..link import Entry
@@ -22,7 +20,8 @@ from ..routes import REGIONS_INDEX, TIMELINE_INDEX, href, region_page
 from .common import Context, Family, Page, Ref, month_title, slug_label
 from .actors import ROLE_ORDER, ROLE_SERIES
 from .pdfs import pdf_path, region_latest_months, region_request
-from .trend import CasualtyIndex, RecordLine, Tally, Trend, monthly, newest, record_line, tally
+from .trend import (CasualtyIndex, RecordLine, Tally, Trend, casualty_index, monthly, newest, record_line,
+                    tally)
 
 #: The most active actors table stops here (the rest are counted in a line below it).
 ACTORS_CAP = 15
@@ -125,7 +124,7 @@ def _children(ctx: Context) -> dict[str | None, list[Entry[Region]]]:
 class _Shared:
     """What every region page reads, worked out once: per-incident facts and the visible records."""
 
-    incidents: pd.DataFrame  # figures' incidents table (for `in_region`)
+    ids: dict[str, list[str]]  # region id -> its incidents and its sub-regions' (figures.ids_by_region)
     casualties: CasualtyIndex
     month: dict[str, str]
     type: dict[str, str]
@@ -150,8 +149,8 @@ def build(ctx: Context) -> tuple[RegionsIndex, list[RegionPage], list[ChartSpec]
         for region_id in chain:  # each incident counts in its region and every ancestor
             counts[region_id] += 1
     shared = _Shared(
-        incidents=inc,
-        casualties=CasualtyIndex(tables.casualties),
+        ids=figures.ids_by_region(inc),
+        casualties=casualty_index(tables),
         # columns of one table: always of one length
         month=dict(zip(inc["id"], inc["month"], strict=True)),
         type=dict(zip(inc["id"], inc["type"], strict=True)),
@@ -165,7 +164,7 @@ def build(ctx: Context) -> tuple[RegionsIndex, list[RegionPage], list[ChartSpec]
     )
     pages_out, charts = [], []
     for region_id in ctx.dataset.regions:
-        page, chart = _region_page(ctx, shared, region_id)
+        page, chart = _kept_region_page(ctx, shared, region_id)
         pages_out.append(page)
         if chart is not None:
             charts.append(chart)
@@ -187,11 +186,28 @@ def build(ctx: Context) -> tuple[RegionsIndex, list[RegionPage], list[ChartSpec]
     return RegionsIndex(REGIONS_INDEX, tuple(rows)), pages_out, charts
 
 
+def _related(ctx: Context, shared: _Shared, region_id: str) -> list[Entry[Statement]]:
+    """The statements about the region or any of its sub-regions."""
+    named = {region_id} | ctx.dataset.region_descendants(region_id)
+    return [e for e in shared.statements if named.intersection(e.record.regions)]
+
+
+def _kept_region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionPage, ChartSpec | None]:
+    """`_region_page`, or the one made in serve's last run when what it reads is the same
+    (ViewMemo.page): the incident and statement records it counts (the same objects: none of
+    them edited, none added or removed), and whether the build makes PDFs and the month of the
+    region's briefing. The actors and regions it names are compared by ViewMemo itself."""
+    ids = shared.ids.get(region_id, [])
+    related = _related(ctx, shared, region_id)
+    objects = (*(shared.entries[i].record for i in ids), None, *(e.record for e in related))
+    values = repr((ctx.pdfs, shared.latest.get(region_id)))
+    return ctx.memo.page("regions", region_id, objects, values, lambda: _region_page(ctx, shared, region_id))
+
+
 def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionPage, ChartSpec | None]:
     region = ctx.dataset.regions[region_id].record
     path = region_page(region_id)
-    inside = figures.in_region(shared.incidents, region_id)  # the region and all its sub-regions
-    ids = list(inside["id"]) if not inside.empty else []
+    ids = shared.ids.get(region_id, [])  # the region and all its sub-regions
     children = shared.children
     ancestors = ctx.dataset.region_ancestors(region_id)
     disputed_within = next((a for a in ancestors if ctx.dataset.regions[a].record.disputed), None)
@@ -232,8 +248,7 @@ def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionP
 
     activity = _actors(ctx, shared, ids, path)
     shown, more_incidents = newest(shared.entries[i] for i in ids)
-    named = {region_id} | ctx.dataset.region_descendants(region_id)
-    shown_statements, more_statements = newest(e for e in shared.statements if named.intersection(e.record.regions))
+    shown_statements, more_statements = newest(_related(ctx, shared, region_id))
 
     page = RegionPage(
         path=path,

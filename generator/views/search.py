@@ -24,6 +24,9 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
 from ..dates import format_date
 from ..link import Entry
 from ..models import Incident, Statement, event_label
@@ -46,6 +49,15 @@ class RecordEntry:
     title: str
     text: tuple[tuple[str, ...], ...]
 
+    def json(self) -> str:
+        """As the data file writes it (`SearchRecords.json`), made once: an entry is kept between
+        serve's runs (ViewMemo), and most of the file is the entries of records not edited."""
+        made = self.__dict__.get("_json")
+        if made is None:
+            made = _json(asdict(self))
+            object.__setattr__(self, "_json", made)  # a cache, not a field: equality and asdict ignore it
+        return str(made)
+
 
 @dataclass(frozen=True)
 class PageEntries:
@@ -57,6 +69,13 @@ class PageEntries:
     text: tuple[tuple[str, ...], ...]
     records: tuple[RecordEntry, ...]
 
+    def json(self) -> str:
+        """This page's entries as `tojson` writes them inside the data file (keys sorted; HTML's
+        special characters escaped), each record's part made once (`RecordEntry.json`)."""
+        records = ", ".join(record.json() for record in self.records)
+        return (f'{{"path": {_json(self.path)}, "records": [{records}], "text": {_json(self.text)}, '
+                f'"title": {_json(self.title)}}}')
+
 
 @dataclass(frozen=True)
 class SearchRecords:
@@ -67,6 +86,18 @@ class SearchRecords:
     def data(self) -> dict[str, Any]:
         """As plain JSON values, for the data file."""
         return {"version": VERSION, "pages": [asdict(page) for page in self.pages]}
+
+    def json(self) -> Markup:
+        """`data()` as Jinja's `tojson` writes it (keys sorted, `<`, `>`, `&` and `'` escaped), the
+        same text, put together from each record entry's own (`RecordEntry.json`)."""
+        pages = ", ".join(page.json() for page in self.pages)
+        return Markup(f'{{"pages": [{pages}], "version": {_json(VERSION)}}}')  # noqa: S704  # escaped by _json
+
+
+def _json(value: object) -> str:
+    """`value` as JSON the way Jinja's `tojson` filter writes it (keys sorted; `<`, `>`, `&` and
+    `'` as `\\u003c` and the like), so that the pieces of the file join to its text."""
+    return str(htmlsafe_json_dumps(value, sort_keys=True))
 
 
 def _paragraphs(*paragraphs: tuple[str | None, ...]) -> tuple[tuple[str, ...], ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
 
 import pandas as pd
 
@@ -16,6 +16,9 @@ from ..charts import ChartSpec
 from ..dates import year_month
 from ..routes import href, month_page
 from .common import Ref, RecordView, Shown, month_title
+
+if TYPE_CHECKING:  # figures imports views/common; the views need only its type here
+    from ..figures import Tables
 
 E = TypeVar("E", bound=Shown)
 
@@ -101,6 +104,16 @@ class CasualtyIndex:
         values = [value for subject, k, value in self.rows.get(incident_id, ())
                   if k == kind and (only is None or subject == only) and (without is None or subject != without)]
         return sum(values) if values else None
+
+
+def casualty_index(tables: Tables) -> CasualtyIndex:
+    """`CasualtyIndex` of `tables.casualties`, made once per tables (the region and actor pages
+    both read it; read only)."""
+    made = tables.__dict__.get("_casualty_index")
+    if not isinstance(made, CasualtyIndex):
+        made = CasualtyIndex(tables.casualties)
+        object.__setattr__(tables, "_casualty_index", made)  # a cache, not a field of the frozen tables
+    return made
 
 
 # --- monthly trend --------------------------------------------------------------------------
