@@ -61,6 +61,9 @@ RECORD = ".briefing-build.json"
 _FORMAT = "briefing-build"
 _VERSION = 1
 
+#: How a partial build's log says it was one (site.Built.partial reads it).
+PARTIAL_NOTE = "Partial build"
+
 #: A file whose modification time is this close to a snapshot is hashed too: a write within the
 #: same tick of the file system's clock, in place and of the same size, would keep its stamp.
 RACY_NS = 2_000_000_000
@@ -427,8 +430,10 @@ def _decode(value: Any) -> Any:
         return value
     if isinstance(value, dict) and len(value) == 1:
         (tag, inner), = value.items()
-        if tag == "m" and isinstance(inner, str):
-            return Markup(inner)  # noqa: S704  # escaped when it was recorded: the hooks made it Markup
+        # Escaped text, as the hooks make every title (html.escape with quotes): a record that
+        # holds markup there is no record of ours.
+        if tag == "m" and isinstance(inner, str) and not any(c in inner for c in "<>\"'"):
+            return Markup(inner)  # noqa: S704  # escaped when it was recorded (checked just now)
         if tag == "l" and isinstance(inner, list):
             return [_decode(item) for item in inner]
         if tag == "d" and isinstance(inner, list):
@@ -585,6 +590,9 @@ def build_site(config: MkDocsConfig, previous_site: Path | None, build: Callable
             previous = record.state
         else:
             changed = None
+    if changed is not None:
+        logging.getLogger("mkdocs.briefing").info(f"{PARTIAL_NOTE}: {len(changed)} changed files of the docs "
+                                                  "rendered or copied again, the rest kept from the previous site")
     state = run_build(config, previous, changed, now, build=build)
     if key is not None:
         try:

@@ -167,6 +167,13 @@ class Built:
     site_dir: Path
     output: str
 
+    @property
+    def partial(self) -> bool:
+        """Whether MkDocs rendered only the changed pages (generator/partial.py), by its log."""
+        from .partial import PARTIAL_NOTE
+
+        return any(line.split("-  ", 1)[-1].startswith(PARTIAL_NOTE) for line in self.output.splitlines())
+
 
 def _working(site_dir: Path) -> tuple[Path, Path]:
     """The folders beside the site: the one MkDocs builds into, and the previous site during the swap."""
