@@ -105,11 +105,13 @@ def _hash(path: Path) -> str | None:
 
 
 def racy_hashes(docs: Path, found: dict[str, Stamp], started_ns: int) -> dict[str, str]:
-    """The hashes of the files of a snapshot taken from `started_ns` on that changed less than
-    RACY_NS before it: the next build checks them by content as well as by stamp."""
+    """The hashes of the hand-written files of a snapshot taken from `started_ns` on that changed
+    less than RACY_NS before it: the next build checks them by content as well as by stamp. (Not
+    the generated ones: write.py never writes into a file, it replaces it, and a new file is a new
+    inode.)"""
     hashes: dict[str, str] = {}
     for path, (_, _, mtime) in found.items():
-        if mtime >= started_ns - RACY_NS:
+        if mtime >= started_ns - RACY_NS and path.split("/", 1)[0] not in GENERATED:
             digest = _hash(docs / path)
             if digest is not None:
                 hashes[path] = digest
@@ -365,7 +367,7 @@ def _folder_stamps(folder: Path) -> list[tuple[str, int, int]]:
     """Every file under `folder`: its path, size and modification time."""
     stamps = []
     for root, dirs, files in os.walk(folder):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")  # what Python writes as it imports
         for name in sorted(files):
             path = Path(root) / name
             try:
