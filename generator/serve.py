@@ -362,8 +362,10 @@ class SiteBuilder:
     front matter of a page of the navigation, which every page's navigation prints) is what the
     previous build read, kept here. The search index, which MkDocs' search plugin writes from the
     pages it rendered in this build only, is completed with the previous build's entries of the
-    pages not rendered again, in the site's page order. A partial build writes the same files as a
-    whole one (tests/test_serve.py compares them)."""
+    pages not rendered again, in the site's page order; their anchors and links to anchors are
+    put back too, so that MkDocs checks links as in a whole build. The logic is generator/partial.py's,
+    shared with `briefing build`; here the state of the last build is kept in memory. A partial
+    build writes the same files as a whole one (tests/test_serve.py compares them)."""
 
     def __init__(self, get_config: Callable[[], MkDocsConfig], serve_url: str | None) -> None:
         self._get_config = get_config
