@@ -17,14 +17,9 @@ from conftest import REPO
 from generator.partial import PARTIAL_NOTE, RECORD
 from generator.serve import Regenerator
 from generator.site import BuildError, Built, mkdocs_build
-from test_build import Project, make_project, set_field, tree
+from test_build import Project, make_project, set_field, site_files, tree
 from test_incremental import _actor_renamed, _added, _deleted, _title
 from test_serve import differing, synthetic
-
-
-def site_files(site: Path) -> dict[str, bytes]:
-    """Every file of a built site but its build record (whose stamps are of its own files)."""
-    return {path: data for path, data in tree(site).items() if path != RECORD}
 
 
 def build(project: Project) -> Built:
