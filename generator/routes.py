@@ -117,6 +117,10 @@ def region_page(region_id: str) -> str:
 #: The search entries of every record, by the page that shows it (views/search.py writes it, the
 #: hook `site_overrides/search.py` adds them to Material's search index).
 SEARCH_RECORDS = f"{SEARCH_FOLDER}/records.json"
+#: The version of that file's layout (generator/views/search.py writes it; the hook
+#: site_overrides/search.py reads it, and imports it from here: not from the views, whose imports
+#: would add pandas to every MkDocs run).
+SEARCH_RECORDS_VERSION = 1
 
 
 # --- anchors ------------------------------------------------------------------------------------

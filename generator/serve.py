@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import errno
 import gc
-import json
 import logging
 import os
 import shutil
@@ -26,10 +25,8 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, TextIO
+from typing import TYPE_CHECKING, Callable, ClassVar, TextIO
 from urllib.parse import urlsplit
-
-from mkdocs.plugins import BasePlugin
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -38,16 +35,15 @@ from watchdog.observers.polling import PollingObserver
 
 from .config import CONFIG_NAME
 from .errors import EXIT_USAGE, BriefingError, InvalidData
+from .partial import BuildState, Stamp, changed_docs, file_stamp, racy_hashes, run_build, snapshot
+from .partial import changed_generated as changed_generated  # where tests and older callers find it
 from .validate import FileMemo, validated
-from .write import GENERATED, CannotWrite, WriteError, put_file, temporary_folder
+from .write import CannotWrite, WriteError, temporary_folder
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from .site import RenderCache
-    from mkdocs.structure.files import Files
-    from mkdocs.structure.nav import Navigation
-    from mkdocs.structure.pages import Page
 
 #: How long the data folder must stay still before it is read again: an editor's "save" is often
 #: several events (a temporary file, a rename, a second write: within milliseconds of each other),
@@ -433,51 +429,6 @@ def _serve_site(config_file: Path, dev_addr: str, wake: _Wake | None = None) -> 
             shutil.rmtree(site_dir)
 
 
-#: A file as the rebuilds compare it: (inode, size, modification time in ns). generator/write.py
-#: replaces a changed page with a new file and carries an unchanged one over as the same file
-#: (a hard link), so an unchanged page keeps all three.
-Stamp = tuple[int, int, int]
-
-
-def _stamp(path: Path) -> Stamp | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_ino, st.st_size, st.st_mtime_ns
-
-
-def snapshot(docs: Path) -> dict[str, Stamp]:
-    """Every file MkDocs reads from its docs folder `docs`, by path relative to it (POSIX), with
-    its stamp. Hidden names are skipped, as MkDocs skips them (the markers, the writer's staging
-    folder); links are not followed into folders (MkDocs reads what a link to a file points to:
-    its stamp is that of the target)."""
-    found: dict[str, Stamp] = {}
-    for folder, dirs, files in os.walk(docs):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        rel = os.path.relpath(folder, docs)
-        for name in files:
-            if name.startswith("."):
-                continue
-            stamp = _stamp(Path(folder) / name)
-            if stamp is not None:
-                found[name if rel == "." else f"{Path(rel).as_posix()}/{name}"] = stamp
-    return found
-
-
-def changed_generated(before: dict[str, Stamp] | None, after: dict[str, Stamp]) -> set[str] | None:
-    """The files of the docs folder that changed between two snapshots, when a partial rebuild can
-    show them: the same files exist, and only generated ones (write.GENERATED) changed. None when
-    the site must be built whole: the first build, a page added or removed (the links and the
-    sitemap change), or a hand-written file changed (it may be a page of the navigation)."""
-    if before is None or before.keys() != after.keys():
-        return None
-    changed = {path for path, stamp in after.items() if before[path] != stamp}
-    if any(path.split("/", 1)[0] not in GENERATED for path in changed):
-        return None
-    return changed
-
-
 class SiteBuilder:
     """MkDocs' builder for `briefing serve`. The first build, and any rebuild after a page was
     added or removed, a hand-written page or mkdocs.yml changed, is whole (MkDocs' own). A rebuild
@@ -487,135 +438,31 @@ class SiteBuilder:
     front matter of a page of the navigation, which every page's navigation prints) is what the
     previous build read, kept here. The search index, which MkDocs' search plugin writes from the
     pages it rendered in this build only, is completed with the previous build's entries of the
-    pages not rendered again, in the site's page order. A partial build writes the same files as a
-    whole one (tests/test_serve.py compares them)."""
+    pages not rendered again, in the site's page order; their anchors and links to anchors are
+    put back too, so that MkDocs checks links as in a whole build. The logic is generator/partial.py's,
+    shared with `briefing build`; here the state of the last build is kept in memory. A partial
+    build writes the same files as a whole one (tests/test_serve.py compares them)."""
 
     def __init__(self, get_config: Callable[[], MkDocsConfig], serve_url: str | None) -> None:
         self._get_config = get_config
         self._serve_url = serve_url
-        self._last: dict[str, Stamp] | None = None  # the docs folder at the last good build
+        self._last: BuildState | None = None  # what the last good build read and showed
         self._last_config: Stamp | None = None
-        self._shown: dict[str, tuple[Any, Any]] = {}  # page (src_uri) -> (title, meta) at the last build
         self.last_kind = ""  # "whole" or "partial": what the last build was (for tests)
 
     def __call__(self, config: MkDocsConfig | None = None) -> None:
-        from mkdocs.commands.build import build
-
         logging.getLogger("mkdocs").info("Building documentation...")
         if config is None:
             config = self._get_config()
             if self._serve_url is not None:
                 config.site_url = self._serve_url
         docs = Path(config.docs_dir)
+        started = time.time_ns()
         now = snapshot(docs)
-        config_stamp = _stamp(Path(config.config_file_path)) if config.config_file_path else None
-        changed = changed_generated(self._last, now) if config_stamp == self._last_config else None
-        self._last = None  # until this build succeeds: a failed one leaves the site half built
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        before = _read_index(index) if changed is not None else None
-        partial = _PartialBuild(changed, self._shown if changed is not None else {})
-        config.plugins["briefing-partial-build"] = partial
-        build(config, serve_url=self._serve_url, dirty=changed is not None)
-        if changed is not None and before is not None:
-            _complete_index(index, before, partial)
+        config_stamp = file_stamp(Path(config.config_file_path)) if config.config_file_path else None
+        previous, self._last = self._last, None  # until this build succeeds: a failed one leaves the site half built
+        changed = changed_docs(previous, now, docs) if config_stamp == self._last_config else None
+        state = run_build(config, previous, changed, BuildState(now, racy_hashes(docs, now, started)),
+                          serve_url=self._serve_url)
         self.last_kind = "whole" if changed is None else "partial"
-        self._shown = partial.shown
-        self._last, self._last_config = now, config_stamp
-
-
-def _read_index(path: Path) -> dict[str, Any] | None:
-    """The search index MkDocs' search plugin wrote (JSON, read as plain data), or None when there
-    is none of that form."""
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("docs"), list):
-        return None
-    if not all(isinstance(entry, dict) and isinstance(entry.get("location"), str) for entry in data["docs"]):
-        return None
-    return data
-
-
-def _by_page(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Index entries grouped by the page they are on (a section's location is `page#anchor`)."""
-    pages: dict[str, list[dict[str, Any]]] = {}
-    for entry in entries:
-        pages.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
-    return pages
-
-
-def _excluded(meta: Any) -> bool:
-    """Whether a page's front matter keeps Material's search plugin from indexing it (the records'
-    pages, which site_overrides/search.py marks so, and any page that asks)."""
-    search = meta.get("search") if isinstance(meta, dict) else None
-    return isinstance(search, dict) and search.get("exclude") is True
-
-
-def _complete_index(path: Path, before: dict[str, Any], partial: _PartialBuild) -> None:
-    """Rewrite the search index of a partial build whole, as a whole build writes it: for each page
-    Material indexes, in the site's order, its entries from this build when it was rendered again,
-    else those of the previous build; then the entries of the pages Material does not index, which
-    site_overrides/search.py adds after Material's in every build (whole or partial) from its data
-    file, where and as it wrote them this time."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return
-    after = _read_index(path)
-    if after is None:
-        return
-    old, new = _by_page(before["docs"]), _by_page(after["docs"])
-    docs: list[dict[str, Any]] = []
-    excluded: set[str] = set()
-    for url, rendered, src_uri in partial.pages:
-        if _excluded(partial.shown.get(src_uri, (None, None))[1]):
-            excluded.add(url)
-            continue
-        docs.extend(new.get(url, []) if rendered else old.get(url, []))
-    docs.extend(entry for entry in after["docs"] if entry["location"].split("#", 1)[0] in excluded)
-    after["docs"] = docs
-    # As it was written, byte for byte: by MkDocs' search plugin (material/plugins/search/plugin.py,
-    # ASCII with escapes), or rewritten by site_overrides/search.py (UTF-8, no escapes).
-    text = json.dumps(after, separators=(",", ":"), default=str, ensure_ascii=raw.isascii())
-    put_file(path, text.encode("utf-8"))
-
-
-class _PartialBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDocs' BasePlugin: generic, untyped
-    """Added to the plugins of each build SiteBuilder runs. In a partial one (`changed` is the set
-    of pages to render again), it answers MkDocs' `is_modified()` for every page once the
-    navigation is known, and gives each page of the navigation not read again the title and
-    front matter it had (`shown`, from the previous build). In every build it records each
-    rendered page's title and front matter as the theme saw them, and the pages in the site's
-    order with whether each was rendered."""
-
-    def __init__(self, changed: set[str] | None, shown: dict[str, tuple[Any, Any]]) -> None:
-        super().__init__()
-        self.changed = changed
-        self.shown = dict(shown)
-        self.pages: list[tuple[str, bool, str]] = []  # (url, rendered again, src_uri), in MkDocs' order
-
-    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig,  # noqa: ARG002  # MkDocs' event signature
-               files: Files) -> Navigation:
-        if self.changed is None:
-            return nav
-        for file in files:
-            if not file.is_documentation_page():
-                continue
-            again = file.src_uri in self.changed
-            setattr(file, "is_modified", _answer(again))  # noqa: B010  # MkDocs' question, answered for this build
-            self.pages.append(("" if file.url in (".", "./") else file.url, again, file.src_uri))  # as Page.url
-        for page in nav.pages:
-            if page.file.src_uri not in self.changed and page.file.src_uri in self.shown:
-                page.title, page.meta = self.shown[page.file.src_uri]
-        return nav
-
-    def on_page_context(self, context: Any, /, *, page: Page,
-                        config: MkDocsConfig, nav: Navigation) -> Any:  # noqa: ARG002  # MkDocs' event signature
-        self.shown[page.file.src_uri] = (page.title, page.meta)
-        return context
-
-
-def _answer(value: bool) -> Callable[[], bool]:
-    """A function that always returns `value`."""
-    return lambda: value
+        self._last, self._last_config = state, config_stamp

@@ -264,6 +264,13 @@ class Built:
     site_dir: Path
     output: str
 
+    @property
+    def partial(self) -> bool:
+        """Whether MkDocs rendered only the changed pages (generator/partial.py), by its log."""
+        from .partial import PARTIAL_NOTE
+
+        return any(line.split("-  ", 1)[-1].startswith(PARTIAL_NOTE) for line in self.output.splitlines())
+
 
 def _working(site_dir: Path) -> tuple[Path, Path]:
     """The folders beside the site: the one MkDocs builds into, and the previous site during the swap."""
@@ -326,8 +333,10 @@ def _write_refused(output: str) -> CannotWrite | None:
 
 def mkdocs_build(config_file: Path, site_dir: Path) -> Built:
     """`mkdocs build --strict` into a temporary folder beside `site_dir`, swapped in on success;
-    on failure the previous site is left as it was. The site holds briefing's marker file
-    (`.briefing-generated`): a `site_dir` without one is not replaced (NotOurs)."""
+    on failure the previous site is left as it was. When the previous site's build record
+    (partial.RECORD) shows that only generated pages changed since, the new site starts as a copy
+    of the previous one and MkDocs renders only those pages (generator/partial.py). The site holds
+    briefing's marker file (`.briefing-generated`): a `site_dir` without one is not replaced (NotOurs)."""
     site_dir = site_dir.resolve()
     tmp, old = _working(site_dir)
     recover_site(site_dir)
@@ -340,10 +349,13 @@ def mkdocs_build(config_file: Path, site_dir: Path) -> Built:
     # reproducible-builds convention: a release may pass its commit time; the default is fixed).
     env = {**os.environ, "PYTHONHASHSEED": "0", "NO_MKDOCS_2_WARNING": "1",
            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0")}
+    # `mkdocs build --strict` as MkDocs' own command runs it, with generator/partial.py's build:
+    # partial when the previous site's record shows that only generated pages changed since.
+    previous = ["--previous", str(site_dir)] if is_marked(site_dir) else []
     try:
         proc = subprocess.run(
             # No --quiet: it hides warnings from the counter that --strict fails on (MkDocs 1.6).
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(tmp)],
+            [sys.executable, "-m", "generator.partial", *previous, "--strict", "-f", str(config_file), "-d", str(tmp)],
             capture_output=True, text=True, env=env, check=False,
             preexec_fn=preexec_die_with_parent(),  # a killed briefing takes its MkDocs with it
         )

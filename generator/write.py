@@ -318,6 +318,53 @@ def create_file(target: Path, data: bytes) -> bool:
     return True
 
 
+def copy_site(source: Path, target: Path, expected: dict[str, tuple[int, int, int]],
+              link: frozenset[str] = frozenset(), skip: frozenset[str] = frozenset()) -> bool:
+    """Copy the files of the built site `source` into the folder `target` (which holds only its
+    marker), with their times, when each is a regular file whose (inode, size, modification time)
+    is the one `expected` names, and no other file is there (hidden names are no part of a site:
+    the marker, the build record). False, with some files perhaps copied, when the site differs:
+    the caller builds whole (MkDocs empties the folder first). Copies, not links: MkDocs writes
+    in place into the files it renders again, and the previous site must stay whole until the new
+    one is swapped in. Except the paths in `link`, which the caller knows MkDocs will not write
+    (hard links, as the writer carries unchanged pages over), and those in `skip`, which it knows
+    MkDocs will write whole (not copied at all)."""
+    found: list[str] = []
+    for folder, dirs, files in os.walk(source):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = os.path.relpath(folder, source)
+        for name in files:
+            if name.startswith("."):
+                continue
+            path = name if rel == "." else f"{Path(rel).as_posix()}/{name}"
+            try:
+                st = os.lstat(os.path.join(folder, name))
+            except OSError:
+                return False
+            if not stat.S_ISREG(st.st_mode) or expected.get(path) != (st.st_ino, st.st_size, st.st_mtime_ns):
+                return False
+            found.append(path)
+        for name in dirs:
+            if os.path.islink(os.path.join(folder, name)):
+                return False
+    if len(found) != len(expected):
+        return False
+    made: set[str] = set()
+    with writing(target):
+        for path in found:
+            if path in skip:
+                continue
+            parent = os.path.dirname(path)
+            if parent and parent not in made:
+                os.makedirs(target / parent, exist_ok=True)
+                made.add(parent)
+            if path in link:
+                _keep(source / path, target / path)
+            else:
+                shutil.copy2(source / path, target / path, follow_symlinks=False)
+    return True
+
+
 def put_back(moved: Path, live: Path) -> None:
     """Rename the folder `moved` (a previous version set aside) back to its live name `live`."""
     with writing(live):

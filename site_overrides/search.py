@@ -32,7 +32,7 @@ from mkdocs.plugins import event_priority
 from generator.load import Refused, read_regular
 from generator.render import needs_isolation
 from generator.routes import SEARCH_RECORDS
-from generator.views.search import VERSION
+from generator.routes import SEARCH_RECORDS_VERSION as VERSION
 
 __all__ = ["on_files", "on_page_markdown", "on_post_build", "search_entries"]
 

@@ -30,14 +30,14 @@ from markupsafe import Markup
 from ..dates import format_date
 from ..link import Entry
 from ..models import Incident, Statement, event_label
-from ..routes import SEARCH_RECORDS, actor_page, month_page, record_anchor, region_page
+from ..routes import SEARCH_RECORDS, SEARCH_RECORDS_VERSION, actor_page, month_page, record_anchor, region_page
 from .common import (Context, Download, Family, Shown, SortKey, is_incident, is_statement, month_title, slug_label,
                      statement_title)
 from .timeline import month_keys
 
 #: The version of the file's layout: the hook ignores a file of another version (one left by an
 #: older briefing), and Material then indexes the pages itself, as before.
-VERSION = 1
+VERSION = SEARCH_RECORDS_VERSION
 
 
 @dataclass(frozen=True)

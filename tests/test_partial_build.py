@@ -1,0 +1,154 @@
+"""`briefing build` renders again, in MkDocs, only the pages the generator changed (issue 11:
+generator/partial.py). The site it swaps in must be, byte for byte, the site a whole build of
+the same pages gives; its record of the build, kept in the site, is trusted only as far as the
+disk confirms it (a copied, touched or damaged one costs a whole build, never a wrong page), and
+`--strict` fails on what a whole build would warn about, leaving the previous site."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from generator.partial import PARTIAL_NOTE, RECORD
+from generator.serve import Regenerator
+from generator.site import BuildError, Built, mkdocs_build
+from test_build import Project, make_project, set_field, site_files, tree
+from test_incremental import _actor_renamed, _added, _deleted, _title
+from test_serve import differing, synthetic
+
+
+def build(project: Project) -> Built:
+    """The pages from the data (as `briefing build` writes them), then the site, into project.site."""
+    assert Regenerator(project.data, project.content).run()
+    return mkdocs_build(project.mkdocs, project.site)
+
+
+def whole(project: Project, folder: Path) -> dict[str, bytes]:
+    """A whole build of the project's current pages into a new `folder`."""
+    built = mkdocs_build(project.mkdocs, folder)
+    assert not built.partial
+    return site_files(folder)
+
+
+def _hand_written(data: Path) -> None:
+    page = data.parent / "content" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added by hand.\n", encoding="utf-8")
+
+
+def _nothing(data: Path) -> None:
+    """No edit: the next build renders nothing again."""
+
+
+EDITS = [("a title edited", _title, True), ("a record added", _added, None), ("a record deleted", _deleted, None),
+         ("an actor renamed", _actor_renamed, True), ("nothing changed", _nothing, True),
+         ("a hand-written page edited", _hand_written, False)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("data", ["example", "synthetic"])
+def test_a_partial_build_gives_the_bytes_of_a_whole_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          data: str) -> None:
+    """After each edit editors make, `briefing build`'s MkDocs step starts from the previous site
+    and renders only the changed pages (partial: a title edited, an actor renamed; whole: a
+    hand-written page edited); every file of the site it swaps in (pages, navigation, search
+    index, sitemap, copied files) is then the bytes of a whole build of the same pages."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    source = REPO / "data" if data == "example" else synthetic(tmp_path / "synth", 120)
+    project = make_project(tmp_path / "p", source)
+    assert not build(project).partial  # the first build: no previous site
+    for n, (what, edit, partial) in enumerate(EDITS):
+        edit(project.data)
+        built = build(project)
+        if partial is not None:
+            assert built.partial is partial, what
+        assert differing(site_files(project.site), whole(project, tmp_path / f"whole-{n}")) == [], what
+    assert "A title edited while serving".encode() in b"".join(site_files(project.site).values())
+
+
+def _anchor_link(project: Project, record: Path) -> None:
+    """about.md links to `record`'s anchor on its month page (as an editor may link a record)."""
+    page = project.content / "about.md"
+    ident = next(line.split(":", 1)[1].strip() for line in record.read_text(encoding="utf-8").splitlines()
+                 if line.startswith("id:"))
+    page.write_text(page.read_text(encoding="utf-8") + f"\nSee [the attack](timeline/2020-04.md#{ident}).\n",
+                    encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_partial_build_fails_on_what_a_whole_build_warns_about(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hand-written page links to a record's anchor; the record is deleted, which changes only
+    generated pages. The partial build checks the unchanged page's links as a whole build does:
+    --strict fails with the same warning, and the previous site stays as it was."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    project = make_project(tmp_path / "p", REPO / "data")
+    record = project.data / "incidents" / "2020" / "04" / "insurgent-activity-uptick.yml"  # its pages stay
+    _anchor_link(project, record)
+    build(project)
+    assert build(project).partial  # the record of the build works: nothing changed, nothing rendered
+    before = tree(project.site)
+    record.unlink()
+    assert Regenerator(project.data, project.content).run()
+    with pytest.raises(BuildError) as partial:
+        mkdocs_build(project.mkdocs, project.site)
+    assert tree(project.site) == before
+    with pytest.raises(BuildError) as whole_build:
+        mkdocs_build(project.mkdocs, tmp_path / "whole")
+    warning = ("Doc file 'about.md' contains a link 'timeline/2020-04.md#insurgent-activity-uptick', "
+               "but the doc 'timeline/2020-04.md' does not contain an anchor '#insurgent-activity-uptick'")
+    assert warning in partial.value.output and warning in whole_build.value.output
+    assert PARTIAL_NOTE in partial.value.output and PARTIAL_NOTE not in whole_build.value.output
+    assert "Aborted with 1 warnings in strict mode!" in partial.value.output
+
+
+def _copied(project: Project) -> None:
+    """The site moved elsewhere and back, as a backup restores it: same bytes and times, other files."""
+    shutil.copytree(project.site, project.root / "copy", copy_function=shutil.copy2)
+    shutil.rmtree(project.site)
+    shutil.copytree(project.root / "copy", project.site, copy_function=shutil.copy2)
+
+
+def _page_touched(project: Project) -> None:
+    page = project.site / "about" / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>edited in the site</p></body>"))
+
+
+def _record_damaged(project: Project) -> None:
+    (project.site / RECORD).write_bytes(b'{"format": "briefing-build", "version": 1, "key": [')
+
+
+def _record_planted_title(project: Project) -> None:
+    """A record whose every stamp is right but whose navigation title holds markup."""
+    record = json.loads((project.site / RECORD).read_bytes())
+    record["shown"]["about.md"][0] = {"m": "<script>alert(1)</script>"}
+    (project.site / RECORD).write_text(json.dumps(record), encoding="utf-8")
+
+
+def _record_is_a_link(project: Project) -> None:
+    (project.root / "elsewhere.json").write_bytes((project.site / RECORD).read_bytes())
+    (project.site / RECORD).unlink()
+    os.symlink(project.root / "elsewhere.json", project.site / RECORD)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tamper", [_copied, _page_touched, _record_damaged, _record_planted_title,
+                                    _record_is_a_link])
+def test_a_record_the_disk_does_not_confirm_costs_a_whole_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                tamper: object) -> None:
+    """The record of the previous build is believed only when the site is, file by file, the one
+    it describes and it is of our form: otherwise the build is whole, and the site right."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    project = make_project(tmp_path / "p", REPO / "data")
+    build(project)
+    assert callable(tamper)
+    tamper(project)
+    set_field(min(project.data.glob("incidents/**/*.yml")), "title", "A title edited after tampering")
+    built = build(project)
+    assert not built.partial
+    assert differing(site_files(project.site), whole(project, tmp_path / "whole")) == []
+    assert b"<script>alert(1)</script>" not in b"".join(site_files(project.site).values())
