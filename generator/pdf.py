@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
@@ -42,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import markdown
 
-from . import figures, fonts, geo
+from . import fonts, geo
 from .charts import GROUP_COLOURS, render_svg
 from .children import pool_options
 from .config import SiteConfig
@@ -59,6 +60,7 @@ from .views.common import CasualtyLine, CitationView, Context, Ref
 from .views.pdfs import pdf_path, site_requests
 from .views.selection import Selections
 from .errors import BriefingError
+from .kinds import FOLDERS
 from .write import CannotWrite, replace_file, writing
 
 if TYPE_CHECKING:
@@ -75,6 +77,8 @@ CACHE_KEEP = 200
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"\s+")
 _CACHE_NAME = re.compile(r"[0-9a-f]{64}\.pdf")
+_KEY_NAME = re.compile(r"[0-9a-f]{64}\.key")
+_KEY = re.compile(r"[0-9a-f]{64}")
 #: The only addresses that become links in a PDF.
 _LINKED = re.compile(r"(https?:|mailto:)", re.IGNORECASE)
 
@@ -370,6 +374,102 @@ def cache_key(document: Document) -> str:
     return digest.hexdigest()
 
 
+# --- the input key: a cached PDF found without making its document -------------------------------
+
+#: Libraries whose version can change what a briefing prints (Typst lays it out; Python-Markdown
+#: and nh3 make the key judgements; pandas and numpy compute the figures; pydantic makes the records).
+_LIBRARIES = ("typst", "markdown", "nh3", "pandas", "numpy", "pydantic")
+
+
+def _fonts_state() -> bytes:
+    """The installed fonts as Typst may be given them: fontconfig's folders (fonts.font_folders
+    chooses among them) with the name, size and modification time of each file in them, so that
+    installing, removing or upgrading a font changes every input key."""
+    catalog = fonts._catalog()  # the list fonts.font_folders chooses from
+    if catalog is None:
+        return b"no fontconfig"
+    lines = [f"base {catalog.base!r}"]
+    for folder in catalog.folders:
+        try:
+            found = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(folder))
+        except OSError as exc:
+            found = [(f"unreadable {exc.errno}", 0, 0)]
+        lines.append(f"{folder} {found!r}")
+    return "\n".join(lines).encode("utf-8", "surrogateescape")
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> bytes:
+    """What every PDF depends on besides its data, as a digest: this package's files (its code,
+    the template, the map's outlines), the versions of Python and of the libraries that shape the
+    output, and the installed fonts. Changing any of them finds no PDF by its input key: each
+    document is made again, and its PDF is still found by its content key when it did not change."""
+    digest = hashlib.sha256(f"python {sys.version}\n".encode())
+    for name in _LIBRARIES:
+        digest.update(f"{name} {_version(name)}\n".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(hashlib.sha256(_fonts_state()).digest())
+    return digest.digest()
+
+
+class InputKeys:
+    """Input keys of a site's briefings (`key`): a digest of everything a briefing is made from —
+    the records `views.briefing.reads` names, the dataset's actors, regions and sources (and any
+    other kind but incidents and statements), the site's settings, the preview setting, the key
+    judgements' text, the paper size and `_environment` — so that a PDF whose inputs did not change
+    is found in the cache (`PdfCache.lookup`) without making its view, map or Typst input. Any
+    input that can change a PDF's bytes is in its key; what the briefing does not read (a record
+    outside its months, another region's) is not, so an edit renders only the PDFs that show it."""
+
+    def __init__(self, ctx: Context, config: SiteConfig, selections: Selections, paper: str = "a4") -> None:
+        self.ctx = ctx
+        self.selections = selections
+        self.records: dict[int, tuple[object, bytes]] = {}  # id(record) -> (record, digest of its repr)
+        self._issued: str | None = None
+        digest = hashlib.sha256(_environment())
+        digest.update(repr((config, sorted(ctx.event_types.items()), ctx.preview, paper)).encode())
+        dataset = ctx.dataset
+        for kind in FOLDERS:
+            if kind in ("incidents", "statements"):
+                continue
+            for record_id, entry in sorted(dataset.kind(kind).items()):
+                digest.update(f"{kind} {record_id} {entry.record!r}\n".encode())
+        self.world = digest.digest()
+
+    def _record(self, record: object) -> bytes:
+        # A record's repr names every field and value (pydantic models of plain values, dates and
+        # FuzzyDates), so two records with the same repr print the same everywhere.
+        kept = self.records.get(id(record))
+        if kept is None or kept[0] is not record:
+            kept = self.records[id(record)] = (record, hashlib.sha256(repr(record).encode()).digest())
+        return kept[1]
+
+    def _whole_issue_date(self) -> str:
+        if self._issued is None:
+            found = views.issue_date(self.ctx, [])
+            self._issued = found.isoformat() if found else "none"
+        return self._issued
+
+    def key(self, request: views.Request, judgements: str | None) -> str | None:
+        """The input key of the site's briefing `request` with the key judgements `judgements`;
+        None when `views.briefing.reads` cannot say what it reads (it is then made to be found)."""
+        reads = views.reads(self.ctx, request, self.selections)
+        if reads is None:
+            return None
+        digest = hashlib.sha256(self.world)
+        digest.update(repr((request, judgements, reads.started, reads.undated, len(reads.records))).encode())
+        if reads.empty:
+            digest.update(self._whole_issue_date().encode())
+        for entry in reads.records:
+            digest.update(self._record(entry.record))
+        return digest.hexdigest()
+
+
 @functools.lru_cache(maxsize=8)
 def _compiler(folders: tuple[str, ...] | None) -> typst.Compiler:
     """One Typst compiler per set of font folders, reused for every document of the process
@@ -421,9 +521,41 @@ class PdfCache:
             data = read_regular(path, limit=None)  # a link here could publish any file as a PDF
         except Refused:
             return None
+        if not data.startswith(b"%PDF-"):  # not a PDF (a planted or truncated file): rendered again
+            return None
         with contextlib.suppress(OSError):  # a read-only cache still serves
             os.utime(path)  # most recently used: pruned last
         return data
+
+    def lookup(self, inputs: str) -> bytes | None:
+        """The PDF rendered before from the same inputs (`input_key`), or None: `<inputs>.key`
+        names the PDF's own key (`cache_key`), and the PDF is `get`'s. A key file can only ever
+        point at another of the cache's PDFs."""
+        if self.folder is None:
+            return None
+        self.used.add(inputs)
+        path = self.folder / f"{inputs}.key"
+        try:
+            key = read_regular(path, limit=64).decode("ascii", "replace")
+        except Refused:
+            return None
+        if not _KEY.fullmatch(key):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return self.get(key)
+
+    def link(self, inputs: str, key: str) -> None:
+        """Note that the inputs `inputs` gave the PDF `key` (`<inputs>.key`, written as `put` writes)."""
+        if self.folder is None or self.failed is not None:
+            return
+        self.used.add(inputs)
+        try:
+            with writing(self.folder):
+                self.folder.mkdir(parents=True, exist_ok=True)
+            replace_file(self.folder / f"{inputs}.key", key.encode("ascii"))
+        except CannotWrite as exc:
+            self.failed = exc
 
     def put(self, key: str, data: bytes) -> None:
         """Keep a rendered PDF (written to a temporary name, then renamed: never half a file).
@@ -444,13 +576,14 @@ class PdfCache:
             return
         # Only the cache's own files, named by their hash: whatever else the folder holds is not
         # ours to delete (`--pdf-cache` may be given any folder).
-        files = sorted((p for p in self.folder.glob("*.pdf") if _CACHE_NAME.fullmatch(p.name) and p.is_file()
-                        and not p.is_symlink()), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
-        keep = max(CACHE_KEEP, 2 * len(self.used))
-        for stale in files[keep:]:
-            if stale.stem not in self.used:
-                with contextlib.suppress(OSError):  # a read-only cache is only not pruned
-                    stale.unlink(missing_ok=True)
+        for pattern, name in (("*.pdf", _CACHE_NAME), ("*.key", _KEY_NAME)):
+            files = sorted((p for p in self.folder.glob(pattern) if name.fullmatch(p.name) and p.is_file()
+                            and not p.is_symlink()), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+            keep = max(CACHE_KEEP, 2 * len(self.used))
+            for stale in files[keep:]:
+                if stale.stem not in self.used:
+                    with contextlib.suppress(OSError):  # a read-only cache is only not pruned
+                        stale.unlink(missing_ok=True)
 
 
 def _all_fonts(document: Document) -> bool:
@@ -461,13 +594,15 @@ def _all_fonts(document: Document) -> bool:
 
 
 def render_many(documents: dict[str, Document], cache: PdfCache | None = None, workers: int | None = None,
-                progress: Progress = quiet) -> dict[str, bytes]:
+                progress: Progress = quiet, inputs: dict[str, str] | None = None) -> dict[str, bytes]:
     """Every document (by output path) as PDF bytes: from the cache when it has them, the rest
     rendered, in parallel processes when there are several (layout is CPU-bound; a document's
     size is bounded by views.briefing.TIMELINE_CAP). With `workers=1` everything is rendered in
     this process. `progress` is told how many of the documents to render are done
-    (progress.PDFS; those from the cache are not counted)."""
+    (progress.PDFS; those from the cache are not counted). `inputs`: the input key of documents
+    (by path, `InputKeys`), noted in the cache with the PDF each gave (`PdfCache.link`)."""
     cache = cache or PdfCache(None)
+    inputs = inputs or {}
     out: dict[str, bytes] = {}
     todo: dict[str, Document] = {}  # cache key -> document, each distinct document once
     keys: dict[str, str] = {}
@@ -477,6 +612,8 @@ def render_many(documents: dict[str, Document], cache: PdfCache | None = None, w
         if cached is not None:
             cache.hits += 1
             out[path] = cached
+            if path in inputs and _all_fonts(document):
+                cache.link(inputs[path], key)
         elif key not in todo:
             todo[key] = document
     cache.misses += len(todo)
@@ -505,6 +642,8 @@ def render_many(documents: dict[str, Document], cache: PdfCache | None = None, w
                     cache.put(key, data)
     for path in documents:
         out.setdefault(path, rendered.get(keys[path], b""))
+        if path in inputs and keys[path] in rendered and _all_fonts(documents[path]):
+            cache.link(inputs[path], keys[path])  # after its PDF: a key file never names a PDF not yet kept
     cache.prune()
     return dict(sorted(out.items()))
 
@@ -536,12 +675,25 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
     """Every PDF the site offers (views.pdfs.site_requests), by path in the content folder.
     The scripts that no installed font covers in any of them are added to `missing_fonts`."""
     ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=True)
-    tables = figures.tables(ctx)
-    selections = Selections(ctx, tables)
+    selections = Selections(ctx)  # the figures' tables are made only if a briefing is made
+    cache = cache or PdfCache(None)
+    keys = InputKeys(ctx, config, selections) if cache.folder is not None else None
+    found: dict[str, bytes] = {}
     documents = {}
+    inputs: dict[str, str] = {}
     for request in site_requests(ctx):
+        path = pdf_path(request)
         judgements = read_judgements(content, request.name)
-        documents[pdf_path(request)] = typst_input(views.build(ctx, request, config, judgements, tables, selections))
+        key = keys.key(request, judgements) if keys is not None else None
+        cached = cache.lookup(key) if key is not None else None
+        if cached is not None:
+            # Kept only when every character it prints had a font (render_many): nothing to warn of.
+            cache.hits += 1
+            found[path] = cached
+            continue
+        if key is not None:
+            inputs[path] = key
+        documents[path] = typst_input(views.build(ctx, request, config, judgements, None, selections))
     if missing_fonts is not None:
         missing_fonts.extend(fonts.check([d.printed for d in documents.values()], dataset))
-    return render_many(documents, cache, workers, progress)
+    return dict(sorted({**found, **render_many(documents, cache, workers, progress, inputs)}.items()))
