@@ -31,6 +31,7 @@ import functools
 import hashlib
 import json
 import os
+import multiprocessing
 import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -39,7 +40,7 @@ from datetime import date
 from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 import markdown
 
@@ -594,15 +595,13 @@ def _all_fonts(document: Document) -> bool:
 
 
 def render_many(documents: dict[str, Document], cache: PdfCache | None = None, workers: int | None = None,
-                progress: Progress = quiet, inputs: dict[str, str] | None = None) -> dict[str, bytes]:
+                progress: Progress = quiet) -> dict[str, bytes]:
     """Every document (by output path) as PDF bytes: from the cache when it has them, the rest
     rendered, in parallel processes when there are several (layout is CPU-bound; a document's
     size is bounded by views.briefing.TIMELINE_CAP). With `workers=1` everything is rendered in
     this process. `progress` is told how many of the documents to render are done
-    (progress.PDFS; those from the cache are not counted). `inputs`: the input key of documents
-    (by path, `InputKeys`), noted in the cache with the PDF each gave (`PdfCache.link`)."""
+    (progress.PDFS; those from the cache are not counted)."""
     cache = cache or PdfCache(None)
-    inputs = inputs or {}
     out: dict[str, bytes] = {}
     todo: dict[str, Document] = {}  # cache key -> document, each distinct document once
     keys: dict[str, str] = {}
@@ -612,8 +611,6 @@ def render_many(documents: dict[str, Document], cache: PdfCache | None = None, w
         if cached is not None:
             cache.hits += 1
             out[path] = cached
-            if path in inputs and _all_fonts(document):
-                cache.link(inputs[path], key)
         elif key not in todo:
             todo[key] = document
     cache.misses += len(todo)
@@ -642,8 +639,6 @@ def render_many(documents: dict[str, Document], cache: PdfCache | None = None, w
                     cache.put(key, data)
     for path in documents:
         out.setdefault(path, rendered.get(keys[path], b""))
-        if path in inputs and keys[path] in rendered and _all_fonts(documents[path]):
-            cache.link(inputs[path], keys[path])  # after its PDF: a key file never names a PDF not yet kept
     cache.prune()
     return dict(sorted(out.items()))
 
@@ -669,31 +664,125 @@ def briefing_pdf(dataset: Dataset, config: SiteConfig, request: views.Request, *
     return Rendered(briefing, data, tuple(fonts.check([document.printed], dataset)))
 
 
+@dataclass(frozen=True)
+class _SiteJob:
+    """The briefings of a site that the cache did not have by their input keys, and what they are
+    made from: read by `_make` in this process or in workers forked from it (a fork gives each
+    worker this state as it is, without pickling the dataset)."""
+
+    ctx: Context
+    config: SiteConfig
+    selections: Selections
+    requests: tuple[views.Request, ...]
+    judgements: tuple[str | None, ...]
+    folder: Path | None  # the cache's folder, where a PDF is looked for by its content key
+
+
+@dataclass(frozen=True)
+class _Made:
+    """One briefing of a `_SiteJob`: its PDF and what the parent does with it."""
+
+    path: str
+    data: bytes
+    key: str  # cache_key of its document
+    cached: bool  # found in the cache by that key (else rendered)
+    all_fonts: bool  # every character it prints has a font (only then is it cached)
+    printed: str  # the text it prints when some character has no font (for fonts.check), else ""
+
+
+def _make(job: _SiteJob, index: int) -> _Made:
+    """Make one briefing of `job`: its view, its Typst input, and its PDF, from the cache by the
+    input's content key or rendered. Only the parent writes to the cache."""
+    request = job.requests[index]
+    document = typst_input(views.build(job.ctx, request, job.config, job.judgements[index], None, job.selections))
+    key = cache_key(document)
+    data = PdfCache(job.folder).get(key)
+    cached = data is not None
+    if data is None:
+        data = to_pdf(document)
+    all_fonts = _all_fonts(document)
+    return _Made(pdf_path(request), data, key, cached, all_fonts, "" if all_fonts else document.printed)
+
+
+#: The job of the workers `site_pdfs` forks, set just before they are started.
+_FORKED: _SiteJob | None = None
+
+
+def _make_forked(index: int) -> _Made:
+    """`_make` in a forked worker, with the job it inherited."""
+    assert _FORKED is not None, "site_pdfs's workers are forked after the job is set"
+    return _make(_FORKED, index)
+
+
+def _made(job: _SiteJob, workers: int) -> Iterator[_Made]:
+    """Every briefing of `job`, in order: in this process, or in `workers` forked processes each
+    making whole briefings (view, Typst input and PDF: all CPU-bound), so that no process holds
+    more than the document it is making."""
+    count = len(job.requests)
+    fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux")
+    if workers <= 1 or count <= 1 or not fork or _compiler.cache_info().currsize:
+        # (Typst has run in this process: its threads may hold locks that a forked worker would
+        # inherit held, and wait on forever. Everything is made here instead: the same bytes.)
+        for index in range(count):
+            yield _make(job, index)
+        return
+    global _FORKED  # inherited by the workers: a fork copies the job, nothing is pickled
+    _FORKED = job
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                 **pool_options()) as pool:  # they die with us
+            yield from pool.map(_make_forked, range(count))
+    finally:
+        _FORKED = None
+
+
 def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: bool = False,
               cache: PdfCache | None = None, workers: int | None = None,
               missing_fonts: list[fonts.MissingFont] | None = None, progress: Progress = quiet) -> dict[str, bytes]:
     """Every PDF the site offers (views.pdfs.site_requests), by path in the content folder.
-    The scripts that no installed font covers in any of them are added to `missing_fonts`."""
+    The scripts that no installed font covers in any of them are added to `missing_fonts`.
+
+    A PDF is taken from the cache by its input key (`InputKeys`) when its inputs did not change;
+    the others are made (`_make`), in `workers` processes (default: one per CPU), and the PDF of
+    each is still taken from the cache when its Typst input is one the cache has."""
     ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=True)
     selections = Selections(ctx)  # the figures' tables are made only if a briefing is made
     cache = cache or PdfCache(None)
     keys = InputKeys(ctx, config, selections) if cache.folder is not None else None
-    found: dict[str, bytes] = {}
-    documents = {}
-    inputs: dict[str, str] = {}
+    out: dict[str, bytes] = {}
+    todo: list[tuple[views.Request, str | None, str | None]] = []  # request, judgements, input key
     for request in site_requests(ctx):
-        path = pdf_path(request)
         judgements = read_judgements(content, request.name)
         key = keys.key(request, judgements) if keys is not None else None
         cached = cache.lookup(key) if key is not None else None
         if cached is not None:
-            # Kept only when every character it prints had a font (render_many): nothing to warn of.
+            # Kept only when every character it prints had a font (see below): nothing to warn of.
             cache.hits += 1
-            found[path] = cached
-            continue
-        if key is not None:
-            inputs[path] = key
-        documents[path] = typst_input(views.build(ctx, request, config, judgements, None, selections))
+            out[pdf_path(request)] = cached
+        else:
+            todo.append((request, judgements, key))
+    job = _SiteJob(ctx, config, selections, tuple(r for r, _, _ in todo), tuple(j for _, j, _ in todo), cache.folder)
+    if todo:
+        selections.prepare([r.region for r in job.requests])  # made once, before any worker is forked
+    progress(PDFS, 0, len(todo))
+    unprinted: list[str] = []
+    made_all = _made(job, workers if workers is not None else os.cpu_count() or 1)
+    for done, ((_, _, inputs), made) in enumerate(zip(todo, made_all, strict=True), start=1):
+        out[made.path] = made.data
+        cache.used.add(made.key)
+        if made.cached:
+            cache.hits += 1
+        else:
+            cache.misses += 1
+            if made.all_fonts:  # a PDF printed with empty boxes is not kept (see _all_fonts)
+                cache.put(made.key, made.data)  # at once: an interrupted build keeps what it has made
+        if made.all_fonts and inputs is not None:
+            cache.link(inputs, made.key)  # after its PDF: a key file names only a PDF kept before it
+        if made.printed:
+            unprinted.append(made.printed)
+        progress(PDFS, done, len(todo))
     if missing_fonts is not None:
-        missing_fonts.extend(fonts.check([d.printed for d in documents.values()], dataset))
-    return dict(sorted({**found, **render_many(documents, cache, workers, progress, inputs)}.items()))
+        # Only the texts with a character no font has can name a missing script (fonts.check).
+        missing_fonts.extend(fonts.check(unprinted, dataset))
+    cache.prune()
+    return dict(sorted(out.items()))

@@ -266,3 +266,18 @@ def test_a_cache_without_key_files_still_serves_its_pdfs(tmp_path: Path, base_da
     assert (again.hits, again.misses) == (4, 0)
     assert len(list(cache.glob("*.key"))) == 4
     shutil.rmtree(cache)
+
+
+@pytest.mark.slow
+def test_briefings_made_in_worker_processes_are_the_same(tmp_path: Path, many: Dataset) -> None:
+    # site_pdfs forks workers that each make whole briefings: the same PDFs, cache entries and
+    # warnings as one process making them all.
+    config = SiteConfig()
+    (tmp_path / "content").mkdir()
+    alone, forked = pdf.PdfCache(tmp_path / "alone"), pdf.PdfCache(tmp_path / "forked")
+    one = pdf.site_pdfs(many, config, tmp_path / "content", cache=alone, workers=1)
+    two = pdf.site_pdfs(many, config, tmp_path / "content", cache=forked, workers=2)
+    assert one == two and len(one) > 10
+    assert (alone.hits, alone.misses) == (forked.hits, forked.misses) == (0, len(one))
+    assert sorted(p.name for p in (tmp_path / "alone").iterdir()) == sorted(
+        p.name for p in (tmp_path / "forked").iterdir())

@@ -18,7 +18,7 @@ import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Iterable, Literal
 
 import numpy as np
 import pandas as pd
@@ -155,6 +155,13 @@ class Selections:
         if made is None:
             made = self._made[region] = self._select(region)
         return made
+
+    def prepare(self, regions: Iterable[str | None]) -> None:
+        """Make now the tables and the selections of `regions` that briefings will read (before
+        pdf.py forks its workers, so that each does not make them again)."""
+        self._days  # noqa: B018  # made on first use
+        for region in regions:
+            self.of(region)
 
     def _select(self, region: str | None) -> Selection:
         incidents, statements = self.ctx.incidents(), self.ctx.statements()
