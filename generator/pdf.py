@@ -377,9 +377,10 @@ def cache_key(document: Document) -> str:
 
 # --- the input key: a cached PDF found without making its document -------------------------------
 
-#: Libraries whose version can change what a briefing prints (Typst lays it out; Python-Markdown
-#: and nh3 make the key judgements; pandas and numpy compute the figures; pydantic makes the records).
-_LIBRARIES = ("typst", "markdown", "nh3", "pandas", "numpy", "pydantic")
+#: Packages whose version can change what a briefing prints (this one's is printed; Typst lays it
+#: out; Python-Markdown and nh3 make the key judgements; pandas and numpy compute the figures;
+#: pydantic makes the records).
+_LIBRARIES = ("briefing", "typst", "markdown", "nh3", "pandas", "numpy", "pydantic")
 
 
 def _fonts_state() -> bytes:

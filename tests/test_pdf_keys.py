@@ -19,7 +19,7 @@ from generator.link import Dataset, Entry
 from generator.validate import validate
 from generator.views import briefing as views
 from generator.views.common import Context
-from generator.views.pdfs import pdf_path, site_requests
+from generator.views.pdfs import site_requests
 from generator.views.selection import Selections
 
 #: Dates of every form the data format has, around April 2020 and far before it.
@@ -82,7 +82,7 @@ def _edits(dataset: Dataset) -> Iterator[tuple[str, Dataset]]:
         yield f"{record_id} summary", _with(dataset, "incidents", record_id, summary="Edited summary.")
         for other in dates[::4]:
             yield f"{record_id} date {other}", _with(dataset, "incidents", record_id, date=other)
-    for record_id, entry in sorted(dataset.statements.items()):
+    for record_id in sorted(dataset.statements):
         yield f"{record_id} quote", _with(dataset, "statements", record_id, paraphrase="Edited.")
         for other in dates[::4]:
             yield f"{record_id} date {other}", _with(dataset, "statements", record_id, date=other)
@@ -144,7 +144,7 @@ def _build(data: Path, cache: Path | None) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def warm(tmp_path: Path, base_data: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, Path, list[str]]]:
+def warm(tmp_path: Path, base_data: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, list[str]]:
     """The base data with one incident in January 2017, its PDFs rendered once into a cache; and
     the list of the briefings rendered by Typst since then."""
     (base_data / "incidents" / "old.yml").write_text(
@@ -164,7 +164,7 @@ def warm(tmp_path: Path, base_data: Path, monkeypatch: pytest.MonkeyPatch) -> It
     assert sorted(first) == ["pdf/2017-01.pdf", "pdf/2020-04.pdf", "pdf/region-hawija-2020-04.pdf",
                              "pdf/region-iraq-2020-04.pdf", "pdf/region-kirkuk-2020-04.pdf"]
     rendered.clear()
-    yield base_data, cache, rendered
+    return base_data, cache, rendered
 
 
 def _replace_in(path: Path, old: str, new: str) -> None:
@@ -185,7 +185,8 @@ def _edit(data: Path, what: str) -> None:
     elif what == "an actor's name":
         _replace_in(data / "actors" / "isis.yml", "name: Islamic State (ISIS)", "name: ISIS")
     elif what == "a region's coordinates":
-        _replace_in(data / "regions" / "regions.yml", "  parent: kirkuk\n", "  parent: kirkuk\n  coordinates: [35.3, 43.8]\n")
+        _replace_in(data / "regions" / "regions.yml", "  parent: kirkuk\n",
+                    "  parent: kirkuk\n  coordinates: [35.3, 43.8]\n")
     elif what == "the key judgements":
         (data.parent / "content" / "briefings").mkdir()
         (data.parent / "content" / "briefings" / "2020-04.md").write_text("The *key* judgement.\n", encoding="utf-8")
