@@ -677,6 +677,7 @@ class _SiteJob:
     requests: tuple[views.Request, ...]
     judgements: tuple[str | None, ...]
     folder: Path | None  # the cache's folder, where a PDF is looked for by its content key
+    heaviest: int = 0  # the most records one of the briefings prints (see _made)
 
 
 @dataclass(frozen=True)
@@ -705,6 +706,12 @@ def _make(job: _SiteJob, index: int) -> _Made:
     return _Made(pdf_path(request), data, key, cached, all_fonts, "" if all_fonts else document.printed)
 
 
+#: How many printed records a worker makes PDFs of before it is replaced by a fresh fork (and
+#: at most how many PDFs): Typst keeps what it laid out for later compilations, and does not give
+#: it back, so a worker grows by about 200 MB for each 1,000-record briefing it keeps.
+CHILD_RECORDS = 2400
+CHILD_PDFS = 16
+
 #: The job of the workers `site_pdfs` forks, set just before they are started.
 _FORKED: _SiteJob | None = None
 
@@ -729,10 +736,15 @@ def _made(job: _SiteJob, workers: int) -> Iterator[_Made]:
         return
     global _FORKED  # inherited by the workers: a fork copies the job, nothing is pickled
     _FORKED = job
+    # Each worker makes a few briefings and is replaced by a fresh fork of this process: Typst's
+    # memory would otherwise grow with every PDF (about 3 GB a worker at 100k incidents).
+    per_child = max(1, min(CHILD_PDFS, CHILD_RECORDS // max(job.heaviest, 1)))
+    options = pool_options()
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                 **pool_options()) as pool:  # they die with us
-            yield from pool.map(_make_forked, range(count))
+        with multiprocessing.get_context("fork").Pool(
+                workers, initializer=options["initializer"], initargs=options["initargs"],
+                maxtasksperchild=per_child) as pool:  # they die with us
+            yield from pool.imap(_make_forked, range(count))
     finally:
         _FORKED = None
 
@@ -762,9 +774,11 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
             out[pdf_path(request)] = cached
         else:
             todo.append((request, judgements, key))
-    job = _SiteJob(ctx, config, selections, tuple(r for r, _, _ in todo), tuple(j for _, j, _ in todo), cache.folder)
-    if todo:
-        selections.prepare([r.region for r in job.requests])  # made once, before any worker is forked
+    requests = tuple(r for r, _, _ in todo)
+    if requests:
+        selections.prepare([r.region for r in requests])  # made once, before any worker is forked
+    job = _SiteJob(ctx, config, selections, requests, tuple(j for _, j, _ in todo), cache.folder,
+                   max((views.printed_count(selections, r) for r in requests), default=0))
     progress(PDFS, 0, len(todo))
     unprinted: list[str] = []
     made_all = _made(job, workers if workers is not None else os.cpu_count() or 1)

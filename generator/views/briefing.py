@@ -440,6 +440,13 @@ def reads(ctx: Context, request: Request, selections: Selections) -> Reads | Non
                  undated=sum(1 for day in selection.open_ends if start <= day), empty=not inside and not possibly)
 
 
+def printed_count(selections: Selections, request: Request) -> int:
+    """About how many records a site briefing prints (those of its period, up to the timeline's
+    caps): how large its PDF is, before it is made."""
+    inside, possibly = selections.of(request.region).placed(request.start, request.end)
+    return min(len(inside), TIMELINE_CAP) + min(len(possibly), POSSIBLY_CAP)
+
+
 def issue_date(ctx: Context, entries: list[Shown]) -> date | None:
     """The date of issue taken from the data: the latest day the briefing's records show to have
     been reached — the first day of each record's date, of each citation's publication and of
