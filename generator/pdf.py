@@ -708,8 +708,8 @@ def _make(job: _SiteJob, index: int) -> _Made:
 
 #: How many printed records a worker makes PDFs of before it is replaced by a fresh fork (and
 #: at most how many PDFs): Typst keeps what it laid out for later compilations, and does not give
-#: it back, so a worker grows by about 200 MB for each 1,000-record briefing it keeps.
-CHILD_RECORDS = 2400
+#: it back: a worker grew by about 250 MB for each 1,000-record briefing it made (100k incidents).
+CHILD_RECORDS = 1200
 CHILD_PDFS = 16
 
 #: The job of the workers `site_pdfs` forks, set just before they are started.
