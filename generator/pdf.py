@@ -706,7 +706,7 @@ def _make(job: _SiteJob, index: int) -> _Made:
     return _Made(pdf_path(request), data, key, cached, all_fonts, "" if all_fonts else document.printed)
 
 
-#: How many printed records a worker makes PDFs of before it is replaced by a fresh fork (and
+#: How many printed records a worker makes PDFs of in one batch before fresh forks take over (and
 #: at most how many PDFs): Typst keeps what it laid out for later compilations, and does not give
 #: it back: a worker grew by about 250 MB for each 1,000-record briefing it made (100k incidents).
 CHILD_RECORDS = 1200
@@ -736,15 +736,18 @@ def _made(job: _SiteJob, workers: int) -> Iterator[_Made]:
         return
     global _FORKED  # inherited by the workers: a fork copies the job, nothing is pickled
     _FORKED = job
-    # Each worker makes a few briefings and is replaced by a fresh fork of this process: Typst's
+    # Each worker makes a few briefings, then fresh forks of this process take over: Typst's
     # memory would otherwise grow with every PDF (about 3 GB a worker at 100k incidents).
     per_child = max(1, min(CHILD_PDFS, CHILD_RECORDS // max(job.heaviest, 1)))
-    options = pool_options()
+    # In batches of `per_child` briefings a worker, each batch in fresh forks. (multiprocessing.Pool's
+    # maxtasksperchild hung at the end of a build: its terminate and close waited on the task
+    # queue's lock; ProcessPoolExecutor refuses max_tasks_per_child with fork.)
+    batch = workers * per_child
     try:
-        with multiprocessing.get_context("fork").Pool(
-                workers, initializer=options["initializer"], initargs=options["initargs"],
-                maxtasksperchild=per_child) as pool:  # they die with us
-            yield from pool.imap(_make_forked, range(count))
+        for first in range(0, count, batch):
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                     **pool_options()) as pool:  # they die with us
+                yield from pool.map(_make_forked, range(first, min(count, first + batch)))
     finally:
         _FORKED = None
 
