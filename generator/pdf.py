@@ -31,18 +31,20 @@ import functools
 import hashlib
 import json
 import os
+import multiprocessing
 import re
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 import markdown
 
-from . import figures, fonts, geo
+from . import fonts, geo
 from .charts import GROUP_COLOURS, render_svg
 from .children import pool_options
 from .config import SiteConfig
@@ -59,6 +61,7 @@ from .views.common import CasualtyLine, CitationView, Context, Ref
 from .views.pdfs import pdf_path, site_requests
 from .views.selection import Selections
 from .errors import BriefingError
+from .kinds import FOLDERS
 from .write import CannotWrite, replace_file, writing
 
 if TYPE_CHECKING:
@@ -75,6 +78,8 @@ CACHE_KEEP = 200
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"\s+")
 _CACHE_NAME = re.compile(r"[0-9a-f]{64}\.pdf")
+_KEY_NAME = re.compile(r"[0-9a-f]{64}\.key")
+_KEY = re.compile(r"[0-9a-f]{64}")
 #: The only addresses that become links in a PDF.
 _LINKED = re.compile(r"(https?:|mailto:)", re.IGNORECASE)
 
@@ -370,6 +375,103 @@ def cache_key(document: Document) -> str:
     return digest.hexdigest()
 
 
+# --- the input key: a cached PDF found without making its document -------------------------------
+
+#: Packages whose version can change what a briefing prints (this one's is printed; Typst lays it
+#: out; Python-Markdown and nh3 make the key judgements; pandas and numpy compute the figures;
+#: pydantic makes the records).
+_LIBRARIES = ("briefing", "typst", "markdown", "nh3", "pandas", "numpy", "pydantic")
+
+
+def _fonts_state() -> bytes:
+    """The installed fonts as Typst may be given them: fontconfig's folders (fonts.font_folders
+    chooses among them) with the name, size and modification time of each file in them, so that
+    installing, removing or upgrading a font changes every input key."""
+    catalog = fonts._catalog()  # the list fonts.font_folders chooses from
+    if catalog is None:
+        return b"no fontconfig"
+    lines = [f"base {catalog.base!r}"]
+    for folder in catalog.folders:
+        try:
+            found = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(folder))
+        except OSError as exc:
+            found = [(f"unreadable {exc.errno}", 0, 0)]
+        lines.append(f"{folder} {found!r}")
+    return "\n".join(lines).encode("utf-8", "surrogateescape")
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> bytes:
+    """What every PDF depends on besides its data, as a digest: this package's files (its code,
+    the template, the map's outlines), the versions of Python and of the libraries that shape the
+    output, and the installed fonts. Changing any of them finds no PDF by its input key: each
+    document is made again, and its PDF is still found by its content key when it did not change."""
+    digest = hashlib.sha256(f"python {sys.version}\n".encode())
+    for name in _LIBRARIES:
+        digest.update(f"{name} {_version(name)}\n".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(hashlib.sha256(_fonts_state()).digest())
+    return digest.digest()
+
+
+class InputKeys:
+    """Input keys of a site's briefings (`key`): a digest of everything a briefing is made from —
+    the records `views.briefing.reads` names, the dataset's actors, regions and sources (and any
+    other kind but incidents and statements), the site's settings, the preview setting, the key
+    judgements' text, the paper size and `_environment` — so that a PDF whose inputs did not change
+    is found in the cache (`PdfCache.lookup`) without making its view, map or Typst input. Any
+    input that can change a PDF's bytes is in its key; what the briefing does not read (a record
+    outside its months, another region's) is not, so an edit renders only the PDFs that show it."""
+
+    def __init__(self, ctx: Context, config: SiteConfig, selections: Selections, paper: str = "a4") -> None:
+        self.ctx = ctx
+        self.selections = selections
+        self.records: dict[int, tuple[object, bytes]] = {}  # id(record) -> (record, digest of its repr)
+        self._issued: str | None = None
+        digest = hashlib.sha256(_environment())
+        digest.update(repr((config, sorted(ctx.event_types.items()), ctx.preview, paper)).encode())
+        dataset = ctx.dataset
+        for kind in FOLDERS:
+            if kind in ("incidents", "statements"):
+                continue
+            for record_id, entry in sorted(dataset.kind(kind).items()):
+                digest.update(f"{kind} {record_id} {entry.record!r}\n".encode())
+        self.world = digest.digest()
+
+    def _record(self, record: object) -> bytes:
+        # A record's repr names every field and value (pydantic models of plain values, dates and
+        # FuzzyDates), so two records with the same repr print the same everywhere.
+        kept = self.records.get(id(record))
+        if kept is None or kept[0] is not record:
+            kept = self.records[id(record)] = (record, hashlib.sha256(repr(record).encode()).digest())
+        return kept[1]
+
+    def _whole_issue_date(self) -> str:
+        if self._issued is None:
+            found = views.issue_date(self.ctx, [])
+            self._issued = found.isoformat() if found else "none"
+        return self._issued
+
+    def key(self, request: views.Request, judgements: str | None) -> str | None:
+        """The input key of the site's briefing `request` with the key judgements `judgements`;
+        None when `views.briefing.reads` cannot say what it reads (it is then made to be found)."""
+        reads = views.reads(self.ctx, request, self.selections)
+        if reads is None:
+            return None
+        digest = hashlib.sha256(self.world)
+        digest.update(repr((request, judgements, reads.started, reads.undated, len(reads.records))).encode())
+        if reads.empty:
+            digest.update(self._whole_issue_date().encode())
+        for entry in reads.records:
+            digest.update(self._record(entry.record))
+        return digest.hexdigest()
+
+
 @functools.lru_cache(maxsize=8)
 def _compiler(folders: tuple[str, ...] | None) -> typst.Compiler:
     """One Typst compiler per set of font folders, reused for every document of the process
@@ -421,9 +523,41 @@ class PdfCache:
             data = read_regular(path, limit=None)  # a link here could publish any file as a PDF
         except Refused:
             return None
+        if not data.startswith(b"%PDF-"):  # not a PDF (a planted or truncated file): rendered again
+            return None
         with contextlib.suppress(OSError):  # a read-only cache still serves
             os.utime(path)  # most recently used: pruned last
         return data
+
+    def lookup(self, inputs: str) -> bytes | None:
+        """The PDF rendered before from the same inputs (`input_key`), or None: `<inputs>.key`
+        names the PDF's own key (`cache_key`), and the PDF is `get`'s. A key file can only ever
+        point at another of the cache's PDFs."""
+        if self.folder is None:
+            return None
+        self.used.add(inputs)
+        path = self.folder / f"{inputs}.key"
+        try:
+            key = read_regular(path, limit=64).decode("ascii", "replace")
+        except Refused:
+            return None
+        if not _KEY.fullmatch(key):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return self.get(key)
+
+    def link(self, inputs: str, key: str) -> None:
+        """Note that the inputs `inputs` gave the PDF `key` (`<inputs>.key`, written as `put` writes)."""
+        if self.folder is None or self.failed is not None:
+            return
+        self.used.add(inputs)
+        try:
+            with writing(self.folder):
+                self.folder.mkdir(parents=True, exist_ok=True)
+            replace_file(self.folder / f"{inputs}.key", key.encode("ascii"))
+        except CannotWrite as exc:
+            self.failed = exc
 
     def put(self, key: str, data: bytes) -> None:
         """Keep a rendered PDF (written to a temporary name, then renamed: never half a file).
@@ -444,13 +578,14 @@ class PdfCache:
             return
         # Only the cache's own files, named by their hash: whatever else the folder holds is not
         # ours to delete (`--pdf-cache` may be given any folder).
-        files = sorted((p for p in self.folder.glob("*.pdf") if _CACHE_NAME.fullmatch(p.name) and p.is_file()
-                        and not p.is_symlink()), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
-        keep = max(CACHE_KEEP, 2 * len(self.used))
-        for stale in files[keep:]:
-            if stale.stem not in self.used:
-                with contextlib.suppress(OSError):  # a read-only cache is only not pruned
-                    stale.unlink(missing_ok=True)
+        for pattern, name in (("*.pdf", _CACHE_NAME), ("*.key", _KEY_NAME)):
+            files = sorted((p for p in self.folder.glob(pattern) if name.fullmatch(p.name) and p.is_file()
+                            and not p.is_symlink()), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+            keep = max(CACHE_KEEP, 2 * len(self.used))
+            for stale in files[keep:]:
+                if stale.stem not in self.used:
+                    with contextlib.suppress(OSError):  # a read-only cache is only not pruned
+                        stale.unlink(missing_ok=True)
 
 
 def _all_fonts(document: Document) -> bool:
@@ -530,18 +665,142 @@ def briefing_pdf(dataset: Dataset, config: SiteConfig, request: views.Request, *
     return Rendered(briefing, data, tuple(fonts.check([document.printed], dataset)))
 
 
+@dataclass(frozen=True)
+class _SiteJob:
+    """The briefings of a site that the cache did not have by their input keys, and what they are
+    made from: read by `_make` in this process or in workers forked from it (a fork gives each
+    worker this state as it is, without pickling the dataset)."""
+
+    ctx: Context
+    config: SiteConfig
+    selections: Selections
+    requests: tuple[views.Request, ...]
+    judgements: tuple[str | None, ...]
+    folder: Path | None  # the cache's folder, where a PDF is looked for by its content key
+    heaviest: int = 0  # the most records one of the briefings prints (see _made)
+
+
+@dataclass(frozen=True)
+class _Made:
+    """One briefing of a `_SiteJob`: its PDF and what the parent does with it."""
+
+    path: str
+    data: bytes
+    key: str  # cache_key of its document
+    cached: bool  # found in the cache by that key (else rendered)
+    all_fonts: bool  # every character it prints has a font (only then is it cached)
+    printed: str  # the text it prints when some character has no font (for fonts.check), else ""
+
+
+def _make(job: _SiteJob, index: int) -> _Made:
+    """Make one briefing of `job`: its view, its Typst input, and its PDF, from the cache by the
+    input's content key or rendered. Only the parent writes to the cache."""
+    request = job.requests[index]
+    document = typst_input(views.build(job.ctx, request, job.config, job.judgements[index], None, job.selections))
+    key = cache_key(document)
+    data = PdfCache(job.folder).get(key)
+    cached = data is not None
+    if data is None:
+        data = to_pdf(document)
+    all_fonts = _all_fonts(document)
+    return _Made(pdf_path(request), data, key, cached, all_fonts, "" if all_fonts else document.printed)
+
+
+#: How many printed records a worker makes PDFs of in one batch before fresh forks take over (and
+#: at most how many PDFs): Typst keeps what it laid out for later compilations, and does not give
+#: it back: a worker grew by about 250 MB for each 1,000-record briefing it made (100k incidents).
+CHILD_RECORDS = 1200
+CHILD_PDFS = 16
+
+#: The job of the workers `site_pdfs` forks, set just before they are started.
+_FORKED: _SiteJob | None = None
+
+
+def _make_forked(index: int) -> _Made:
+    """`_make` in a forked worker, with the job it inherited."""
+    assert _FORKED is not None, "site_pdfs's workers are forked after the job is set"
+    return _make(_FORKED, index)
+
+
+def _made(job: _SiteJob, workers: int) -> Iterator[_Made]:
+    """Every briefing of `job`, in order: in this process, or in `workers` forked processes each
+    making whole briefings (view, Typst input and PDF: all CPU-bound), so that no process holds
+    more than the document it is making."""
+    count = len(job.requests)
+    fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux")
+    if workers <= 1 or count <= 1 or not fork or _compiler.cache_info().currsize:
+        # (Typst has run in this process: its threads may hold locks that a forked worker would
+        # inherit held, and wait on forever. Everything is made here instead: the same bytes.)
+        for index in range(count):
+            yield _make(job, index)
+        return
+    global _FORKED  # inherited by the workers: a fork copies the job, nothing is pickled
+    _FORKED = job
+    # Each worker makes a few briefings, then fresh forks of this process take over: Typst's
+    # memory would otherwise grow with every PDF (about 3 GB a worker at 100k incidents).
+    per_child = max(1, min(CHILD_PDFS, CHILD_RECORDS // max(job.heaviest, 1)))
+    # In batches of `per_child` briefings a worker, each batch in fresh forks. (multiprocessing.Pool's
+    # maxtasksperchild hung at the end of a build: its terminate and close waited on the task
+    # queue's lock; ProcessPoolExecutor refuses max_tasks_per_child with fork.)
+    batch = workers * per_child
+    try:
+        for first in range(0, count, batch):
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                     **pool_options()) as pool:  # they die with us
+                yield from pool.map(_make_forked, range(first, min(count, first + batch)))
+    finally:
+        _FORKED = None
+
+
 def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: bool = False,
               cache: PdfCache | None = None, workers: int | None = None,
               missing_fonts: list[fonts.MissingFont] | None = None, progress: Progress = quiet) -> dict[str, bytes]:
     """Every PDF the site offers (views.pdfs.site_requests), by path in the content folder.
-    The scripts that no installed font covers in any of them are added to `missing_fonts`."""
+    The scripts that no installed font covers in any of them are added to `missing_fonts`.
+
+    A PDF is taken from the cache by its input key (`InputKeys`) when its inputs did not change;
+    the others are made (`_make`), in `workers` processes (default: one per CPU), and the PDF of
+    each is still taken from the cache when its Typst input is one the cache has."""
     ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=True)
-    tables = figures.tables(ctx)
-    selections = Selections(ctx, tables)
-    documents = {}
+    selections = Selections(ctx)  # the figures' tables are made only if a briefing is made
+    cache = cache or PdfCache(None)
+    keys = InputKeys(ctx, config, selections) if cache.folder is not None else None
+    out: dict[str, bytes] = {}
+    todo: list[tuple[views.Request, str | None, str | None]] = []  # request, judgements, input key
     for request in site_requests(ctx):
         judgements = read_judgements(content, request.name)
-        documents[pdf_path(request)] = typst_input(views.build(ctx, request, config, judgements, tables, selections))
+        key = keys.key(request, judgements) if keys is not None else None
+        cached = cache.lookup(key) if key is not None else None
+        if cached is not None:
+            # Kept only when every character it prints had a font (see below): nothing to warn of.
+            cache.hits += 1
+            out[pdf_path(request)] = cached
+        else:
+            todo.append((request, judgements, key))
+    requests = tuple(r for r, _, _ in todo)
+    if requests:
+        selections.prepare([r.region for r in requests])  # made once, before any worker is forked
+    job = _SiteJob(ctx, config, selections, requests, tuple(j for _, j, _ in todo), cache.folder,
+                   max((views.printed_count(selections, r) for r in requests), default=0))
+    progress(PDFS, 0, len(todo))
+    unprinted: list[str] = []
+    made_all = _made(job, workers if workers is not None else os.cpu_count() or 1)
+    for done, ((_, _, inputs), made) in enumerate(zip(todo, made_all, strict=True), start=1):
+        out[made.path] = made.data
+        cache.used.add(made.key)
+        if made.cached:
+            cache.hits += 1
+        else:
+            cache.misses += 1
+            if made.all_fonts:  # a PDF printed with empty boxes is not kept (see _all_fonts)
+                cache.put(made.key, made.data)  # at once: an interrupted build keeps what it has made
+        if made.all_fonts and inputs is not None:
+            cache.link(inputs, made.key)  # after its PDF: a key file names only a PDF kept before it
+        if made.printed:
+            unprinted.append(made.printed)
+        progress(PDFS, done, len(todo))
     if missing_fonts is not None:
-        missing_fonts.extend(fonts.check([d.printed for d in documents.values()], dataset))
-    return render_many(documents, cache, workers, progress)
+        # Only the texts with a character no font has can name a missing script (fonts.check).
+        missing_fonts.extend(fonts.check(unprinted, dataset))
+    cache.prune()
+    return dict(sorted(out.items()))

@@ -403,6 +403,50 @@ def build(ctx: Context, request: Request, config: SiteConfig, judgements: str | 
     )
 
 
+@dataclass(frozen=True)
+class Reads:
+    """What a briefing built from `Selections` reads of the records (for pdf.py's cache key);
+    besides these it reads only the request, the site's settings, the key judgements and the
+    dataset's actors, regions and sources."""
+
+    records: tuple[Shown, ...]  # every record of its filter touching its period, the previous one or its chart's months
+    started: int  # incidents of its filter with a known start up to its end (the chart counts the earlier ones)
+    undated: int  # `{to: DATE}` incidents of its filter that may touch the period (the chart's note)
+    empty: bool  # no record inside or overlapping the period: the date of issue is the whole dataset's
+
+
+def reads(ctx: Context, request: Request, selections: Selections) -> Reads | None:
+    """What `build(ctx, request, config, judgements, tables, selections)` reads of the records, or
+    None when that briefing does not take them from `selections` (an actor's briefing, a period
+    that is not whole months) and may read any record.
+
+    Keep this in step with `build` and its helpers: each record they read must be in `records`,
+    and each number they take from the whole selection must be here (tests/test_pdf.py changes
+    each kind of input and compares the cached build with a cold one). The previous period, the
+    key figures' window, lies inside [previous start, end]; the chart reads the records whose
+    month is one of its columns, which start inside [first column, end]; the timeline, map,
+    summaries, glossary, endnotes and date of issue read those inside or overlapping the period."""
+    check_request(ctx, request)
+    start, end = request.start, request.end
+    prev_start, _ = previous_of(start, end)
+    if request.actor or not month_aligned(start, end) or prev_start.day != 1:  # `build`'s condition
+        return None
+    selection = selections.of(request.region)
+    year, month = (int(part) for part in chart_months(request)[0].split("-"))
+    window = min(prev_start, date(year, month, 1))
+    incidents, statements = selection.touching(window, end)
+    inside, possibly = selection.placed(start, end)
+    return Reads(records=(*incidents, *statements), started=selection.started_by(end),
+                 undated=sum(1 for day in selection.open_ends if start <= day), empty=not inside and not possibly)
+
+
+def printed_count(selections: Selections, request: Request) -> int:
+    """About how many records a site briefing prints (those of its period, up to the timeline's
+    caps): how large its PDF is, before it is made."""
+    inside, possibly = selections.of(request.region).placed(request.start, request.end)
+    return min(len(inside), TIMELINE_CAP) + min(len(possibly), POSSIBLY_CAP)
+
+
 def issue_date(ctx: Context, entries: list[Shown]) -> date | None:
     """The date of issue taken from the data: the latest day the briefing's records show to have
     been reached — the first day of each record's date, of each citation's publication and of
@@ -517,16 +561,22 @@ def _key_figures(ctx: Context, tables: figures.Tables, incidents: list[Entry[Inc
     )
 
 
+def chart_months(request: Request) -> list[str]:
+    """The months (`2020-04`) of a briefing's chart: its period's and, for context, the months
+    before it up to CHART_MIN_MONTHS in all; at most the last CHART_MAX_MONTHS."""
+    last = f"{request.end.year:04d}-{request.end.month:02d}"
+    y, m = divmod(request.end.year * 12 + request.end.month - CHART_MIN_MONTHS, 12)
+    first = min(f"{request.start.year:04d}-{request.start.month:02d}", f"{y:04d}-{m + 1:02d}")
+    return months_between(first, last)[-CHART_MAX_MONTHS:]
+
+
 def _chart(ctx: Context, request: Request, incidents: list[Entry[Incident]],
            selection: Selection | None = None) -> Chart | None:
     """The site's chart — incidents per month (the month each date starts in, as on the timeline)
     by event type group — for the briefing's filters, over the period and, for context, the months
     before it up to CHART_MIN_MONTHS in all."""
     last = f"{request.end.year:04d}-{request.end.month:02d}"
-    first_y, first_m = request.start.year, request.start.month
-    y, m = divmod(request.end.year * 12 + request.end.month - CHART_MIN_MONTHS, 12)
-    first = min(f"{first_y:04d}-{first_m:02d}", f"{y:04d}-{m + 1:02d}")
-    columns = months_between(first, last)[-CHART_MAX_MONTHS:]
+    columns = chart_months(request)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     outside = undated = 0
     if selection is not None:  # the same counts, from the months of the chart alone

@@ -18,7 +18,7 @@ import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Iterable, Literal
 
 import numpy as np
 import pandas as pd
@@ -126,13 +126,28 @@ class Selections:
     the figures' tables with their dates as day numbers, so that a period's rows are found with
     array comparisons instead of comparing Python dates row by row."""
 
-    def __init__(self, ctx: Context, tables: figures.Tables) -> None:
+    def __init__(self, ctx: Context, tables: figures.Tables | None = None) -> None:
         self.ctx = ctx
-        self.tables = tables
+        self._tables = tables
         self._made: dict[str | None, Selection] = {}
-        self._days = {name: _day_numbers(getattr(tables, name)) for name in ("incidents", "casualties", "roles")}
+        self._days_made: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
         self._by_region: dict[str, list[int]] | None = None
         self._said_in: dict[str, list[int]] | None = None
+
+    @property
+    def tables(self) -> figures.Tables:
+        """The figures' tables (`figures.tables(ctx)` unless given), made on first use: a site
+        build whose PDFs all come from the cache reads only the records (pdf.py's input keys)."""
+        if self._tables is None:
+            self._tables = figures.tables(self.ctx)
+        return self._tables
+
+    @property
+    def _days(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        if self._days_made is None:
+            self._days_made = {name: _day_numbers(getattr(self.tables, name))
+                               for name in ("incidents", "casualties", "roles")}
+        return self._days_made
 
     def of(self, region: str | None) -> Selection:
         """The records of the whole dataset (None) or of one region with its sub-regions."""
@@ -140,6 +155,13 @@ class Selections:
         if made is None:
             made = self._made[region] = self._select(region)
         return made
+
+    def prepare(self, regions: Iterable[str | None]) -> None:
+        """Make now the tables and the selections of `regions` that briefings will read (before
+        pdf.py forks its workers, so that each does not make them again)."""
+        self._days  # noqa: B018  # made on first use
+        for region in regions:
+            self.of(region)
 
     def _select(self, region: str | None) -> Selection:
         incidents, statements = self.ctx.incidents(), self.ctx.statements()
