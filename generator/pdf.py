@@ -677,7 +677,7 @@ class _SiteJob:
     requests: tuple[views.Request, ...]
     judgements: tuple[str | None, ...]
     folder: Path | None  # the cache's folder, where a PDF is looked for by its content key
-    heaviest: int = 0  # the most records one of the briefings prints (see _made)
+    printed: tuple[int, ...] = ()  # how many records each briefing prints (see _chunks)
 
 
 @dataclass(frozen=True)
@@ -706,26 +706,42 @@ def _make(job: _SiteJob, index: int) -> _Made:
     return _Made(pdf_path(request), data, key, cached, all_fonts, "" if all_fonts else document.printed)
 
 
-#: How many printed records a worker makes PDFs of in one batch before fresh forks take over (and
-#: at most how many PDFs): Typst keeps what it laid out for later compilations, and does not give
-#: it back: a worker grew by about 250 MB for each 1,000-record briefing it made (100k incidents).
-CHILD_RECORDS = 1200
-CHILD_PDFS = 16
+#: How many printed records a worker makes PDFs of before a fresh fork takes over (and at most
+#: how many PDFs): Typst keeps what it laid out for later compilations, and does not give it back:
+#: a worker grew by about 250 MB for each 1,000-record briefing it made (100k incidents). Each fresh
+#: worker loads Typst's fonts again (about a second of CPU), so a worker makes as many as fit.
+CHILD_RECORDS = 2400
+CHILD_PDFS = 64
 
 #: The job of the workers `site_pdfs` forks, set just before they are started.
 _FORKED: _SiteJob | None = None
 
 
-def _make_forked(index: int) -> _Made:
-    """`_make` in a forked worker, with the job it inherited."""
+def _make_forked(indexes: range) -> list[_Made]:
+    """`_make` of a run of briefings in a forked worker, with the job it inherited."""
     assert _FORKED is not None, "site_pdfs's workers are forked after the job is set"
-    return _make(_FORKED, index)
+    return [_make(_FORKED, index) for index in indexes]
+
+
+def _chunks(printed: tuple[int, ...]) -> list[range]:
+    """The briefings in runs, each made by one fresh worker: consecutive briefings until their
+    printed records would pass CHILD_RECORDS or their number CHILD_PDFS (a heavier briefing alone)."""
+    runs: list[range] = []
+    start = total = 0
+    for index, count in enumerate(printed):
+        if index > start and (total + count > CHILD_RECORDS or index - start >= CHILD_PDFS):
+            runs.append(range(start, index))
+            start, total = index, 0
+        total += count
+    if start < len(printed):
+        runs.append(range(start, len(printed)))
+    return runs
 
 
 def _made(job: _SiteJob, workers: int) -> Iterator[_Made]:
     """Every briefing of `job`, in order: in this process, or in `workers` forked processes each
     making whole briefings (view, Typst input and PDF: all CPU-bound), so that no process holds
-    more than the document it is making."""
+    more than the documents it is making."""
     count = len(job.requests)
     fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux")
     if workers <= 1 or count <= 1 or not fork or _compiler.cache_info().currsize:
@@ -736,18 +752,17 @@ def _made(job: _SiteJob, workers: int) -> Iterator[_Made]:
         return
     global _FORKED  # inherited by the workers: a fork copies the job, nothing is pickled
     _FORKED = job
-    # Each worker makes a few briefings, then fresh forks of this process take over: Typst's
-    # memory would otherwise grow with every PDF (about 3 GB a worker at 100k incidents).
-    per_child = max(1, min(CHILD_PDFS, CHILD_RECORDS // max(job.heaviest, 1)))
-    # In batches of `per_child` briefings a worker, each batch in fresh forks. (multiprocessing.Pool's
-    # maxtasksperchild hung at the end of a build: its terminate and close waited on the task
-    # queue's lock; ProcessPoolExecutor refuses max_tasks_per_child with fork.)
-    batch = workers * per_child
+    # One run of briefings a worker, each batch of `workers` runs in fresh forks: Typst's memory
+    # would otherwise grow with every PDF (about 3 GB a worker at 100k incidents).
+    # (multiprocessing.Pool's maxtasksperchild hung at the end of a build: its terminate and close
+    # waited on the task queue's lock; ProcessPoolExecutor refuses max_tasks_per_child with fork.)
+    runs = _chunks(job.printed if len(job.printed) == count else (0,) * count)
     try:
-        for first in range(0, count, batch):
+        for first in range(0, len(runs), workers):
             with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                      **pool_options()) as pool:  # they die with us
-                yield from pool.map(_make_forked, range(first, min(count, first + batch)))
+                for made in pool.map(_make_forked, runs[first:first + workers]):
+                    yield from made
     finally:
         _FORKED = None
 
@@ -781,7 +796,7 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
     if requests:
         selections.prepare([r.region for r in requests])  # made once, before any worker is forked
     job = _SiteJob(ctx, config, selections, requests, tuple(j for _, j, _ in todo), cache.folder,
-                   max((views.printed_count(selections, r) for r in requests), default=0))
+                   tuple(views.printed_count(selections, r) for r in requests))
     progress(PDFS, 0, len(todo))
     unprinted: list[str] = []
     made_all = _made(job, workers if workers is not None else os.cpu_count() or 1)
