@@ -11,9 +11,11 @@ through msgspec), never unpickled; `--no-cache` neither reads nor writes it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import os
+import re
 from pathlib import Path
 
 import msgspec
@@ -29,6 +31,9 @@ FORMAT = "briefing-pages 1"
 MAX_RECORD_BYTES = 1 << 28
 #: The largest generated page read back from disk; a larger one is rendered.
 MAX_PAGE_BYTES = 1 << 28
+#: How many content folders' records are kept (each spelling of a content folder has its own).
+KEEP = 8
+_RECORD_NAME = re.compile(r"[0-9a-f]{24}\.msgpack")
 
 
 class _File(msgspec.Struct, array_like=True):
@@ -130,3 +135,19 @@ class PageRecord:
             put_file(self.path, data)
         except CannotWrite as exc:
             self.failed = exc
+            return
+        self._prune()
+
+    def _prune(self) -> None:
+        """Forget the records of the least recently built content folders beyond KEEP; only files
+        named as this module names them (whatever else the folder holds is not ours to delete)."""
+        try:
+            ours = [p for p in self.folder.iterdir() if _RECORD_NAME.fullmatch(p.name) and p.is_file()
+                    and not p.is_symlink()]
+            ours.sort(key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+        except OSError:
+            return
+        for stale in ours[KEEP:]:
+            if stale != self.path:
+                with contextlib.suppress(OSError):  # a read-only folder is only not pruned
+                    stale.unlink()

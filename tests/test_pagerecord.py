@@ -125,3 +125,17 @@ def test_build_keeps_the_record_under_cache_and_no_cache_neither_reads_nor_write
     assert "pages: 0 written" in done.stdout  # nothing left for the cold build to change
     assert project.generated() == warm
     assert b"A title edited between builds" in b"".join(warm.values())
+
+
+def test_the_records_of_other_content_folders_are_pruned_and_other_files_left(tmp_path: Path) -> None:
+    folder = tmp_path / ".cache" / "briefing-pages"
+    folder.mkdir(parents=True)
+    (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
+    for n in range(pagerecord.KEEP + 3):
+        record = PageRecord(folder, tmp_path / f"content-{n}")
+        record.start(b"salt")
+        record.keep("timeline/index.md", b"d", b"# page\n")
+        record.save()
+        assert record.path.is_file()
+    assert len(list(folder.glob("*.msgpack"))) == pagerecord.KEEP
+    assert record.path.is_file() and (folder / "notes.txt").is_file()
