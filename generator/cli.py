@@ -202,7 +202,7 @@ def _cache_options(command: _F) -> _F:
     they say is kept in the click context, for `validate`'s call and for `_checked`."""
 
     @click.option("--no-cache", is_flag=True, help="Neither read nor write the validation cache (every file is "
-                  "checked; the PDF cache is --pdf-cache's)")
+                  "checked) nor build's page record (every page is rendered); the PDF cache is --pdf-cache's")
     @click.option("--validate-cache", default=".cache/briefing-validate", show_default=True,
                   help="Where what checking each data file found is kept, by its size, time and hash, so that "
                        "unchanged files are not read again")
@@ -274,9 +274,12 @@ def _checked(data: str, stopped: str = "", extra: Iterable[Problem] = ()) -> Res
 @click.option("--pdf-cache", default=".cache/briefing-pdf", show_default=True,
               help="Where rendered PDFs are kept by the hash of their HTML, so that unchanged ones are not rendered "
                    "again")
+@click.option("--page-cache", default=".cache/briefing-pages", show_default=True,
+              help="Where each generated page's digest and output hash are kept, so that unchanged pages are not "
+                   "rendered again (not with --no-cache)")
 @_cache_options
 def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, preview: bool, pages_only: bool,
-              no_pdf: bool, pdf_cache: str) -> None:
+              no_pdf: bool, pdf_cache: str, page_cache: str) -> None:
     """Validate the data, write the site's pages and PDF briefings, and build the site with MkDocs
     (--strict).
 
@@ -287,8 +290,10 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     from . import write as write_mod
 
     site_path = None if pages_only else Path(site_dir)
+    # The page record is kept or not as the validation cache is (--no-cache: neither).
+    page_record_dir = None if _validation_cache() is None else Path(page_cache)
     check_build_folders(Path(data), Path(content), site_path, Path(mkdocs_config),
-                         None if no_pdf else Path(pdf_cache), _validation_cache())
+                         None if no_pdf else Path(pdf_cache), _validation_cache(), page_record_dir)
     try:
         # First of all, what a build killed in the middle of a swap left behind goes back.
         for name in write_mod.recover(Path(content)):
@@ -314,10 +319,13 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     from .fonts import MissingFont
 
     missing_fonts: list[MissingFont] = []
+    from .pagerecord import PageRecord
+
+    record = None if page_record_dir is None else PageRecord(page_record_dir, Path(content))
     try:
         written = site_mod.generate(result.dataset, result.config, Path(content), preview=preview, pdfs=not no_pdf,
                                     pdf_cache=cache, data_dir=Path(data), missing_fonts=missing_fonts,
-                                    progress=_progress())
+                                    progress=_progress(), page_record=record)
     except JudgementsError as exc:  # raised while rendering, before any page is written
         _fail(exc, "nothing was written: a key judgements file cannot be read")
     except CannotWrite as exc:
@@ -326,6 +334,8 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         click.echo(_safe(f"briefing: {missing.message('the PDFs on the site show')}"), err=True)
     click.echo(_safe(f"pages: {len(written.written)} written, {len(written.unchanged)} unchanged, "
                      f"{len(written.deleted)} deleted in {content}/"))
+    if record is not None and record.failed is not None:
+        click.echo(_safe(f"briefing: warning: {record.failed}; the page record was not kept"), err=True)
     if cache is not None:
         click.echo(_safe(f"PDFs: {cache.misses} rendered, {cache.hits} from the cache ({pdf_cache}/)"))
         if cache.failed is not None:

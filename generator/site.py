@@ -37,6 +37,7 @@ from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, Content, NotOu
 
 if TYPE_CHECKING:
     from .fonts import MissingFont
+    from .pagerecord import PageRecord
     from .pdf import PdfCache
 
 
@@ -185,24 +186,31 @@ def render_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
 
 
 def streamed_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
-                   progress: Progress = quiet) -> dict[str, Streamed]:
+                   progress: Progress = quiet, record: PageRecord | None = None) -> dict[str, Streamed]:
     """`render_pages` made lazily: each page (and chart) is rendered only when the writer comes to
     it, and each download serialised a chunk at a time as it is written (`export.chunks`), so
     that the build never holds every page's text, nor an export whole, beside the views. The same
-    bytes as `render_pages` for every path; `progress` is told as each one is made."""
+    bytes as `render_pages` for every path; `progress` is told as each one is made. With a
+    `record` (pagerecord.py, started by the caller), a page or chart whose digest and file on disk
+    are the recorded ones is taken from disk instead of rendered (downloads are always made)."""
     env = environment()
     made = 0
 
     def page_chunks(page: Page | ChartSpec | Download) -> Iterator[bytes]:
         nonlocal made
-        if isinstance(page, ChartSpec):
-            yield render_svg(page)
-        elif isinstance(page, Download):
+        if isinstance(page, Download):
             from .export import chunks
 
             yield from chunks(page.format, page.data)
         else:
-            yield render(env, page.template, page=page.data, site=config).encode("utf-8")
+            digest = _digest(page) if record is not None else b""
+            data = record.taken(page.path, digest) if record is not None else None
+            if data is None:
+                data = (render_svg(page) if isinstance(page, ChartSpec)
+                        else render(env, page.template, page=page.data, site=config).encode("utf-8"))
+            if record is not None:
+                record.keep(page.path, digest, data)
+            yield data
         made += 1
         progress(PAGES, made, len(pages))
 
@@ -218,21 +226,22 @@ def streamed_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
 def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool = False, pdfs: bool = False,
              pdf_cache: PdfCache | None = None, data_dir: Path | None = None,
              missing_fonts: list[MissingFont] | None = None, progress: Progress = quiet,
-             render_cache: RenderCache | None = None) -> WriteResult:
+             render_cache: RenderCache | None = None, page_record: PageRecord | None = None) -> WriteResult:
     """Write the generated pages into `content` (only its generated folders are touched); with
     `pdfs`, also the PDF briefings the pages link (content/pdf/), rendered again only when their
     HTML changed (`pdf_cache`, which also counts what it served; None: no cache), and the scripts
     they print in empty boxes (no installed font) added to `missing_fonts`. `data_dir`: see
     `site_pages`. `progress` is told how many pages and PDFs are done. `render_cache`: see
-    `RenderCache` (`briefing serve` keeps one)."""
+    `RenderCache` (`briefing serve` keeps one). `page_record`: see `pagerecord.PageRecord`
+    (`briefing build` keeps one on disk; saved once the pages are written)."""
     with frozen_heap():  # the dataset is not scanned by every garbage collection of the views
         return _generate(dataset, config, content, preview, pdfs, pdf_cache, data_dir, missing_fonts, progress,
-                         render_cache)
+                         render_cache, page_record)
 
 
 def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool, pdfs: bool,
               pdf_cache: PdfCache | None, data_dir: Path | None, missing_fonts: list[MissingFont] | None,
-              progress: Progress, render_cache: RenderCache | None) -> WriteResult:
+              progress: Progress, render_cache: RenderCache | None, page_record: PageRecord | None) -> WriteResult:
     pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir,
                        memo=render_cache.views if render_cache is not None else None)
     made_pdfs: dict[str, bytes] = {}
@@ -245,10 +254,15 @@ def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool
     if render_cache is not None:  # serve: every page's text kept for the next run
         rendered = dict(render_pages(pages, config, progress, render_cache))
     else:  # a build: each page rendered as it is written (progress.PAGES), and forgotten
-        rendered = dict(streamed_pages(pages, config, progress))
+        if page_record is not None:  # salted as render_pages salts RenderCache (and more: pagerecord.py)
+            page_record.start(repr(config).encode("utf-8", "surrogatepass"))
+        rendered = dict(streamed_pages(pages, config, progress, page_record))
     del pages
     rendered.update(made_pdfs)
-    return write_tree(content, rendered)
+    result = write_tree(content, rendered)
+    if page_record is not None and render_cache is None:
+        page_record.save()  # only once every page is written: the record names what is on disk
+    return result
 
 
 class BuildError(Exception):

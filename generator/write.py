@@ -621,13 +621,14 @@ def _refuse(message: str) -> NoReturn:
     raise Refusal(message)
 
 def check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_config: Path,
-                         pdf_cache: Path | None = None, validate_cache: Path | None = None) -> None:
+                         pdf_cache: Path | None = None, validate_cache: Path | None = None,
+                         page_cache: Path | None = None) -> None:
     """Refuse (Refusal, exit 2) a content or site folder whose replacement would delete what is not
     briefing's: the data folder, the project folder (the one holding mkdocs.yml, and the current
     folder), docs/, or the content folder as the site; a folder inside the data folder. And a PDF
     cache in the data, content or site folder: it would fill the data folder with PDFs, or publish
     every cached PDF (those of preview builds too), since MkDocs copies every file of content/.
-    The validation cache likewise: it names every record, drafts too."""
+    The validation cache likewise: it names every record, drafts too; and the page record."""
     data_r, content_r = data.resolve(), content.resolve()
     if content_r == data_r or data_r.is_relative_to(content_r) or content_r.is_relative_to(data_r):
         where = "is" if content_r == data_r else "holds" if data_r.is_relative_to(content_r) else "is inside"
@@ -635,7 +636,8 @@ def check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_con
     if site is not None:
         _check_site(data, content, site, mkdocs_config, data_r, content_r)
     for cache, option, default in ((pdf_cache, "--pdf-cache", ".cache/briefing-pdf"),
-                                   (validate_cache, "--validate-cache", ".cache/briefing-validate")):
+                                   (validate_cache, "--validate-cache", ".cache/briefing-validate"),
+                                   (page_cache, "--page-cache", ".cache/briefing-pages")):
         if cache is None:
             continue
         cache_r = cache.resolve()

@@ -21,7 +21,7 @@ PACKAGE = REPO / "generator"
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("codes", "problems", "errors", "progress", "dates", "routes", "charts", "render", "sanitize", "children",
               "write", "geo")),
-    ("load", ("load", "explain", "bidi", "vcache", "partial")),
+    ("load", ("load", "explain", "bidi", "vcache", "partial", "pagerecord")),
     ("models", ("models", "kinds", "config", "schema")),
     ("link", ("link", "pages", "fonts", "validate", "changes")),
     ("views", ("views.common", "figures", "views.trend", "views.tags", "views.statements", "views.overview",

@@ -340,3 +340,35 @@ def test_simulated_pull_request_with_a_valid_change_builds_the_preview(pull_requ
     assert sorted(p.name for p in (work / "preview" / "pdf").iterdir()) == ["briefing-2020-04.pdf"]
     assert "- **changed** `attack` — An attack on a checkpoint: `casualties[0].killed`" in run.summary
     assert "**preview-pr-7** artifact" in run.summary and "- `briefing-2020-04.pdf`" in run.summary
+
+
+@pytest.mark.parametrize("path", [PULL_REQUEST, PAGES], ids=["pull-request", "pages"])
+def test_committed_generated_pages_fail_the_run_before_the_cache_is_restored(path: Path, tmp_path: Path) -> None:
+    """A generated page committed with its folder's marker would be taken as one a build wrote
+    (the page record, .cache/briefing-pages, proves a page by its bytes, so a forged page alone
+    only costs a render): the step naming every generated name refuses it before the restore."""
+    from generator.write import GENERATED, MARKER
+
+    steps = next(iter(load(path)["jobs"].values()))["steps"]
+    names = [step.get("uses", step.get("run", "")).split("@")[0] for step in steps]
+    index = next(i for i, step in enumerate(steps) if "git ls-files -- content/" in step.get("run", ""))
+    assert index < names.index("actions/cache")
+    script = steps[index]["run"]
+    for name in (*GENERATED, MARKER):
+        assert f"content/{name} " in script or f"content/{name})" in script
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    for args in (["init", "-q"], ["config", "user.email", "t@t"], ["config", "user.name", "t"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, env=env)
+    (repo / "content").mkdir()
+    (repo / "content" / "about.md").write_text("# About\n", "utf-8")
+    subprocess.run(["git", "add", "content"], cwd=repo, check=True, env=env)
+    clean = subprocess.run(["bash", "-e", "-c", script], cwd=repo, capture_output=True, text=True, env=env)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    (repo / "content" / "timeline").mkdir()
+    (repo / "content" / "timeline" / MARKER).write_text("", "utf-8")
+    (repo / "content" / "timeline" / "2024-04.md").write_text("# forged\n", "utf-8")
+    subprocess.run(["git", "add", "-f", "content"], cwd=repo, check=True, env=env)
+    planted = subprocess.run(["bash", "-e", "-c", script], cwd=repo, capture_output=True, text=True, env=env)
+    assert planted.returncode == 1 and "::error::generated pages are committed" in planted.stdout

@@ -1,0 +1,153 @@
+"""The page record of `briefing build`: what each generated page was rendered from last time (its
+digest, `site._digest`) and a hash of the bytes it became, so that a new build process takes a page
+whose view data did not change from the file it wrote last time instead of rendering it again.
+
+A page is taken from disk only when its digest is the recorded one AND the generated file now on
+disk (read as every input is: a regular file, no link, capped) hashes to the recorded output hash.
+Anything else renders: a planted or stale record can cost a render, never give other bytes than a
+cold build, unless the generated file itself was planted too (docs/design.md). Data only (msgpack
+through msgspec), never unpickled; `--no-cache` neither reads nor writes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import os
+import re
+from pathlib import Path
+
+import msgspec
+
+from .load import Refused, read_regular
+from .render import TEMPLATES
+from .vcache import source_hash
+from .write import CannotWrite, put_file
+
+#: The layout of the record file.
+FORMAT = "briefing-pages 1"
+#: The largest record file read (a record of 100,000 pages is a few MB).
+MAX_RECORD_BYTES = 1 << 28
+#: The largest generated page read back from disk; a larger one is rendered.
+MAX_PAGE_BYTES = 1 << 28
+#: How many content folders' records are kept (each spelling of a content folder has its own).
+KEEP = 8
+_RECORD_NAME = re.compile(r"[0-9a-f]{24}\.msgpack")
+
+
+class _File(msgspec.Struct, array_like=True):
+    header: str
+    pages: dict[str, tuple[bytes, bytes]]  # path -> (digest of the page's data, hash of its bytes)
+
+
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODER = msgspec.msgpack.Decoder(_File)
+
+
+def output_hash(data: bytes) -> bytes:
+    """The hash of a generated file's bytes (the proof that the file on disk is the one recorded)."""
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
+def _versions() -> str:
+    """briefing's version and those of the libraries rendering depends on."""
+    found = []
+    for name in ("briefing", "jinja2", "markupsafe", "msgspec"):
+        try:
+            found.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:  # run from a source tree that is not installed
+            found.append(f"{name} unknown")
+    return "; ".join(found)
+
+
+def _templates_hash() -> str:
+    """The templates' names and bytes (not their times: a fresh checkout in CI keeps the record)."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(TEMPLATES.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(TEMPLATES).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class PageRecord:
+    """The record of one content folder, for one build: `start` with the run's salt, `taken` or
+    `keep` for each page as it is written, `save` once the pages are written. Any failure to
+    read it is a cold build; a failure to write it is noted in `failed` (the next build is only
+    slower)."""
+
+    def __init__(self, folder: Path, content: Path) -> None:
+        self.folder = folder
+        self.content = content
+        where = os.fsencode(os.path.realpath(content))
+        self.path = folder / f"{hashlib.blake2b(where, digest_size=12).hexdigest()}.msgpack"
+        self.header = ""
+        self.old: dict[str, tuple[bytes, bytes]] = {}
+        self.new: dict[str, tuple[bytes, bytes]] = {}
+        self.hits = 0  # pages taken from disk in this build
+        self.failed: CannotWrite | None = None
+        # A planted link must not make briefing read or write elsewhere.
+        self._usable = not (folder.is_symlink() or folder.parent.is_symlink())
+
+    def start(self, salt: bytes) -> None:
+        """Read the record, kept only if it was written under the same salt (the site's
+        configuration), templates, briefing version and generator source."""
+        self.header = "\n".join((FORMAT, _versions(), f"source {source_hash()}", f"templates {_templates_hash()}",
+                                 f"salt {hashlib.blake2b(salt).hexdigest()}"))
+        self.old, self.new, self.hits = {}, {}, 0
+        if not self._usable:
+            return
+        try:
+            found = _DECODER.decode(read_regular(self.path, limit=MAX_RECORD_BYTES))
+        except (Refused, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError, OverflowError):
+            return
+        if found.header == self.header:
+            self.old = found.pages
+
+    def taken(self, path: str, digest: bytes) -> bytes | None:
+        """The bytes of the generated file `path` as they are on disk, when its page's digest is the
+        recorded one and the file is exactly the recorded output; else None (render it)."""
+        entry = self.old.get(path)
+        if entry is None or entry[0] != digest:
+            return None
+        try:
+            data = read_regular(self.content / path, limit=MAX_PAGE_BYTES)  # no link, no FIFO, capped
+        except Refused:
+            return None
+        if output_hash(data) != entry[1]:
+            return None
+        self.hits += 1
+        return data
+
+    def keep(self, path: str, digest: bytes, data: bytes) -> None:
+        """Record that the page of `digest` became `data` at `path` in this build."""
+        self.new[path] = (digest, output_hash(data))
+
+    def save(self) -> None:
+        """Write the record of this build (through write.py), when it differs from the one read."""
+        if not self._usable or self.new == self.old:
+            return
+        try:
+            data = _ENCODER.encode(_File(self.header, self.new))
+        except (msgspec.EncodeError, UnicodeEncodeError):  # a path or setting that is not UTF-8: no record
+            return
+        try:
+            put_file(self.path, data)
+        except CannotWrite as exc:
+            self.failed = exc
+            return
+        self._prune()
+
+    def _prune(self) -> None:
+        """Forget the records of the least recently built content folders beyond KEEP; only files
+        named as this module names them (whatever else the folder holds is not ours to delete)."""
+        try:
+            ours = [p for p in self.folder.iterdir() if _RECORD_NAME.fullmatch(p.name) and p.is_file()
+                    and not p.is_symlink()]
+            ours.sort(key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+        except OSError:
+            return
+        for stale in ours[KEEP:]:
+            if stale != self.path:
+                with contextlib.suppress(OSError):  # a read-only folder is only not pruned
+                    stale.unlink()

@@ -1,0 +1,141 @@
+"""`briefing build` keeps a record of each generated page (generator/pagerecord.py: its digest and
+the hash of the bytes it became) and takes an unchanged page from disk instead of rendering it. The
+pages must be those of a cold build after any edit, and a planted or stale record may only cost a
+render: these tests edit the data and the record and compare every generated file with a build that
+had no record."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from conftest import REPO
+from generator import pagerecord
+from generator.pagerecord import PageRecord, output_hash
+from generator.site import generate
+from generator.validate import validate
+from generator.write import GENERATED
+from test_build import make_project, set_field, tree
+from test_incremental import _actor_renamed
+from test_serve import synthetic
+
+
+@pytest.fixture(scope="module")
+def synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return synthetic(tmp_path_factory.mktemp("synth") / "data", 120)
+
+
+def _generated(content: Path) -> dict[str, bytes]:
+    return {k: v for k, v in tree(content).items() if k.split("/")[0] in GENERATED}
+
+
+def _build(data: Path, content: Path, record_dir: Path | None) -> tuple[dict[str, bytes], int]:
+    """The generated files after a build into `content` (with the page record in `record_dir`;
+    None: no record, a cold build), and how many pages were taken from disk."""
+    result = validate(data)
+    assert result.report.ok and result.dataset is not None
+    record = None if record_dir is None else PageRecord(record_dir, content)
+    generate(result.dataset, result.config, content, page_record=record)
+    return _generated(content), record.hits if record is not None else 0
+
+
+def _title(data: Path) -> None:
+    set_field(min(data.glob("incidents/**/*.yml")), "title", "A title edited between builds")
+
+
+def _config(data: Path) -> None:
+    (data.parent / "briefing.yml").write_text("title: Another site title\nlicence: Data licensed CC BY 4.0\n",
+                                              encoding="utf-8")
+
+
+@pytest.mark.parametrize("which", ["example", "synthetic"])
+@pytest.mark.parametrize("edit", [_title, _actor_renamed, _config], ids=["title", "actor", "config"])
+def test_a_build_with_the_record_writes_the_bytes_of_a_cold_build(which: str, edit: object, synth: Path,
+                                                                   tmp_path: Path) -> None:
+    data = tmp_path / "p" / "data"
+    shutil.copytree(REPO / "data" if which == "example" else synth, data)
+    content, record = tmp_path / "p" / "content", tmp_path / "p" / ".cache" / "briefing-pages"
+    first, hits = _build(data, content, record)
+    assert hits == 0 and list(record.glob("*.msgpack"))
+    again, hits = _build(data, content, record)
+    assert again == first and hits > 0  # nothing changed: pages taken from disk
+    assert callable(edit)
+    edit(data)
+    warm, hits = _build(data, content, record)
+    cold, _ = _build(data, tmp_path / "cold", None)
+    assert warm != first  # the edit shows
+    assert warm == cold
+    if edit is _config:
+        assert hits == 0  # the configuration salts every digest: every page is rendered
+    else:
+        assert hits > 0
+
+
+def _tamper(record_dir: Path, page: str, digest: bytes | None = None, out: bytes | None = None) -> None:
+    """Change the record's entry of `page` (its digest, its output hash) as a hostile hand would."""
+    (path,) = record_dir.glob("*.msgpack")
+    found = msgspec.msgpack.decode(path.read_bytes(), type=pagerecord._File)
+    old_digest, old_out = found.pages[page]
+    found.pages[page] = (old_digest if digest is None else digest, old_out if out is None else out)
+    path.write_bytes(msgspec.msgpack.encode(found))
+
+
+@pytest.mark.parametrize("tampering", ["wrong digest", "wrong hash", "file edited", "garbage record"])
+def test_a_planted_or_stale_record_costs_a_render_never_other_bytes(tampering: str, tmp_path: Path) -> None:
+    data = tmp_path / "p" / "data"
+    shutil.copytree(REPO / "data", data)
+    content, record = tmp_path / "p" / "content", tmp_path / "p" / ".cache" / "briefing-pages"
+    expected, _ = _build(data, content, record)
+    page = next(p for p in sorted(expected) if p.startswith("timeline/") and p.endswith(".md"))
+    forged = expected[page].replace(b"#", b"# planted", 1) + b"\n<script>alert(1)</script>\n"
+    assert forged != expected[page]
+    if tampering == "wrong digest":  # the file edited and its hash recorded: only the digest is wrong
+        (content / page).write_bytes(forged)
+        _tamper(record, page, digest=b"\0" * 32, out=output_hash(forged))
+    elif tampering == "wrong hash":  # the file edited; the record's digest is right, its hash is not
+        (content / page).write_bytes(forged)
+        _tamper(record, page, out=b"\0" * 32)
+    elif tampering == "file edited":  # by hand, the record as the build left it
+        (content / page).write_bytes(forged)
+    else:
+        (path,) = record.glob("*.msgpack")
+        path.write_bytes(b"\x93not a record")
+    rebuilt, hits = _build(data, content, record)
+    assert rebuilt == expected
+    assert hits < len([p for p in expected if not p.startswith("data/")])  # at least that page was rendered
+
+
+def test_build_keeps_the_record_under_cache_and_no_cache_neither_reads_nor_writes_it(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", REPO / "data")
+    done = project.build("--pages-only", "--no-cache")
+    assert done.returncode == 0, done.stderr
+    assert not (project.root / ".cache" / "briefing-pages").exists()
+    done = project.build("--pages-only")
+    assert done.returncode == 0, done.stderr
+    assert list((project.root / ".cache" / "briefing-pages").glob("*.msgpack"))
+    _title(project.data)
+    done = project.build("--pages-only")
+    assert done.returncode == 0, done.stderr
+    warm = project.generated()
+    done = project.build("--pages-only", "--no-cache")
+    assert done.returncode == 0, done.stderr
+    assert "pages: 0 written" in done.stdout  # nothing left for the cold build to change
+    assert project.generated() == warm
+    assert b"A title edited between builds" in b"".join(warm.values())
+
+
+def test_the_records_of_other_content_folders_are_pruned_and_other_files_left(tmp_path: Path) -> None:
+    folder = tmp_path / ".cache" / "briefing-pages"
+    folder.mkdir(parents=True)
+    (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
+    for n in range(pagerecord.KEEP + 3):
+        record = PageRecord(folder, tmp_path / f"content-{n}")
+        record.start(b"salt")
+        record.keep("timeline/index.md", b"d", b"# page\n")
+        record.save()
+        assert record.path.is_file()
+    assert len(list(folder.glob("*.msgpack"))) == pagerecord.KEEP
+    assert record.path.is_file() and (folder / "notes.txt").is_file()
