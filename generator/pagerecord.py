@@ -11,7 +11,6 @@ through msgspec), never unpickled; `--no-cache` neither reads nor writes it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.metadata
 import os
@@ -23,7 +22,7 @@ import msgspec
 from .load import Refused, read_regular
 from .render import TEMPLATES
 from .vcache import source_hash
-from .write import CannotWrite, put_file
+from .write import CannotWrite, put_cache_file
 
 #: The layout of the record file.
 FORMAT = "briefing-pages 1"
@@ -131,23 +130,5 @@ class PageRecord:
             data = _ENCODER.encode(_File(self.header, self.new))
         except (msgspec.EncodeError, UnicodeEncodeError):  # a path or setting that is not UTF-8: no record
             return
-        try:
-            put_file(self.path, data)
-        except CannotWrite as exc:
-            self.failed = exc
-            return
-        self._prune()
-
-    def _prune(self) -> None:
-        """Forget the records of the least recently built content folders beyond KEEP; only files
-        named as this module names them (whatever else the folder holds is not ours to delete)."""
-        try:
-            ours = [p for p in self.folder.iterdir() if _RECORD_NAME.fullmatch(p.name) and p.is_file()
-                    and not p.is_symlink()]
-            ours.sort(key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
-        except OSError:
-            return
-        for stale in ours[KEEP:]:
-            if stale != self.path:
-                with contextlib.suppress(OSError):  # a read-only folder is only not pruned
-                    stale.unlink()
+        # pruned beyond KEEP: each spelling of a folder, each test's temporary folder, has its own file
+        self.failed = put_cache_file(self.path, data, _RECORD_NAME, KEEP)

@@ -42,7 +42,7 @@ from markupsafe import Markup
 from mkdocs.plugins import BasePlugin
 
 from .load import Refused, read_regular
-from .write import GENERATED, copy_site, put_file
+from .write import GENERATED, copy_site, put_file, visible_tree
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -84,15 +84,11 @@ def snapshot(docs: Path) -> dict[str, Stamp]:
     folder); links are not followed into folders (MkDocs reads what a link to a file points to:
     its stamp is that of the target)."""
     found: dict[str, Stamp] = {}
-    for folder, dirs, files in os.walk(docs):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        rel = os.path.relpath(folder, docs)
-        for name in files:
-            if name.startswith("."):
-                continue
+    for folder, _, files in visible_tree(docs):
+        for name, path in files:
             stamp = file_stamp(Path(folder) / name)
             if stamp is not None:
-                found[name if rel == "." else f"{Path(rel).as_posix()}/{name}"] = stamp
+                found[path] = stamp
     return found
 
 

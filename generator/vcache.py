@@ -25,7 +25,6 @@ is a symbolic link (or inside one named `.cache` that is) is neither read nor wr
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
@@ -38,7 +37,7 @@ import msgspec
 
 from .load import Refused, read_regular, read_regular_stat
 from .problems import Severity
-from .write import CannotWrite, put_file
+from .write import CannotWrite, put_cache_file
 
 #: The default folder, beside the PDF cache (`.cache/briefing-pdf`), relative to the working folder.
 CACHE_DIR = Path(".cache/briefing-validate")
@@ -270,27 +269,8 @@ class ValidationCache:
             data = _ENCODER.encode(CacheFile(self.header, self.new))
         except (msgspec.EncodeError, UnicodeEncodeError):  # a setting that is not UTF-8: no cache
             return
-        try:
-            put_file(self.path, data)
-        except CannotWrite as exc:  # a read-only or full disk: the next run is only slower
-            self.failed = exc
-            return
-        self._prune()
-
-    def _prune(self) -> None:
-        """Forget the caches of the least recently written data folders beyond KEEP (each spelling
-        of a data folder, each test's temporary folder, has its own file). Only files named as
-        this module names them: whatever else the folder holds is not ours to delete."""
-        try:
-            ours = [p for p in self.folder.iterdir() if _CACHE_NAME.fullmatch(p.name) and p.is_file()
-                    and not p.is_symlink()]
-            ours.sort(key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
-        except OSError:
-            return
-        for stale in ours[KEEP:]:
-            if stale != self.path:
-                with contextlib.suppress(OSError):  # a read-only cache is only not pruned
-                    stale.unlink()
+        # pruned beyond KEEP: each spelling of a folder, each test's temporary folder, has its own file
+        self.failed = put_cache_file(self.path, data, _CACHE_NAME, KEEP)
 
 
 def stamp(mtime_ns: int, started_ns: int) -> int:

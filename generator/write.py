@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -318,6 +319,46 @@ def create_file(target: Path, data: bytes) -> bool:
     return True
 
 
+def visible_tree(root: Path) -> Iterator[tuple[str, list[str], list[tuple[str, str]]]]:
+    """What MkDocs reads of the folder `root`, as `os.walk` gives it top-down: each folder, its
+    sub-folders (sorted; walked next) and its files as (name, path relative to `root`, POSIX).
+    Hidden names are skipped, as MkDocs skips them (the markers, the build record, the writer's
+    staging folder)."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else Path(rel).as_posix() + "/"
+        yield folder, dirs, [(name, prefix + name) for name in files if not name.startswith(".")]
+
+
+def prune_named(folder: Path, name: re.Pattern[str], keep: int, current: Path) -> None:
+    """Delete the least recently written regular files of `folder` whose names `name` matches
+    in full, beyond the newest `keep` (never `current`): a cache's files for other folders. Only
+    such names: whatever else the folder holds is not ours to delete. A folder that cannot be
+    listed or written is only not pruned."""
+    try:
+        ours = [p for p in folder.iterdir() if name.fullmatch(p.name) and p.is_file() and not p.is_symlink()]
+        ours.sort(key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+    except OSError:
+        return
+    for stale in ours[keep:]:
+        if stale != current:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def put_cache_file(path: Path, data: bytes, name: re.Pattern[str], keep: int) -> CannotWrite | None:
+    """Write a cache's file `path` (`put_file`), then prune the folder's other files of that
+    `name` beyond `keep` (`prune_named`). The failure to write, if any, is returned, not raised:
+    a read-only or full disk only makes the next run slower."""
+    try:
+        put_file(path, data)
+    except CannotWrite as exc:
+        return exc
+    prune_named(path.parent, name, keep, path)
+    return None
+
+
 def copy_site(source: Path, target: Path, expected: dict[str, tuple[int, int, int]],
               link: frozenset[str] = frozenset(), skip: frozenset[str] = frozenset()) -> bool:
     """Copy the files of the built site `source` into the folder `target` (which holds only its
@@ -330,13 +371,8 @@ def copy_site(source: Path, target: Path, expected: dict[str, tuple[int, int, in
     (hard links, as the writer carries unchanged pages over), and those in `skip`, which it knows
     MkDocs will write whole (not copied at all)."""
     found: list[str] = []
-    for folder, dirs, files in os.walk(source):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        rel = os.path.relpath(folder, source)
-        for name in files:
-            if name.startswith("."):
-                continue
-            path = name if rel == "." else f"{Path(rel).as_posix()}/{name}"
+    for folder, dirs, files in visible_tree(source):
+        for name, path in files:
             try:
                 st = os.lstat(os.path.join(folder, name))
             except OSError:
