@@ -556,11 +556,18 @@ def _unwritten(config: MkDocsConfig, docs: dict[str, Stamp],
     from mkdocs.structure.files import File
 
     known = _known_plugins(config)
+    # What the build writes after the copy, in place, whatever the docs hold: the theme's static
+    # templates (404.html, sitemap.xml) and extra templates, the gzipped sitemap, the search
+    # index (Material's plugin, then our hook). A hand-written file at one of those paths is
+    # never shared: the build would rewrite the live site's file through the link.
+    rewritten = {*config.theme.static_templates, *config.extra_templates, "sitemap.xml.gz", "search/search_index.json"}
     link: set[str] = set()
     skip: set[str] = set()
     for path in docs:
         file = File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
         page = file.is_documentation_page()
+        if file.dest_uri in rewritten:
+            continue  # copied (into a new file), never linked nor skipped
         if path in changed:
             if not page:
                 skip.add(file.dest_uri)

@@ -12,6 +12,7 @@ import re
 import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import repeat
 from dataclasses import dataclass
 from pathlib import Path
@@ -559,6 +560,14 @@ def check_many(items: list[tuple[str, str | None]], context: dict[str, Any], sta
         for data in results:
             out.extend(decode_entries(data))
             told(len(out))
+    except BrokenProcessPool:
+        # A worker ended abruptly (killed: out of memory, most often). The files it had not
+        # answered for are checked here instead: slower, the same report.
+        pool.shutdown(wait=False, cancel_futures=True)
+        for path, kind in items[len(out):]:
+            out.append(check_compact(path, kind, context, started_ns, hashed))
+            told(len(out))
+        return out
     except BaseException:
         # Without this the pool's exit would wait for every chunk still queued (at 100k files, most
         # of the run) before Ctrl-C is answered. The chunks in hand (at most one per worker) end.

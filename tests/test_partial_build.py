@@ -106,6 +106,30 @@ def test_a_partial_build_fails_on_what_a_whole_build_warns_about(tmp_path: Path,
     assert "Aborted with 1 warnings in strict mode!" in partial.value.output
 
 
+
+@pytest.mark.slow
+def test_a_hand_written_file_where_the_build_writes_is_never_shared_with_the_live_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hand-written files at paths MkDocs and the search plugin write after the copy (the search
+    index, 404.html, the sitemap): a partial build that then fails --strict leaves every byte of
+    the live site as it was (a shared file would have been rewritten through the link)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    project = make_project(tmp_path / "p", REPO / "data")
+    for name in ("search/search_index.json", "404.html", "sitemap.xml"):
+        (project.content / name).parent.mkdir(parents=True, exist_ok=True)
+        (project.content / name).write_text('{"config": {}, "docs": []}\n', encoding="utf-8")
+    record = project.data / "incidents" / "2020" / "04" / "insurgent-activity-uptick.yml"
+    _anchor_link(project, record)
+    build(project)
+    assert build(project).partial
+    before = tree(project.site)
+    record.unlink()
+    assert Regenerator(project.data, project.content).run()
+    with pytest.raises(BuildError) as failed:
+        mkdocs_build(project.mkdocs, project.site)
+    assert PARTIAL_NOTE in failed.value.output
+    assert tree(project.site) == before
+
 def _copied(project: Project) -> None:
     """The site moved elsewhere and back, as a backup restores it: same bytes and times, other files."""
     shutil.copytree(project.site, project.root / "copy", copy_function=shutil.copy2)

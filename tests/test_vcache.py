@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -423,3 +424,34 @@ def test_only_the_latest_data_folders_caches_are_kept(tmp_path: Path) -> None:
     assert (cache / "notes.txt").read_text(encoding="utf-8") == "mine"
     newest = tmp_path / f"data{KEEP + 1}"
     assert printed(newest, cache) == printed(newest, None)
+
+
+_REAL_CHECK_CHUNK = validate_mod._check_chunk
+
+
+def _dying_chunk(chunk: list[tuple[str, str | None]], *args: Any) -> bytes:
+    """`_check_chunk`, except that the second chunk handed out kills its worker (module level:
+    the pool sends it to the workers by name)."""
+    log = Path(os.environ["BRIEFING_TEST_CHUNK_LOG"])
+    with log.open("a") as out:
+        out.write("x")
+    if log.stat().st_size == 2:
+        os._exit(9)
+    return _REAL_CHECK_CHUNK(chunk, *args)
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_costs_time_not_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed in the middle of a run (the kernel's out-of-memory killer, say): the files
+    it did not answer for are checked in the main process, and the report is a one-process run's,
+    not an internal error."""
+    data = synth(tmp_path)
+    shutil.copytree(BROKEN / "unknown-references", data, dirs_exist_ok=True)
+    (data / "expected.txt").unlink(missing_ok=True)
+    cold = printed(data, None)
+    calls = tmp_path / "calls"
+    monkeypatch.setenv("BRIEFING_TEST_CHUNK_LOG", str(calls))
+    monkeypatch.setattr(validate_mod, "_check_chunk", _dying_chunk)  # the forked workers inherit it
+    report = validate(data, models=False, workers=2).report
+    assert ([p.format_text() for p in report.shown()] + [report.summary()], report.ok) == cold
+    assert calls.stat().st_size >= 2

@@ -372,3 +372,12 @@ def test_committed_generated_pages_fail_the_run_before_the_cache_is_restored(pat
     subprocess.run(["git", "add", "-f", "content"], cwd=repo, check=True, env=env)
     planted = subprocess.run(["bash", "-e", "-c", script], cwd=repo, capture_output=True, text=True, env=env)
     assert planted.returncode == 1 and "::error::generated pages are committed" in planted.stdout
+
+
+def test_every_generated_name_is_ignored_by_git() -> None:
+    """`git add -A` after a build must not stage generated pages (the workflows refuse a pull
+    request that commits them): each name of write.GENERATED is in .gitignore."""
+    from generator.write import GENERATED
+
+    ignored = {line.strip().rstrip("/") for line in (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()}
+    assert [name for name in sorted(GENERATED) if f"/content/{name}" not in ignored] == []
