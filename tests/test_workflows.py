@@ -207,6 +207,22 @@ def test_pages_workflow_deploys_main_through_the_pages_artifact() -> None:
     assert "gh-pages" not in text.replace("no gh-pages branch", "") and "--force" not in text
 
 
+
+def test_the_published_site_leaves_out_briefings_hidden_files() -> None:
+    """The built site holds briefing's marker and the partial build's record (partial.RECORD, a
+    list of every page's hash): both are hidden names, and upload-pages-artifact v5 leaves hidden
+    names out of the artifact unless `include-hidden-files` is set (its action.yml at the pinned
+    commit: `--exclude=.[^/]*`). Setting it would publish them."""
+    from generator.partial import RECORD
+    from generator.write import MARKER
+
+    assert RECORD.startswith(".") and MARKER.startswith(".")
+    steps = [s for s in load(PAGES)["jobs"]["build"]["steps"]
+             if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    assert len(steps) == 1
+    assert "include-hidden-files" not in steps[0].get("with", {})
+    assert "# v5." in next(line for line in uses_lines(PAGES) if "upload-pages-artifact@" in line)
+
 # --- a simulated pull request -----------------------------------------------------------------------
 
 
