@@ -67,7 +67,9 @@
   function prepare(data) {
     var inc = data.incidents, n = inc.id.length;
     var regions = data.regions, nr = regions.id.length;
-    var regionIndex = {}, actorIndex = {}, typeIndex = {}, tagIndex = {};
+    // no prototype: an id from the address (`?region=constructor`) finds no inherited member
+    var regionIndex = Object.create(null), actorIndex = Object.create(null), typeIndex = Object.create(null),
+        tagIndex = Object.create(null);
     regions.id.forEach(function (id, i) { regionIndex[id] = i; });
     data.actors.id.forEach(function (id, i) { actorIndex[id] = i; });
     data.types.forEach(function (t, i) { typeIndex[t[0]] = i; });
