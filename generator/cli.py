@@ -27,8 +27,8 @@ from .problems import Problem
 from .progress import Progress
 from .problems import escape_controls as _safe
 from .validate import Result, validate, validated
-from .write import (WRITE_ERRNOS, CannotWrite, NotOurs, WriteError, check_build_folders, output_target, pdf_target,
-                    put_file, put_files, replace_file)
+from .write import (WRITE_ERRNOS, CannotWrite, NotOurs, WriteError, check_build_folders, check_validation_cache,
+                    output_target, pdf_target, put_file, put_files, replace_file)
 
 
 def _process_age() -> float:
@@ -233,6 +233,7 @@ def _validation_cache() -> Path | None:
 @_cache_options
 def validate_cmd(path: str, fmt: str, config: str | None) -> None:
     """Check every file under PATH (default: data) and explain every problem at its file and line."""
+    check_validation_cache(Path(path), _validation_cache())
     result = validate(path, config, progress=_progress(), cache=_validation_cache(), models=False)
     report = result.report
     if fmt == "json":
@@ -396,6 +397,7 @@ def pdf_cmd(start: str | None, end: str | None, month: str | None, region: str |
     first, last = parse_period(month, start, end)
     issued_day = parse_day(issued, "--issued") if issued else None
     target = pdf_target(output, Path(data), force)
+    check_validation_cache(Path(data), _validation_cache(), Path(content))
 
     result = _checked(data, "no PDF written: the data has errors")
     check_period(first, last, result.config.years)

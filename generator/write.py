@@ -671,16 +671,31 @@ def check_build_folders(data: Path, content: Path, site: Path | None, mkdocs_con
         _refuse(f"refusing --content {content.as_posix()}: it {where} the data folder {data.as_posix()}/")
     if site is not None:
         _check_site(data, content, site, mkdocs_config, data_r, content_r)
-    for cache, option, default in ((pdf_cache, "--pdf-cache", ".cache/briefing-pdf"),
-                                   (validate_cache, "--validate-cache", ".cache/briefing-validate"),
-                                   (page_cache, "--page-cache", ".cache/briefing-pages")):
+    _check_caches(((pdf_cache, "--pdf-cache", ".cache/briefing-pdf"),
+                   (validate_cache, "--validate-cache", ".cache/briefing-validate"),
+                   (page_cache, "--page-cache", ".cache/briefing-pages")),
+                  ((data, "data"), (content, "content"), *(((site, "site"),) if site is not None else ())))
+
+
+def check_validation_cache(data: Path, validate_cache: Path | None, content: Path = Path("content")) -> None:
+    """Refuse (Refusal, exit 2) a validation cache, for the commands that only read the data
+    (`validate`, `pdf`), in the data folder, the content folder or the project's `site/` (the
+    README's layout, which `make site` publishes: the cache names every record, drafts too).
+    `build` checks its own --content and --site (`check_build_folders`)."""
+    _check_caches(((validate_cache, "--validate-cache", ".cache/briefing-validate"),),
+                  ((data, "data"), (content, "content"), (Path("site"), "site")))
+
+
+def _check_caches(caches: Iterable[tuple[Path | None, str, str]], folders: Iterable[tuple[Path, str]]) -> None:
+    """Refuse the first cache (folder, option, default) that is or is inside one of `folders`."""
+    resolved = [(folder.resolve(), folder, what) for folder, what in folders]
+    for cache, option, default in caches:
         if cache is None:
             continue
         cache_r = cache.resolve()
-        for folder, shown, what in ((data_r, data, "data"), (content_r, content, "content"),
-                                    *(((site.resolve(), site, "site"),) if site is not None else ())):
-            if cache_r.is_relative_to(folder):
-                _refuse(f"refusing {option} {cache.as_posix()}: it is {'' if cache_r == folder else 'inside '}"
+        for folder_r, shown, what in resolved:
+            if cache_r.is_relative_to(folder_r):
+                _refuse(f"refusing {option} {cache.as_posix()}: it is {'' if cache_r == folder_r else 'inside '}"
                         f"the {what} folder {shown.as_posix()}/; keep the cache elsewhere, such as {default}")
 
 

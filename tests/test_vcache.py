@@ -303,6 +303,20 @@ def test_the_command_line_prints_the_same_cold_cached_and_after_an_edit(tmp_path
     assert list((tmp_path / "elsewhere").glob("*.msgpack"))
 
 
+
+@pytest.mark.parametrize("cache", ["data/cache", "content", "content/x", "site/c"])
+def test_validate_and_pdf_refuse_a_cache_in_the_data_content_or_site_folder(tmp_path: Path, cache: str) -> None:
+    """A validation cache names every record, drafts too: inside content/ or site/ the next
+    `make site` would publish it, inside data/ it would add files to the editors' folder."""
+    shutil.copytree(BASE, tmp_path / "data")
+    for args in (["validate", "data"], ["pdf", "--month", "2020-04", "-o", "a.pdf", "--data", "data"]):
+        result = _cli(*args, "--validate-cache", cache, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert f"refusing --validate-cache {cache}: it is" in result.stderr
+        assert "keep the cache elsewhere, such as .cache/briefing-validate" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # nothing written
+    assert not list((tmp_path / "data").rglob("*.msgpack"))
+
 def test_no_cache_leaves_no_cache_folder_behind(tmp_path: Path) -> None:
     shutil.copytree(BASE, tmp_path / "data")
     assert _cli("validate", "--no-cache", "data", cwd=tmp_path).returncode == 0
