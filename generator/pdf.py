@@ -243,7 +243,7 @@ PRECISION_LABELS = {
     "exact": "exactly",
     "near": "near the place shown",
     "area": "somewhere in an area around it",
-    "region": "only its region (no coordinates of its own)",
+    "region": "only its region",  # its own precision (ACLED geo_precision 3), or no coordinates of its own
 }
 
 

@@ -257,7 +257,7 @@ def test_the_map_counts_each_incident_once_placed_by_its_own_or_its_regions_coor
     groups = {g["label"]: g["count"] for g in shown["groups"]}
     assert groups == {"Battles": 1, "Explosions/Remote violence": 1, "Protests": 1}
     assert {p["label"]: p["count"] for p in shown["precisions"]} == {
-        "exactly": 1, "somewhere in an area around it": 1, "only its region (no coordinates of its own)": 1}
+        "exactly": 1, "somewhere in an area around it": 1, "only its region": 1}
     # The explosion is drawn where Kirkuk is: the same place as a circle of the region's size.
     assert re.search(r'<g class="region" fill="#0072B2"[^>]*><circle class="pt" cx="[\d.]+" cy="[\d.]+" r="20"/>',
                      shown["svg"])
