@@ -170,6 +170,25 @@ def expand(data: object, pattern: tuple[str, ...], prefix: Path_ = ()) -> Iterat
         yield from expand(data[head], rest, prefix + (head,))
 
 
+def _expanded(data: object, pattern: tuple[str, ...], at: int, prefix: Path_,
+              out: list[tuple[Path_, str]]) -> None:
+    """`expand(data, pattern[at:], prefix)` appended to `out`: the same pairs in the same order,
+    without a generator at each level (this runs for every reference of every record)."""
+    if at == len(pattern):
+        if isinstance(data, str):
+            out.append((prefix, data))
+        elif isinstance(data, int) and not isinstance(data, bool):
+            out.append((prefix, str(data)))
+        return
+    head = pattern[at]
+    if head == "*":
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                _expanded(item, pattern, at + 1, prefix + (i,), out)
+    elif isinstance(data, dict) and head in data:
+        _expanded(data[head], pattern, at + 1, prefix + (head,), out)
+
+
 class _Names:
     """Ids, names and aliases of one kind, for "did you mean" suggestions."""
 
@@ -226,11 +245,11 @@ class Written:
         record_id = data.get("id")
         aliases = data.get("aliases")
         labels = [data.get("name")] + (aliases if isinstance(aliases, list) else [])
-        refs = [
-            (where, target_kind, value)
-            for pattern, target_kind in REFERENCES[kind]
-            for where, value in expand(data, pattern)
-        ]
+        refs = []
+        for pattern, target_kind in REFERENCES[kind]:
+            found: list[tuple[Path_, str]] = []
+            _expanded(data, pattern, 0, (), found)
+            refs.extend((where, target_kind, value) for where, value in found)
         if isinstance(record_id, int) and not isinstance(record_id, bool):
             record_id = str(record_id)
         return cls(kind, path, raw, record_id if isinstance(record_id, str) else None,

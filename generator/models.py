@@ -140,12 +140,6 @@ def _check(pattern: re.Pattern[str], code: str, max_length: int | None = None) -
     return check
 
 
-def _text(value: str) -> str:
-    if not value.strip():
-        raise custom_error("empty-text")
-    return value
-
-
 def _limited(limit: int) -> Any:
     """A check that a text holds at most `limit` characters (a pasted document is no title)."""
 
@@ -154,6 +148,18 @@ def _limited(limit: int) -> Any:
             raise custom_error("text-too-long", length=f"{len(value):,}", limit=f"{limit:,}")
         return value
 
+    return check
+
+
+def _text_within(limit: int) -> Any:
+    """A check that a text holds more than blanks and at most `limit` characters: one validator,
+    not two in a row (the same errors in the same order, half the calls for every text field)."""
+    def check(value: str) -> str:
+        if not value.strip():
+            raise custom_error("empty-text")
+        if len(value) > limit:
+            raise custom_error("text-too-long", length=f"{len(value):,}", limit=f"{limit:,}")
+        return value
     return check
 
 
@@ -256,10 +262,10 @@ Id = Annotated[str, AfterValidator(_check(_ID, "invalid-id")),
 Ref = Annotated[str, WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "x-reference": True})]
 #: Text fields by their limit (see NAME_MAX ...).
 # Spelled out one by one: a type alias must be an `Annotated[...]` expression for mypy to see a type.
-Text300 = Annotated[str, AfterValidator(_text), AfterValidator(_limited(NAME_MAX)), _text_schema(NAME_MAX)]
-Text500 = Annotated[str, AfterValidator(_text), AfterValidator(_limited(PLACE_MAX)), _text_schema(PLACE_MAX)]
-Text5000 = Annotated[str, AfterValidator(_text), AfterValidator(_limited(QUOTE_MAX)), _text_schema(QUOTE_MAX)]
-Text20000 = Annotated[str, AfterValidator(_text), AfterValidator(_limited(SUMMARY_MAX)), _text_schema(SUMMARY_MAX)]
+Text300 = Annotated[str, AfterValidator(_text_within(NAME_MAX)), _text_schema(NAME_MAX)]
+Text500 = Annotated[str, AfterValidator(_text_within(PLACE_MAX)), _text_schema(PLACE_MAX)]
+Text5000 = Annotated[str, AfterValidator(_text_within(QUOTE_MAX)), _text_schema(QUOTE_MAX)]
+Text20000 = Annotated[str, AfterValidator(_text_within(SUMMARY_MAX)), _text_schema(SUMMARY_MAX)]
 #: Free text with the largest limit; prefer the type of the field's own limit.
 Text = Text20000
 Url = Annotated[str, AfterValidator(_limited(URL_MAX)), AfterValidator(_url),
