@@ -189,6 +189,15 @@ def _expanded(data: object, pattern: tuple[str, ...], at: int, prefix: Path_,
         _expanded(data[head], pattern, at + 1, prefix + (head,), out)
 
 
+def _reference(value: object) -> str | None:
+    """A value as the id it names (`expand`'s rule: text, or a whole number as its digits)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
 class _Names:
     """Ids, names and aliases of one kind, for "did you mean" suggestions."""
 
@@ -245,11 +254,28 @@ class Written:
         record_id = data.get("id")
         aliases = data.get("aliases")
         labels = [data.get("name")] + (aliases if isinstance(aliases, list) else [])
-        refs = []
+        refs: list[tuple[Path_, str, str]] = []
+        add = refs.append
         for pattern, target_kind in REFERENCES[kind]:
-            found: list[tuple[Path_, str]] = []
-            _expanded(data, pattern, 0, (), found)
-            refs.extend((where, target_kind, value) for where, value in found)
+            # The two shapes every kind's references have, `field` and `field.*.key`, read
+            # directly; `_expanded` gives the same for any other (and is what `expand` gives).
+            if len(pattern) == 1:
+                value = _reference(data.get(pattern[0]))
+                if value is not None:
+                    add((pattern, target_kind, value))
+            elif len(pattern) == 3 and pattern[1] == "*":
+                head, key = pattern[0], pattern[2]
+                items = data.get(head)
+                if isinstance(items, list):
+                    for i, item in enumerate(items):
+                        if isinstance(item, dict) and key in item:
+                            value = _reference(item[key])
+                            if value is not None:
+                                add(((head, i, key), target_kind, value))
+            else:
+                found: list[tuple[Path_, str]] = []
+                _expanded(data, pattern, 0, (), found)
+                refs.extend((where, target_kind, value) for where, value in found)
         if isinstance(record_id, int) and not isinstance(record_id, bool):
             record_id = str(record_id)
         return cls(kind, path, raw, record_id if isinstance(record_id, str) else None,

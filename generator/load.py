@@ -666,6 +666,8 @@ def resolve_plain(value: str) -> Any:
     if not value or value in _NULLS:
         return None
     first = value[0]
+    if value[4:5] == "-" and value[:4].isdigit():
+        return value  # a date such as `2020-04-13` (never a number: a sign must follow an exponent)
     if first.isdigit() or first in "+-.":
         if len(value) > MAX_INT_DIGITS and _long_number(value):
             return value  # too long to convert (Python refuses past 4,300 digits): it stays text
