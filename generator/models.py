@@ -215,11 +215,16 @@ def _whole(value: Any) -> int:
     return value
 
 
+_RANGE_KEYS = frozenset(("low", "best", "high"))
+
+
 def _count(value: Any) -> "int | CountRange":
     # Validated by hand, not as a pydantic Union, so that one mistake gives one clear message.
+    if type(value) is int and 0 <= value <= MAX_COUNT:
+        return value  # the common case first: what `_whole` lets through unchanged
     if not isinstance(value, dict):
         return _whole(value)
-    unknown = sorted(set(value) - {"low", "best", "high"})
+    unknown = sorted(set(value) - _RANGE_KEYS)
     if unknown:
         raise custom_error("invalid-range", "key", key=unknown[0], part=unknown[0], at_key=True)
     counts = {}
