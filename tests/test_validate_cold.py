@@ -1,0 +1,212 @@
+"""The fast paths of a cold validation give what the general ones give.
+
+A cold `briefing validate` takes shortcuts for the common case (docs/design.md, "Cold validation,
+session 7"): a plain walk of the nodes when a file holds no tag and no anchor, a date text read
+once per run, references of the usual shapes read directly, one check per text field. Each test
+here runs the same data both ways and compares what a user sees: every problem (code, file, line,
+column, message, severity), every record's model, and the records as loaded. The data: the
+example data, the test fixtures (the valid base, the dates, and every broken case on top of the
+base) and a synthetic folder written with mistakes of every sort (tests/cold_data.py).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from cold_data import write_cold_data
+from conftest import BASE, FIXTURES, REPO
+from generator import dates, load
+from generator.kinds import REFERENCES
+from generator.link import Written, expand
+from generator.load import WrittenFloat, load_file, resolve_plain, same
+from generator.models import NAME_MAX, Incident
+from generator.validate import YAML_SUFFIXES, Result, validate
+
+BROKEN = FIXTURES / "broken"
+CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
+FOLDERS = ["example", "base", "dates", "cold", *(f"broken/{case}" for case in CASES)]
+
+
+@pytest.fixture
+def folder(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """The data folder a test is given by name (see FOLDERS), copied or written under tmp_path."""
+    name: str = request.param
+    if name == "example":
+        return REPO / "data"
+    if name in ("base", "dates"):
+        return FIXTURES / name
+    if name == "cold":
+        return write_cold_data(tmp_path / "cold")
+    target = tmp_path / "data"
+    shutil.copytree(BASE, target)
+    case = BROKEN / name.removeprefix("broken/")
+    shutil.copytree(case, target, dirs_exist_ok=True, ignore=lambda _dir, _names: ["expected.txt"])
+    return target
+
+
+class _NoMemo(dict[str, Any]):
+    """A date memo that never remembers: every date text is parsed again."""
+
+    def get(self, key: str, default: Any = None) -> Any:  # noqa: ARG002  # dict's signature
+        return default
+
+
+def slow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Turn the shortcuts off: the general walk for every file, every date parsed anew."""
+    monkeypatch.setattr(load, "FAST_WALK", False)
+    monkeypatch.setattr(dates, "_MEMO", _NoMemo())
+
+
+def yaml_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file() and not p.is_symlink())
+
+
+def report_of(result: Result) -> list[tuple[str, int, int, str, str, str]]:
+    return [(p.path, p.line, p.col, p.code, p.message, p.severity) for p in result.report.sorted()]
+
+
+def models_of(result: Result) -> dict[str, list[tuple[str, str, int, str]]]:
+    return {kind: [(record_id, entry.path, entry.line, repr(entry.record))
+                   for record_id, entry in result.dataset.kind(kind).items()]
+            for kind in REFERENCES}
+
+
+def loaded_of(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """A file's records (values, position, flags) and problems, as loading gives them."""
+    out = load_file(path.as_posix())
+    records = [(r.data, r.line, r.col, r.index, r.aliased, r.tainted) for r in out.records]
+    problems = [(p.path, p.line, p.col, p.code, p.message, p.severity) for p in out.problems]
+    return records, problems
+
+
+def same_records(a: list[tuple[Any, ...]], b: list[tuple[Any, ...]]) -> bool:
+    return len(a) == len(b) and all(same(x[0], y[0]) and x[1:] == y[1:] for x, y in zip(a, b, strict=True))
+
+
+@pytest.mark.parametrize("folder", FOLDERS, indirect=True)
+def test_the_plain_walk_loads_what_the_general_walk_loads(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = yaml_files(folder)
+    fast = [loaded_of(path) for path in files]
+    slow(monkeypatch)
+    general = [loaded_of(path) for path in files]
+    for path, (records, problems), (want_records, want_problems) in zip(files, fast, general, strict=True):
+        assert problems == want_problems, path
+        assert same_records(records, want_records), path
+
+
+@pytest.mark.parametrize("folder", FOLDERS, indirect=True)
+def test_a_cold_validation_reports_and_builds_what_the_general_paths_do(folder: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, fast_cold = validate(folder), validate(folder, models=False, workers=1)
+    slow(monkeypatch)
+    general, general_cold = validate(folder), validate(folder, models=False, workers=1)
+    assert report_of(fast) == report_of(general)
+    assert report_of(fast_cold) == report_of(general_cold) == report_of(general)
+    assert models_of(fast) == models_of(general)
+    assert fast.report.records == general.report.records
+
+
+def test_the_synthetic_folder_holds_the_mistakes_it_is_meant_to(tmp_path: Path) -> None:
+    """The comparisons above mean something only if the data has problems of many sorts."""
+    codes = {p.code for p in validate(write_cold_data(tmp_path / "cold")).report.problems}
+    for code in ("yaml-duplicate-key", "yaml-complex-key", "yaml-tag", "yaml-anchor", "number-too-large",
+                 "yaml-syntax", "yaml-tab-indent", "not-a-record", "file-empty", "file-encoding", "invalid-date",
+                 "date-span-reversed", "year-out-of-range", "unknown-reference", "duplicate-id", "invalid-count",
+                 "invalid-range", "control-character", "bidi-control", "invalid-coordinates", "invalid-url",
+                 "date-after-sources", "parent-cycle", "duplicate-alias", "duplicate-entry", "missing-field"):
+        assert code in codes, code
+
+
+def test_references_are_those_expand_finds(tmp_path: Path) -> None:
+    """`Written.of` reads the references of the usual shapes directly: the same kinds, ids and
+    places, in the same order, as `expand` over every pattern of the kind."""
+    roots = [REPO / "data", BASE, FIXTURES / "dates", write_cold_data(tmp_path / "cold")]
+    checked = 0
+    for root in roots:
+        for path in yaml_files(root):
+            kind = path.relative_to(root).parts[0]
+            if kind not in REFERENCES:
+                continue
+            for raw in load_file(path.as_posix()).records:
+                written = Written.of(kind, path.as_posix(), raw)
+                want = [(where, target, value) for pattern, target in REFERENCES[kind]
+                        for where, value in expand(raw.data, pattern)]
+                assert list(zip(written.wheres, written.targets, written.ids, strict=True)) == want, path
+                checked += 1
+    assert checked > 100
+
+
+def _resolve_plain_as_before(value: str) -> Any:
+    """`resolve_plain` as it was written before its shortcut for dates (the YAML 1.2 core schema)."""
+    if not value or value in ("", "~", "null", "Null", "NULL"):
+        return None
+    first = value[0]
+    if first.isdigit() or first in "+-.":
+        if len(value) > load.MAX_INT_DIGITS and re.fullmatch(r"[-+]?[0-9]+", value):
+            return value
+        if re.fullmatch(r"[-+]?[0-9]+", value):
+            digits = value.lstrip("+-")
+            return int(value) if digits == "0" or digits[0] != "0" else value
+        if re.fullmatch(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?", value):
+            return WrittenFloat(value)
+        return value
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    return value
+
+
+TRICKY = ["2020-04-13", "2020-04", "2020", "1234-5", "1.2e-5", "12e-5", "1234e-5", "+123-4", "-2020-01",
+          "0000-00", "٢٠٢٠-04", "2020-", "007", "0", "-0", "+1", "1.10", ".5", "1e3", "1.", "true", "True",
+          "NO", "on", "~", "null", "12:30", "0x1F", "9" * 101, "-" + "9" * 101, "2020-04-13T10:00", "a-b"]
+
+
+@pytest.mark.parametrize("value", TRICKY)
+def test_plain_scalars_are_typed_as_before(value: str) -> None:
+    assert same(resolve_plain(value), _resolve_plain_as_before(value))
+
+
+def test_tricky_plain_scalars_load_the_same_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "values.yml"
+    lines = [f"k{i}: {value}" for i, value in enumerate(TRICKY)]
+    lines += ["list: [" + ", ".join(TRICKY) + "]", "nested: {a: [1, {b: 2020-01}], a2: x}", "k0: again"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fast = loaded_of(path)
+    slow(monkeypatch)
+    general = loaded_of(path)
+    assert fast[1] == general[1] and any(p[3] == "yaml-duplicate-key" for p in fast[1])
+    assert same_records(fast[0], general[0])
+
+
+def test_a_date_text_read_twice_gives_the_same_date_and_the_same_error() -> None:
+    first, again = dates.parse_date("2020-04-13"), dates.parse_date("2020-04-13")
+    assert first == again == dates.FuzzyDate(dates.parse_point("2020-04-13"), dates.parse_point("2020-04-13"))
+    messages = []
+    for _ in range(2):
+        with pytest.raises(dates.DateError) as caught:
+            dates.parse_date("2020-02-30")
+        messages.append((caught.value.code, caught.value.message))
+    assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize(("title", "code"), [
+    ("", "empty-text"), ("   ", "empty-text"), (" " * (NAME_MAX + 1), "empty-text"),
+    ("x" * (NAME_MAX + 1), "text-too-long"), ("x" * NAME_MAX, None),
+])
+def test_one_check_per_text_field_reports_as_two_did(title: str, code: str | None) -> None:
+    """A blank text is reported as blank whatever its length (the blank check came first)."""
+    record = {"id": "a", "title": title, "date": "2020", "type": "attack", "region": "r",
+              "actors": [{"actor": "x", "role": "target"}], "sources": [{"source": "s"}]}
+    if code is None:
+        Incident.model_validate(record, context={})
+        return
+    with pytest.raises(ValidationError) as caught:
+        Incident.model_validate(record, context={})
+    assert [e["type"] for e in caught.value.errors() if e["loc"] == ("title",)] == [code]
