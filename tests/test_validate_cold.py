@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from cold_data import write_cold_data
 from conftest import BASE, FIXTURES, REPO
-from generator import dates, load
+from generator import bidi, dates, load
 from generator.kinds import REFERENCES
 from generator.link import Written, expand
 from generator.load import WrittenFloat, load_file, resolve_plain, same
@@ -210,3 +210,11 @@ def test_one_check_per_text_field_reports_as_two_did(title: str, code: str | Non
     with pytest.raises(ValidationError) as caught:
         Incident.model_validate(record, context={})
     assert [e["type"] for e in caught.value.errors() if e["loc"] == ("title",)] == [code]
+
+
+@pytest.mark.parametrize("text", [
+    "plain text\nwith lines\tand tabs\n", "a backslash \\ here", "a bell \a", "CRLF\r\n", "DEL \x7f",
+    "NUL \x00", "ESC \x1b[31m", "café", "Kirkuk\u202e", "C1 \x85", "isolate \u2066x\u2069", "", "\n\t",
+])
+def test_the_ascii_shortcut_finds_what_the_search_finds(text: str) -> None:
+    assert bidi._clean(text) == (bidi._SUSPECT.search(text) is None)
