@@ -111,6 +111,10 @@ class Dataset:
     #: The records of a registered kind that has no typed field above (one just added to
     #: `kinds.py`), by kind: it is validated and linked before any view wants it typed.
     others: dict[str, dict[str, Entry[Record]]] = field(default_factory=dict, repr=False, compare=False)
+    #: The digest (vcache.digest) of the bytes each file's records were read from, by path, for
+    #: the files read in this run (a file kept by serve's memo has none): what `briefing build`'s
+    #: page record keys a page's records by (views/common.py, ViewMemo.kept).
+    file_digests: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def kind(self, name: str) -> dict[str, Entry[Any]]:
         """The records of one kind (`actors`, `regions`, ...); their class depends on `name`."""

@@ -16,6 +16,7 @@ import importlib.metadata
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -25,7 +26,7 @@ from .vcache import source_hash
 from .write import CannotWrite, put_cache_file
 
 #: The layout of the record file.
-FORMAT = "briefing-pages 1"
+FORMAT = "briefing-pages 2"
 #: The largest record file read (a record of 100,000 pages is a few MB).
 MAX_RECORD_BYTES = 1 << 28
 #: The largest generated page read back from disk; a larger one is rendered.
@@ -38,6 +39,9 @@ _RECORD_NAME = re.compile(r"[0-9a-f]{24}\.msgpack")
 class _File(msgspec.Struct, array_like=True):
     header: str
     pages: dict[str, tuple[bytes, bytes]]  # path -> (digest of the page's data, hash of its bytes)
+    # "family\0key" -> (input key of the view, the paths it made each with its page's digest, its
+    # items): ViewMemo.kept
+    views: dict[str, tuple[bytes, list[tuple[str, bytes]], list[Any]]] = {}
 
 
 _ENCODER = msgspec.msgpack.Encoder()
@@ -84,6 +88,11 @@ class PageRecord:
         self.old: dict[str, tuple[bytes, bytes]] = {}
         self.new: dict[str, tuple[bytes, bytes]] = {}
         self.hits = 0  # pages taken from disk in this build
+        # The views of page families (views/common.py, ViewMemo.kept): what each was made from
+        # and what it made, last time and in this build. Plain data: a build split over processes
+        # merges each one's `new` and `new_views` (dict updates) before `save`.
+        self.old_views: dict[str, tuple[bytes, list[tuple[str, bytes]], list[Any]]] = {}
+        self.new_views: dict[str, tuple[bytes, list[str], list[Any]]] = {}  # (input key, paths, items)
         self.failed: CannotWrite | None = None
         # A planted link must not make briefing read or write elsewhere.
         self._usable = not (folder.is_symlink() or folder.parent.is_symlink())
@@ -94,6 +103,7 @@ class PageRecord:
         self.header = "\n".join((FORMAT, _versions(), f"source {source_hash()}", f"templates {_templates_hash()}",
                                  f"salt {hashlib.blake2b(salt).hexdigest()}"))
         self.old, self.new, self.hits = {}, {}, 0
+        self.old_views, self.new_views = {}, {}
         if not self._usable:
             return
         try:
@@ -101,7 +111,7 @@ class PageRecord:
         except (Refused, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError, OverflowError):
             return
         if found.header == self.header:
-            self.old = found.pages
+            self.old, self.old_views = found.pages, found.views
 
     def taken(self, path: str, digest: bytes) -> bytes | None:
         """The bytes of the generated file `path` as they are on disk, when its page's digest is the
@@ -118,16 +128,44 @@ class PageRecord:
         self.hits += 1
         return data
 
+    def view(self, name: str, input_key: bytes) -> tuple[list[tuple[str, bytes, bytes]], list[Any]] | None:
+        """The pages the view `name` made last time, each as (path, digest, bytes on disk), and
+        its items, when its input key was `input_key` and each page is on disk as the page record
+        says, with the digest the view recorded (a record edited by hand costs a render); else
+        None (make it). The pages are counted in `hits` and recorded for this build as made
+        (`made`): the caller writes them as they are (ViewMemo.kept, site.streamed_pages)."""
+        old = self.old_views.get(name)
+        if old is None or old[0] != input_key:
+            return None
+        found = []
+        for path, digest in old[1]:
+            data = self.taken(path, digest)  # the page record's digest, its output hash, the file
+            if data is None:
+                return None
+            found.append((path, digest, data))
+        self.made(name, input_key, [path for path, _ in old[1]], old[2])
+        return found, old[2]
+
+    def made(self, name: str, input_key: bytes, paths: list[str], items: list[Any]) -> None:
+        """Record that the view `name` of input key `input_key` made the pages `paths` and `items`."""
+        self.new_views[name] = (input_key, paths, items)
+
     def keep(self, path: str, digest: bytes, data: bytes) -> None:
         """Record that the page of `digest` became `data` at `path` in this build."""
         self.new[path] = (digest, output_hash(data))
 
     def save(self) -> None:
         """Write the record of this build (through write.py), when it differs from the one read."""
-        if not self._usable or self.new == self.old:
+        if not self._usable:
+            return
+        # Each view with the digest each of its pages was written with in this build (a view
+        # whose page was not written, or written twice, is not kept).
+        views = {name: (key, [(path, self.new[path][0]) for path in paths], items)
+                 for name, (key, paths, items) in self.new_views.items() if all(path in self.new for path in paths)}
+        if self.new == self.old and views == self.old_views:
             return
         try:
-            data = _ENCODER.encode(_File(self.header, self.new))
+            data = _ENCODER.encode(_File(self.header, self.new, views))
         except (msgspec.EncodeError, UnicodeEncodeError):  # a path or setting that is not UTF-8: no record
             return
         # pruned beyond KEEP: each spelling of a folder, each test's temporary folder, has its own file

@@ -29,7 +29,7 @@ from .progress import PAGES, Progress, quiet
 from .render import TEMPLATES, environment, render
 from .charts import ChartSpec, render_svg
 from .children import preexec_die_with_parent
-from .views.common import Context, Download, Page, ViewMemo
+from .views.common import Context, Download, Kept, Page, ViewMemo
 from .views.export import frozen_heap
 from .views.families import FAMILIES
 from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, Content, NotOurs, Streamed, WriteResult, is_marked,
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 
 def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs: bool = False,
-               data_dir: Path | None = None, memo: ViewMemo | None = None) -> list[Page | ChartSpec | Download]:
+               data_dir: Path | None = None, memo: ViewMemo | None = None) -> list[Page | ChartSpec | Download | Kept]:
     """Every page (and chart) the site shows, as data (no Markdown yet). With `pdfs`, month and
     region pages link their PDF briefings (which `generate` then writes). With `data_dir`, "What's
     new" compares the data with its Git history (read-only `git` commands); without, it says that
@@ -55,10 +55,10 @@ def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs
     event_types = config.all_event_types()
     if memo is None:
         memo = ViewMemo()
-    memo.start(dataset, event_types, preview)
+    memo.start(dataset, event_types, preview, pdfs)
     ctx = Context(dataset, preview=preview, event_types=event_types, pdfs=pdfs, history=history, site=config,
                   memo=memo)
-    out: list[Page | ChartSpec | Download] = []
+    out: list[Page | ChartSpec | Download | Kept] = []
     for family in FAMILIES:
         out.extend(family.pages(ctx))
     memo.finish()
@@ -149,7 +149,7 @@ def _digest(page: Page | ChartSpec | Download, encoded: dict[int, tuple[object, 
     return digest.digest()
 
 
-def render_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
+def render_pages(pages: list[Page | ChartSpec | Download | Kept], config: SiteConfig,
                  progress: Progress = quiet, cache: RenderCache | None = None) -> dict[str, str | bytes]:
     """Every page as Markdown text (and every chart as SVG), by path; `progress` is told how many
     are done (progress.PAGES). With a `cache`, a page whose digest is the one rendered last time
@@ -164,6 +164,8 @@ def render_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
     for done, page in enumerate(pages, 1):
         if page.path in rendered:
             raise ValueError(f"two pages map to {page.path}")
+        if isinstance(page, Kept):  # only a build's page record gives these (ViewMemo.kept)
+            raise TypeError(f"{page.path}: a page taken from a page record, where none is kept")
         digest = _digest(page, encoded) if cache is not None else b""
         before = previous.get(page.path)
         if cache is not None and before is not None and before[0] == digest:
@@ -185,7 +187,7 @@ def render_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
     return rendered
 
 
-def streamed_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
+def streamed_pages(pages: list[Page | ChartSpec | Download | Kept], config: SiteConfig,
                    progress: Progress = quiet, record: PageRecord | None = None) -> dict[str, Streamed]:
     """`render_pages` made lazily: each page (and chart) is rendered only when the writer comes to
     it, and each download serialised a chunk at a time as it is written (`export.chunks`), so
@@ -196,9 +198,13 @@ def streamed_pages(pages: list[Page | ChartSpec | Download], config: SiteConfig,
     env = environment()
     made = 0
 
-    def page_chunks(page: Page | ChartSpec | Download) -> Iterator[bytes]:
+    def page_chunks(page: Page | ChartSpec | Download | Kept) -> Iterator[bytes]:
         nonlocal made
-        if isinstance(page, Download):
+        if isinstance(page, Kept):  # its view was not made: the file on disk is the recorded one
+            if record is not None:
+                record.keep(page.path, page.digest, page.data)
+            yield page.data
+        elif isinstance(page, Download):
             from .export import chunks
 
             yield from chunks(page.format, page.data)
@@ -242,8 +248,12 @@ def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool 
 def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool, pdfs: bool,
               pdf_cache: PdfCache | None, data_dir: Path | None, missing_fonts: list[MissingFont] | None,
               progress: Progress, render_cache: RenderCache | None, page_record: PageRecord | None) -> WriteResult:
-    pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir,
-                       memo=render_cache.views if render_cache is not None else None)
+    memo = render_cache.views if render_cache is not None else None
+    if page_record is not None and render_cache is None:  # salted as render_pages salts RenderCache
+        page_record.start(repr(config).encode("utf-8", "surrogatepass"))  # (and more: pagerecord.py)
+        memo = ViewMemo()
+        memo.store = page_record  # views whose input keys are recorded are taken from disk
+    pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir, memo=memo)
     made_pdfs: dict[str, bytes] = {}
     if pdfs:
         from .pdf import PdfCache, site_pdfs  # the PDF machinery is loaded only for builds that make PDFs
@@ -254,8 +264,6 @@ def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool
     if render_cache is not None:  # serve: every page's text kept for the next run
         rendered = dict(render_pages(pages, config, progress, render_cache))
     else:  # a build: each page rendered as it is written (progress.PAGES), and forgotten
-        if page_record is not None:  # salted as render_pages salts RenderCache (and more: pagerecord.py)
-            page_record.start(repr(config).encode("utf-8", "surrogatepass"))
         rendered = dict(streamed_pages(pages, config, progress, page_record))
     del pages
     rendered.update(made_pdfs)

@@ -242,6 +242,7 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
     loaded: list[Loaded[Any]] = []
     written: list[Written] = []
     facts: list[Facts] = []
+    file_digests: dict[str, bytes] = {}  # path -> digest of the bytes its records were read from
     started_ns = time.time_ns()
     # Loading makes millions of long-lived objects and almost no reference cycles; the cyclic
     # garbage collector would scan them again and again (measured: 40% of the time on 11k files).
@@ -261,7 +262,11 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
                     if store is not None:  # the same file: its cached entry, if any, is carried over
                         store.lookup(path)
                 else:
-                    read = read_stamped(path) if store is not None or memo is not None else None
+                    # Read here always: its bytes' digest names the file's records in the page
+                    # record of `briefing build` (Dataset.file_digests), and they are what is parsed.
+                    read = read_stamped(path)
+                    if read is not None:
+                        file_digests[path] = digest(read[1])
                     result = check_file(path, kind, context, read[1] if read else None)
                     if store is not None:  # refreshed, for a later `briefing validate`
                         store.put(path, make_entry(read, started_ns, kind, result.count, *to_cache(result)))
@@ -274,6 +279,7 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
                 loaded.extend(result.valid)
                 facts.extend(result.facts)
             dataset, link_problems = link(loaded, written, facts)
+            dataset.file_digests = file_digests
             # an id whose page another page needs: page_conflicts
             across = link_problems + dates_after_sources(facts) + list(page_conflicts(facts))
             if memo is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from .. import figures
 from ..charts import ChartSpec
@@ -19,7 +19,7 @@ from ..link import Entry
 from ..models import CASUALTY_KINDS, Actor, Incident, Statement
 from ..render import isolate_text
 from ..routes import ACTORS_INDEX, TIMELINE_INDEX, actor_page, href
-from .common import Context, Family, Page, Ref, slug_label
+from .common import Context, Family, Kept, Made, Page, Ref, slug_label
 from .trend import (CasualtyIndex, RecordLine, Subject, Tally, Trend, casualty_index, monthly, newest,
                     record_line, tally)
 
@@ -100,12 +100,11 @@ class ActorsIndex:
     timeline_href: str
 
 
-def pages(ctx: Context) -> list[Page | ChartSpec]:
+def pages(ctx: Context) -> list[Page | ChartSpec | Kept]:
     """The index of actors, one page per actor, and each actor's monthly chart."""
-    index, actor_pages, charts = build(ctx)
-    out: list[Page | ChartSpec] = [Page(index.path, "actors_index.md.j2", index)]
-    out += [Page(p.path, "actor.md.j2", p) for p in actor_pages]
-    return out + charts
+    index, actor_pages, charts = _build(ctx)
+    out: list[Page | ChartSpec | Kept] = [Page(index.path, "actors_index.md.j2", index)]
+    return out + actor_pages + charts
 
 
 #: This module as a page family of the site (views/families.py lists it).
@@ -141,22 +140,33 @@ def _gather(ctx: Context) -> dict[str, _Involvement]:
 
 
 def build(ctx: Context) -> tuple[ActorsIndex, list[ActorPage], list[ChartSpec]]:
-    """The index, every actor page and every chart, as data."""
+    """The index, every actor page and every chart, as data (none taken from a page record)."""
+    index, made, charts = _build(ctx)
+    found = [p.data for p in made if isinstance(p, Page) and isinstance(p.data, ActorPage)]
+    if len(found) != len(made) or any(isinstance(c, Kept) for c in charts):
+        raise ValueError("actor pages taken from a page record have no data")
+    return index, found, [c for c in charts if isinstance(c, ChartSpec)]
+
+
+def _build(ctx: Context) -> tuple[ActorsIndex, list[Page | Kept], list[ChartSpec | Kept]]:
+    """The index, every actor page and every chart (each page or chart as data, or `Kept`)."""
     tables = figures.tables(ctx)
     casualties = casualty_index(tables)
     months = dict(zip(tables.incidents["id"], tables.incidents["month"], strict=True))  # two columns of one table
     involved = _gather(ctx)
-    pages_out, charts, rows = [], [], []
+    pages_out: list[Page | Kept] = []
+    charts: list[ChartSpec | Kept] = []
+    rows = []
     records = {e.id: e.record for e in ctx.incidents()}
     for actor_id, entry in ctx.dataset.actors.items():
-        page, chart, suffered, last_seen = _kept_actor_page(ctx, casualties, months, records, actor_id,
-                                                            involved.get(actor_id))
+        made, (count, suffered, last_seen) = _kept_actor_page(ctx, casualties, months, records, actor_id,
+                                                              involved.get(actor_id))
+        page, *chart = made  # the page, then its chart when it has one
+        assert isinstance(page, (Page, Kept))
         pages_out.append(page)
-        if chart is not None:
-            charts.append(chart)
+        charts += [c for c in chart if isinstance(c, (ChartSpec, Kept))]
         rows.append(ActorRow(
-            ctx.actor_ref(actor_id, ACTORS_INDEX), slug_label(entry.record.kind),
-            len(page.incidents) + page.more_incidents, suffered.short, last_seen,
+            ctx.actor_ref(actor_id, ACTORS_INDEX), slug_label(entry.record.kind), count, suffered, last_seen,
         ))
     rows.sort(key=lambda row: (row.actor.text.casefold(), row.actor.href))
     return ActorsIndex(ACTORS_INDEX, tuple(rows), href(ACTORS_INDEX, TIMELINE_INDEX)), pages_out, charts
@@ -165,18 +175,25 @@ def build(ctx: Context) -> tuple[ActorsIndex, list[ActorPage], list[ChartSpec]]:
 def _kept_actor_page(
     ctx: Context, casualties: CasualtyIndex, months: dict[str, str], records: dict[str, Incident], actor_id: str,
     involvement: _Involvement | None,
-) -> tuple[ActorPage, ChartSpec | None, Tally, str]:
-    """`_actor_page`, or the one made in serve's last run when what it reads is the same
-    (ViewMemo.page): the records that involve the actor (its incidents with its roles, the
-    statements by it and about it) and the incidents that report losses of its own, all the same
-    objects in the same order. The actors and regions it names are compared by ViewMemo itself."""
+) -> tuple[list[Page | ChartSpec | Kept], list[Any]]:
+    """`_actor_page` as the page and its chart, with the index row's count, killed among its own
+    and last-seen date; or the ones made in serve's last run, or taken from disk by `briefing
+    build`'s page record, when what it reads is the same (ViewMemo.page, ViewMemo.kept): the
+    records that involve the actor (its incidents with its roles, the statements by it and about
+    it) and the incidents that report losses of its own, the same in the same order. The actors
+    and regions it names are compared by ViewMemo itself."""
     found = involvement or _Involvement([], [], [])
     own = sorted(casualties.incidents_of.get(("actor", actor_id), set()))
     objects = (*(e.record for e, _ in found.incidents), None, *(e.record for e in found.by), None,
                *(e.record for e in found.about), None, *(records[i] for i in own))
     values = repr([names for _, names in found.incidents])
-    return ctx.memo.page("actors", actor_id, objects, values,
-                         lambda: _actor_page(ctx, casualties, months, actor_id, involvement))
+
+    def make() -> Made:
+        page, chart, suffered, last_seen = _actor_page(ctx, casualties, months, actor_id, involvement)
+        made: list[Page | ChartSpec] = [Page(page.path, "actor.md.j2", page), *([chart] if chart else [])]
+        return made, [len(page.incidents) + page.more_incidents, suffered.short, last_seen]
+
+    return ctx.memo.kept("actors", actor_id, objects, values, make)
 
 
 def _actor_page(

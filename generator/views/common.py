@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import posixpath
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeAlias, TypedDict, TypeGuard, TypeVar, cast
+from typing import (TYPE_CHECKING, Any, Callable, Iterable, Protocol, Sequence, TypeAlias, TypedDict, TypeGuard,
+                    TypeVar, cast)
 
 from ..charts import ChartSpec
 from ..config import SiteConfig
 from ..dates import format_date, month_key, month_name
+from ..kinds import FOLDERS
 from ..link import Dataset, Entry
 from ..models import DEFAULT_EVENT_TYPES, Actor, Casualty, Citation, CountRange, Incident, Statement, event_label
 from ..render import isolate_text
@@ -187,6 +190,34 @@ ROLE_WORDS = {
 }
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A page or chart of `briefing build` taken from disk without making its view (ViewMemo.kept):
+    what it was made from is what the page record says the file on disk was made from. `digest`
+    is the one its data had when it was made (site._digest), kept in the record for the next
+    build; `data` is the file's bytes, already checked against the record's output hash."""
+
+    path: str
+    digest: bytes
+    data: bytes
+
+
+class ViewStore(Protocol):
+    """What ViewMemo.kept needs of `briefing build`'s page record (pagerecord.PageRecord): the
+    pages and items a view made last time under an input key, as they are on disk (`view`), and
+    a note of what a view made in this build (`made`)."""
+
+    def view(self, name: str, input_key: bytes) -> tuple[list[tuple[str, bytes, bytes]], list[Any]] | None: ...
+
+    def made(self, name: str, input_key: bytes, paths: list[str], items: list[Any]) -> None: ...
+
+
+#: What a page family gives ViewMemo.kept to make a page: its pages and charts, and its items
+#: (plain values the family reads besides the pages: an index row's figures), a list of str,
+#: int, float, bool or None, which the page record keeps as they are.
+Made: TypeAlias = tuple[list["Page | ChartSpec"], list[Any]]
+
+
 class ViewMemo:
     """What views made of single records (`Context.record_view`, the search entries), kept between
     the runs of one process (`briefing serve`, through `site.RenderCache`) and within one run.
@@ -211,9 +242,17 @@ class ViewMemo:
         self._pages: dict[tuple[str, str], tuple[tuple[object, ...], str, object]] = {}
         self._pages_used: dict[tuple[str, str], tuple[tuple[object, ...], str, object]] = {}
         self.page_hits = 0  # pages of the last run taken from the memo (for tests)
+        # `briefing build`'s page record (`kept`), set by the caller before `start`; None: none.
+        self.store: ViewStore | None = None
+        self._world_key = b""
+        self._digests: dict[int, tuple[object, bytes]] = {}  # id(record) -> (record, its digest)
+        self.kept_hits = 0  # views of this run taken from the page record (for tests)
 
-    def start(self, dataset: Dataset, event_types: dict[str, str], preview: bool) -> None:
+    def start(self, dataset: Dataset, event_types: dict[str, str], preview: bool, pdfs: bool = False) -> None:
         """Begin a run over `dataset`: keep the views only if what they name is the same objects."""
+        self.kept_hits = 0
+        if self.store is not None:
+            self._start_store(dataset, event_types, preview, pdfs)
         world = (repr((sorted(event_types.items()), preview)),
                  *(e.record for table in (dataset.actors, dataset.regions, dataset.sources) for e in table.values()))
         if len(world) != len(self._world) or world[0] != self._world[0] or any(
@@ -222,6 +261,66 @@ class ViewMemo:
         self._world = world
         self._used, self.hits = {}, 0
         self._pages_used, self.page_hits = {}, 0
+
+    def _start_store(self, dataset: Dataset, event_types: dict[str, str], preview: bool, pdfs: bool) -> None:
+        """Each record's digest (the digest of its file's bytes, its path and line: the same bytes
+        parse to the same record under the same code and settings, which the page record's header
+        names), and the world key: every actor, region and source (what any view may name), the
+        event types, the preview setting and whether the build makes PDFs."""
+        self._digests = {}
+        digests = dataset.file_digests
+        world = hashlib.blake2b(repr((sorted(event_types.items()), preview, pdfs)).encode(), digest_size=32)
+        for kind in FOLDERS:
+            for entry in dataset.kind(kind).values():
+                found = digests.get(entry.path)
+                record_key = b"" if found is None else hashlib.blake2b(
+                    found + f"\0{entry.path}\0{entry.line}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
+                if found is not None:
+                    self._digests[id(entry.record)] = (entry.record, record_key)
+                if kind not in ("incidents", "statements"):  # every view may name these
+                    world.update(f"{kind}\0{entry.id}\0".encode("utf-8", "surrogatepass") + (record_key or b"?" * 16))
+        self._world_key = world.digest()
+        if any(kind not in ("incidents", "statements") and entry.path not in digests
+               for kind in FOLDERS for entry in dataset.kind(kind).values()):
+            self._world_key = b""  # a record of unknown bytes: no view is taken from the record
+
+    def kept(self, family: str, key: str, objects: tuple[object, ...], values: str,
+             make: Callable[[], Made]) -> tuple[list[Page | ChartSpec | Kept], list[Any]]:
+        """What `make()` gives for one page of `family` (`key`: which one), like `page`; in
+        `briefing build` with a page record (`store`), its pages taken from disk (`Kept`) without
+        making the view when its input key is the recorded one and every file it made is on disk
+        as recorded. The input key is a digest of the world key (`_start_store`), `family`, `key`,
+        `values` and the digest of each of `objects` (the records it reads, in order; None
+        separates groups): the same as `page` compares, by content instead of identity. An object
+        without a digest (its file was not read in this run) makes the page."""
+        store = self.store
+        input_key = self._input_key(family, key, objects, values) if store is not None else None
+        name = f"{family}\0{key}"
+        if store is not None and input_key is not None:
+            found = store.view(name, input_key)
+            if found is not None:
+                self.kept_hits += 1
+                return [Kept(*page) for page in found[0]], found[1]
+        made, items = self.page(family, key, objects, values, make)
+        if store is not None and input_key is not None:
+            store.made(name, input_key, [p.path for p in made], list(items))
+        return list(made), items
+
+    def _input_key(self, family: str, key: str, objects: tuple[object, ...], values: str) -> bytes | None:
+        if not self._world_key:
+            return None
+        digest = hashlib.blake2b(self._world_key, digest_size=32)
+        digest.update(repr((family, key, values, len(objects))).encode("utf-8", "surrogatepass"))
+        digests = self._digests
+        for obj in objects:
+            if obj is None:
+                digest.update(b"|")
+                continue
+            found = digests.get(id(obj))
+            if found is None or found[0] is not obj:
+                return None
+            digest.update(found[1])
+        return digest.digest()
 
     def finish(self) -> None:
         """Forget the views of records this run did not show (an edited record's old object)."""
@@ -436,4 +535,4 @@ class Family:
     from the context of a build. `views/families.py` lists every family of the site."""
 
     name: str
-    pages: Callable[[Context], Sequence[Page | ChartSpec | Download]]
+    pages: Callable[[Context], Sequence[Page | ChartSpec | Download | Kept]]

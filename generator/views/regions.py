@@ -17,7 +17,7 @@ from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Region, Statement, event_label
 from ..render import isolate_text
 from ..routes import REGIONS_INDEX, TIMELINE_INDEX, href, region_page
-from .common import Context, Family, Page, Ref, month_title, slug_label
+from .common import Context, Family, Kept, Made, Page, Ref, month_title, slug_label
 from .actors import ROLE_ORDER, ROLE_SERIES
 from .pdfs import pdf_path, region_latest_months, region_request
 from .trend import (CasualtyIndex, RecordLine, Tally, Trend, casualty_index, monthly, newest, record_line,
@@ -97,12 +97,11 @@ class RegionsIndex:
     rows: tuple[IndexRow, ...]  # the hierarchy, depth first, each level sorted by name
 
 
-def pages(ctx: Context) -> list[Page | ChartSpec]:
+def pages(ctx: Context) -> list[Page | ChartSpec | Kept]:
     """The index of regions, one page per region, and each region's monthly chart."""
-    index, region_pages, charts = build(ctx)
-    out: list[Page | ChartSpec] = [Page(index.path, "regions_index.md.j2", index)]
-    out += [Page(p.path, "region.md.j2", p) for p in region_pages]
-    return out + charts
+    index, region_pages, charts = _build(ctx)
+    out: list[Page | ChartSpec | Kept] = [Page(index.path, "regions_index.md.j2", index)]
+    return out + region_pages + charts
 
 
 #: This module as a page family of the site (views/families.py lists it).
@@ -138,7 +137,16 @@ class _Shared:
 
 
 def build(ctx: Context) -> tuple[RegionsIndex, list[RegionPage], list[ChartSpec]]:
-    """The index, every region page and every chart, as data."""
+    """The index, every region page and every chart, as data (none taken from a page record)."""
+    index, made, charts = _build(ctx)
+    found = [p.data for p in made if isinstance(p, Page) and isinstance(p.data, RegionPage)]
+    if len(found) != len(made) or any(isinstance(c, Kept) for c in charts):
+        raise ValueError("region pages taken from a page record have no data")
+    return index, found, [c for c in charts if isinstance(c, ChartSpec)]
+
+
+def _build(ctx: Context) -> tuple[RegionsIndex, list[Page | Kept], list[ChartSpec | Kept]]:
+    """The index, every region page and every chart (each page or chart as data, or `Kept`)."""
     tables = figures.tables(ctx)
     inc = tables.incidents
     roles: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -162,12 +170,13 @@ def build(ctx: Context) -> tuple[RegionsIndex, list[RegionPage], list[ChartSpec]
         counts=dict(counts),
         latest=region_latest_months(ctx) if ctx.pdfs else {},
     )
-    pages_out, charts = [], []
+    pages_out: list[Page | Kept] = []
+    charts: list[ChartSpec | Kept] = []
     for region_id in ctx.dataset.regions:
-        page, chart = _kept_region_page(ctx, shared, region_id)
+        page, *chart = _kept_region_page(ctx, shared, region_id)  # the page, then its chart if any
+        assert isinstance(page, (Page, Kept))
         pages_out.append(page)
-        if chart is not None:
-            charts.append(chart)
+        charts += [c for c in chart if isinstance(c, (ChartSpec, Kept))]
 
     rows: list[IndexRow] = []
     seen: set[str] = set()
@@ -192,16 +201,22 @@ def _related(ctx: Context, shared: _Shared, region_id: str) -> list[Entry[Statem
     return [e for e in shared.statements if named.intersection(e.record.regions)]
 
 
-def _kept_region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionPage, ChartSpec | None]:
-    """`_region_page`, or the one made in serve's last run when what it reads is the same
-    (ViewMemo.page): the incident and statement records it counts (the same objects: none of
+def _kept_region_page(ctx: Context, shared: _Shared, region_id: str) -> list[Page | ChartSpec | Kept]:
+    """`_region_page` as the page and its chart; or the ones made in serve's last run, or taken
+    from disk by `briefing build`'s page record, when what it reads is the same (ViewMemo.page,
+    ViewMemo.kept): the incident and statement records it counts (the same objects: none of
     them edited, none added or removed), and whether the build makes PDFs and the month of the
     region's briefing. The actors and regions it names are compared by ViewMemo itself."""
     ids = shared.ids.get(region_id, [])
     related = _related(ctx, shared, region_id)
     objects = (*(shared.entries[i].record for i in ids), None, *(e.record for e in related))
     values = repr((ctx.pdfs, shared.latest.get(region_id)))
-    return ctx.memo.page("regions", region_id, objects, values, lambda: _region_page(ctx, shared, region_id))
+
+    def make() -> Made:
+        page, chart = _region_page(ctx, shared, region_id)
+        return [Page(page.path, "region.md.j2", page), *([chart] if chart else [])], []
+
+    return ctx.memo.kept("regions", region_id, objects, values, make)[0]
 
 
 def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionPage, ChartSpec | None]:

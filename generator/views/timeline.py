@@ -10,7 +10,7 @@ from ..dates import month_key
 from ..link import Entry
 from ..models import Incident, Statement
 from ..routes import TAGS_PAGE, TIMELINE_INDEX, href, month_page
-from .common import Context, Family, Page, RecordView, Ref, month_title
+from .common import Context, Family, Kept, Made, Page, RecordView, Ref, month_title
 from .pdfs import month_request, pdf_path
 
 
@@ -60,10 +60,25 @@ def month_keys(ctx: Context) -> dict[str, _Month]:
     return dict(sorted(groups.items()))
 
 
-def pages(ctx: Context) -> list[Page]:
-    """The timeline index and every month page."""
-    index, months = build(ctx)
-    return [Page(index.path, "timeline_index.md.j2", index)] + [Page(m.path, "month.md.j2", m) for m in months]
+def pages(ctx: Context) -> list[Page | Kept]:
+    """The timeline index and every month page (each as data, or `Kept` by `briefing build`'s
+    page record when the records of the month, its neighbours and the PDF setting are those it
+    was made from: ViewMemo.kept)."""
+    groups = month_keys(ctx)
+    keys = list(groups)
+    out: list[Page | Kept] = [Page(TIMELINE_INDEX, "timeline_index.md.j2", _index(groups))]
+    for i, key in enumerate(keys):
+        incidents, statements = groups[key]
+        objects = (*(e.record for e in incidents), None, *(e.record for e in statements))
+        values = repr((keys[i - 1] if i > 0 else None, keys[i + 1] if i + 1 < len(keys) else None, ctx.pdfs))
+
+        def make(i: int = i) -> Made:
+            page = _month(ctx, groups, keys, i)
+            return [Page(page.path, "month.md.j2", page)], []
+
+        made, _ = ctx.memo.kept("timeline", key, objects, values, make)
+        out += [p for p in made if isinstance(p, (Page, Kept))]
+    return out
 
 
 #: This module as a page family of the site (views/families.py lists it).
@@ -74,23 +89,31 @@ def build(ctx: Context) -> tuple[TimelineIndex, list[MonthPage]]:
     """The index and every month page, as data."""
     groups = month_keys(ctx)
     keys = list(groups)
-    pages = []
-    for i, key in enumerate(keys):
-        path = month_page(key)
-        incidents, statements = groups[key]
-        views = sorted(
-            [ctx.record_view(e, path) for e in incidents] + [ctx.record_view(e, path) for e in statements],
-            key=lambda v: v.sort_key,
-        )
-        previous = Ref(month_title(keys[i - 1]), href(path, month_page(keys[i - 1]))) if i > 0 else None
-        following = Ref(month_title(keys[i + 1]), href(path, month_page(keys[i + 1]))) if i + 1 < len(keys) else None
-        pages.append(MonthPage(
-            key, month_title(key), path, tuple(views), len(incidents), len(statements), previous, following,
-            href(path, TIMELINE_INDEX), href(path, TAGS_PAGE),
-            href(path, pdf_path(month_request(key))) if ctx.pdfs and "-" in key else None,
-        ))
+    return _index(groups), [_month(ctx, groups, keys, i) for i in range(len(keys))]
+
+
+def _month(ctx: Context, groups: dict[str, _Month], keys: list[str], i: int) -> MonthPage:
+    """The page of the month `keys[i]`: its records, and links to the months before and after."""
+    key = keys[i]
+    path = month_page(key)
+    incidents, statements = groups[key]
+    views = sorted(
+        [ctx.record_view(e, path) for e in incidents] + [ctx.record_view(e, path) for e in statements],
+        key=lambda v: v.sort_key,
+    )
+    previous = Ref(month_title(keys[i - 1]), href(path, month_page(keys[i - 1]))) if i > 0 else None
+    following = Ref(month_title(keys[i + 1]), href(path, month_page(keys[i + 1]))) if i + 1 < len(keys) else None
+    return MonthPage(
+        key, month_title(key), path, tuple(views), len(incidents), len(statements), previous, following,
+        href(path, TIMELINE_INDEX), href(path, TAGS_PAGE),
+        href(path, pdf_path(month_request(key))) if ctx.pdfs and "-" in key else None,
+    )
+
+
+def _index(groups: dict[str, _Month]) -> TimelineIndex:
+    keys = list(groups)
     rows = tuple(
         MonthRow(Ref(month_title(k), href(TIMELINE_INDEX, month_page(k))), len(groups[k][0]), len(groups[k][1]))
         for k in reversed(keys)  # newest first: what readers look for
     )
-    return TimelineIndex(TIMELINE_INDEX, rows), pages
+    return TimelineIndex(TIMELINE_INDEX, rows)
