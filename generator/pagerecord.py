@@ -16,7 +16,6 @@ import importlib.metadata
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
@@ -39,9 +38,9 @@ _RECORD_NAME = re.compile(r"[0-9a-f]{24}\.msgpack")
 class _File(msgspec.Struct, array_like=True):
     header: str
     pages: dict[str, tuple[bytes, bytes]]  # path -> (digest of the page's data, hash of its bytes)
-    # "family\0key" -> (input key of the view, the paths it made each with its page's digest, its
-    # items): ViewMemo.kept
-    views: dict[str, tuple[bytes, list[tuple[str, bytes]], list[Any]]] = {}
+    # "family\0key" -> (input key of the view, the paths it made each with its page's digest):
+    # ViewMemo.kept
+    views: dict[str, tuple[bytes, list[tuple[str, bytes]]]] = {}
 
 
 _ENCODER = msgspec.msgpack.Encoder()
@@ -88,11 +87,12 @@ class PageRecord:
         self.old: dict[str, tuple[bytes, bytes]] = {}
         self.new: dict[str, tuple[bytes, bytes]] = {}
         self.hits = 0  # pages taken from disk in this build
+        self.view_hits = 0  # views not made in this build: their pages taken from disk (`view`)
         # The views of page families (views/common.py, ViewMemo.kept): what each was made from
         # and what it made, last time and in this build. Plain data: a build split over processes
         # merges each one's `new` and `new_views` (dict updates) before `save`.
-        self.old_views: dict[str, tuple[bytes, list[tuple[str, bytes]], list[Any]]] = {}
-        self.new_views: dict[str, tuple[bytes, list[str], list[Any]]] = {}  # (input key, paths, items)
+        self.old_views: dict[str, tuple[bytes, list[tuple[str, bytes]]]] = {}
+        self.new_views: dict[str, tuple[bytes, list[str]]] = {}  # name -> (input key, paths)
         self.failed: CannotWrite | None = None
         # A planted link must not make briefing read or write elsewhere.
         self._usable = not (folder.is_symlink() or folder.parent.is_symlink())
@@ -102,7 +102,7 @@ class PageRecord:
         configuration), templates, briefing version and generator source."""
         self.header = "\n".join((FORMAT, _versions(), f"source {source_hash()}", f"templates {_templates_hash()}",
                                  f"salt {hashlib.blake2b(salt).hexdigest()}"))
-        self.old, self.new, self.hits = {}, {}, 0
+        self.old, self.new, self.hits, self.view_hits = {}, {}, 0, 0
         self.old_views, self.new_views = {}, {}
         if not self._usable:
             return
@@ -128,12 +128,12 @@ class PageRecord:
         self.hits += 1
         return data
 
-    def view(self, name: str, input_key: bytes) -> tuple[list[tuple[str, bytes, bytes]], list[Any]] | None:
-        """The pages the view `name` made last time, each as (path, digest, bytes on disk), and
-        its items, when its input key was `input_key` and each page is on disk as the page record
-        says, with the digest the view recorded (a record edited by hand costs a render); else
-        None (make it). The pages are counted in `hits` and recorded for this build as made
-        (`made`): the caller writes them as they are (ViewMemo.kept, site.streamed_pages)."""
+    def view(self, name: str, input_key: bytes) -> list[tuple[str, bytes, bytes]] | None:
+        """The pages the view `name` made last time, each as (path, digest, bytes on disk), when
+        its input key was `input_key` and each page is on disk as the page record says, with the
+        digest the view recorded (a record edited by hand costs a render); else None (make it).
+        The pages are counted in `hits`, and the view recorded for this build as made (`made`):
+        the caller writes them as they are (ViewMemo.kept, site.streamed_pages)."""
         old = self.old_views.get(name)
         if old is None or old[0] != input_key:
             return None
@@ -143,12 +143,13 @@ class PageRecord:
             if data is None:
                 return None
             found.append((path, digest, data))
-        self.made(name, input_key, [path for path, _ in old[1]], old[2])
-        return found, old[2]
+        self.made(name, input_key, [path for path, _ in old[1]])
+        self.view_hits += 1
+        return found
 
-    def made(self, name: str, input_key: bytes, paths: list[str], items: list[Any]) -> None:
-        """Record that the view `name` of input key `input_key` made the pages `paths` and `items`."""
-        self.new_views[name] = (input_key, paths, items)
+    def made(self, name: str, input_key: bytes, paths: list[str]) -> None:
+        """Record that the view `name` of input key `input_key` made the pages `paths`."""
+        self.new_views[name] = (input_key, paths)
 
     def keep(self, path: str, digest: bytes, data: bytes) -> None:
         """Record that the page of `digest` became `data` at `path` in this build."""
@@ -160,8 +161,8 @@ class PageRecord:
             return
         # Each view with the digest each of its pages was written with in this build (a view
         # whose page was not written, or written twice, is not kept).
-        views = {name: (key, [(path, self.new[path][0]) for path in paths], items)
-                 for name, (key, paths, items) in self.new_views.items() if all(path in self.new for path in paths)}
+        views = {name: (key, [(path, self.new[path][0]) for path in paths])
+                 for name, (key, paths) in self.new_views.items() if all(path in self.new for path in paths)}
         if self.new == self.old and views == self.old_views:
             return
         try:

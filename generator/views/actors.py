@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Iterable
 
 from .. import figures
 from ..charts import ChartSpec
@@ -19,7 +19,7 @@ from ..link import Entry
 from ..models import CASUALTY_KINDS, Actor, Incident, Statement
 from ..render import isolate_text
 from ..routes import ACTORS_INDEX, TIMELINE_INDEX, actor_page, href
-from .common import Context, Family, Kept, Made, Page, Ref, slug_label
+from .common import Context, Family, Kept, Page, Ref, slug_label
 from .trend import (CasualtyIndex, RecordLine, Subject, Tally, Trend, casualty_index, monthly, newest,
                     record_line, tally)
 
@@ -159,14 +159,18 @@ def _build(ctx: Context) -> tuple[ActorsIndex, list[Page | Kept], list[ChartSpec
     rows = []
     records = {e.id: e.record for e in ctx.incidents()}
     for actor_id, entry in ctx.dataset.actors.items():
-        made, (count, suffered, last_seen) = _kept_actor_page(ctx, casualties, months, records, actor_id,
-                                                              involved.get(actor_id))
-        page, *chart = made  # the page, then its chart when it has one
-        assert isinstance(page, (Page, Kept))
+        involvement = involved.get(actor_id) or _Involvement([], [], [])
+        page, *chart = _kept_actor_page(ctx, casualties, months, records, actor_id, involvement)
+        assert isinstance(page, (Page, Kept))  # the page, then its chart when it has one
         pages_out.append(page)
         charts += [c for c in chart if isinstance(c, (ChartSpec, Kept))]
+        # The row's figures are worked out here, not taken from the page: a page taken from disk
+        # (ViewMemo.kept) gives no data, and the page record holds none (it is not trusted).
+        suffered, last_seen = _suffered(casualties, actor_id, involvement), _last_seen(involvement)
         rows.append(ActorRow(
-            ctx.actor_ref(actor_id, ACTORS_INDEX), slug_label(entry.record.kind), count, suffered, last_seen,
+            ctx.actor_ref(actor_id, ACTORS_INDEX), slug_label(entry.record.kind), len(involvement.incidents),
+            tally(casualties.count(i, "killed", only=("actor", actor_id)) for i in suffered).short,
+            format_date(last_seen[-1].record.date) if last_seen else "",
         ))
     rows.sort(key=lambda row: (row.actor.text.casefold(), row.actor.href))
     return ActorsIndex(ACTORS_INDEX, tuple(rows), href(ACTORS_INDEX, TIMELINE_INDEX)), pages_out, charts
@@ -174,34 +178,44 @@ def _build(ctx: Context) -> tuple[ActorsIndex, list[Page | Kept], list[ChartSpec
 
 def _kept_actor_page(
     ctx: Context, casualties: CasualtyIndex, months: dict[str, str], records: dict[str, Incident], actor_id: str,
-    involvement: _Involvement | None,
-) -> tuple[list[Page | ChartSpec | Kept], list[Any]]:
-    """`_actor_page` as the page and its chart, with the index row's count, killed among its own
-    and last-seen date; or the ones made in serve's last run, or taken from disk by `briefing
-    build`'s page record, when what it reads is the same (ViewMemo.page, ViewMemo.kept): the
+    involvement: _Involvement,
+) -> list[Page | ChartSpec | Kept]:
+    """`_actor_page` as the page and its chart; or the ones made in serve's last run, or taken
+    from disk by `briefing build`'s page record, when what it reads is the same (ViewMemo.page, ViewMemo.kept): the
     records that involve the actor (its incidents with its roles, the statements by it and about
     it) and the incidents that report losses of its own, the same in the same order. The actors
     and regions it names are compared by ViewMemo itself."""
-    found = involvement or _Involvement([], [], [])
     own = sorted(casualties.incidents_of.get(("actor", actor_id), set()))
-    objects = (*(e.record for e, _ in found.incidents), None, *(e.record for e in found.by), None,
-               *(e.record for e in found.about), None, *(records[i] for i in own))
-    values = repr([names for _, names in found.incidents])
+    objects = (*(e.record for e, _ in involvement.incidents), None, *(e.record for e in involvement.by), None,
+               *(e.record for e in involvement.about), None, *(records[i] for i in own))
+    values = repr([names for _, names in involvement.incidents])
 
-    def make() -> Made:
-        page, chart, suffered, last_seen = _actor_page(ctx, casualties, months, actor_id, involvement)
-        made: list[Page | ChartSpec] = [Page(page.path, "actor.md.j2", page), *([chart] if chart else [])]
-        return made, [len(page.incidents) + page.more_incidents, suffered.short, last_seen]
+    def make() -> list[Page | ChartSpec]:
+        page, chart = _actor_page(ctx, casualties, months, actor_id, involvement)
+        return [Page(page.path, "actor.md.j2", page), *([chart] if chart else [])]
 
     return ctx.memo.kept("actors", actor_id, objects, values, make)
 
 
+def _suffered(casualties: CasualtyIndex, actor_id: str, involvement: _Involvement) -> list[str]:
+    """The incidents whose losses count as the actor's own: where it was a target, and any
+    (visible) incident that reports losses of its own."""
+    targeted = {e.id for e, names in involvement.incidents if "target" in names}
+    return sorted(targeted | casualties.incidents_of.get(("actor", actor_id), set()))
+
+
+def _last_seen(involvement: _Involvement) -> list[Entry[Incident] | Entry[Statement]]:
+    """Every record that involves the actor, earliest first (its first and last seen)."""
+    seen: list[Entry[Incident] | Entry[Statement]] = [e for e, _ in involvement.incidents]
+    seen += involvement.by + involvement.about
+    return sorted(seen, key=lambda e: (e.record.date.sort_key(), e.id))
+
+
 def _actor_page(
     ctx: Context, casualties: CasualtyIndex, months: dict[str, str], actor_id: str,
-    involvement: _Involvement | None,
-) -> tuple[ActorPage, ChartSpec | None, Tally, str]:
-    """One actor's page, its chart (None without incidents), its own killed and its last-seen date."""
-    involvement = involvement or _Involvement([], [], [])
+    involvement: _Involvement,
+) -> tuple[ActorPage, ChartSpec | None]:
+    """One actor's page and its chart (None without incidents)."""
     actor = ctx.dataset.actors[actor_id].record
     path = actor_page(actor_id)
     own: Subject = ("actor", actor_id)
@@ -209,8 +223,7 @@ def _actor_page(
     perpetrated = [e.id for e, names in involvement.incidents if "perpetrator" in names]
     suspected = [e.id for e, names in involvement.incidents if "suspected" in names and "perpetrator" not in names]
     targeted = {e.id for e, names in involvement.incidents if "target" in names}
-    # Losses: where it was a target, and any (visible) incident that reports losses of its own.
-    suffered_ids = sorted(targeted | casualties.incidents_of.get(own, set()))
+    suffered_ids = _suffered(casualties, actor_id, involvement)
 
     def inflicted(ids: Iterable[str], kind: str) -> Tally:
         # every count in the incidents it carried out, except its own losses in them
@@ -234,14 +247,11 @@ def _actor_page(
             figure_rows.append(FigureRow(f"{kind.capitalize()} among {w.poss} own", taken.text))
 
     # First and last seen: the earliest and latest record that involves it, at written precision.
-    seen = [e for e, _ in involvement.incidents] + involvement.by + involvement.about
-    last_seen = ""
-    if seen:
-        order = sorted(seen, key=lambda e: (e.record.date.sort_key(), e.id))
+    order = _last_seen(involvement)
+    if order:
         for label, entry in (("First seen", order[0]), ("Last seen", order[-1])):
             view = ctx.record_view(entry, path)
             figure_rows.append(FigureRow(label, view.date, Ref(view.title, view.permalink)))
-        last_seen = format_date(order[-1].record.date)
     figure_rows.append(FigureRow(f"Statements by {w.obj} or on {w.poss} behalf", str(len(involvement.by))))
     figure_rows.append(FigureRow(f"Statements about {w.obj}", str(len(involvement.about))))
 
@@ -300,7 +310,7 @@ def _actor_page(
         timeline_href=href(path, TIMELINE_INDEX),
         index_href=href(path, ACTORS_INDEX),
     )
-    return page, chart, suffered(suffered_ids, "killed"), last_seen
+    return page, chart
 
 
 def _by_name(entries: Iterable[Entry[Actor]]) -> list[Entry[Actor]]:

@@ -10,7 +10,7 @@ import datetime
 import hashlib
 import posixpath
 from dataclasses import dataclass, field
-from typing import (TYPE_CHECKING, Any, Callable, Iterable, Protocol, Sequence, TypeAlias, TypedDict, TypeGuard,
+from typing import (TYPE_CHECKING, Callable, Iterable, Protocol, Sequence, TypeAlias, TypedDict, TypeGuard,
                     TypeVar, cast)
 
 from ..charts import ChartSpec
@@ -204,18 +204,12 @@ class Kept:
 
 class ViewStore(Protocol):
     """What ViewMemo.kept needs of `briefing build`'s page record (pagerecord.PageRecord): the
-    pages and items a view made last time under an input key, as they are on disk (`view`), and
+    pages a view made last time under an input key, as they are on disk (`view`), and
     a note of what a view made in this build (`made`)."""
 
-    def view(self, name: str, input_key: bytes) -> tuple[list[tuple[str, bytes, bytes]], list[Any]] | None: ...
+    def view(self, name: str, input_key: bytes) -> list[tuple[str, bytes, bytes]] | None: ...
 
-    def made(self, name: str, input_key: bytes, paths: list[str], items: list[Any]) -> None: ...
-
-
-#: What a page family gives ViewMemo.kept to make a page: its pages and charts, and its items
-#: (plain values the family reads besides the pages: an index row's figures), a list of str,
-#: int, float, bool or None, which the page record keeps as they are.
-Made: TypeAlias = tuple[list["Page | ChartSpec"], list[Any]]
+    def made(self, name: str, input_key: bytes, paths: list[str]) -> None: ...
 
 
 class ViewMemo:
@@ -285,7 +279,7 @@ class ViewMemo:
             self._world_key = b""  # a record of unknown bytes: no view is taken from the record
 
     def kept(self, family: str, key: str, objects: tuple[object, ...], values: str,
-             make: Callable[[], Made]) -> tuple[list[Page | ChartSpec | Kept], list[Any]]:
+             make: Callable[[], list[Page | ChartSpec]]) -> list[Page | ChartSpec | Kept]:
         """What `make()` gives for one page of `family` (`key`: which one), like `page`; in
         `briefing build` with a page record (`store`), its pages taken from disk (`Kept`) without
         making the view when its input key is the recorded one and every file it made is on disk
@@ -300,11 +294,11 @@ class ViewMemo:
             found = store.view(name, input_key)
             if found is not None:
                 self.kept_hits += 1
-                return [Kept(*page) for page in found[0]], found[1]
-        made, items = self.page(family, key, objects, values, make)
+                return [Kept(*page) for page in found]
+        made = self.page(family, key, objects, values, make)
         if store is not None and input_key is not None:
-            store.made(name, input_key, [p.path for p in made], list(items))
-        return list(made), items
+            store.made(name, input_key, [p.path for p in made])
+        return list(made)
 
     def _input_key(self, family: str, key: str, objects: tuple[object, ...], values: str) -> bytes | None:
         if not self._world_key:

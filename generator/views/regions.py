@@ -17,7 +17,7 @@ from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Region, Statement, event_label
 from ..render import isolate_text
 from ..routes import REGIONS_INDEX, TIMELINE_INDEX, href, region_page
-from .common import Context, Family, Kept, Made, Page, Ref, month_title, slug_label
+from .common import Context, Family, Kept, Page, Ref, month_title, slug_label
 from .actors import ROLE_ORDER, ROLE_SERIES
 from .pdfs import pdf_path, region_latest_months, region_request
 from .trend import (CasualtyIndex, RecordLine, Tally, Trend, casualty_index, monthly, newest, record_line,
@@ -212,11 +212,11 @@ def _kept_region_page(ctx: Context, shared: _Shared, region_id: str) -> list[Pag
     objects = (*(shared.entries[i].record for i in ids), None, *(e.record for e in related))
     values = repr((ctx.pdfs, shared.latest.get(region_id)))
 
-    def make() -> Made:
+    def make() -> list[Page | ChartSpec]:
         page, chart = _region_page(ctx, shared, region_id)
-        return [Page(page.path, "region.md.j2", page), *([chart] if chart else [])], []
+        return [Page(page.path, "region.md.j2", page), *([chart] if chart else [])]
 
-    return ctx.memo.kept("regions", region_id, objects, values, make)[0]
+    return ctx.memo.kept("regions", region_id, objects, values, make)
 
 
 def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionPage, ChartSpec | None]:

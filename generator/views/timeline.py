@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..charts import ChartSpec
 from ..dates import month_key
 from ..link import Entry
 from ..models import Incident, Statement
 from ..routes import TAGS_PAGE, TIMELINE_INDEX, href, month_page
-from .common import Context, Family, Kept, Made, Page, RecordView, Ref, month_title
+from .common import Context, Family, Kept, Page, RecordView, Ref, month_title
 from .pdfs import month_request, pdf_path
 
 
@@ -72,11 +73,11 @@ def pages(ctx: Context) -> list[Page | Kept]:
         objects = (*(e.record for e in incidents), None, *(e.record for e in statements))
         values = repr((keys[i - 1] if i > 0 else None, keys[i + 1] if i + 1 < len(keys) else None, ctx.pdfs))
 
-        def make(i: int = i) -> Made:
+        def make(i: int = i) -> list[Page | ChartSpec]:
             page = _month(ctx, groups, keys, i)
-            return [Page(page.path, "month.md.j2", page)], []
+            return [Page(page.path, "month.md.j2", page)]
 
-        made, _ = ctx.memo.kept("timeline", key, objects, values, make)
+        made = ctx.memo.kept("timeline", key, objects, values, make)
         out += [p for p in made if isinstance(p, (Page, Kept))]
     return out
 
