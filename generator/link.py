@@ -8,6 +8,7 @@ with its file and line.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from itertools import chain
@@ -111,10 +112,31 @@ class Dataset:
     #: The records of a registered kind that has no typed field above (one just added to
     #: `kinds.py`), by kind: it is validated and linked before any view wants it typed.
     others: dict[str, dict[str, Entry[Record]]] = field(default_factory=dict, repr=False, compare=False)
-    #: The digest (vcache.digest) of the bytes each file's records were read from, by path, for
-    #: the files read in this run (a file kept by serve's memo has none): what `briefing build`'s
-    #: page record keys a page's records by (views/common.py, ViewMemo.kept).
-    file_digests: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    #: A digest of each record read from its file in this run (a file kept by serve's memo gives
+    #: none), by the record object's id, with the object (`record_digest`): what `briefing build`'s
+    #: page record and the PDFs' input keys know a record by (views/common.py ViewMemo.kept,
+    #: pdf.InputKeys) instead of serialising it. Set by `set_digests`.
+    record_digests: dict[int, tuple[object, bytes]] = field(default_factory=dict, repr=False, compare=False)
+
+    def set_digests(self, files: dict[str, bytes]) -> None:
+        """Know each record read from a file of `files` (path -> vcache.digest of the bytes its
+        records were parsed from) by a digest of those bytes, its path and its line: the same
+        bytes parse to the same record under the same code and settings, which every user of
+        the digest keys apart."""
+        out: dict[int, tuple[object, bytes]] = {}
+        for kind in FOLDERS:
+            for entry in self.kind(kind).values():
+                found = files.get(entry.path)
+                if found is not None:
+                    where = f"\0{entry.path}\0{entry.line}".encode("utf-8", "surrogatepass")
+                    out[id(entry.record)] = (entry.record, hashlib.blake2b(found + where, digest_size=16).digest())
+        self.record_digests = out
+
+    def record_digest(self, record: object) -> bytes | None:
+        """The digest `set_digests` gave this record object (None: it was not read from a file
+        in this run, or it is another object, such as an edited copy)."""
+        found = self.record_digests.get(id(record))
+        return found[1] if found is not None and found[0] is record else None
 
     def kind(self, name: str) -> dict[str, Entry[Any]]:
         """The records of one kind (`actors`, `regions`, ...); their class depends on `name`."""

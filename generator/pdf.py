@@ -48,7 +48,7 @@ from . import fonts, geo
 from .charts import GROUP_COLOURS, render_svg
 from .children import pool_options
 from .config import SiteConfig
-from .link import Dataset
+from .link import Dataset, Entry
 from .models import event_label
 from .load import SYMLINK_MESSAGE, Refused, read_regular
 from .problems import Problem, problem
@@ -431,7 +431,7 @@ class InputKeys:
     def __init__(self, ctx: Context, config: SiteConfig, selections: Selections, paper: str = "a4") -> None:
         self.ctx = ctx
         self.selections = selections
-        self.records: dict[int, tuple[object, bytes]] = {}  # id(record) -> (record, digest of its repr)
+        self.records: dict[int, tuple[object, bytes]] = {}  # id(record) -> (record, its digest)
         self._issued: str | None = None
         digest = hashlib.sha256(_environment())
         digest.update(repr((config, sorted(ctx.event_types.items()), ctx.preview, paper)).encode())
@@ -440,15 +440,20 @@ class InputKeys:
             if kind in ("incidents", "statements"):
                 continue
             for record_id, entry in sorted(dataset.kind(kind).items()):
-                digest.update(f"{kind} {record_id} {entry.record!r}\n".encode())
+                digest.update(f"{kind} {record_id} ".encode() + self._record(entry) + b"\n")
         self.world = digest.digest()
 
-    def _record(self, record: object) -> bytes:
-        # A record's repr names every field and value (pydantic models of plain values, dates and
-        # FuzzyDates), so two records with the same repr print the same everywhere.
+    def _record(self, entry: Entry[Any]) -> bytes:
+        """A digest of the record: the one validation gave it from its file's bytes
+        (Dataset.record_digest; the same bytes give the same record under the same code and
+        settings, which `world` holds), else that of its repr, which names every field and value
+        (pydantic models of plain values, dates and FuzzyDates). Each form has its own prefix."""
+        record = entry.record
         kept = self.records.get(id(record))
         if kept is None or kept[0] is not record:
-            kept = self.records[id(record)] = (record, hashlib.sha256(repr(record).encode()).digest())
+            found = self.ctx.dataset.record_digest(record)
+            made = b"f" + found if found is not None else b"r" + hashlib.sha256(repr(record).encode()).digest()
+            kept = self.records[id(record)] = (record, made)
         return kept[1]
 
     def _whole_issue_date(self) -> str:
@@ -468,7 +473,7 @@ class InputKeys:
         if reads.empty:
             digest.update(self._whole_issue_date().encode())
         for entry in reads.records:
-            digest.update(self._record(entry.record))
+            digest.update(self._record(entry))
         return digest.hexdigest()
 
 

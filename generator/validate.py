@@ -279,7 +279,7 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
                 loaded.extend(result.valid)
                 facts.extend(result.facts)
             dataset, link_problems = link(loaded, written, facts)
-            dataset.file_digests = file_digests
+            dataset.set_digests(file_digests)
             # an id whose page another page needs: page_conflicts
             across = link_problems + dates_after_sources(facts) + list(page_conflicts(facts))
             if memo is not None:

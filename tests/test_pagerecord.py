@@ -6,8 +6,10 @@ had no record."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import msgspec
 import pytest
@@ -19,7 +21,7 @@ from generator.site import generate
 from generator.validate import validate
 from generator.write import GENERATED
 from test_build import make_project, set_field, tree
-from test_incremental import _actor_renamed
+from test_incremental import _actor_renamed, _added, _deleted, _region_renamed, _rename_first
 from test_serve import synthetic
 
 
@@ -139,3 +141,92 @@ def test_the_records_of_other_content_folders_are_pruned_and_other_files_left(tm
         assert record.path.is_file()
     assert len(list(folder.glob("*.msgpack"))) == pagerecord.KEEP
     assert record.path.is_file() and (folder / "notes.txt").is_file()
+
+
+# --- views taken from disk by their input keys (ViewMemo.kept) ------------------------------------
+
+
+def _ids(data: Path, kind: str) -> list[str]:
+    """The ids of the records of `kind` (a file may hold one record or a list of them)."""
+    return sorted(i for p in data.glob(f"{kind}/**/*.yml")
+                  for i in re.findall(r"(?<![\w-])id: ([\w-]+)", p.read_text(encoding="utf-8")))
+
+
+def _one_day(data: Path) -> list[Path]:
+    """Incident files of one record dated to one day (`date: YYYY-MM-DD`), in path order."""
+    return [p for p in sorted(data.glob("incidents/**/*.yml"))
+            if re.search(r"^date: \d{4}-\d{2}-\d{2}$", p.read_text(encoding="utf-8"), re.M)]
+
+
+def _perpetrator_changed(data: Path) -> None:
+    """The first actor of an incident replaced by another: both actors' pages change, and the
+    region's table of actors (cross-references, not the edited file's own pages)."""
+    path = next(p for p in _one_day(data) if "actor: " in p.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    other = next(a for a in reversed(_ids(data, "actors")) if a not in text)
+    path.write_text(re.sub(r"\bactor: [\w-]+", f"actor: {other}", text, count=1), encoding="utf-8")
+
+
+def _region_moved(data: Path) -> None:
+    path = _one_day(data)[1]
+    text = path.read_text(encoding="utf-8")
+    other = next(r for r in reversed(_ids(data, "regions")) if f"region: {r}\n" not in text)
+    set_field(path, "region", other)
+
+
+def _date_moved(data: Path) -> None:
+    """An incident moved to the earliest month another incident has (before its sources): both
+    months' pages change."""
+    path = _one_day(data)[-1]
+    month = re.search(r"^date: (\d{4}-\d{2})", path.read_text(encoding="utf-8"), re.M)
+    assert month is not None
+    dates = sorted(d for p in data.glob("incidents/**/*.yml")
+                   for d in re.findall(r"(?:date|from): (\d{4}-\d{2}-\d{2})", p.read_text(encoding="utf-8")))
+    set_field(path, "date", next(d for d in dates if d[:7] != month.group(1)))
+
+
+def _source_renamed(data: Path) -> None:
+    _rename_first(min(data.glob("sources/**/*.yml")), "A source renamed between builds")
+
+
+def _views(data: Path, content: Path, record_dir: Path | None) -> tuple[dict[str, bytes], int, int]:
+    """`_build` with a validation cache (as `briefing build` validates), and how many views were
+    taken from disk by their input keys."""
+    result = validate(data, cache=data.parent / ".cache" / "validation")
+    assert result.report.ok and result.dataset is not None
+    record = None if record_dir is None else PageRecord(record_dir, content)
+    generate(result.dataset, result.config, content, page_record=record)
+    return _generated(content), record.hits if record else 0, record.view_hits if record else 0
+
+
+EDITS = [_title, _perpetrator_changed, _region_moved, _date_moved, _added, _deleted, _actor_renamed,
+         _region_renamed, _source_renamed]
+
+
+@pytest.mark.parametrize("which", ["example", "synthetic"])
+@pytest.mark.parametrize("edit", EDITS, ids=lambda e: e.__name__.strip("_"))
+def test_views_taken_by_input_key_give_the_bytes_of_a_cold_build(which: str, edit: Callable[[Path], None],
+                                                                 synth: Path, tmp_path: Path) -> None:
+    """Actor, region and month pages whose records did not change are taken from disk without
+    making their views; after any edit, including one that changes other pages through their
+    cross-references (an actor or a region named by an incident, a month), every generated file
+    is that of a cold build, and so is it again after a second build."""
+    data = tmp_path / "p" / "data"
+    shutil.copytree(REPO / "data" if which == "example" else synth, data)
+    content, record = tmp_path / "p" / "content", tmp_path / "p" / ".cache" / "briefing-pages"
+    first, _, views = _views(data, content, record)
+    assert views == 0
+    again, _, views = _views(data, content, record)
+    assert again == first and views > 0  # nothing changed: every view taken from disk
+    every = views
+    edit(data)
+    warm, _, views = _views(data, content, record)
+    cold, _, _ = _views(data, tmp_path / "cold", None)
+    assert warm != first  # the edit shows
+    assert warm == cold
+    if edit in (_actor_renamed, _region_renamed, _source_renamed):
+        assert views == 0  # every view may name them: each is made again
+    else:
+        assert 0 < views < every
+    rebuilt, _, views = _views(data, content, record)
+    assert rebuilt == cold and views >= every - 1  # (an added or deleted month changes the count)

@@ -239,7 +239,7 @@ class ViewMemo:
         # `briefing build`'s page record (`kept`), set by the caller before `start`; None: none.
         self.store: ViewStore | None = None
         self._world_key = b""
-        self._digests: dict[int, tuple[object, bytes]] = {}  # id(record) -> (record, its digest)
+        self._dataset = Dataset()  # of the run (`start`): its records' digests
         self.kept_hits = 0  # views of this run taken from the page record (for tests)
 
     def start(self, dataset: Dataset, event_types: dict[str, str], preview: bool, pdfs: bool = False) -> None:
@@ -257,26 +257,21 @@ class ViewMemo:
         self._pages_used, self.page_hits = {}, 0
 
     def _start_store(self, dataset: Dataset, event_types: dict[str, str], preview: bool, pdfs: bool) -> None:
-        """Each record's digest (the digest of its file's bytes, its path and line: the same bytes
-        parse to the same record under the same code and settings, which the page record's header
-        names), and the world key: every actor, region and source (what any view may name), the
-        event types, the preview setting and whether the build makes PDFs."""
-        self._digests = {}
-        digests = dataset.file_digests
+        """The world key: every actor, region and source (what any view may name) by its digest
+        (Dataset.record_digest), the event types, the preview setting and whether the build
+        makes PDFs. Empty (no view taken from disk) when one of them has no digest."""
+        self._dataset = dataset
         world = hashlib.blake2b(repr((sorted(event_types.items()), preview, pdfs)).encode(), digest_size=32)
         for kind in FOLDERS:
+            if kind in ("incidents", "statements"):
+                continue
             for entry in dataset.kind(kind).values():
-                found = digests.get(entry.path)
-                record_key = b"" if found is None else hashlib.blake2b(
-                    found + f"\0{entry.path}\0{entry.line}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
-                if found is not None:
-                    self._digests[id(entry.record)] = (entry.record, record_key)
-                if kind not in ("incidents", "statements"):  # every view may name these
-                    world.update(f"{kind}\0{entry.id}\0".encode("utf-8", "surrogatepass") + (record_key or b"?" * 16))
+                found = dataset.record_digest(entry.record)
+                if found is None:
+                    self._world_key = b""
+                    return
+                world.update(f"{kind}\0{entry.id}\0".encode("utf-8", "surrogatepass") + found)
         self._world_key = world.digest()
-        if any(kind not in ("incidents", "statements") and entry.path not in digests
-               for kind in FOLDERS for entry in dataset.kind(kind).values()):
-            self._world_key = b""  # a record of unknown bytes: no view is taken from the record
 
     def kept(self, family: str, key: str, objects: tuple[object, ...], values: str,
              make: Callable[[], list[Page | ChartSpec]]) -> list[Page | ChartSpec | Kept]:
@@ -305,15 +300,15 @@ class ViewMemo:
             return None
         digest = hashlib.blake2b(self._world_key, digest_size=32)
         digest.update(repr((family, key, values, len(objects))).encode("utf-8", "surrogatepass"))
-        digests = self._digests
+        record_digest = self._dataset.record_digest
         for obj in objects:
             if obj is None:
                 digest.update(b"|")
                 continue
-            found = digests.get(id(obj))
-            if found is None or found[0] is not obj:
+            found = record_digest(obj)
+            if found is None:
                 return None
-            digest.update(found[1])
+            digest.update(found)
         return digest.digest()
 
     def finish(self) -> None:
