@@ -29,7 +29,7 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import EXIT_USAGE, BriefingError
 from .dates import DateError, parse_date
@@ -37,6 +37,9 @@ from .kinds import DATED, READING_ORDER, SINGULAR
 from .load import (MAX_FILE_BYTES, SYMLINK_MESSAGE, LoadedFile, Refused, dotted, load_file, read_regular, same,
                    size_message)
 from .problems import escape_controls, json_text
+
+if TYPE_CHECKING:
+    from .link import Dataset
 
 YAML_SUFFIXES = (".yml", ".yaml")  # as generator/validate.py finds data files
 
@@ -516,6 +519,27 @@ def changes_since(ref: str | None, data_dir: str | os.PathLike[str]) -> Changes:
     return result
 
 
+def known_records(data_dir: str | os.PathLike[str], dataset: Dataset) -> Changes:
+    """`changes_since(None, data_dir)` for the records of `data_dir` already loaded and validated
+    (`dataset`): every record added, without reading and parsing every file a second time (18 s
+    and 635 MB at 100,000 incidents). What the "What's new" page reads of it is the same: each
+    record's kind, id and file, and that it exists now. `after` holds the record's model instead
+    of its raw values. Raises GitError when `data_dir` is not in a Git work tree."""
+    root = Path(data_dir)
+    repo = find_repo(root)
+    base = "" if repo.prefix == "." else repo.prefix + "/"
+    prefix = os.fspath(root).rstrip(os.sep) + os.sep
+    result = Changes("", None, repo.prefix)
+    for kind in READING_ORDER:
+        records = dataset.kind(kind)
+        for record_id in sorted(records):
+            entry = records[record_id]
+            rel = (entry.path[len(prefix):] if entry.path.startswith(prefix)
+                   else os.path.relpath(entry.path, root)).replace(os.sep, "/")
+            result.added.append(RecordChange(kind, record_id, base + rel, None, entry.record))
+    return result
+
+
 def _order(key: Key) -> tuple[int, str]:
     return (READING_ORDER.index(key[0]), key[1])
 
@@ -551,11 +575,12 @@ def _commit_time(repo: Repo, rev: str) -> datetime:
     return datetime.fromtimestamp(int(proc.stdout.strip()), tz=timezone.utc)
 
 
-def site_history(data_dir: str | os.PathLike[str], since: str | None = None) -> History:
+def site_history(data_dir: str | os.PathLike[str], since: str | None = None, known: Dataset | None = None) -> History:
     """The changes the "What's new" page shows: since the configured revision `since` when given,
     otherwise since the latest commit that is more than one month older than the newest commit
-    (HEAD). When every commit is younger than that, every record is new. Never raises for a
-    missing repository or history: the page then says why it lists nothing."""
+    (HEAD). When every commit is younger than that, every record is new: taken from `known`, the
+    validated records of `data_dir`, when given (`known_records`), else read from the files.
+    Never raises for a missing repository or history: the page then says why it lists nothing."""
     root = Path(data_dir)
     try:
         repo = find_repo(root)
@@ -579,7 +604,8 @@ def site_history(data_dir: str | os.PathLike[str], since: str | None = None) -> 
             if shallow:
                 return History(None, "This build was made from a shallow copy of the repository (without its "
                                      "history), so what changed in the last month is not known.")
-            return History(changes_since(None, root))  # the whole history is younger than a month
+            # The whole history is younger than a month: every record is new.
+            return History(changes_since(None, root) if known is None else known_records(root, known))
         return History(changes_since(older, root), since_commit=older, since_date=_commit_time(repo, older).date())
     except GitError as exc:
         where = f"`whats_new_since: {since}` in the site configuration: " if since is not None else ""

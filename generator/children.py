@@ -10,6 +10,7 @@ passed on through `exec`, so it holds for the MkDocs program too. Elsewhere this
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -34,6 +35,24 @@ def die_with_parent(parent: int | None) -> None:
     _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if parent is not None and os.getppid() != parent:  # died before the call: no signal will come
         os._exit(1)
+
+
+#: glibc's `malloc_trim`, which gives the free memory at the top of the heap and in its free
+#: pages back to the system; None elsewhere (musl, macOS: nothing to call).
+_malloc_trim: Callable[[int], int] | None
+try:
+    _malloc_trim = ctypes.CDLL(None).malloc_trim if sys.platform.startswith("linux") else None
+except (OSError, AttributeError):
+    _malloc_trim = None
+
+
+def release_memory() -> None:
+    """Before forking: collect the garbage and give the free memory back to the system, so that
+    a child starts from what this process really holds. A forked child's resident size (and
+    the peak the system reports for it) counts every page of its parent it maps, freed or not."""
+    gc.collect()
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def preexec_die_with_parent() -> Callable[[], None]:

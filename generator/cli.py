@@ -250,12 +250,12 @@ def validate_cmd(path: str, fmt: str, config: str | None) -> None:
     sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
 
 
-def _checked(data: str, stopped: str = "", extra: Iterable[Problem] = ()) -> Result:
+def _checked(data: str, stopped: str = "", extra: Iterable[Problem] = (), compact: bool = False) -> Result:
     """Before a command writes anything: the valid data (`validated`), its warnings, if any, on
     standard error; with errors, the whole report and `stopped` there, and exit 1. (Standard
-    error: standard output is for what the command made.)"""
+    error: standard output is for what the command made.) `compact`: see `validate`."""
     try:
-        result = validated(data, extra=extra, progress=_progress(), cache=_validation_cache())
+        result = validated(data, extra=extra, progress=_progress(), cache=_validation_cache(), compact=compact)
     except InvalidData as exc:
         _fail(exc, stopped)
     for problem in result.report.shown():  # warnings
@@ -311,7 +311,8 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
 
     # Links, FIFOs and devices among the hand-written pages (and the theme's files) are refused
     # with the data's errors, before anything is written: MkDocs would copy what a link points to.
-    result = _checked(data, extra=site_mod.hand_written_problems(Path(content), Path(mkdocs_config)))
+    # The records compacted as they are loaded (models.Compactor): a build holds them all at once.
+    result = _checked(data, extra=site_mod.hand_written_problems(Path(content), Path(mkdocs_config)), compact=True)
     cache = None
     if not no_pdf:
         from .pdf import PdfCache

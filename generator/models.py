@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -596,3 +597,62 @@ ENTRY_FIELD_NESTING: dict[str, dict[str, str]] = {
     "Correction": {"date": "DateSpan"},
     "Casualty": dict.fromkeys(CASUALTY_KINDS, "CountRange"),
 }
+
+
+#: Strings up to this length are shared among the records by `compact` (ids, references, slugs,
+#: statuses, roles): each is repeated across thousands of records. Longer ones (titles, summaries)
+#: are nearly all distinct, and looking them up would cost without saving.
+_SHARED_TEXT = 64
+
+
+class Compactor:
+    """Makes validated records take less memory without changing any value: the equal short
+    strings, dates and field sets among them become one object each (YAML gives every occurrence
+    of `isis` a string of its own, and pydantic every model a set of the fields it was given).
+    The models are frozen, so no value is replaced afterwards; a set of fields is copied by
+    pydantic before it is ever changed (`model_copy`). Lists are changed in place, to hold the
+    shared items. One compactor shares among every record it is given, call after call: the
+    validation of a build gives it each file's records as they are made (validate.py), so that
+    the copies are freed while the next files reuse their memory. At 100,000 incidents it takes
+    the models from about 700 to about 400 MB."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+        self._dates: dict[FuzzyDate, FuzzyDate] = {}
+        self._field_sets: dict[frozenset[str], set[str]] = {}
+
+    def __call__(self, records: Iterable[BaseModel]) -> None:
+        """Compact `records` (each in place)."""
+        for record in records:
+            self._model(record)
+
+    def _shared(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return self._texts.setdefault(value, value) if len(value) <= _SHARED_TEXT else value
+        if kind is FuzzyDate:
+            return self._dates.setdefault(value, value)
+        if kind is list:
+            for index, item in enumerate(value):
+                kept = self._shared(item)
+                if kept is not item:
+                    value[index] = kept
+        elif isinstance(value, BaseModel):
+            self._model(value)
+        return value
+
+    def _model(self, record: BaseModel) -> None:
+        given = record.__pydantic_fields_set__
+        one = self._field_sets.setdefault(frozenset(given), given)
+        if one is not given:
+            object.__setattr__(record, "__pydantic_fields_set__", one)
+        values = record.__dict__
+        for name, value in values.items():
+            kept = self._shared(value)
+            if kept is not value:
+                values[name] = kept  # the same key: the mapping's size does not change while iterating
+
+
+def compact(records: Iterable[BaseModel]) -> None:
+    """`Compactor` over `records` at once (tests, and callers that have their records already)."""
+    Compactor()(records)

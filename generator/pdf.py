@@ -27,6 +27,7 @@ returned with the PDFs as `fonts.MissingFont` warnings (the PDF is still written
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import json
@@ -40,7 +41,7 @@ from datetime import date
 from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Literal, overload
 
 import markdown
 
@@ -62,7 +63,7 @@ from .views.pdfs import pdf_path, site_requests
 from .views.selection import Selections
 from .errors import BriefingError
 from .kinds import FOLDERS
-from .write import CannotWrite, replace_file, writing
+from .write import CannotWrite, Content, Streamed, replace_file, writing
 
 if TYPE_CHECKING:
     import typst
@@ -538,6 +539,11 @@ class PdfCache:
         """The PDF rendered before from the same inputs (`input_key`), or None: `<inputs>.key`
         names the PDF's own key (`cache_key`), and the PDF is `get`'s. A key file can only ever
         point at another of the cache's PDFs."""
+        found = self.lookup_keyed(inputs)
+        return found[1] if found is not None else None
+
+    def lookup_keyed(self, inputs: str) -> tuple[str, bytes] | None:
+        """`lookup`, with the PDF's own key (`cache_key`): (key, PDF), or None."""
         if self.folder is None:
             return None
         self.used.add(inputs)
@@ -550,7 +556,31 @@ class PdfCache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)
-        return self.get(key)
+        data = self.get(key)
+        return (key, data) if data is not None else None
+
+    def held(self, key: str, data: bytes) -> Content:
+        """The PDF `data`, whose key is `key`, as the site's writer takes it: read back from its
+        cache file as it is written (`Streamed`), so that a build does not hold every PDF in
+        memory while it makes the pages; `data` itself when the cache does not hold the file (no
+        cache, a failed write, a PDF not kept for a missing font). The file read back must be the
+        same bytes (its digest is kept): a cache changed meanwhile by another build stops the
+        write (CannotWrite) rather than publish other bytes."""
+        if self.folder is None or self.failed is not None:
+            return data
+        path = self.folder / f"{key}.pdf"
+        digest = hashlib.blake2b(data, digest_size=32).digest()
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                kept = read_regular(path, limit=None)  # no link, no FIFO: as `get` reads it
+            except Refused:
+                kept = b""
+            if hashlib.blake2b(kept, digest_size=32).digest() != digest:
+                raise CannotWrite(path, OSError(errno.ESTALE, "the PDF cache changed while the site was built"))
+            yield kept
+
+        return Streamed(chunks)
 
     def link(self, inputs: str, key: str) -> None:
         """Note that the inputs `inputs` gave the PDF `key` (`<inputs>.key`, written as `put` writes)."""
@@ -772,11 +802,28 @@ def _made(job: _SiteJob, workers: int) -> Iterator[_Made]:
         _FORKED = None
 
 
+@overload
 def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: bool = False,
               cache: PdfCache | None = None, workers: int | None = None,
-              missing_fonts: list[fonts.MissingFont] | None = None, progress: Progress = quiet) -> dict[str, bytes]:
+              missing_fonts: list[fonts.MissingFont] | None = None, progress: Progress = quiet,
+              streamed: Literal[False] = False) -> dict[str, bytes]: ...
+
+
+@overload
+def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: bool = False,
+              cache: PdfCache | None = None, workers: int | None = None,
+              missing_fonts: list[fonts.MissingFont] | None = None, progress: Progress = quiet,
+              streamed: bool) -> dict[str, Content]: ...
+
+
+def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: bool = False,
+              cache: PdfCache | None = None, workers: int | None = None,
+              missing_fonts: list[fonts.MissingFont] | None = None, progress: Progress = quiet,
+              streamed: bool = False) -> dict[str, bytes] | dict[str, Content]:
     """Every PDF the site offers (views.pdfs.site_requests), by path in the content folder.
     The scripts that no installed font covers in any of them are added to `missing_fonts`.
+    With `streamed`, each PDF the cache holds is given as its cache file, read when it is
+    written (`PdfCache.held`): the same bytes, without every PDF in memory at once.
 
     A PDF is taken from the cache by its input key (`InputKeys`) when its inputs did not change;
     the others are made (`_make`), in `workers` processes (default: one per CPU), and the PDF of
@@ -785,16 +832,16 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
     selections = Selections(ctx)  # the figures' tables are made only if a briefing is made
     cache = cache or PdfCache(None)
     keys = InputKeys(ctx, config, selections) if cache.folder is not None else None
-    out: dict[str, bytes] = {}
+    out: dict[str, Content] = {}
     todo: list[tuple[views.Request, str | None, str | None]] = []  # request, judgements, input key
     for request in site_requests(ctx):
         judgements = read_judgements(content, request.name)
         key = keys.key(request, judgements) if keys is not None else None
-        cached = cache.lookup(key) if key is not None else None
+        cached = cache.lookup_keyed(key) if key is not None else None
         if cached is not None:
             # Kept only when every character it prints had a font (see below): nothing to warn of.
             cache.hits += 1
-            out[pdf_path(request)] = cached
+            out[pdf_path(request)] = cache.held(*cached) if streamed else cached[1]
         else:
             todo.append((request, judgements, key))
     requests = tuple(r for r, _, _ in todo)
@@ -806,7 +853,6 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
     unprinted: list[str] = []
     made_all = _made(job, workers if workers is not None else os.cpu_count() or 1)
     for done, ((_, _, inputs), made) in enumerate(zip(todo, made_all, strict=True), start=1):
-        out[made.path] = made.data
         cache.used.add(made.key)
         if made.cached:
             cache.hits += 1
@@ -814,6 +860,7 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
             cache.misses += 1
             if made.all_fonts:  # a PDF printed with empty boxes is not kept (see _all_fonts)
                 cache.put(made.key, made.data)  # at once: an interrupted build keeps what it has made
+        out[made.path] = cache.held(made.key, made.data) if streamed and made.all_fonts else made.data
         if made.all_fonts and inputs is not None:
             cache.link(inputs, made.key)  # after its PDF: a key file names only a PDF kept before it
         if made.printed:

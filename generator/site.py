@@ -28,7 +28,7 @@ from .problems import Problem
 from .progress import PAGES, Progress, quiet
 from .render import TEMPLATES, environment, render
 from .charts import ChartSpec, render_svg
-from .children import preexec_die_with_parent
+from .children import preexec_die_with_parent, release_memory
 from .views.common import Context, Download, Kept, Page, ViewMemo
 from .views.export import frozen_heap
 from .views.families import FAMILIES
@@ -51,7 +51,7 @@ def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs
     if data_dir is not None:
         from .changes import site_history
 
-        history = site_history(data_dir, config.whats_new_since)
+        history = site_history(data_dir, config.whats_new_since, known=dataset)  # its records, not read again
     event_types = config.all_event_types()
     if memo is None:
         memo = ViewMemo()
@@ -188,18 +188,25 @@ def render_pages(pages: list[Page | ChartSpec | Download | Kept], config: SiteCo
 
 
 def streamed_pages(pages: list[Page | ChartSpec | Download | Kept], config: SiteConfig,
-                   progress: Progress = quiet, record: PageRecord | None = None) -> dict[str, Streamed]:
+                   progress: Progress = quiet, record: PageRecord | None = None,
+                   once: bool = False) -> dict[str, Streamed]:
     """`render_pages` made lazily: each page (and chart) is rendered only when the writer comes to
     it, and each download serialised a chunk at a time as it is written (`export.chunks`), so
     that the build never holds every page's text, nor an export whole, beside the views. The same
     bytes as `render_pages` for every path; `progress` is told as each one is made. With a
     `record` (pagerecord.py, started by the caller), a page or chart whose digest and file on disk
-    are the recorded ones is taken from disk instead of rendered (downloads are always made)."""
+    are the recorded ones is taken from disk instead of rendered (downloads are always made).
+    With `once`, each page's data is let go as soon as it has been made (the writer makes each
+    file once): the views are freed one page at a time while the pages are written, instead of
+    all at the end; making a page a second time then raises RuntimeError."""
     env = environment()
-    made = 0
+    made, total = 0, len(pages)  # (the closure holds no reference to `pages`: each page is let go alone)
 
-    def page_chunks(page: Page | ChartSpec | Download | Kept) -> Iterator[bytes]:
+    def page_chunks(held: list[Page | ChartSpec | Download | Kept]) -> Iterator[bytes]:
         nonlocal made
+        if not held:
+            raise RuntimeError("a page streamed once was made again")
+        page = held.pop() if once else held[0]
         if isinstance(page, Kept):  # its view was not made: the file on disk is the recorded one
             if record is not None:
                 record.keep(page.path, page.digest, page.data)
@@ -218,14 +225,14 @@ def streamed_pages(pages: list[Page | ChartSpec | Download | Kept], config: Site
                 record.keep(page.path, digest, data)
             yield data
         made += 1
-        progress(PAGES, made, len(pages))
+        progress(PAGES, made, total)
 
     streamed: dict[str, Streamed] = {}
-    progress(PAGES, 0, len(pages))
+    progress(PAGES, 0, total)
     for page in pages:
         if page.path in streamed:
             raise ValueError(f"two pages map to {page.path}")
-        streamed[page.path] = Streamed(functools.partial(page_chunks, page))
+        streamed[page.path] = Streamed(functools.partial(page_chunks, [page]))
     return streamed
 
 
@@ -253,19 +260,25 @@ def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool
         page_record.start(repr(config).encode("utf-8", "surrogatepass"))  # (and more: pagerecord.py)
         memo = ViewMemo()
         memo.store = page_record  # views whose input keys are recorded are taken from disk
-    pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir, memo=memo)
-    made_pdfs: dict[str, bytes] = {}
+    made_pdfs: dict[str, Content] = {}
     if pdfs:
         from .pdf import PdfCache, site_pdfs  # the PDF machinery is loaded only for builds that make PDFs
 
+        # The PDFs before the views: the workers forked to make them copy this process as it is
+        # (its resident memory counts as theirs), so they are forked while it holds the dataset
+        # only, not every page's view. What the freed objects left is given back first.
+        release_memory()
+        # A build streams each PDF from its cache file as it is written (PdfCache.held) rather
+        # than hold them all beside the views; serve keeps them (its runs share no cache reads).
         made_pdfs = site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None),
-                              missing_fonts=missing_fonts, progress=progress)
+                              missing_fonts=missing_fonts, progress=progress, streamed=render_cache is None)
+    pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir, memo=memo)
     rendered: dict[str, Content]
     if render_cache is not None:  # serve: every page's text kept for the next run
         rendered = dict(render_pages(pages, config, progress, render_cache))
     else:  # a build: each page rendered as it is written (progress.PAGES), and forgotten
-        rendered = dict(streamed_pages(pages, config, progress, page_record))
-    del pages
+        rendered = dict(streamed_pages(pages, config, progress, page_record, once=True))
+    del pages  # from here, each page's view is held by its Streamed alone, and let go once written
     rendered.update(made_pdfs)
     result = write_tree(content, rendered)
     if page_record is not None and render_cache is None:
@@ -374,6 +387,9 @@ def mkdocs_build(config_file: Path, site_dir: Path) -> Built:
     # `mkdocs build --strict` as MkDocs' own command runs it, with generator/partial.py's build:
     # partial when the previous site's record shows that only generated pages changed since.
     previous = ["--previous", str(site_dir)] if is_marked(site_dir) else []
+    # MkDocs is started by a fork (preexec_fn): its reported peak is at least this process's
+    # resident size at that moment, freed memory included unless it is given back first.
+    release_memory()
     try:
         proc = subprocess.run(
             # No --quiet: it hides warnings from the counter that --strict fails on (MkDocs 1.6).

@@ -28,7 +28,7 @@ from .link import (Dataset, Facts, Loaded, Written, check_links, dates_after_sou
                    record_warnings)
 from .load import SYMLINK_MESSAGE, LoadedFile, RawRecord, Refused, load_file, refuse_type
 from .kinds import ALIASED, FOLDERS, HIERARCHIES, MODELS, OWN_PAGES
-from .models import cross_field_rules
+from .models import Compactor, cross_field_rules
 from .pages import page_conflicts
 from .explain import prefixed, problems_from_errors
 from .problems import CODES, Problem, Report, problem
@@ -205,7 +205,7 @@ class FileMemo:
 
 def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
              progress: Progress = quiet, cache: Path | None = None, models: bool = True,
-             workers: int | None = None, memo: FileMemo | None = None) -> Result:
+             workers: int | None = None, memo: FileMemo | None = None, compact: bool = False) -> Result:
     """Check every file under `data_dir` and link the valid records.
 
     The configuration is `config_path`, else `briefing.yml` beside the data folder, else defaults.
@@ -221,6 +221,9 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
 
     `memo`: with models, an in-memory `FileMemo` kept by the caller between runs; files it holds
     unchanged are not read again (the report and the dataset are those of a run without it).
+
+    `compact`: with models, each file's records made smaller as they are made (models.Compactor:
+    equal values shared, the same values), for a build of a big dataset.
     """
     root = Path(data_dir)
     report = Report()
@@ -255,6 +258,7 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
         if models:
             if memo is not None:
                 memo.start(repr((sorted(config.all_event_types()), config.years)))
+            compactor = Compactor() if compact else None
             for done, (path, kind) in enumerate(files, 1):
                 kept = memo.lookup(path, kind) if memo is not None else None
                 if kept is not None:
@@ -276,6 +280,8 @@ def validate(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[st
                 report.extend(result.problems)
                 report.records += result.count
                 written.extend(result.written)
+                if compactor is not None and kept is None:  # each file's, while the next reuse what they free
+                    compactor(item.record for item in result.valid)
                 loaded.extend(result.valid)
                 facts.extend(result.facts)
             dataset, link_problems = link(loaded, written, facts)
@@ -585,15 +591,15 @@ def check_many(items: list[tuple[str, str | None]], context: dict[str, Any], sta
 
 def validated(data_dir: str | os.PathLike[str], config_path: str | os.PathLike[str] | None = None,
               extra: Iterable[Problem] = (), progress: Progress = quiet, cache: Path | None = None,
-              memo: FileMemo | None = None) -> Result:
+              memo: FileMemo | None = None, compact: bool = False) -> Result:
     """The one entry point of the commands that go on to write (`build`, `pdf`, `serve`): check
     the data as `validate` does, add `extra` problems found by the caller (such as links among
     the hand-written pages), and raise InvalidData, holding the whole report, when there is any
     error. The result returned may hold warnings, for the caller to show. `cache`: the validation
-    cache's folder (refreshed, as `validate` says), None for none; `memo`: see `validate`."""
+    cache's folder (refreshed, as `validate` says), None for none; `memo`, `compact`: see `validate`."""
     from .errors import InvalidData
 
-    result = validate(data_dir, config_path, progress, cache=cache, memo=memo)
+    result = validate(data_dir, config_path, progress, cache=cache, memo=memo, compact=compact)
     result.report.extend(extra)
     if not result.report.ok:
         raise InvalidData(result.report)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.kinds import FOLDERS
+from generator.models import compact
 from generator.validate import validate
 
 
@@ -39,3 +41,19 @@ def test_a_loop_of_parents_ends(base_data: Path) -> None:
     assert [p.code for p in result.report.sorted()] == ["parent-cycle", "parent-cycle"]
     assert result.dataset.region_descendants("a") == {"b"}
     assert result.dataset.region_ancestors("a") == ["b"]
+
+
+def test_compacted_records_keep_every_value(base_data: Path) -> None:
+    # models.compact shares the equal short strings, dates and field sets among the records (a
+    # build's memory at scale): every record is equal to the one validated without it, and the
+    # same source cited by two records is then one string.
+    plain, compacted = validate(base_data).dataset, validate(base_data).dataset
+    compact(entry.record for kind in FOLDERS for entry in compacted.kind(kind).values())
+    assert plain == compacted
+    for kind in FOLDERS:
+        for record_id, entry in compacted.kind(kind).items():
+            assert entry.record.model_dump() == plain.kind(kind)[record_id].record.model_dump()
+            assert entry.record.model_fields_set == plain.kind(kind)[record_id].record.model_fields_set
+    refs = [citation.source for kind in ("incidents", "statements") for entry in compacted.kind(kind).values()
+            for citation in entry.record.sources]
+    assert len(refs) > len(set(refs)) and len({id(ref) for ref in refs}) == len(set(refs))

@@ -21,6 +21,7 @@ from generator.views import briefing as views
 from generator.views.common import Context
 from generator.views.pdfs import site_requests
 from generator.views.selection import Selections
+from generator.write import CannotWrite, Streamed
 
 #: Dates of every form the data format has, around April 2020 and far before it.
 DATES: list[Any] = [
@@ -282,3 +283,37 @@ def test_briefings_made_in_worker_processes_are_the_same(tmp_path: Path, many: D
     assert (alone.hits, alone.misses) == (forked.hits, forked.misses) == (0, len(one))
     assert sorted(p.name for p in (tmp_path / "alone").iterdir()) == sorted(
         p.name for p in (tmp_path / "forked").iterdir())
+
+
+def test_pdfs_streamed_from_the_cache_are_the_bytes_held_in_memory(tmp_path: Path, base_data: Path) -> None:
+    # A build gives each PDF as its cache file, read as it is written (PdfCache.held): the same
+    # bytes as the PDFs held in memory, rendered cold and taken from the cache alike; a PDF with
+    # no cache to read back from is held.
+    (tmp_path / "content").mkdir()
+    result = validate(base_data)
+    held = pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=pdf.PdfCache(None), workers=1)
+    for run in ("cold", "warm"):
+        cache = pdf.PdfCache(tmp_path / "cache")
+        streamed = pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=cache, workers=1,
+                                 streamed=True)
+        assert sorted(streamed) == sorted(held), run
+        assert all(isinstance(content, Streamed) for content in streamed.values()), run
+        assert {path: content.data() for path, content in streamed.items()  # type: ignore[union-attr]  # all Streamed
+                } == held, run
+    # Without a cache, the bytes themselves.
+    assert pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=pdf.PdfCache(None), workers=1,
+                         streamed=True) == held
+
+
+def test_a_pdf_changed_in_the_cache_during_the_build_is_not_published(tmp_path: Path, base_data: Path) -> None:
+    (tmp_path / "content").mkdir()
+    result = validate(base_data)
+    cache = tmp_path / "cache"
+    streamed = pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=pdf.PdfCache(cache),
+                             workers=1, streamed=True)
+    for kept in cache.glob("*.pdf"):  # another build (or anyone) rewrites the cache meanwhile
+        kept.write_bytes(b"%PDF-1.7 other bytes")
+    content = streamed["pdf/2020-04.pdf"]
+    assert isinstance(content, Streamed)
+    with pytest.raises(CannotWrite, match="the PDF cache changed"):
+        content.data()

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE
+from generator import changes
+from generator.link import Dataset
 from generator.site import render_pages, site_pages
 from generator.validate import validate
 from git_helpers import commit_all, git, init_repo, isolated_git  # noqa: F401  # fixtures, found by name
@@ -343,3 +345,30 @@ def test_both_pages_build_strictly_without_any_record(tmp_path: Path, in_git: bo
     whatsnew = (project.site / "whatsnew" / "index.html").read_text("utf-8")
     assert ("No new published record" in whatsnew) if in_git else ("not in a Git repository" in whatsnew)
     assert "No published record has been corrected" in (project.site / "corrections" / "index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_a_young_history_from_the_loaded_records_is_the_page_a_reread_gives(
+        tmp_path: Path, preview: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A build takes every record as new from the records it validated (changes.known_records)
+    # instead of reading each file again: the same page as the files read again, drafts and a
+    # record in a nested folder included.
+    root = init_repo(tmp_path / "repo")
+    data = root / "data"
+    shutil.copytree(BASE, data)
+    write(data, "incidents/2020/04/secret.yml", incident("secret", "SECRET-DRAFT", extra="status: draft\n"))
+    write(data, "incidents/2020/05/deep/fresh.yml", incident("fresh", "A fresh one", "2020-05-02"))
+    commit_all(root, "one", "2024-03-01T12:00:00Z")
+    used: list[str] = []
+    real = changes.known_records
+
+    def spy(data_dir: Path, dataset: Dataset) -> changes.Changes:
+        used.append("known")
+        return real(data_dir, dataset)
+
+    monkeypatch.setattr(changes, "known_records", spy)
+    known = pages(data, preview=preview)
+    assert used == ["known"]
+    monkeypatch.setattr(changes, "known_records", lambda data_dir, _dataset: changes.changes_since(None, data_dir))
+    assert pages(data, preview=preview) == known
+    assert "A fresh one" in section(known["whatsnew/index.md"], "New")
