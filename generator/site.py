@@ -273,6 +273,8 @@ def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool
         made_pdfs = site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None),
                               missing_fonts=missing_fonts, progress=progress, streamed=render_cache is None)
     pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir, memo=memo)
+    if render_cache is None:
+        memo = None  # a build's own memo (its record views, whole pages): not held through the writing
     rendered: dict[str, Content]
     if render_cache is not None:  # serve: every page's text kept for the next run
         rendered = dict(render_pages(pages, config, progress, render_cache))
