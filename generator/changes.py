@@ -448,11 +448,38 @@ def _add_file(side: _Side, which: Side, kind: str, shown: str, loaded: LoadedFil
         side.records[key] = (data, shown)
 
 
-def changes_since(ref: str | None, data_dir: str | os.PathLike[str]) -> Changes:
+class LoadMemo:
+    """The files `changes_since` parsed, by path, with their bytes, kept between the runs of one
+    process (`briefing serve`, whose "What's new" page compares the data with its Git history
+    at every edit): a file whose path and bytes are those parsed last time is not parsed again
+    (parsing is a function of the two: `load.load_file`). At 10,000 incidents outside any commit
+    every record is "added", and parsing all of them again took about 1.5 s of each edit. The
+    parsed records are read, never changed. In memory only."""
+
+    def __init__(self) -> None:
+        self._files: dict[tuple[Side, str], tuple[bytes, LoadedFile]] = {}
+        self._used: dict[tuple[Side, str], tuple[bytes, LoadedFile]] = {}
+
+    def load(self, which: Side, shown: str, raw: bytes) -> LoadedFile:
+        """`load_file(shown, raw)`, or what it gave last time for the same path and bytes."""
+        key = (which, shown)
+        kept = self._used.get(key) or self._files.get(key)
+        if kept is None or kept[0] != raw:
+            kept = (raw, load_file(shown, raw))
+        self._used[key] = kept
+        return kept[1]
+
+    def finish(self) -> None:
+        """The files of this comparison become the memo (the others are forgotten)."""
+        self._files, self._used = self._used, {}
+
+
+def changes_since(ref: str | None, data_dir: str | os.PathLike[str], memo: LoadMemo | None = None) -> Changes:
     """Compare the records under `data_dir` at the revision `ref` with the working tree.
 
     `ref` None compares with nothing (every record is added). Raises GitError when `data_dir` is
-    not in a Git work tree or `ref` names no commit."""
+    not in a Git work tree or `ref` names no commit. `memo`: the files parsed by an earlier
+    comparison of this process (`LoadMemo`), used and updated."""
     root = Path(data_dir)
     repo = find_repo(root)
     commit = resolve_commit(repo, ref) if ref is not None else None
@@ -474,6 +501,9 @@ def changes_since(ref: str | None, data_dir: str | os.PathLike[str]) -> Changes:
             unchanged.add(rel)
     blobs = _read_blobs(repo, [sha for rel, (sha, _) in then.items() if rel not in unchanged])
 
+    def load(which: Side, shown: str, raw: bytes) -> LoadedFile:
+        return memo.load(which, shown, raw) if memo is not None else load_file(shown, raw)
+
     before, after = _Side(), _Side()
     for shown, why in sorted(then_refused.items()):
         before.notes.append(FileNote(shown, "before", why))
@@ -483,7 +513,7 @@ def changes_since(ref: str | None, data_dir: str | os.PathLike[str]) -> Changes:
         after.unreadable.add(base + rel)
     for rel, (sha, shown) in sorted(then.items()):
         if rel not in unchanged:
-            _add_file(before, "before", rel.split("/")[0], shown, load_file(shown, blobs[sha]))
+            _add_file(before, "before", rel.split("/")[0], shown, load("before", shown, blobs[sha]))
     for rel in now:
         if rel not in unchanged:
             shown, content = base + rel, current[rel]
@@ -491,7 +521,9 @@ def changes_since(ref: str | None, data_dir: str | os.PathLike[str]) -> Changes:
                 after.notes.append(FileNote(shown, "now", content.message))
                 after.unreadable.add(shown)
             else:
-                _add_file(after, "now", rel.split("/")[0], shown, load_file(shown, content))
+                _add_file(after, "now", rel.split("/")[0], shown, load("now", shown, content))
+    if memo is not None:
+        memo.finish()
 
     result = Changes(ref or "", commit, repo.prefix)
     held_back: dict[tuple[Side, str], list[Key]] = {}
@@ -575,12 +607,14 @@ def _commit_time(repo: Repo, rev: str) -> datetime:
     return datetime.fromtimestamp(int(proc.stdout.strip()), tz=timezone.utc)
 
 
-def site_history(data_dir: str | os.PathLike[str], since: str | None = None, known: Dataset | None = None) -> History:
+def site_history(data_dir: str | os.PathLike[str], since: str | None = None, known: Dataset | None = None,
+                 memo: LoadMemo | None = None) -> History:
     """The changes the "What's new" page shows: since the configured revision `since` when given,
     otherwise since the latest commit that is more than one month older than the newest commit
     (HEAD). When every commit is younger than that, every record is new: taken from `known`, the
     validated records of `data_dir`, when given (`known_records`), else read from the files.
-    Never raises for a missing repository or history: the page then says why it lists nothing."""
+    Never raises for a missing repository or history: the page then says why it lists nothing.
+    `memo`: see `changes_since` (serve keeps one)."""
     root = Path(data_dir)
     try:
         repo = find_repo(root)
@@ -589,7 +623,7 @@ def site_history(data_dir: str | os.PathLike[str], since: str | None = None, kno
     try:
         if since is not None:
             commit = resolve_commit(repo, since)
-            return History(changes_since(since, root), configured=since, since_commit=commit,
+            return History(changes_since(since, root, memo), configured=since, since_commit=commit,
                            since_date=_commit_time(repo, commit).date())
         try:
             head = resolve_commit(repo, "HEAD")
@@ -605,8 +639,9 @@ def site_history(data_dir: str | os.PathLike[str], since: str | None = None, kno
                 return History(None, "This build was made from a shallow copy of the repository (without its "
                                      "history), so what changed in the last month is not known.")
             # The whole history is younger than a month: every record is new.
-            return History(changes_since(None, root) if known is None else known_records(root, known))
-        return History(changes_since(older, root), since_commit=older, since_date=_commit_time(repo, older).date())
+            return History(changes_since(None, root, memo) if known is None else known_records(root, known))
+        return History(changes_since(older, root, memo), since_commit=older,
+                       since_date=_commit_time(repo, older).date())
     except GitError as exc:
         where = f"`whats_new_since: {since}` in the site configuration: " if since is not None else ""
         return History(None, f"What changed could not be worked out ({where}{exc}).")

@@ -36,22 +36,26 @@ from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, Content, NotOu
                     make_marked, put_back, remove_marked, swap_folder, write_tree)
 
 if TYPE_CHECKING:
+    from .changes import LoadMemo
     from .fonts import MissingFont
     from .pagerecord import PageRecord
     from .pdf import PdfCache
 
 
 def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs: bool = False,
-               data_dir: Path | None = None, memo: ViewMemo | None = None) -> list[Page | ChartSpec | Download | Kept]:
+               data_dir: Path | None = None, memo: ViewMemo | None = None,
+               history_memo: LoadMemo | None = None) -> list[Page | ChartSpec | Download | Kept]:
     """Every page (and chart) the site shows, as data (no Markdown yet). With `pdfs`, month and
     region pages link their PDF briefings (which `generate` then writes). With `data_dir`, "What's
     new" compares the data with its Git history (read-only `git` commands); without, it says that
-    the history was not looked at. `memo`: record views kept from an earlier run (serve's)."""
+    the history was not looked at. `memo`: record views kept from an earlier run (serve's), and
+    `history_memo` the data files the history's comparison parsed then (changes.LoadMemo)."""
     history = None
     if data_dir is not None:
         from .changes import site_history
 
-        history = site_history(data_dir, config.whats_new_since, known=dataset)  # its records, not read again
+        history = site_history(data_dir, config.whats_new_since, known=dataset,  # its records, not read again
+                               memo=history_memo)
     event_types = config.all_event_types()
     if memo is None:
         memo = ViewMemo()
@@ -78,6 +82,7 @@ class RenderCache:
         self._pages: dict[str, tuple[bytes, str | bytes]] = {}
         self.hits = 0  # pages of the last run taken from the cache (for the serve log and tests)
         self.views = ViewMemo()  # the record views of the last run (views/common.py)
+        self.history: LoadMemo | None = None  # the files "What's new" parsed last run (changes.py)
 
     def run(self, salt: bytes) -> dict[str, tuple[bytes, str | bytes]]:
         """The cache for a run under `salt` (emptied when the salt changed); the caller fills a
@@ -260,6 +265,10 @@ def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool
         page_record.start(repr(config).encode("utf-8", "surrogatepass"))  # (and more: pagerecord.py)
         memo = ViewMemo()
         memo.store = page_record  # views whose input keys are recorded are taken from disk
+    if render_cache is not None and render_cache.history is None and data_dir is not None:
+        from .changes import LoadMemo
+
+        render_cache.history = LoadMemo()
     made_pdfs: dict[str, Content] = {}
     if pdfs:
         from .pdf import PdfCache, site_pdfs  # the PDF machinery is loaded only for builds that make PDFs
@@ -272,7 +281,8 @@ def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool
         # than hold them all beside the views; serve keeps them (its runs share no cache reads).
         made_pdfs = site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None),
                               missing_fonts=missing_fonts, progress=progress, streamed=render_cache is None)
-    pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir, memo=memo)
+    pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir, memo=memo,
+                       history_memo=render_cache.history if render_cache is not None else None)
     if render_cache is None:
         memo = None  # a build's own memo (its record views, whole pages): not held through the writing
     rendered: dict[str, Content]

@@ -4,6 +4,7 @@ parsing the timeline's pages. What a reader finds by typing stays: words, places
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sys
@@ -15,7 +16,7 @@ import yaml
 
 from browser_helpers import build_site
 from conftest import BASE, REPO
-from generator.routes import SEARCH_RECORDS, actor_page, month_page, region_page
+from generator.routes import SEARCH_RECORDS, SOURCES_PAGE, actor_page, month_page, region_page
 from generator.site import mkdocs_build, render_pages, site_pages
 from generator.validate import validate
 from generator.views import search
@@ -32,7 +33,7 @@ def entries(data: Path) -> dict[str, search.RecordEntry]:
     result = validate(data)
     assert result.report.ok
     built = search.build(Context(result.dataset))
-    return {r.anchor: r for page in built.pages for r in page.records}
+    return {r.anchor: r for page in built.pages if page.path != SOURCES_PAGE for r in page.records}
 
 
 def words(entry: search.RecordEntry) -> str:
@@ -97,7 +98,7 @@ def test_the_data_file_is_json_beside_the_pages_and_the_same_for_the_same_data()
     paths = [page["path"] for page in data["pages"]]
     months = [month_page("2018"), month_page("2020-03"), month_page("2020-04")]
     actors = [actor_page(a) for a in result.dataset.actors]
-    assert paths == months + actors + [region_page(r) for r in result.dataset.regions]
+    assert paths == months + actors + [region_page(r) for r in result.dataset.regions] + [SOURCES_PAGE]
 
 
 def test_entries_are_text_escaped_as_material_escapes_its_own() -> None:
@@ -132,6 +133,25 @@ def test_the_built_index_holds_each_record_once_and_the_pages_material_still_par
     isis = [d for d in example_index if d["location"].startswith("actors/isis/")]
     assert isis and "Daesh" in isis[0]["text"]
     assert {"location", "title", "text"} == set().union(*(d.keys() for d in example_index))
+
+
+def test_the_sources_page_is_found_by_outlet_and_item_but_not_parsed_by_material(
+        example_index: list[dict[str, Any]]) -> None:
+    """Each outlet of the sources page is one entry, at its heading, found by its name, kind,
+    reliability and the titles of the items it is cited for; Material did not parse the page (it
+    would have made a second entry per outlet, and one holding the lists of citing records)."""
+    dataset = validate(REPO / "data").dataset
+    url = SOURCES_PAGE.removesuffix("index.md")
+    outlets = [d for d in example_index if d["location"].startswith(url + "#")]
+    assert sorted(d["location"] for d in outlets) == sorted(f"{url}#{s}" for s in dataset.sources)
+    assert [d["location"] for d in example_index].count(url) == 1
+    rudaw = next(d for d in outlets if d["location"] == f"{url}#rudaw")
+    assert rudaw["title"] == dataset.sources["rudaw"].record.name
+    assert "Kind: media" in rudaw["text"] and "Reliability:" in rudaw["text"]
+    titles = {c.title for e in dataset.incidents.values() for c in e.record.sources
+              if c.source == "rudaw" and c.title and e.record.status == "published"}
+    assert titles and all(html.escape(t, quote=False) in rudaw["text"] for t in titles)
+    assert "Cited by" not in rudaw["text"]
 
 
 def test_a_site_without_the_data_file_is_indexed_by_material_as_before(tmp_path: Path) -> None:

@@ -33,6 +33,8 @@ from ..models import Incident, Statement, event_label
 from ..routes import SEARCH_RECORDS, SEARCH_RECORDS_VERSION, actor_page, month_page, record_anchor, region_page
 from .common import (Context, Download, Family, Shown, SortKey, is_incident, is_statement, month_title, slug_label,
                      statement_title)
+from .sources import SOURCES_MEMO_TAG, SourcesPage
+from .sources import build as sources_build
 from .timeline import month_keys
 
 #: The version of the file's layout: the hook ignores a file of another version (one left by an
@@ -242,6 +244,25 @@ def region_entries(ctx: Context, region_id: str) -> PageEntries:
     return PageEntries(region_page(region_id), region.name, text, ())
 
 
+def sources_entries(page: SourcesPage) -> PageEntries:
+    """The sources page as the search finds it: one entry per outlet (at its heading's anchor) with
+    its kind, reliability, website, description and the titles (else addresses) of the items it is
+    cited for. The lists of citing records stay out, as they do for actors and regions: the
+    records are found on the timeline. Material no longer parses the page's HTML (3 MB at 10,000
+    incidents, most of a serve rebuild after an edit, since every edit of a title changes it)."""
+    outlets = []
+    for o in page.outlets:
+        items = tuple(" / ".join(item.titles) if item.titles else (item.url or "") for item in o.items)
+        text = _paragraphs(
+            (f"Kind: {o.kind}", f"Reliability: {o.reliability or 'not graded'}", o.url and f"Website: {o.url}"),
+            *_description(o.description),
+            items,
+        )
+        outlets.append(RecordEntry(o.id, o.name, text))
+    intro = ("Every publisher and outlet that records cite, with the items they are cited for.",)
+    return PageEntries(page.path, "Sources", (intro,), tuple(outlets))
+
+
 def build(ctx: Context) -> SearchRecords:
     """The search entries of every timeline month page and of each record on it, in the order of
     the pages (a record's place on its page is the start of its date, then its id), then of every
@@ -257,6 +278,9 @@ def build(ctx: Context) -> SearchRecords:
         pages.append(PageEntries(month_page(key), month_title(key), ((counts,),), tuple(r for _, r in shown)))
     pages += [actor_entries(ctx, actor_id) for actor_id in ctx.dataset.actors]
     pages += [region_entries(ctx, region_id) for region_id in ctx.dataset.regions]
+    # The sources page as its family made it in this run (else made here: the same page).
+    sources_page = ctx.memo.get(ctx.dataset, SOURCES_MEMO_TAG)
+    pages.append(sources_entries(sources_page if isinstance(sources_page, SourcesPage) else sources_build(ctx)))
     return SearchRecords(tuple(pages))
 
 

@@ -112,9 +112,15 @@ def build(ctx: Context) -> SourcesPage:
     return SourcesPage(SOURCES_PAGE, tuple(outlets), href(SOURCES_PAGE, TIMELINE_INDEX))
 
 
+#: The memo's tag under which `pages` leaves this run's page for the search entries (views/search.py),
+#: kept under the run's dataset object (no page folder has a NUL in its name).
+SOURCES_MEMO_TAG = "\0sources"
+
+
 def pages(ctx: Context) -> list[Page]:
     """The one sources page."""
     page = build(ctx)
+    ctx.memo.put(ctx.dataset, SOURCES_MEMO_TAG, page)
     return [Page(page.path, "sources.md.j2", page)]
 
 
