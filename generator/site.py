@@ -37,6 +37,7 @@ from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, Content, NotOu
 
 if TYPE_CHECKING:
     from .changes import LoadMemo
+    from .export import ExportMemo
     from .fonts import MissingFont
     from .pagerecord import PageRecord
     from .pdf import PdfCache
@@ -83,6 +84,7 @@ class RenderCache:
         self.hits = 0  # pages of the last run taken from the cache (for the serve log and tests)
         self.views = ViewMemo()  # the record views of the last run (views/common.py)
         self.history: LoadMemo | None = None  # the files "What's new" parsed last run (changes.py)
+        self.exports: ExportMemo | None = None  # each record's text in each export (export.py)
 
     def run(self, salt: bytes) -> dict[str, tuple[bytes, str | bytes]]:
         """The cache for a run under `salt` (emptied when the salt changed); the caller fills a
@@ -179,9 +181,11 @@ def render_pages(pages: list[Page | ChartSpec | Download | Kept], config: SiteCo
         elif isinstance(page, ChartSpec):
             rendered[page.path] = render_svg(page)
         elif isinstance(page, Download):  # the Data page's exports: serialised, not templated
-            from .export import serialise
+            from .export import ExportMemo, serialise
 
-            rendered[page.path] = serialise(page.format, page.data)
+            if cache is not None and cache.exports is None:
+                cache.exports = ExportMemo()
+            rendered[page.path] = serialise(page.format, page.data, cache.exports if cache is not None else None)
         else:
             rendered[page.path] = render(env, page.template, page=page.data, site=config)
         if cache is not None:
@@ -189,6 +193,8 @@ def render_pages(pages: list[Page | ChartSpec | Download | Kept], config: SiteCo
         progress(PAGES, done, len(pages))
     if cache is not None:
         cache.keep(kept)
+        if cache.exports is not None:
+            cache.exports.finish()
     return rendered
 
 

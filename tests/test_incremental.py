@@ -188,6 +188,8 @@ def test_pages_after_edits_in_serve_are_the_bytes_of_a_cold_run(tmp_path: Path, 
             assert serving.memo.hits >= len(list(project.data.rglob("*.yml"))) - 1
             assert serving.render_cache is not None and serving.render_cache.views.hits > 0
             assert serving.render_cache.views.page_hits > 0  # region and actor pages kept whole
+            exports = serving.render_cache.exports  # the exports' rows of unchanged records kept
+            assert exports is not None and exports.hits > 0
             assert "A title edited while serving".encode() in b"".join(tree(project.content).values())
 
 

@@ -321,10 +321,30 @@ def build(ctx: Context, site: SiteInfo) -> ExportData:
 
 def _build(ctx: Context, site: SiteInfo) -> ExportData:
     resolve = _Resolver(ctx, site)
+    # Each record's view kept for its record object (serve's ViewMemo, which forgets every view when
+    # an actor, region or source changes): an unchanged record keeps its very view, whose texts in
+    # each export format export.ExportMemo keeps. The site's address is in the tag (permalinks).
+    tag = f"\0export {site.url!r}"
+    memo = ctx.memo
+
+    def incident(e: Entry[Incident]) -> IncidentData:
+        made = memo.get(e.record, tag)
+        if not isinstance(made, IncidentData):
+            made = resolve.incident(e)
+            memo.put(e.record, tag, made)
+        return made
+
+    def statement(e: Entry[Statement]) -> StatementData:
+        made = memo.get(e.record, tag)
+        if not isinstance(made, StatementData):
+            made = resolve.statement(e)
+            memo.put(e.record, tag, made)
+        return made
+
     return ExportData(
         site=site,
-        incidents=tuple(resolve.incident(e) for e in ctx.incidents()),
-        statements=tuple(resolve.statement(e) for e in ctx.statements()),
+        incidents=tuple(incident(e) for e in ctx.incidents()),
+        statements=tuple(statement(e) for e in ctx.statements()),
         actors=tuple(resolve.actors[k] for k in sorted(resolve.actors)),
         regions=tuple(resolve.regions[k] for k in sorted(resolve.regions)),
         sources=tuple(resolve.sources[k] for k in sorted(resolve.sources)),
