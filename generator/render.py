@@ -199,8 +199,10 @@ def html_environment(templates: Path = TEMPLATES) -> Environment:
 _finalize = _finalizer(lambda value: md_inline(value))
 
 
-def environment(templates: Path = TEMPLATES) -> Environment:
-    """The Jinja2 environment for Markdown pages: every interpolation is escaped by default."""
+def environment(templates: Path = TEMPLATES, keep_blocks: bool = False) -> Environment:
+    """The Jinja2 environment for Markdown pages: every interpolation is escaped by default.
+    `keep_blocks`: the sources page's outlet blocks are kept between renderings (`BlockMemo`,
+    the environment's global `source_block`)."""
     env = Environment(
         loader=FileSystemLoader(str(templates)),
         # `finalize` escapes for Markdown and HTML and returns Markup; autoescape then leaves it
@@ -222,7 +224,49 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     # their own environment, and marked as blocks that Markdown does not parse (`block`).
     env.globals["html"] = html_environment(templates).get_template("_blocks.html.j2").module
     env.filters["block"] = html_block
+    env.globals["source_block"] = BlockMemo(env, keep_blocks)
     return env
+
+
+class BlockMemo:
+    """The HTML block of one sources page outlet (`source_body`, the longest part of the 3 MB
+    sources page at 10,000 incidents), kept by its arguments between the runs of one process
+    (`briefing serve`, through `site.RenderCache`, which makes a new environment when a template
+    changes): an edit renders again only the outlets whose data changed. The arguments are frozen
+    dataclasses of text, numbers and tuples, equal exactly when they render alike (each field
+    holds one kind of value: tests/test_incremental.py); an unhashable one is rendered every time.
+    Without `keep` (a build), every call renders."""
+
+    def __init__(self, env: Environment, keep: bool) -> None:
+        self._env = env
+        self._keep = keep
+        self._kept: dict[tuple[object, ...], Markup] = {}
+        self._used: dict[tuple[object, ...], Markup] = {}
+        self.hits = 0  # blocks taken from the memo since it was made (for tests)
+
+    def _render(self, outlet: object, timeline_href: str) -> Markup:
+        macros: Any = self._env.globals["html"]  # the module of _blocks.html.j2
+        return html_block(macros.source_body(outlet, timeline_href))
+
+    def __call__(self, outlet: object, timeline_href: str) -> Markup:
+        if not self._keep:
+            return self._render(outlet, timeline_href)
+        key = (type(outlet), outlet, timeline_href)
+        try:
+            made = self._used.get(key) or self._kept.get(key)
+        except TypeError:  # unhashable: rendered, not kept
+            return self._render(outlet, timeline_href)
+        if made is None:
+            made = self._render(outlet, timeline_href)
+        else:
+            self.hits += 1
+        self._used[key] = made
+        return made
+
+    def finish(self) -> None:
+        """The blocks of this run become the memo (a run that rendered no sources page keeps them)."""
+        if self._used:
+            self._kept, self._used = self._used, {}
 
 
 _BLANKS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 import msgspec
+from jinja2 import Environment
 from pydantic import BaseModel
 
 from .config import SiteConfig
@@ -26,7 +27,7 @@ from .link import Dataset
 from .load import Refused, refuse_type
 from .problems import Problem
 from .progress import PAGES, Progress, quiet
-from .render import TEMPLATES, environment, render
+from .render import TEMPLATES, BlockMemo, environment, render
 from .charts import ChartSpec, render_svg
 from .children import preexec_die_with_parent, release_memory
 from .views.common import Context, Download, Kept, Page, ViewMemo
@@ -85,14 +86,22 @@ class RenderCache:
         self.views = ViewMemo()  # the record views of the last run (views/common.py)
         self.history: LoadMemo | None = None  # the files "What's new" parsed last run (changes.py)
         self.exports: ExportMemo | None = None  # each record's text in each export (export.py)
+        self.env: Environment | None = None  # the Jinja environment of the current salt (`environment`)
 
     def run(self, salt: bytes) -> dict[str, tuple[bytes, str | bytes]]:
         """The cache for a run under `salt` (emptied when the salt changed); the caller fills a
         new mapping and gives it back with `keep`."""
         if salt != self._salt:
-            self._salt, self._pages = salt, {}
+            self._salt, self._pages, self.env = salt, {}, None
         self.hits = 0
         return self._pages
+
+    def environment(self) -> Environment:
+        """The Jinja environment of the runs under the current salt (made again when a template
+        or the configuration changed), which keeps the sources page's outlet blocks (render.BlockMemo)."""
+        if self.env is None:
+            self.env = environment(keep_blocks=True)
+        return self.env
 
     def keep(self, pages: dict[str, tuple[bytes, str | bytes]]) -> None:
         self._pages = pages
@@ -162,9 +171,9 @@ def render_pages(pages: list[Page | ChartSpec | Download | Kept], config: SiteCo
     are done (progress.PAGES). With a `cache`, a page whose digest is the one rendered last time
     is not rendered again (the same text: rendering is a function of the page, the configuration
     and the templates)."""
-    env = environment()
     rendered: dict[str, str | bytes] = {}
     previous = cache.run(repr((config, _templates_stamp())).encode("utf-8", "surrogatepass")) if cache else {}
+    env = cache.environment() if cache is not None else environment()
     kept: dict[str, tuple[bytes, str | bytes]] = {}
     encoded: dict[int, tuple[object, bytes]] = {}
     progress(PAGES, 0, len(pages))
@@ -195,6 +204,9 @@ def render_pages(pages: list[Page | ChartSpec | Download | Kept], config: SiteCo
         cache.keep(kept)
         if cache.exports is not None:
             cache.exports.finish()
+        blocks = env.globals["source_block"]
+        if isinstance(blocks, BlockMemo):
+            blocks.finish()
     return rendered
 
 

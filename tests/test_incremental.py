@@ -190,6 +190,8 @@ def test_pages_after_edits_in_serve_are_the_bytes_of_a_cold_run(tmp_path: Path, 
             assert serving.render_cache.views.page_hits > 0  # region and actor pages kept whole
             exports = serving.render_cache.exports  # the exports' rows of unchanged records kept
             assert exports is not None and exports.hits > 0
+            env = serving.render_cache.env  # the sources page's outlets not edited kept their blocks
+            assert env is not None and (data == "example" or env.globals["source_block"].hits > 0)  # one outlet there
             assert "A title edited while serving".encode() in b"".join(tree(project.content).values())
 
 
