@@ -40,6 +40,12 @@ __all__ = ["on_files", "on_page_markdown", "on_post_build", "search_entries"]
 #: with their URLs and entries (set by `on_files`, which MkDocs calls first on every build).
 _covered: dict[str, tuple[str, dict[str, Any]]] = {}
 
+#: The entries the last build added, by URL, with the page of the data file they were made from:
+#: `briefing serve` rebuilds in one process, and after an edit most pages' data is equal to the
+#: last build's, whose entries are taken again (made anew, they are the same: a function of the
+#: URL and the page).
+_made: dict[str, tuple[dict[str, Any], list[dict[str, str]]]] = {}
+
 
 def _text(value: str) -> str:
     """A value as Material's entries hold text: HTML-escaped (quotes are left, as Material leaves
@@ -103,7 +109,13 @@ def on_post_build(config: Any) -> None:
         return
     with open(path, encoding="utf-8") as file:
         index = json.load(file)
+    made: dict[str, tuple[dict[str, Any], list[dict[str, str]]]] = {}
     for url, page in _covered.values():
-        index["docs"].extend(search_entries(url, page))
+        kept = _made.get(url)
+        entries = kept[1] if kept is not None and kept[0] == page else search_entries(url, page)
+        made[url] = (page, entries)
+        index["docs"].extend(entries)
+    _made.clear()
+    _made.update(made)
     with open(path, "w", encoding="utf-8") as file:
         json.dump(index, file, separators=(",", ":"), ensure_ascii=False)
