@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from conftest import BASE
-from generator.changes import changed_fields, one_month_before, same
+from generator.changes import LoadMemo, changed_fields, changes_since, one_month_before, same
 from git_helpers import commit_all, git, init_repo, isolated_git, repo_with_data  # noqa: F401  # fixtures, found by name
 
 BRIEFING = Path(sys.executable).with_name("briefing")
@@ -72,6 +72,21 @@ def test_added_changed_removed_by_kind_and_id(repo: Path) -> None:
     assert found["counts"] == {"added": 1, "changed": 1, "removed": 1, "unreadable": 0}
     assert found["commit"] == git(repo.parent, "rev-parse", "HEAD").strip()
     assert found["months"] == ["2020-04"]  # the incident and the statement
+
+
+def test_serve_s_memo_of_parsed_files_gives_what_a_fresh_comparison_gives(repo: Path) -> None:
+    """`briefing serve` keeps the files its comparison parsed (`changes.LoadMemo`): after each edit
+    (a field changed, a file added, one deleted, one broken) its answer is a fresh comparison's."""
+    memo = LoadMemo()
+    assert changes_since("HEAD", repo, memo) == changes_since("HEAD", repo)
+    edit(repo / ATTACK, "killed: 1", "killed: 2")
+    assert changes_since("HEAD", repo, memo) == changes_since("HEAD", repo)
+    (repo / "actors" / "newcomer.yml").write_text("id: newcomer\nname: A Newcomer\nkind: militia\n", "utf-8")
+    (repo / "statements" / "2020" / "04" / "said.yml").unlink()
+    assert changes_since("HEAD", repo, memo) == changes_since("HEAD", repo)
+    (repo / "actors" / "newcomer.yml").write_text("id: [broken\n", "utf-8")
+    with_memo = changes_since("HEAD", repo, memo)
+    assert with_memo == changes_since("HEAD", repo) and with_memo.added == []
 
 
 def test_markdown_summary_lists_each_record_under_its_kind(repo: Path) -> None:
