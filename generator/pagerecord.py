@@ -128,14 +128,21 @@ class PageRecord:
         self.hits += 1
         return data
 
-    def view(self, name: str, input_key: bytes) -> list[tuple[str, bytes, bytes]] | None:
+    def view(self, name: str, input_key: bytes, paths: tuple[str, ...]) -> list[tuple[str, bytes, bytes]] | None:
         """The pages the view `name` made last time, each as (path, digest, bytes on disk), when
         its input key was `input_key` and each page is on disk as the page record says, with the
         digest the view recorded (a record edited by hand costs a render); else None (make it).
+        `paths`: the files the view can make, in its order, the first always (its page, then
+        its chart): the record's list must be the first and each other one the last build
+        wrote, no more (a list emptied, shortened, doubled or pointing at another view's files
+        by hand costs a render, never a missing or doubled page).
         The pages are counted in `hits`, and the view recorded for this build as made (`made`):
         the caller writes them as they are (ViewMemo.kept, site.streamed_pages)."""
         old = self.old_views.get(name)
-        if old is None or old[0] != input_key:
+        if old is None or old[0] != input_key or not paths:
+            return None
+        listed = [path for path, _ in old[1]]
+        if listed[:1] != [paths[0]] or listed != [path for path in paths if path in self.old]:
             return None
         found = []
         for path, digest in old[1]:

@@ -230,3 +230,70 @@ def test_views_taken_by_input_key_give_the_bytes_of_a_cold_build(which: str, edi
         assert 0 < views < every
     rebuilt, _, views = _views(data, content, record)
     assert rebuilt == cold and views >= every - 1  # (an added or deleted month changes the count)
+
+
+Views = dict[str, tuple[bytes, list[tuple[str, bytes]]]]
+
+
+def _tamper_views(record_dir: Path, change: Callable[[Views, dict[str, tuple[bytes, bytes]]], None]) -> None:
+    """Change the views of the record (what each view made, by its name) as a hostile hand would;
+    `change` is given the record's pages too (each path's digest and output hash)."""
+    (path,) = record_dir.glob("*.msgpack")
+    found = msgspec.msgpack.decode(path.read_bytes(), type=pagerecord._File)
+    change(found.views, found.pages)
+    path.write_bytes(msgspec.msgpack.encode(found))
+
+
+def _view_of(views: Views, family: str, pages: int = 1) -> str:
+    """The name of a view of `family` that made at least `pages` files."""
+    return next(name for name in sorted(views) if name.startswith(family + "\0") and len(views[name][1]) >= pages)
+
+
+def _emptied(views: Views, _pages: dict[str, tuple[bytes, bytes]]) -> None:
+    name = _view_of(views, "actors")
+    views[name] = (views[name][0], [])
+
+
+def _chart_dropped(views: Views, _pages: dict[str, tuple[bytes, bytes]]) -> None:
+    name = _view_of(views, "regions", 2)
+    views[name] = (views[name][0], views[name][1][:1])
+
+
+def _swapped(views: Views, _pages: dict[str, tuple[bytes, bytes]]) -> None:
+    first, second = sorted(name for name in views if name.startswith("timeline\0"))[:2]
+    views[first], views[second] = (views[first][0], views[second][1]), (views[second][0], views[first][1])
+
+
+def _doubled(views: Views, _pages: dict[str, tuple[bytes, bytes]]) -> None:
+    first, second = sorted(name for name in views if name.startswith("actors\0"))[:2]
+    views[first] = (views[first][0], views[first][1] + views[second][1])
+
+
+def _index_claimed(views: Views, pages: dict[str, tuple[bytes, bytes]]) -> None:
+    """A month's view said to have made the timeline's index too (with the index's own digest)."""
+    name = _view_of(views, "timeline")
+    views[name] = (views[name][0], [*views[name][1], ("timeline/index.md", pages["timeline/index.md"][0])])
+
+
+def _other_first(views: Views, _pages: dict[str, tuple[bytes, bytes]]) -> None:
+    """An actor's view said to have made another actor's page only."""
+    first, second = sorted(name for name in views if name.startswith("actors\0"))[:2]
+    views[first] = (views[first][0], views[second][1][:1])
+
+
+@pytest.mark.parametrize("change", [_emptied, _chart_dropped, _swapped, _doubled, _index_claimed, _other_first],
+                         ids=lambda c: c.__name__.strip("_"))
+def test_a_view_whose_pages_were_edited_in_the_record_is_made_again(
+        change: Callable[[Views, dict[str, tuple[bytes, bytes]]], None], tmp_path: Path) -> None:
+    """The record names the files each view made: a hand that empties, shortens, swaps or extends
+    that list (the files themselves untouched) costs renders, never a missing page, a page at
+    another's path, or a traceback."""
+    data = tmp_path / "p" / "data"
+    shutil.copytree(REPO / "data", data)
+    content, record = tmp_path / "p" / "content", tmp_path / "p" / ".cache" / "briefing-pages"
+    expected, _, _ = _views(data, content, record)
+    _, _, views = _views(data, content, record)
+    assert views > 0
+    _tamper_views(record, change)
+    rebuilt, _, _ = _views(data, content, record)
+    assert rebuilt == expected

@@ -18,7 +18,7 @@ from ..dates import format_date
 from ..link import Entry
 from ..models import CASUALTY_KINDS, Actor, Incident, Statement
 from ..render import isolate_text
-from ..routes import ACTORS_INDEX, TIMELINE_INDEX, actor_page, href
+from ..routes import ACTORS_INDEX, TIMELINE_INDEX, actor_page, chart_file, href
 from .common import Context, Family, Kept, Page, Ref, slug_label
 from .trend import (CasualtyIndex, RecordLine, Subject, Tally, Trend, casualty_index, monthly, newest,
                     record_line, tally)
@@ -194,7 +194,12 @@ def _kept_actor_page(
         page, chart = _actor_page(ctx, casualties, months, actor_id, involvement)
         return [Page(page.path, "actor.md.j2", page), *([chart] if chart else [])]
 
-    return ctx.memo.kept("actors", actor_id, objects, values, make)
+    return ctx.memo.kept("actors", actor_id, objects, values, make,
+                         paths=(actor_page(actor_id), chart_file(_chart_name(actor_id))))
+
+
+def _chart_name(actor_id: str) -> str:
+    return f"actor-{actor_id}-by-month"
 
 
 def _suffered(casualties: CasualtyIndex, actor_id: str, involvement: _Involvement) -> list[str]:
@@ -258,7 +263,7 @@ def _actor_page(
     # The chart: each incident once, under the actor's main role in it.
     perpetrated_set, suffered_set = set(perpetrated), set(suffered_ids)
     trend, chart = monthly(
-        name=f"actor-{actor_id}-by-month",
+        name=_chart_name(actor_id),
         page=path,
         title="Incidents per month, by role",
         alt=f"Bar chart of incidents involving {isolate_text(actor.name)} per month, by role; "

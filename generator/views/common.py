@@ -207,7 +207,7 @@ class ViewStore(Protocol):
     pages a view made last time under an input key, as they are on disk (`view`), and
     a note of what a view made in this build (`made`)."""
 
-    def view(self, name: str, input_key: bytes) -> list[tuple[str, bytes, bytes]] | None: ...
+    def view(self, name: str, input_key: bytes, paths: tuple[str, ...]) -> list[tuple[str, bytes, bytes]] | None: ...
 
     def made(self, name: str, input_key: bytes, paths: list[str]) -> None: ...
 
@@ -274,25 +274,29 @@ class ViewMemo:
         self._world_key = world.digest()
 
     def kept(self, family: str, key: str, objects: tuple[object, ...], values: str,
-             make: Callable[[], list[Page | ChartSpec]]) -> list[Page | ChartSpec | Kept]:
+             make: Callable[[], list[Page | ChartSpec]], paths: tuple[str, ...]) -> list[Page | ChartSpec | Kept]:
         """What `make()` gives for one page of `family` (`key`: which one), like `page`; in
         `briefing build` with a page record (`store`), its pages taken from disk (`Kept`) without
         making the view when its input key is the recorded one and every file it made is on disk
         as recorded. The input key is a digest of the world key (`_start_store`), `family`, `key`,
         `values` and the digest of each of `objects` (the records it reads, in order; None
         separates groups): the same as `page` compares, by content instead of identity. An object
-        without a digest (its file was not read in this run) makes the page."""
+        without a digest (its file was not read in this run) makes the page. `paths`: every file
+        `make` can give, in its order, the first always (PageRecord.view checks the record's list
+        against them); a view that made another is not recorded (it is made each time)."""
         store = self.store
         input_key = self._input_key(family, key, objects, values) if store is not None else None
         name = f"{family}\0{key}"
         if store is not None and input_key is not None:
-            found = store.view(name, input_key)
+            found = store.view(name, input_key, paths)
             if found is not None:
                 self.kept_hits += 1
                 return [Kept(*page) for page in found]
         made = self.page(family, key, objects, values, make)
-        if store is not None and input_key is not None:
-            store.made(name, input_key, [p.path for p in made])
+        made_paths = [p.path for p in made]
+        if store is not None and input_key is not None and made_paths[:1] == list(paths[:1]) and made_paths == [
+                path for path in paths if path in made_paths]:
+            store.made(name, input_key, made_paths)
         return list(made)
 
     def _input_key(self, family: str, key: str, objects: tuple[object, ...], values: str) -> bytes | None:

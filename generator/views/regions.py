@@ -16,7 +16,7 @@ from ..charts import ChartSpec
 from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Region, Statement, event_label
 from ..render import isolate_text
-from ..routes import REGIONS_INDEX, TIMELINE_INDEX, href, region_page
+from ..routes import REGIONS_INDEX, TIMELINE_INDEX, chart_file, href, region_page
 from .common import Context, Family, Kept, Page, Ref, month_title, slug_label
 from .actors import ROLE_ORDER, ROLE_SERIES
 from .pdfs import pdf_path, region_latest_months, region_request
@@ -216,7 +216,12 @@ def _kept_region_page(ctx: Context, shared: _Shared, region_id: str) -> list[Pag
         page, chart = _region_page(ctx, shared, region_id)
         return [Page(page.path, "region.md.j2", page), *([chart] if chart else [])]
 
-    return ctx.memo.kept("regions", region_id, objects, values, make)
+    return ctx.memo.kept("regions", region_id, objects, values, make,
+                         paths=(region_page(region_id), chart_file(_chart_name(region_id))))
+
+
+def _chart_name(region_id: str) -> str:
+    return f"region-{region_id}-by-month"
 
 
 def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionPage, ChartSpec | None]:
@@ -239,7 +244,7 @@ def _region_page(ctx: Context, shared: _Shared, region_id: str) -> tuple[RegionP
     name = isolate_text(region.name)  # inside sentences of our own: isolated on its own
     where = f"{name} and its sub-regions" if children.get(region_id) else name
     trend, chart = monthly(
-        name=f"region-{region_id}-by-month",
+        name=_chart_name(region_id),
         page=path,
         title="Incidents per month, by event type",
         alt=f"Bar chart of incidents in {where} per month, by event type; the table below gives the numbers",

@@ -77,7 +77,7 @@ def pages(ctx: Context) -> list[Page | Kept]:
             page = _month(ctx, groups, keys, i)
             return [Page(page.path, "month.md.j2", page)]
 
-        made = ctx.memo.kept("timeline", key, objects, values, make)
+        made = ctx.memo.kept("timeline", key, objects, values, make, paths=(month_page(key),))
         out += [p for p in made if isinstance(p, (Page, Kept))]
     return out
 
