@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from .errors import EXIT_USAGE, BriefingError
 from .dates import DateError, parse_date
 from .kinds import DATED, READING_ORDER, SINGULAR
-from .load import (MAX_FILE_BYTES, SYMLINK_MESSAGE, LoadedFile, Refused, dotted, load_file, read_regular, same,
-                   size_message)
+from .load import (MAX_FILE_BYTES, SYMLINK_MESSAGE, LoadedFile, Refused, dotted, load_file, read_regular,
+                   resolve_plain, same, size_message)
 from .problems import escape_controls, json_text
 
 if TYPE_CHECKING:
@@ -559,7 +559,11 @@ def known_records(data_dir: str | os.PathLike[str], dataset: Dataset) -> Changes
     (`dataset`): every record added, without reading and parsing every file a second time (18 s
     and 635 MB at 100,000 incidents). What the "What's new" page reads of it is the same: each
     record's kind, id and file, and that it exists now. `after` holds the record's model instead
-    of its raw values. Raises GitError when `data_dir` is not in a Git work tree."""
+    of its raw values. Raises GitError when `data_dir` is not in a Git work tree.
+
+    An id that YAML reads as a number when unquoted (`id: 2020`, valid: the model takes it as
+    text) may have been written so, and the files read again leave such a record out (`_add_file`:
+    no text id): with one, the files are read again, so that the page is the same either way."""
     root = Path(data_dir)
     repo = find_repo(root)
     base = "" if repo.prefix == "." else repo.prefix + "/"
@@ -567,6 +571,8 @@ def known_records(data_dir: str | os.PathLike[str], dataset: Dataset) -> Changes
     result = Changes("", None, repo.prefix)
     for kind in READING_ORDER:
         records = dataset.kind(kind)
+        if any(not isinstance(resolve_plain(record_id), str) for record_id in records):
+            return changes_since(None, data_dir)
         for record_id in sorted(records):
             entry = records[record_id]
             rel = (entry.path[len(prefix):] if entry.path.startswith(prefix)

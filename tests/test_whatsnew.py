@@ -347,17 +347,22 @@ def test_both_pages_build_strictly_without_any_record(tmp_path: Path, in_git: bo
     assert "No published record has been corrected" in (project.site / "corrections" / "index.html").read_text("utf-8")
 
 
+@pytest.mark.parametrize("numbered", [False, True], ids=["", "numbered-id"])
 @pytest.mark.parametrize("preview", [False, True])
 def test_a_young_history_from_the_loaded_records_is_the_page_a_reread_gives(
-        tmp_path: Path, preview: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, preview: bool, numbered: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     # A build takes every record as new from the records it validated (changes.known_records)
     # instead of reading each file again: the same page as the files read again, drafts and a
-    # record in a nested folder included.
+    # record in a nested folder included, and records whose id is written as a number (valid
+    # data, which the comparison of two revisions notes as "without an `id`" and leaves out).
     root = init_repo(tmp_path / "repo")
     data = root / "data"
     shutil.copytree(BASE, data)
     write(data, "incidents/2020/04/secret.yml", incident("secret", "SECRET-DRAFT", extra="status: draft\n"))
     write(data, "incidents/2020/05/deep/fresh.yml", incident("fresh", "A fresh one", "2020-05-02"))
+    if numbered:
+        write(data, "sources/numbered.yml", "id: 12345\nname: A numbered outlet\nkind: media\n")
+        write(data, "actors/numbered.yml", "id: 2020\nname: A numbered group\nkind: armed-group\n")
     commit_all(root, "one", "2024-03-01T12:00:00Z")
     used: list[str] = []
     real = changes.known_records
