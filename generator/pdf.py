@@ -80,6 +80,7 @@ _PARAGRAPHS = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"\s+")
 _CACHE_NAME = re.compile(r"[0-9a-f]{64}\.pdf")
 _KEY_NAME = re.compile(r"[0-9a-f]{64}\.key")
+_SUM_NAME = re.compile(r"[0-9a-f]{64}\.sum")
 _KEY = re.compile(r"[0-9a-f]{64}")
 #: The only addresses that become links in a PDF.
 _LINKED = re.compile(r"(https?:|mailto:)", re.IGNORECASE)
@@ -520,16 +521,19 @@ class PdfCache:
     failed: CannotWrite | None = None
 
     def get(self, key: str) -> bytes | None:
-        """The cached PDF, or None."""
+        """The cached PDF, or None. A PDF is served only when its bytes hash to the hash `put`
+        wrote beside it (`<key>.sum`): a PDF edited by hand, truncated or planted (or one of a
+        cache written before the hashes) is made again, never published."""
         self.used.add(key)
         if self.folder is None:
             return None
         path = self.folder / f"{key}.pdf"
         try:
             data = read_regular(path, limit=None)  # a link here could publish any file as a PDF
+            kept_sum = read_regular(self.folder / f"{key}.sum", limit=64)
         except Refused:
             return None
-        if not data.startswith(b"%PDF-"):  # not a PDF (a planted or truncated file): rendered again
+        if not data.startswith(b"%PDF-") or kept_sum != _pdf_sum(data):  # not the PDF `put` kept
             return None
         with contextlib.suppress(OSError):  # a read-only cache still serves
             os.utime(path)  # most recently used: pruned last
@@ -604,6 +608,7 @@ class PdfCache:
             with writing(self.folder):
                 self.folder.mkdir(parents=True, exist_ok=True)
             replace_file(target, data)  # a random O_EXCL name: never written through a planted link
+            replace_file(self.folder / f"{key}.sum", _pdf_sum(data))  # after it: `get` checks the PDF by it
         except CannotWrite as exc:
             self.failed = exc
 
@@ -613,7 +618,7 @@ class PdfCache:
             return
         # Only the cache's own files, named by their hash: whatever else the folder holds is not
         # ours to delete (`--pdf-cache` may be given any folder).
-        for pattern, name in (("*.pdf", _CACHE_NAME), ("*.key", _KEY_NAME)):
+        for pattern, name in (("*.pdf", _CACHE_NAME), ("*.key", _KEY_NAME), ("*.sum", _SUM_NAME)):
             files = sorted((p for p in self.folder.glob(pattern) if name.fullmatch(p.name) and p.is_file()
                             and not p.is_symlink()), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
             keep = max(CACHE_KEEP, 2 * len(self.used))
@@ -621,6 +626,11 @@ class PdfCache:
                 if stale.stem not in self.used:
                     with contextlib.suppress(OSError):  # a read-only cache is only not pruned
                         stale.unlink(missing_ok=True)
+
+
+def _pdf_sum(data: bytes) -> bytes:
+    """What `<key>.sum` holds for the PDF `data`: its BLAKE2b-256, in hex."""
+    return hashlib.blake2b(data, digest_size=32).hexdigest().encode("ascii")
 
 
 def _all_fonts(document: Document) -> bool:

@@ -317,3 +317,21 @@ def test_a_pdf_changed_in_the_cache_during_the_build_is_not_published(tmp_path: 
     assert isinstance(content, Streamed)
     with pytest.raises(CannotWrite, match="the PDF cache changed"):
         content.data()
+
+
+@pytest.mark.parametrize("where", ["by inputs", "by content"])
+def test_a_pdf_edited_in_the_cache_between_builds_is_made_again(tmp_path: Path, base_data: Path,
+                                                                where: str) -> None:
+    # A cached PDF edited by hand (still a PDF to look at: its first bytes kept) is not published:
+    # the cache keeps each PDF's hash beside it, and a PDF that does not match is made again,
+    # found by its inputs (key files) or by its content key (a cache without them).
+    (tmp_path / "content").mkdir()
+    cache = tmp_path / "cache"
+    cold = _build(base_data, cache)
+    for kept in cache.glob("*.pdf"):
+        kept.write_bytes(kept.read_bytes()[:8] + b"\n% planted\n" + kept.read_bytes()[8:])
+    if where == "by content":
+        for key in cache.glob("*.key"):
+            key.unlink()
+    assert _build(base_data, cache) == cold
+    assert _build(base_data, cache) == cold  # and the cache serves the PDFs made again
