@@ -349,8 +349,13 @@ def _records(data: ExportData, memo: ExportMemo | None = None) -> dict[str, Iter
     return {folder: (text(item) for item in getattr(data, folder)) for folder in READING_ORDER}
 
 
+#: `json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)` made once:
+#: `json.dumps` with arguments builds this encoder again on every call (20,000 calls at 10k).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _ENCODE(value)
 
 
 def _json_document(head: dict[str, Any], lists: Mapping[str, Iterable[str]]) -> Iterator[bytes]:

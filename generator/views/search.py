@@ -56,7 +56,9 @@ class RecordEntry:
         serve's runs (ViewMemo), and most of the file is the entries of records not edited."""
         made = self.__dict__.get("_json")
         if made is None:
-            made = _json(asdict(self))
+            # The fields as `asdict` gives them (tuples stay tuples: JSON arrays either way),
+            # without its deep copy of every value (most of the search file's cost at 10k).
+            made = _json({"anchor": self.anchor, "text": self.text, "title": self.title})
             object.__setattr__(self, "_json", made)  # a cache, not a field: equality and asdict ignore it
         return str(made)
 
