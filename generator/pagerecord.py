@@ -41,6 +41,8 @@ class _File(msgspec.Struct, array_like=True):
     # "family\0key" -> (input key of the view, the paths it made each with its page's digest):
     # ViewMemo.kept
     views: dict[str, tuple[bytes, list[tuple[str, bytes]]]] = {}
+    # input key -> a text made of one record (ViewMemo.text_key: the search file's entries)
+    texts: dict[bytes, str] = {}
 
 
 _ENCODER = msgspec.msgpack.Encoder()
@@ -93,6 +95,11 @@ class PageRecord:
         # merges each one's `new` and `new_views` (dict updates) before `save`.
         self.old_views: dict[str, tuple[bytes, list[tuple[str, bytes]]]] = {}
         self.new_views: dict[str, tuple[bytes, list[str]]] = {}  # name -> (input key, paths)
+        # Texts made of one record each (`text`), by input key: last time's, and this build's
+        # (those used or made; merged as `new` is by a build split over processes).
+        self.old_texts: dict[bytes, str] = {}
+        self.new_texts: dict[bytes, str] = {}
+        self.text_hits = 0  # texts taken from the record in this build
         self.failed: CannotWrite | None = None
         # A planted link must not make briefing read or write elsewhere.
         self._usable = not (folder.is_symlink() or folder.parent.is_symlink())
@@ -104,6 +111,7 @@ class PageRecord:
                                  f"salt {hashlib.blake2b(salt).hexdigest()}"))
         self.old, self.new, self.hits, self.view_hits = {}, {}, 0, 0
         self.old_views, self.new_views = {}, {}
+        self.old_texts, self.new_texts, self.text_hits = {}, {}, 0
         if not self._usable:
             return
         try:
@@ -111,7 +119,7 @@ class PageRecord:
         except (Refused, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError, OverflowError):
             return
         if found.header == self.header:
-            self.old, self.old_views = found.pages, found.views
+            self.old, self.old_views, self.old_texts = found.pages, found.views, found.texts
 
     def taken(self, path: str, digest: bytes) -> bytes | None:
         """The bytes of the generated file `path` as they are on disk, when its page's digest is the
@@ -158,6 +166,21 @@ class PageRecord:
         """Record that the view `name` of input key `input_key` made the pages `paths`."""
         self.new_views[name] = (input_key, paths)
 
+    def text(self, key: bytes) -> str | None:
+        """The text recorded last time under the input key `key` (ViewMemo.text_key), kept for
+        the next build; None: make it (and `put_text` it). A text is data written into a
+        generated file, never read as code: a record edited by hand gives wrong text in that file
+        only, as a hand-edited generated file would."""
+        found = self.old_texts.get(key)
+        if found is not None:
+            self.new_texts[key] = found
+            self.text_hits += 1
+        return found
+
+    def put_text(self, key: bytes, text: str) -> None:
+        """Record the text made in this build under the input key `key`."""
+        self.new_texts[key] = text
+
     def keep(self, path: str, digest: bytes, data: bytes) -> None:
         """Record that the page of `digest` became `data` at `path` in this build."""
         self.new[path] = (digest, output_hash(data))
@@ -170,10 +193,10 @@ class PageRecord:
         # whose page was not written, or written twice, is not kept).
         views = {name: (key, [(path, self.new[path][0]) for path in paths])
                  for name, (key, paths) in self.new_views.items() if all(path in self.new for path in paths)}
-        if self.new == self.old and views == self.old_views:
+        if self.new == self.old and views == self.old_views and self.new_texts == self.old_texts:
             return
         try:
-            data = _ENCODER.encode(_File(self.header, self.new, views))
+            data = _ENCODER.encode(_File(self.header, self.new, views, self.new_texts))
         except (msgspec.EncodeError, UnicodeEncodeError):  # a path or setting that is not UTF-8: no record
             return
         # pruned beyond KEEP: each spelling of a folder, each test's temporary folder, has its own file

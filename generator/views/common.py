@@ -211,6 +211,10 @@ class ViewStore(Protocol):
 
     def made(self, name: str, input_key: bytes, paths: list[str]) -> None: ...
 
+    def text(self, key: bytes) -> str | None: ...
+
+    def put_text(self, key: bytes, text: str) -> None: ...
+
 
 class ViewMemo:
     """What views made of single records (`Context.record_view`, the search entries), kept between
@@ -314,6 +318,19 @@ class ViewMemo:
                 return None
             digest.update(found)
         return digest.digest()
+
+    def text_key(self, record: object, tag: str) -> bytes | None:
+        """The input key of a text made of `record` alone for `tag` (and of what the world key
+        covers: the actors, regions and sources it names, the event types, the preview setting),
+        under which `briefing build`'s page record keeps that text (`store.text`, the search
+        file's entry of a record); None without a store, or for a record without a digest."""
+        if self.store is None or not self._world_key:
+            return None
+        found = self._dataset.record_digest(record)
+        if found is None:
+            return None
+        return hashlib.blake2b(self._world_key + tag.encode("utf-8", "surrogatepass") + b"\0" + found,
+                               digest_size=32).digest()
 
     def finish(self) -> None:
         """Forget the views of records this run did not show (an edited record's old object)."""

@@ -64,6 +64,18 @@ class RecordEntry:
 
 
 @dataclass(frozen=True)
+class KeptEntry:
+    """A record's entry as `RecordEntry.json` wrote it in an earlier build, taken from
+    `briefing build`'s page record by its input key (`_memo_entry`) instead of made again."""
+
+    made: str
+
+    def json(self) -> str:
+        """The text as it was recorded."""
+        return self.made
+
+
+@dataclass(frozen=True)
 class PageEntries:
     """A page whose search entries are written here (Material does not parse it): its source path
     (a `routes` page path), its own entry (title and text) and its records, in page order."""
@@ -71,7 +83,7 @@ class PageEntries:
     path: str
     title: str
     text: tuple[tuple[str, ...], ...]
-    records: tuple[RecordEntry, ...]
+    records: tuple[RecordEntry | KeptEntry, ...]  # KeptEntry: in `briefing build` only
 
     def json(self) -> str:
         """This page's entries as `tojson` writes them inside the data file (keys sorted; HTML's
@@ -131,16 +143,28 @@ def _common_tail(entry: Shown) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def _memo_entry(ctx: Context, entry: Shown) -> RecordEntry:
-    """A record's search entry, made once for its record object (views/common.py, `ViewMemo`)."""
+def _memo_entry(ctx: Context, entry: Shown) -> RecordEntry | KeptEntry:
+    """A record's search entry, made once for its record object (views/common.py, `ViewMemo`);
+    in `briefing build`, its text taken from the page record when the record's input key
+    (`ViewMemo.text_key`: its file's bytes and the actors, regions and settings it may name) is
+    the recorded one."""
     made = ctx.memo.get(entry.record, _MEMO_TAG)
-    if not isinstance(made, RecordEntry):
+    if isinstance(made, (RecordEntry, KeptEntry)):
+        return made
+    key = ctx.memo.text_key(entry.record, _MEMO_TAG)
+    store = ctx.memo.store
+    kept = store.text(key) if store is not None and key is not None else None
+    if kept is not None:
+        made = KeptEntry(kept)
+    else:
         if is_incident(entry):
             made = incident_entry(ctx, entry)
         else:
             assert is_statement(entry)
             made = statement_entry(ctx, entry)
-        ctx.memo.put(entry.record, _MEMO_TAG, made)
+        if store is not None and key is not None:
+            store.put_text(key, made.json())
+    ctx.memo.put(entry.record, _MEMO_TAG, made)
     return made
 
 
@@ -271,7 +295,7 @@ def build(ctx: Context) -> SearchRecords:
     actor's and every region's page."""
     pages = []
     for key, (incidents, statements) in month_keys(ctx).items():
-        shown: list[tuple[SortKey, RecordEntry]] = [
+        shown: list[tuple[SortKey, RecordEntry | KeptEntry]] = [
             ((e.record.date.sort_key(), e.id), _memo_entry(ctx, e)) for e in incidents]
         shown += [((e.record.date.sort_key(), e.id), _memo_entry(ctx, e)) for e in statements]
         shown.sort(key=lambda item: item[0])
