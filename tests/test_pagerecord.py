@@ -17,6 +17,7 @@ import pytest
 from conftest import REPO
 from generator import pagerecord
 from generator.pagerecord import PageRecord, output_hash
+from generator.routes import SEARCH_RECORDS
 from generator.site import generate
 from generator.validate import validate
 from generator.write import GENERATED
@@ -297,3 +298,39 @@ def test_a_view_whose_pages_were_edited_in_the_record_is_made_again(
     _tamper_views(record, change)
     rebuilt, _, _ = _views(data, content, record)
     assert rebuilt == expected
+
+
+def _search_build(data: Path, content: Path, record_dir: Path | None) -> tuple[bytes, int, int]:
+    """The search file after a build (with the page record in `record_dir`; None: a cold build),
+    how many records' entries were taken from the record, and how many it keeps."""
+    result = validate(data, cache=data.parent / ".cache" / "validation")
+    assert result.report.ok and result.dataset is not None
+    record = None if record_dir is None else PageRecord(record_dir, content)
+    generate(result.dataset, result.config, content, page_record=record)
+    found = (content / SEARCH_RECORDS).read_bytes()
+    return found, record.text_hits if record else 0, len(record.new_texts) if record else 0
+
+
+@pytest.mark.parametrize("edit", [_title, _perpetrator_changed, _date_moved, _deleted, _actor_renamed,
+                                  _region_renamed], ids=lambda e: e.__name__.strip("_"))
+def test_search_entries_taken_by_input_key_give_the_search_file_of_a_cold_build(
+        edit: Callable[[Path], None], synth: Path, tmp_path: Path) -> None:
+    """A record's search entry is taken from the page record when its file and every actor,
+    region and source are as they were: after an edit, the search file is that of a cold build;
+    the edited record's entry is made again, and every entry once an actor or region is renamed
+    (an entry names them)."""
+    data = tmp_path / "p" / "data"
+    shutil.copytree(synth, data)
+    content, record = tmp_path / "p" / "content", tmp_path / "p" / ".cache" / "briefing-pages"
+    first, hits, kept = _search_build(data, content, record)
+    assert hits == 0 and kept > 100
+    again, hits, _ = _search_build(data, content, record)
+    assert again == first and hits == kept  # nothing changed: every entry from the record
+    edit(data)
+    warm, hits, after = _search_build(data, content, record)
+    cold, _, _ = _search_build(data, tmp_path / "cold", None)
+    assert warm == cold
+    if edit in (_actor_renamed, _region_renamed):
+        assert hits == 0
+    else:  # only the edited record's entry made again (none for a deleted record)
+        assert warm != first and after - hits == (0 if edit is _deleted else 1)
