@@ -334,3 +334,40 @@ def test_search_entries_taken_by_input_key_give_the_search_file_of_a_cold_build(
         assert hits == 0
     else:  # only the edited record's entry made again (none for a deleted record)
         assert warm != first and after - hits == (0 if edit is _deleted else 1)
+
+
+def _texts_swapped(texts: dict[bytes, str]) -> None:
+    first, second = sorted(texts)[:2]
+    texts[first], texts[second] = texts[second], texts[first]
+
+
+def _texts_broken(texts: dict[bytes, str]) -> None:
+    key = sorted(texts)[0]
+    texts[key] = texts[key][:-5]
+
+
+def _texts_not_ascii(texts: dict[bytes, str]) -> None:
+    key = sorted(texts)[0]
+    texts[key] = texts[key].replace('"title": "', '"title": "\u00e9', 1)
+
+
+@pytest.mark.parametrize("change", [_texts_swapped, _texts_broken, _texts_not_ascii],
+                         ids=lambda c: c.__name__.strip("_"))
+def test_search_entries_edited_in_the_record_are_made_again(change: Callable[[dict[bytes, str]], None],
+                                                            synth: Path, tmp_path: Path) -> None:
+    """A search entry's text edited by hand in the page record (another record's entry, a cut
+    text, a character the ASCII file cannot hold) costs a make: the search file is a cold build's."""
+    data = tmp_path / "p" / "data"
+    shutil.copytree(synth, data)
+    content, record = tmp_path / "p" / "content", tmp_path / "p" / ".cache" / "briefing-pages"
+    first, _, kept = _search_build(data, content, record)
+    (path,) = record.glob("*.msgpack")
+    found = msgspec.msgpack.decode(path.read_bytes(), type=pagerecord._File)
+    texts = dict(found.texts)
+    change(found.texts)
+    assert found.texts != texts
+    path.write_bytes(msgspec.msgpack.encode(found))
+    again, _, _ = _search_build(data, content, record)
+    assert again == first
+    (path,) = record.glob("*.msgpack")  # the entries made again are recorded as they should be
+    assert msgspec.msgpack.decode(path.read_bytes(), type=pagerecord._File).texts == texts and len(texts) == kept

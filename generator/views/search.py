@@ -154,7 +154,7 @@ def _memo_entry(ctx: Context, entry: Shown) -> RecordEntry | KeptEntry:
     key = ctx.memo.text_key(entry.record, _MEMO_TAG)
     store = ctx.memo.store
     kept = store.text(key) if store is not None and key is not None else None
-    if kept is not None:
+    if kept is not None and _fits(kept, entry.id):
         made = KeptEntry(kept)
     else:
         if is_incident(entry):
@@ -166,6 +166,15 @@ def _memo_entry(ctx: Context, entry: Shown) -> RecordEntry | KeptEntry:
             store.put_text(key, made.json())
     ctx.memo.put(entry.record, _MEMO_TAG, made)
     return made
+
+
+def _fits(text: str, record_id: str) -> bool:
+    """Whether a text taken from the page record can be this record's entry as `RecordEntry.json`
+    writes it: ASCII (the file is written as ASCII), an object that starts with this record's
+    anchor. A record edited by hand (another record's entry, a broken or non-ASCII text) then
+    costs a make, not a traceback or another record's entry."""
+    return (text.isascii() and text.startswith(f'{{"anchor": {_json(record_anchor(record_id))}, "text": ')
+            and text.endswith('"}'))
 
 
 #: The memo's tag of search entries (no page folder has a NUL in its name).
