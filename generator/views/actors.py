@@ -19,7 +19,7 @@ from ..link import Entry
 from ..models import CASUALTY_KINDS, Actor, Incident, Statement
 from ..render import isolate_text
 from ..routes import ACTORS_INDEX, TIMELINE_INDEX, actor_page, chart_file, href
-from .common import Context, Family, Kept, Page, Ref, slug_label
+from .common import Context, Family, Kept, Page, Ref, made_whole, slug_label
 from .trend import (CasualtyIndex, RecordLine, Subject, Tally, Trend, casualty_index, monthly, newest,
                     record_line, tally)
 
@@ -142,10 +142,8 @@ def _gather(ctx: Context) -> dict[str, _Involvement]:
 def build(ctx: Context) -> tuple[ActorsIndex, list[ActorPage], list[ChartSpec]]:
     """The index, every actor page and every chart, as data (none taken from a page record)."""
     index, made, charts = _build(ctx)
-    found = [p.data for p in made if isinstance(p, Page) and isinstance(p.data, ActorPage)]
-    if len(found) != len(made) or any(isinstance(c, Kept) for c in charts):
-        raise ValueError("actor pages taken from a page record have no data")
-    return index, found, [c for c in charts if isinstance(c, ChartSpec)]
+    pages, specs = made_whole(made, charts, ActorPage, "actor")
+    return index, pages, specs
 
 
 def _build(ctx: Context) -> tuple[ActorsIndex, list[Page | Kept], list[ChartSpec | Kept]]:

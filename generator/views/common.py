@@ -529,6 +529,16 @@ class Page:
     data: object
 
 
+def made_whole(made: Sequence[Page | Kept], charts: Sequence[ChartSpec | Kept], kind: type[T],
+               what: str) -> tuple[list[T], list[ChartSpec]]:
+    """The data of every page and chart a family made, when none may be taken from a page record
+    (the callers that need every view's data, such as the PDFs and serve): a `Kept` one is a bug."""
+    found = [p.data for p in made if isinstance(p, Page) and isinstance(p.data, kind)]
+    if len(found) != len(made) or any(isinstance(c, Kept) for c in charts):
+        raise ValueError(f"{what} pages taken from a page record have no data")
+    return found, [c for c in charts if isinstance(c, ChartSpec)]
+
+
 @dataclass(frozen=True)
 class Download:
     """A file the site offers for download, made by a serialiser of `generator/export.py` (not by a

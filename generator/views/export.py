@@ -16,14 +16,14 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from ..dates import FuzzyDate, format_date, month_key
 from ..link import Entry
 from ..models import (CASUALTY_KINDS, Actor, Casualty, Citation, CountRange, Incident, Region, Source, Statement,
                       event_label)
 from ..routes import month_page, page_url, record_anchor
-from .common import Context
+from .common import Context, T
 
 #: The version of the export formats (the JSON's `version.export`): raised when a column or a
 #: property changes meaning or goes away (adding one does not).
@@ -327,19 +327,18 @@ def _build(ctx: Context, site: SiteInfo) -> ExportData:
     tag = f"\0export {site.url!r}"
     memo = ctx.memo
 
-    def incident(e: Entry[Incident]) -> IncidentData:
-        made = memo.get(e.record, tag)
-        if not isinstance(made, IncidentData):
-            made = resolve.incident(e)
-            memo.put(e.record, tag, made)
+    def kept(record: object, kind: type[T], make: Callable[[], T]) -> T:
+        made = memo.get(record, tag)
+        if not isinstance(made, kind):
+            made = make()
+            memo.put(record, tag, made)
         return made
 
+    def incident(e: Entry[Incident]) -> IncidentData:
+        return kept(e.record, IncidentData, lambda: resolve.incident(e))
+
     def statement(e: Entry[Statement]) -> StatementData:
-        made = memo.get(e.record, tag)
-        if not isinstance(made, StatementData):
-            made = resolve.statement(e)
-            memo.put(e.record, tag, made)
-        return made
+        return kept(e.record, StatementData, lambda: resolve.statement(e))
 
     return ExportData(
         site=site,

@@ -17,7 +17,7 @@ from ..link import Entry
 from ..models import CASUALTY_KINDS, EVENT_GROUPS, Incident, Region, Statement, event_label
 from ..render import isolate_text
 from ..routes import REGIONS_INDEX, TIMELINE_INDEX, chart_file, href, region_page
-from .common import Context, Family, Kept, Page, Ref, month_title, slug_label
+from .common import Context, Family, Kept, Page, Ref, made_whole, month_title, slug_label
 from .actors import ROLE_ORDER, ROLE_SERIES
 from .pdfs import pdf_path, region_latest_months, region_request
 from .trend import (CasualtyIndex, RecordLine, Tally, Trend, casualty_index, monthly, newest, record_line,
@@ -139,10 +139,8 @@ class _Shared:
 def build(ctx: Context) -> tuple[RegionsIndex, list[RegionPage], list[ChartSpec]]:
     """The index, every region page and every chart, as data (none taken from a page record)."""
     index, made, charts = _build(ctx)
-    found = [p.data for p in made if isinstance(p, Page) and isinstance(p.data, RegionPage)]
-    if len(found) != len(made) or any(isinstance(c, Kept) for c in charts):
-        raise ValueError("region pages taken from a page record have no data")
-    return index, found, [c for c in charts if isinstance(c, ChartSpec)]
+    pages, specs = made_whole(made, charts, RegionPage, "region")
+    return index, pages, specs
 
 
 def _build(ctx: Context) -> tuple[RegionsIndex, list[Page | Kept], list[ChartSpec | Kept]]:
