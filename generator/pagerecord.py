@@ -45,6 +45,19 @@ class _File(msgspec.Struct, array_like=True):
     texts: dict[bytes, str] = {}
 
 
+class Changes(msgspec.Struct, array_like=True):
+    """What a build's pages made in another process added to its record (generator/split.py):
+    plain data, sent over a pipe and applied with `PageRecord.merge`. Every state a page adds to
+    the record while it is made belongs here, or the parent saves a record without it."""
+
+    new: dict[str, tuple[bytes, bytes]]  # as PageRecord.new
+    hits: int
+    new_views: dict[str, tuple[bytes, list[str]]]  # as PageRecord.new_views
+    view_hits: int
+    new_texts: dict[bytes, str]  # as PageRecord.new_texts
+    text_hits: int
+
+
 _ENCODER = msgspec.msgpack.Encoder()
 _DECODER = msgspec.msgpack.Decoder(_File)
 
@@ -185,18 +198,34 @@ class PageRecord:
         """Record that the page of `digest` became `data` at `path` in this build."""
         self.new[path] = (digest, output_hash(data))
 
+    def changes(self) -> Changes:
+        """What this process added since `start` (in a forked worker: what it sends back)."""
+        return Changes(self.new, self.hits, self.new_views, self.view_hits, self.new_texts, self.text_hits)
+
+    def merge(self, changes: Changes) -> None:
+        """Add what another process's pages added (its `changes`). The record is kept in the
+        order of the paths, as one process writes it (write.py stages the pages in that order)."""
+        self.new = dict(sorted({**self.new, **changes.new}.items()))
+        self.hits += changes.hits
+        self.new_views.update(changes.new_views)  # (`save` writes them in the order of their names)
+        self.view_hits += changes.view_hits
+        self.new_texts.update(changes.new_texts)  # (and these in the order of their keys)
+        self.text_hits += changes.text_hits
+
     def save(self) -> None:
         """Write the record of this build (through write.py), when it differs from the one read."""
         if not self._usable:
             return
         # Each view with the digest each of its pages was written with in this build (a view
         # whose page was not written, or written twice, is not kept).
+        # In the order of their names: the same bytes whichever process made which view (split.py).
         views = {name: (key, [(path, self.new[path][0]) for path in paths])
-                 for name, (key, paths) in self.new_views.items() if all(path in self.new for path in paths)}
+                 for name, (key, paths) in sorted(self.new_views.items()) if all(path in self.new for path in paths)}
         if self.new == self.old and views == self.old_views and self.new_texts == self.old_texts:
             return
         try:
-            data = _ENCODER.encode(_File(self.header, self.new, views, self.new_texts))
+            # (the texts in the order of their keys too, whichever process made them)
+            data = _ENCODER.encode(_File(self.header, self.new, views, dict(sorted(self.new_texts.items()))))
         except (msgspec.EncodeError, UnicodeEncodeError):  # a path or setting that is not UTF-8: no record
             return
         # pruned beyond KEEP: each spelling of a folder, each test's temporary folder, has its own file

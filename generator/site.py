@@ -16,7 +16,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 import msgspec
 from jinja2 import Environment
@@ -30,9 +30,10 @@ from .progress import PAGES, Progress, quiet
 from .render import TEMPLATES, BlockMemo, environment, render
 from .charts import ChartSpec, render_svg
 from .children import preexec_die_with_parent, release_memory
-from .views.common import Context, Download, Kept, Page, ViewMemo
+from .views.common import Context, Download, Family, Kept, Page, ViewMemo
 from .views.export import frozen_heap
 from .views.families import FAMILIES
+from .split import build_pages
 from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, Content, NotOurs, Streamed, WriteResult, is_marked,
                     make_marked, put_back, remove_marked, swap_folder, write_tree)
 
@@ -46,14 +47,16 @@ if TYPE_CHECKING:
 
 def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs: bool = False,
                data_dir: Path | None = None, memo: ViewMemo | None = None,
-               history_memo: LoadMemo | None = None) -> list[Page | ChartSpec | Download | Kept]:
+               history_memo: LoadMemo | None = None,
+               families: Sequence[Family] = FAMILIES) -> list[Page | ChartSpec | Download | Kept]:
     """Every page (and chart) the site shows, as data (no Markdown yet). With `pdfs`, month and
     region pages link their PDF briefings (which `generate` then writes). With `data_dir`, "What's
     new" compares the data with its Git history (read-only `git` commands); without, it says that
     the history was not looked at. `memo`: record views kept from an earlier run (serve's), and
-    `history_memo` the data files the history's comparison parsed then (changes.LoadMemo)."""
+    `history_memo` the data files the history's comparison parsed then (changes.LoadMemo).
+    `families`: only these page families' pages (a part of the site, generator/split.py)."""
     history = None
-    if data_dir is not None:
+    if data_dir is not None and any(family.history for family in families):
         from .changes import site_history
 
         history = site_history(data_dir, config.whats_new_since, known=dataset,  # its records, not read again
@@ -65,7 +68,7 @@ def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs
     ctx = Context(dataset, preview=preview, event_types=event_types, pdfs=pdfs, history=history, site=config,
                   memo=memo)
     out: list[Page | ChartSpec | Download | Kept] = []
-    for family in FAMILIES:
+    for family in families:
         out.extend(family.pages(ctx))
     memo.finish()
     return out
@@ -278,11 +281,8 @@ def generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool 
 def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool, pdfs: bool,
               pdf_cache: PdfCache | None, data_dir: Path | None, missing_fonts: list[MissingFont] | None,
               progress: Progress, render_cache: RenderCache | None, page_record: PageRecord | None) -> WriteResult:
-    memo = render_cache.views if render_cache is not None else None
     if page_record is not None and render_cache is None:  # salted as render_pages salts RenderCache
         page_record.start(repr(config).encode("utf-8", "surrogatepass"))  # (and more: pagerecord.py)
-        memo = ViewMemo()
-        memo.store = page_record  # views whose input keys are recorded are taken from disk
     if render_cache is not None and render_cache.history is None and data_dir is not None:
         from .changes import LoadMemo
 
@@ -293,27 +293,36 @@ def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool
 
         # The PDFs before the views: the workers forked to make them copy this process as it is
         # (its resident memory counts as theirs), so they are forked while it holds the dataset
-        # only, not every page's view. What the freed objects left is given back first.
+        # only, not every page's view. What the freed objects left is given back first. (A build's
+        # page worker, split.py, is forked after them: neither waits for the other.)
         release_memory()
         # A build streams each PDF from its cache file as it is written (PdfCache.held) rather
         # than hold them all beside the views; serve keeps them (its runs share no cache reads).
         made_pdfs = site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None),
                               missing_fonts=missing_fonts, progress=progress, streamed=render_cache is None)
-    pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir, memo=memo,
-                       history_memo=render_cache.history if render_cache is not None else None)
-    if render_cache is None:
-        memo = None  # a build's own memo (its record views, whole pages): not held through the writing
-    rendered: dict[str, Content]
-    if render_cache is not None:  # serve: every page's text kept for the next run
-        rendered = dict(render_pages(pages, config, progress, render_cache))
-    else:  # a build: each page rendered as it is written (progress.PAGES), and forgotten
-        rendered = dict(streamed_pages(pages, config, progress, page_record, once=True))
-    del pages  # from here, each page's view is held by its Streamed alone, and let go once written
+    if render_cache is None:  # a build: each page rendered as it is written (progress.PAGES), and forgotten
+
+        def part(families: tuple[Family, ...], told: Progress) -> dict[str, Content]:
+            memo = ViewMemo()
+            memo.store = page_record  # views whose input keys are recorded are taken from disk
+            pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir, memo=memo, families=families)
+            # The memo (record views, whole pages) is not held through the writing: from here each
+            # page's view is held by its Streamed alone, and let go once written.
+            return dict(streamed_pages(pages, config, told, page_record, once=True))
+
+        # in two processes when there are many records (split.py)
+        result = build_pages(content, part, made_pdfs, records=len(dataset.incidents) + len(dataset.statements),
+                             progress=progress, record=page_record)
+        if page_record is not None:
+            page_record.save()  # only once every page is written: the record names what is on disk
+        return result
+    # serve: every page's text kept for the next run
+    pages = site_pages(dataset, config, preview, pdfs=pdfs, data_dir=data_dir, memo=render_cache.views,
+                       history_memo=render_cache.history)
+    rendered: dict[str, Content] = dict(render_pages(pages, config, progress, render_cache))
+    del pages
     rendered.update(made_pdfs)
-    result = write_tree(content, rendered)
-    if page_record is not None and render_cache is None:
-        page_record.save()  # only once every page is written: the record names what is on disk
-    return result
+    return write_tree(content, rendered)
 
 
 class BuildError(Exception):

@@ -137,7 +137,6 @@ class WriteResult:
 
 def check_paths(root: Path, paths: list[str]) -> None:
     """Refuse any page path that would leave `root` or touch a hand-written file."""
-    seen: set[str] = set()
     resolved_root = root.resolve()
     for path in paths:
         pure = PurePosixPath(path)
@@ -147,6 +146,13 @@ def check_paths(root: Path, paths: list[str]) -> None:
             raise WriteError(f"refusing to write {path!r}: not inside a generated folder {GENERATED}")
         if not (resolved_root / pure).resolve().is_relative_to(resolved_root):
             raise WriteError(f"refusing to write {path!r}: it resolves outside {root}")
+    _check_twice(paths)
+
+
+def _check_twice(paths: list[str]) -> None:
+    """Refuse two pages of one path (or of paths that differ only by case)."""
+    seen: set[str] = set()
+    for path in paths:
         key = path.casefold()  # two pages that differ only by case are one file on some systems
         if key in seen:
             raise WriteError(f"refusing to write {path!r} twice")
@@ -159,53 +165,108 @@ def write_tree(root: Path, pages: Mapping[str, Content]) -> WriteResult:
     error while making it (a page that fails to render) leaves the live tree as it was, as any
     other failure before the swap does."""
     check_paths(root, list(pages))
-    recover(root)
-    check_owned(root)
-    staging, trash = root / _STAGING, root / _TRASH
-    result = WriteResult()
-    markers_changed = False
+    writer = TreeWriter(root)
+    writer.begin()
     try:
-        with writing(root):
-            root.mkdir(parents=True, exist_ok=True)
-        make_marked(staging)
-        folders = sorted({PurePosixPath(path).parts[0] for path in pages if "/" in path})
-        # Each page is made into bytes (or streamed) only when its turn comes, and dropped once
-        # written: the pages are never all in memory twice.
-        files: list[tuple[str, Content]] = [*((f"{name}/{MARKER}", FOLDER_NOTE.encode()) for name in folders),
-                                            *((path, pages[path]) for path in sorted(pages))]
-        for path, data in files:
-            live, staged = root / path, staging / path
+        writer.stage(pages, checked=True)
+    except BaseException:
+        writer.discard()
+        raise
+    return writer.finish()
+
+
+class TreeWriter:
+    """`write_tree` in steps, for pages made by more than one process (generator/split.py):
+    `begin` makes the staging folder; `stage` puts pages in it (from this process or from a
+    forked one, each its own pages); `note` adds what another process staged; `finish` stages
+    the folder markers and swaps the new tree in, or `discard` drops it. The same files and the
+    same result as `write_tree` with every page at once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.staging = root / _STAGING
+        self.paths: list[str] = []
+        self.written: list[str] = []
+        self.unchanged: list[str] = []
+
+    def begin(self) -> None:
+        """Put back what an interrupted write left, check that the generated names are ours, and
+        make an empty staging folder."""
+        recover(self.root)
+        check_owned(self.root)
+        try:
+            with writing(self.root):
+                self.root.mkdir(parents=True, exist_ok=True)
+            make_marked(self.staging)
+        except BaseException:
+            _discard(self.staging)
+            raise
+
+    def stage(self, pages: Mapping[str, Content], checked: bool = False, again: bool = False) -> None:
+        """Stage `pages` (their paths checked first unless `checked`), in the order of their paths.
+        Each page is made into bytes (or streamed) only when its turn comes, and dropped once
+        written: the pages are never all in memory twice. `again`: a file of the same name that a
+        failed process may have left in the staging folder is removed first (never written
+        through: it can be a hard link to the live file)."""
+        if not checked:
+            check_paths(self.root, list(pages))
+        for path in sorted(pages):
+            live, staged = self.root / path, self.staging / path
             with writing(staged):
                 staged.parent.mkdir(parents=True, exist_ok=True)
-                if _stage(live, staged, data):
-                    if path in pages:
-                        result.unchanged.append(path)
-                elif path in pages:
-                    result.written.append(path)
-                else:
-                    markers_changed = True
-        for name in GENERATED:
-            live = root / name
-            if live.is_dir() and not live.is_symlink():
-                for old in sorted(p for p in live.rglob("*") if p.is_file() or p.is_symlink()):
-                    rel = old.relative_to(root).as_posix()
-                    if rel not in pages and old.name != MARKER:
-                        result.deleted.append(rel)
-            elif (live.is_file() or live.is_symlink()) and name not in pages:
-                result.deleted.append(name)
-        top_files = sorted(path for path in pages if "/" not in path)
-        if top_files:
-            _write_root_marker(root, top_files)
-    except BaseException:
-        _discard(staging)
-        raise
-    if not result.written and not result.deleted and not markers_changed:
-        # Nothing to change: leave the live tree alone (not even a rename), so that a watching
-        # MkDocs sees no event at all and does not rebuild for nothing.
-        remove_marked(staging)
+                if again:
+                    staged.unlink(missing_ok=True)
+                (self.unchanged if _stage(live, staged, pages[path]) else self.written).append(path)
+        self.paths.extend(pages)
+
+    def note(self, paths: list[str], written: list[str], unchanged: list[str]) -> None:
+        """Count pages another process staged in this staging folder (after it checked them)."""
+        self.paths.extend(paths)
+        self.written.extend(written)
+        self.unchanged.extend(unchanged)
+
+    def discard(self) -> None:
+        """Drop the staging folder (the live tree stays as it was)."""
+        _discard(self.staging)
+
+    def finish(self) -> WriteResult:
+        """Stage the folder markers, list what is deleted, and swap the new tree in (nothing is
+        touched when no file changed); the staging folder is dropped on any failure."""
+        root, pages = self.root, set(self.paths)
+        result = WriteResult(sorted(self.written), sorted(self.unchanged))
+        markers_changed = False
+        try:
+            _check_twice(self.paths)  # each process checked its own pages; two of them could meet
+            folders = sorted({PurePosixPath(path).parts[0] for path in pages if "/" in path})
+            for name in folders:
+                path = f"{name}/{MARKER}"
+                staged = self.staging / path
+                with writing(staged):
+                    staged.parent.mkdir(parents=True, exist_ok=True)
+                    if not _stage(root / path, staged, FOLDER_NOTE.encode()):
+                        markers_changed = True
+            for name in GENERATED:
+                live = root / name
+                if live.is_dir() and not live.is_symlink():
+                    for old in sorted(p for p in live.rglob("*") if p.is_file() or p.is_symlink()):
+                        rel = old.relative_to(root).as_posix()
+                        if rel not in pages and old.name != MARKER:
+                            result.deleted.append(rel)
+                elif (live.is_file() or live.is_symlink()) and name not in pages:
+                    result.deleted.append(name)
+            top_files = sorted(path for path in pages if "/" not in path)
+            if top_files:
+                _write_root_marker(root, top_files)
+        except BaseException:
+            _discard(self.staging)
+            raise
+        if not result.written and not result.deleted and not markers_changed:
+            # Nothing to change: leave the live tree alone (not even a rename), so that a watching
+            # MkDocs sees no event at all and does not rebuild for nothing.
+            remove_marked(self.staging)
+            return result
+        _swap(root, self.staging, root / _TRASH)
         return result
-    _swap(root, staging, trash)
-    return result
 
 
 def _stage(live: Path, staged: Path, content: Content) -> bool:

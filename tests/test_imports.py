@@ -28,7 +28,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
                "views.timeline", "views.actors", "views.regions", "views.sources", "views.whatsnew",
                "views.corrections", "views.export", "views.data", "views.feed", "views.explorer", "views.search",
                "views.selection", "views.briefing", "views.pdfs", "views.families")),
-    ("output", ("export", "site", "pdf", "fmt", "new", "serve", "acled")),
+    ("output", ("export", "split", "site", "pdf", "fmt", "new", "serve", "acled")),
     ("cli", ("cli",)),
 )
 

@@ -556,3 +556,4 @@ class Family:
 
     name: str
     pages: Callable[[Context], Sequence[Page | ChartSpec | Download | Kept]]
+    history: bool = False  # it reads `Context.history` (the data's Git history, read only for it)

@@ -67,7 +67,7 @@ def pages(ctx: Context) -> list[Page]:
 
 
 #: This module as a page family of the site (views/families.py lists it).
-FAMILY = Family("whatsnew", pages)
+FAMILY = Family("whatsnew", pages, history=True)
 
 
 def _published(data: Any) -> bool:
