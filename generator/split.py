@@ -158,9 +158,10 @@ class _Worker:
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 die_with_parent(parent)  # a killed build leaves no worker writing behind it
                 os.close(read)
-                data = job()
-                with os.fdopen(write, "wb") as out:
-                    out.write(data)
+                left = memoryview(job())
+                while left:  # into the pipe (not a file): as much as it takes at a time
+                    left = left[os.write(write, left):]
+                os.close(write)
                 code = 0
             finally:
                 # Nothing of the parent's (atexit, buffers, its finally blocks) runs here, and an
