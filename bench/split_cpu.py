@@ -65,7 +65,7 @@ def main() -> None:
             marks["pages"] = _cpu(resource.RUSAGE_SELF)
             marks["pages wall"] = time.perf_counter() - started
 
-    reply = split._Worker.reply  # a measure of the worker itself
+    reply = split._Worker.decoded  # a measure of the worker itself
 
     def timed_reply(self: split._Worker) -> Any:  # as above
         before = _cpu(resource.RUSAGE_CHILDREN)
@@ -75,7 +75,7 @@ def main() -> None:
             worker.append(_cpu(resource.RUSAGE_CHILDREN) - before)
 
     site.generate = timed_generate  # the measure wraps the real function
-    split._Worker.reply = timed_reply  # type: ignore[method-assign]  # the measure wraps the real method
+    split._Worker.decoded = timed_reply  # type: ignore[method-assign]  # the measure wraps the real method
     try:
         cli.cli.main(command, standalone_mode=False)
     except SystemExit as exc:

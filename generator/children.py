@@ -9,13 +9,14 @@ passed on through `exec`, so it holds for the MkDocs program too. Elsewhere this
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing
 import os
 import signal
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar, Self
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -67,3 +68,90 @@ def pool_options() -> dict[str, Any]:
     process that starts them, which itself ends when this process does)."""
     forked = multiprocessing.get_start_method() == "fork"
     return {"initializer": die_with_parent, "initargs": (os.getpid() if forked else None,)}
+
+
+class Forked:
+    """A forked process running one job (a function returning bytes), whose result comes back
+    through a pipe; started with `start`, read with `reply`, ended early with `stop`.
+
+    A child forked later (another `Forked`, say) closes the read ends of the pipes of those
+    already running: it has no use for them, and it cannot then keep one open by mistake."""
+
+    #: The read ends of the pipes of the workers this process started and has not read yet.
+    _open: ClassVar[set[int]] = set()
+
+    def __init__(self, pid: int, pipe: int) -> None:
+        self.pid = pid
+        self.pipe = pipe
+        Forked._open.add(pipe)
+
+    @classmethod
+    def start(cls, job: Callable[[], bytes]) -> Self | None:
+        """Fork a process that runs `job` and writes what it returns into a pipe; None when no
+        process can be started (the caller then does the job itself). The job's errors are not
+        printed: the caller does the job again itself, and so raises them as it would alone."""
+        parent = os.getpid()
+        try:
+            read, write = os.pipe()
+        except OSError:
+            return None
+        # A Ctrl-C during the fork would be raised in one of Python's at-fork hooks, which ignore
+        # it: it is held until the child exists, then raised here (as validate.check_many does).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pid = os.fork()
+        except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            os.close(read)
+            os.close(write)
+            return None
+        if pid == 0:  # the worker: never returns
+            code = 1
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to answer
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                die_with_parent(parent)  # a killed build leaves no worker writing behind it
+                os.close(read)
+                for other in Forked._open:  # the pipes of the workers forked before this one
+                    os.close(other)
+                Forked._open.clear()
+                left = memoryview(job())
+                while left:  # into the pipe (not a file): as much as it takes at a time
+                    left = left[os.write(write, left):]
+                os.close(write)
+                code = 0
+            finally:
+                # Nothing of the parent's (atexit, buffers, its finally blocks) runs here, and an
+                # error is not printed: the parent does the same job and raises it itself.
+                os._exit(code)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        os.close(write)
+        return cls(pid, read)
+
+    def _forget_pipe(self) -> None:
+        Forked._open.discard(self.pipe)
+        self.pipe = -1
+
+    def reply(self) -> bytes | None:
+        """What the job returned, once the worker has ended; None when it failed in any way."""
+        chunks = []
+        with os.fdopen(self.pipe, "rb") as pipe:
+            self._forget_pipe()  # closed with the file object, whatever happens
+            while chunk := pipe.read(1 << 20):
+                chunks.append(chunk)
+        _, status = os.waitpid(self.pid, 0)  # the pipe's end: the worker has written all or died
+        self.pid = 0
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            return None
+        return b"".join(chunks)
+
+    def stop(self) -> None:
+        """End the worker at once (this process is stopping: an error or Ctrl-C)."""
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+        if self.pipe >= 0:
+            os.close(self.pipe)
+            self._forget_pipe()

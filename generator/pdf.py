@@ -41,13 +41,14 @@ from datetime import date
 from html.parser import HTMLParser
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Literal, overload
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, overload
 
 import markdown
+import msgspec
 
 from . import fonts, geo
 from .charts import GROUP_COLOURS, render_svg
-from .children import pool_options
+from .children import Forked, pool_options
 from .config import SiteConfig
 from .link import Dataset, Entry
 from .models import event_label
@@ -838,6 +839,20 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
     A PDF is taken from the cache by its input key (`InputKeys`) when its inputs did not change;
     the others are made (`_make`), in `workers` processes (default: one per CPU), and the PDF of
     each is still taken from the cache when its Typst input is one the cache has."""
+    return start_site_pdfs(dataset, config, content, preview=preview, cache=cache, workers=workers,
+                           missing_fonts=missing_fonts, progress=progress, streamed=streamed).collect()
+
+
+def start_site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: bool = False,
+                    cache: PdfCache | None = None, workers: int | None = None,
+                    missing_fonts: list[fonts.MissingFont] | None = None, progress: Progress = quiet,
+                    streamed: bool = False, overlap: bool = False) -> PendingPdfs:
+    """`site_pdfs`, whose PDFs `collect` gives. With `overlap`, when the briefings to make fit in
+    one fresh worker a CPU (an edit: a few months' briefings), they are made by workers forked
+    now, which this process does not wait for: it makes the pages meanwhile, and `collect`
+    takes the PDFs when the site's writer needs them (`stop` ends the workers if it never
+    does). Otherwise (and without `overlap`) every PDF is made before this returns, as
+    `site_pdfs` makes them: the workers are forked while this process holds no page's view."""
     ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=True)
     selections = Selections(ctx)  # the figures' tables are made only if a briefing is made
     cache = cache or PdfCache(None)
@@ -859,25 +874,101 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
         selections.prepare([r.region for r in requests])  # made once, before any worker is forked
     job = _SiteJob(ctx, config, selections, requests, tuple(j for _, j, _ in todo), cache.folder,
                    tuple(views.printed_count(selections, r) for r in requests))
-    progress(PDFS, 0, len(todo))
-    unprinted: list[str] = []
-    made_all = _made(job, workers if workers is not None else os.cpu_count() or 1)
-    for done, ((_, _, inputs), made) in enumerate(zip(todo, made_all, strict=True), start=1):
-        cache.used.add(made.key)
-        if made.cached:
-            cache.hits += 1
-        else:
-            cache.misses += 1
-            if made.all_fonts:  # a PDF printed with empty boxes is not kept (see _all_fonts)
-                cache.put(made.key, made.data)  # at once: an interrupted build keeps what it has made
-        out[made.path] = cache.held(made.key, made.data) if streamed and made.all_fonts else made.data
-        if made.all_fonts and inputs is not None:
-            cache.link(inputs, made.key)  # after its PDF: a key file names only a PDF kept before it
-        if made.printed:
-            unprinted.append(made.printed)
-        progress(PDFS, done, len(todo))
-    if missing_fonts is not None:
-        # Only the texts with a character no font has can name a missing script (fonts.check).
-        missing_fonts.extend(fonts.check(unprinted, dataset))
-    cache.prune()
-    return dict(sorted(out.items()))
+
+    def finish(made_all: Iterable[_Made]) -> dict[str, Content]:
+        """The PDFs of `out` and of `made_all` (those of `todo`, in order), kept in the cache."""
+        progress(PDFS, 0, len(todo))
+        unprinted: list[str] = []
+        for done, ((_, _, inputs), made) in enumerate(zip(todo, made_all, strict=True), start=1):
+            cache.used.add(made.key)
+            if made.cached:
+                cache.hits += 1
+            else:
+                cache.misses += 1
+                if made.all_fonts:  # a PDF printed with empty boxes is not kept (see _all_fonts)
+                    cache.put(made.key, made.data)  # at once: an interrupted build keeps what it has made
+            out[made.path] = cache.held(made.key, made.data) if streamed and made.all_fonts else made.data
+            if made.all_fonts and inputs is not None:
+                cache.link(inputs, made.key)  # after its PDF: a key file names only a PDF kept before it
+            if made.printed:
+                unprinted.append(made.printed)
+            progress(PDFS, done, len(todo))
+        if missing_fonts is not None:
+            # Only the texts with a character no font has can name a missing script (fonts.check).
+            missing_fonts.extend(fonts.check(unprinted, dataset))
+        cache.prune()
+        return dict(sorted(out.items()))
+
+    workers = workers if workers is not None else os.cpu_count() or 1
+    runs = _chunks(job.printed)
+    if overlap and requests and _overlap_wanted(len(runs), workers):
+        return PendingPdfs(finish, job, runs)
+    return PendingPdfs(finish, job, [], finish(_made(job, workers)))
+
+
+def _overlap_wanted(runs: int, workers: int) -> bool:
+    """Whether `runs` runs of briefings (`_chunks`) are made by workers this process does not
+    wait for (`start_site_pdfs`): on Linux with a CPU to spare, when each run has a worker of its
+    own, and while Typst has not run here (a fork would inherit its threads' locks held)."""
+    return (workers >= 2 and runs <= workers and hasattr(os, "fork") and sys.platform.startswith("linux")
+            and not _compiler.cache_info().currsize)
+
+
+class _Runs(msgspec.Struct, array_like=True):
+    """What a worker of `PendingPdfs` sends back: the briefings of its run, in order."""
+
+    made: list[_Made]
+
+
+class PendingPdfs:
+    """The site's PDFs while workers make them (`start_site_pdfs`): one forked worker a run of
+    briefings, started at once. `collect` reads what they made (in order), and makes here what
+    a worker failed to (killed, out of memory, an error): a PDF's error is so raised by this
+    process, as it is without the workers, and a worker's failure costs time, never output."""
+
+    def __init__(self, finish: Callable[[Iterable[_Made]], dict[str, Content]], job: _SiteJob,
+                 runs: list[range], done: dict[str, Content] | None = None) -> None:
+        self._finish = finish
+        self._job = job
+        self._runs = runs
+        self._done = done
+        self._workers: list[Forked | None] = []
+        try:
+            for run in runs:
+                self._workers.append(Forked.start(functools.partial(_encoded_run, job, run)))
+        except BaseException:
+            self.stop()
+            raise
+
+    def collect(self) -> dict[str, Content]:
+        """Every PDF of the site, by path (`site_pdfs`), once made."""
+        if self._done is None:
+            try:
+                self._done = self._finish(self._made())
+            finally:
+                self.stop()  # (nothing left to stop once every reply is read)
+        return self._done
+
+    def _made(self) -> Iterator[_Made]:
+        for run, worker in zip(self._runs, self._workers, strict=True):
+            reply = worker.reply() if worker is not None else None
+            made = None
+            if reply is not None:
+                try:
+                    made = msgspec.msgpack.decode(reply, type=_Runs).made
+                except (msgspec.DecodeError, msgspec.ValidationError):
+                    made = None
+            if made is None or len(made) != len(run):  # made here: the same bytes, or its error
+                made = [_make(self._job, index) for index in run]
+            yield from made
+
+    def stop(self) -> None:
+        """End the workers still running (this process is stopping: an error or Ctrl-C)."""
+        for worker in self._workers:
+            if worker is not None:
+                worker.stop()
+
+
+def _encoded_run(job: _SiteJob, run: range) -> bytes:
+    """In a worker of `PendingPdfs`: the briefings of `run` made (`_make`), as msgpack."""
+    return msgspec.msgpack.encode(_Runs([_make(job, index) for index in run]))

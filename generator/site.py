@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .export import ExportMemo
     from .fonts import MissingFont
     from .pagerecord import PageRecord
-    from .pdf import PdfCache
+    from .pdf import PdfCache, PendingPdfs
 
 
 def site_pages(dataset: Dataset, config: SiteConfig, preview: bool = False, pdfs: bool = False,
@@ -287,9 +287,9 @@ def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool
         from .changes import LoadMemo
 
         render_cache.history = LoadMemo()
-    made_pdfs: dict[str, Content] = {}
+    pending: PendingPdfs | None = None
     if pdfs:
-        from .pdf import PdfCache, site_pdfs  # the PDF machinery is loaded only for builds that make PDFs
+        from .pdf import PdfCache, start_site_pdfs  # the PDF machinery is loaded only for builds that make PDFs
 
         # The PDFs before the views: the workers forked to make them copy this process as it is
         # (its resident memory counts as theirs), so they are forked while it holds the dataset
@@ -298,8 +298,26 @@ def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool
         release_memory()
         # A build streams each PDF from its cache file as it is written (PdfCache.held) rather
         # than hold them all beside the views; serve keeps them (its runs share no cache reads).
-        made_pdfs = site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None),
-                              missing_fonts=missing_fonts, progress=progress, streamed=render_cache is None)
+        # A build's few PDFs of an edit are made while it makes the pages (`overlap`): it takes
+        # them when it writes them; serve (whose process has threads: no fork) waits for them.
+        pending = start_site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None),
+                                  missing_fonts=missing_fonts, progress=progress, streamed=render_cache is None,
+                                  overlap=render_cache is None)
+    try:
+        return _write(dataset, config, content, preview, pdfs, pending, data_dir, progress, render_cache, page_record)
+    finally:
+        if pending is not None:
+            pending.stop()  # workers not waited for (an error, Ctrl-C) leave with this build
+
+
+def _write(dataset: Dataset, config: SiteConfig, content: Path, preview: bool, pdfs: bool,
+           pending: PendingPdfs | None, data_dir: Path | None, progress: Progress,
+           render_cache: RenderCache | None, page_record: PageRecord | None) -> WriteResult:
+    """`_generate`'s pages and the PDFs of `pending` (collected when they are written)."""
+
+    def made_pdfs() -> dict[str, Content]:
+        return pending.collect() if pending is not None else {}
+
     if render_cache is None:  # a build: each page rendered as it is written (progress.PAGES), and forgotten
 
         def part(families: tuple[Family, ...], told: Progress) -> dict[str, Content]:
@@ -321,7 +339,7 @@ def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool
                        history_memo=render_cache.history)
     rendered: dict[str, Content] = dict(render_pages(pages, config, progress, render_cache))
     del pages
-    rendered.update(made_pdfs)
+    rendered.update(made_pdfs())
     return write_tree(content, rendered)
 
 

@@ -20,9 +20,7 @@ families are shared out; docs/performance.md has the figures.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import sys
 from pathlib import Path
 from collections.abc import Mapping
@@ -30,12 +28,12 @@ from typing import Callable
 
 import msgspec
 
-from .children import die_with_parent, release_memory
+from .children import Forked, release_memory
 from .pagerecord import Changes, PageRecord
 from .progress import PAGES, Progress, quiet
 from .views.common import Family
 from .views.families import FAMILIES
-from .write import Content, TreeWriter, WriteResult, write_tree
+from .write import Content, TreeWriter, WriteResult
 
 #: The families the worker makes: about half of the work at 100,000 incidents (the timeline's
 #: month pages alone are a third of it; "What's new" reads the data's history, the worker does).
@@ -75,19 +73,27 @@ def split_wanted(records: int) -> bool:
 Part = Callable[[tuple[Family, ...], Progress], dict[str, Content]]
 
 
-def build_pages(content: Path, part: Part, pdfs: Mapping[str, Content], *, records: int,
+def build_pages(content: Path, part: Part, pdfs: Callable[[], Mapping[str, Content]], *, records: int,
                 progress: Progress, record: PageRecord | None) -> WriteResult:
-    """Write every page of the site (each family's through `part`) and the PDFs (made already)
+    """Write every page of the site (each family's through `part`) and the PDFs (`pdfs`, called
+    once this process's pages are written: its workers make them meanwhile, pdf.PendingPdfs)
     into `content`; in two processes when `split_wanted(records)`. The page `record` (started by
     the caller, saved by it once this returns) gets what either process added. The same files
-    and result either way."""
+    and result either way; an error (a page's, a PDF's) leaves `content` as it was."""
+    writer = TreeWriter(content)
     if not split_wanted(records):
         rendered = part(FAMILIES, progress)
-        rendered.update(pdfs)
-        return write_tree(content, rendered)
+        writer.begin()
+        try:
+            writer.stage(rendered)
+            del rendered
+            _stage_pdfs(writer, pdfs)
+        except BaseException:
+            writer.discard()
+            raise
+        return writer.finish()
     here = tuple(f for f in FAMILIES if f.name not in WORKER_FAMILIES)
     there = tuple(f for f in FAMILIES if f.name in WORKER_FAMILIES)
-    writer = TreeWriter(content)
     writer.begin()  # the staging folder both processes write into
     try:
         def work() -> bytes:
@@ -104,10 +110,10 @@ def build_pages(content: Path, part: Part, pdfs: Mapping[str, Content], *, recor
         worker = _Worker.start(work)
         try:
             mine = part(here, told)
-            mine.update(pdfs)
             writer.stage(mine)
             del mine
-            reply = worker.reply() if worker is not None else None
+            _stage_pdfs(writer, pdfs)
+            reply = worker.decoded() if worker is not None else None
         except BaseException:
             if worker is not None:
                 worker.stop()
@@ -125,75 +131,22 @@ def build_pages(content: Path, part: Part, pdfs: Mapping[str, Content], *, recor
     return writer.finish()
 
 
-class _Worker:
-    """A forked process running one job, whose result comes back through a pipe."""
+def _stage_pdfs(writer: TreeWriter, pdfs: Callable[[], Mapping[str, Content]]) -> None:
+    """Stage the PDFs, taken only now (made meanwhile by their own workers: pdf.PendingPdfs)."""
+    made = pdfs()
+    if made:
+        writer.stage(made)
 
-    def __init__(self, pid: int, pipe: int) -> None:
-        self.pid = pid
-        self.pipe = pipe
 
-    @classmethod
-    def start(cls, job: Callable[[], bytes]) -> _Worker | None:
-        """Fork a process that runs `job` and writes what it returns into a pipe; None when no
-        process can be started (the caller then does the job itself)."""
-        parent = os.getpid()
-        try:
-            read, write = os.pipe()
-        except OSError:
-            return None
-        # A Ctrl-C during the fork would be raised in one of Python's at-fork hooks, which ignore
-        # it: it is held until the child exists, then raised here (as validate.check_many does).
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            pid = os.fork()
-        except OSError:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            os.close(read)
-            os.close(write)
-            return None
-        if pid == 0:  # the worker: never returns
-            code = 1
-            try:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to answer
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
-                die_with_parent(parent)  # a killed build leaves no worker writing behind it
-                os.close(read)
-                left = memoryview(job())
-                while left:  # into the pipe (not a file): as much as it takes at a time
-                    left = left[os.write(write, left):]
-                os.close(write)
-                code = 0
-            finally:
-                # Nothing of the parent's (atexit, buffers, its finally blocks) runs here, and an
-                # error is not printed: the parent makes the same pages and raises it itself.
-                os._exit(code)
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        os.close(write)
-        return cls(pid, read)
+class _Worker(Forked):
+    """The worker of `build_pages` (children.Forked), whose reply is decoded as a `_Reply`."""
 
-    def reply(self) -> _Reply | None:
+    def decoded(self) -> _Reply | None:
         """The worker's reply, once it has ended; None when it failed in any way."""
-        chunks = []
-        with os.fdopen(self.pipe, "rb") as pipe:
-            self.pipe = -1  # closed with the file object, whatever happens
-            while chunk := pipe.read(1 << 20):
-                chunks.append(chunk)
-        _, status = os.waitpid(self.pid, 0)  # the pipe's end: the worker has written all or died
-        self.pid = 0
-        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        data = self.reply()
+        if data is None:
             return None
         try:
-            return msgspec.msgpack.decode(b"".join(chunks), type=_Reply)
+            return msgspec.msgpack.decode(data, type=_Reply)
         except (msgspec.DecodeError, msgspec.ValidationError):
             return None
-
-    def stop(self) -> None:
-        """End the worker at once (this process is stopping: an error or Ctrl-C)."""
-        if self.pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            self.pid = 0
-        if self.pipe >= 0:
-            os.close(self.pipe)
-            self.pipe = -1
