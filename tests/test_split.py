@@ -6,9 +6,12 @@ worker. These tests lower the threshold so that small data is split too."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +184,129 @@ def test_every_family_is_made_once() -> None:
     names = [f.name for f in FAMILIES]
     assert set(names) > split.WORKER_FAMILIES
     assert len(set(names)) == len(names)
+
+
+# --- the PDFs of a build made while its pages are made (pdf.PendingPdfs) -------------------------------
+
+#: A build of the pages and PDFs (generate) in a fresh Python: Typst never runs in the tests'
+#: process, whose forks it would make unsafe (pdf._overlap_wanted). argv: data, content, PDF cache,
+#: and how: "waits" (the PDFs made before the pages), "overlaps" (by workers not waited for, the
+#: build's way), "fails" (overlapped, every PDF raises Typst's error), "interrupted" (overlapped,
+#: Ctrl-C while this process makes its pages). Prints what the build did, as JSON.
+_BUILD = r"""
+import json, os, sys
+from pathlib import Path
+from generator import children, pdf, split
+from generator.site import generate
+from generator.validate import validate
+from generator.views.common import Family
+
+data, content, cache, how = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
+started = []
+
+class Counted(children.Forked):
+    @classmethod
+    def start(cls, job):
+        worker = super().start(job)
+        started.append(worker is not None)
+        return worker
+
+pdf.Forked = Counted
+split.SPLIT_FROM = 0  # the base data's few records split too (unless BRIEFING_JOBS=1)
+if how.startswith("waits"):
+    pdf._overlap_wanted = lambda runs, workers: False
+if how.endswith("fails"):
+    def broken(document):
+        raise RuntimeError("Typst could not lay out the briefing: a test's error")
+    pdf.to_pdf = broken
+if how == "interrupted":
+    def stopped(ctx):
+        raise KeyboardInterrupt
+    split.FAMILIES = tuple(Family(f.name, stopped) if f.name == "actors" else f for f in split.FAMILIES)
+result = validate(data)
+pdfs = pdf.PdfCache(cache)
+fonts = []
+try:
+    written = generate(result.dataset, result.config, content, pdfs=True, pdf_cache=pdfs, missing_fonts=fonts,
+                       data_dir=data)
+    out = {"written": [written.written, written.unchanged, written.deleted], "hits": pdfs.hits,
+           "misses": pdfs.misses, "fonts": [f.message("") for f in fonts]}
+except BaseException as exc:
+    out = {"error": [type(exc).__name__, str(exc)]}
+try:
+    os.waitpid(-1, os.WNOHANG)
+    out["children left"] = True
+except ChildProcessError:
+    out["children left"] = False
+out["pdf workers"] = len(started)
+print(json.dumps(out))
+"""
+
+
+def _pdf_build(root: Path, how: str) -> dict[str, Any]:
+    proc = subprocess.run([sys.executable, "-c", _BUILD, str(root / "data"), str(root / "content"),
+                           str(root / "cache"), how], capture_output=True, text=True, cwd=REPO, check=False)
+    assert proc.returncode == 0, proc.stderr
+    found: dict[str, Any] = json.loads(proc.stdout.splitlines()[-1])
+    assert found.pop("children left") is False  # every worker ended and waited for
+    return found
+
+
+def _overlaps() -> bool:
+    """Whether this machine makes a build's PDFs beside its pages (a CPU to spare: pdf._overlap_wanted)."""
+    return len(os.sched_getaffinity(0)) >= 2 and (os.cpu_count() or 1) >= 2 and sys.platform.startswith("linux")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["1", "2"])  # the pages in one process, in two (split.py)
+def test_pdfs_made_beside_the_pages_give_the_bytes_of_a_build_that_waits(
+        jobs: str, tmp_path: Path, base_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDFs made by workers that the build does not wait for: the same files, counts, PDF
+    cache and warnings as a build that makes them first, on a cold build and after an edit."""
+    monkeypatch.setattr(split, "SPLIT_FROM", 0)
+    monkeypatch.setenv(split.JOBS, jobs)
+    seen: dict[str, list[object]] = {}
+    workers: dict[str, list[int]] = {}
+    for how in ("waits", "overlaps"):
+        root = tmp_path / "project"  # one folder for both: the PDFs' input keys name the data's files
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(base_data, root / "data")
+        (root / "content").mkdir()
+        cold = _pdf_build(root, how)
+        set_field(root / "data" / "incidents" / "2020" / "04" / "attack.yml", "title", "A title edited between builds")
+        edited = _pdf_build(root, how)
+        workers[how] = [cold.pop("pdf workers"), edited.pop("pdf workers")]
+        seen[how] = [cold, edited, _generated(root / "content"), sorted(p.name for p in (root / "cache").iterdir())]
+        assert "pdf/2020-04.pdf" in edited["written"][0]  # the edited month's PDF made again
+    assert seen["waits"] == seen["overlaps"]
+    assert workers["waits"] == [0, 0]
+    if _overlaps():
+        assert workers["overlaps"] == [1, 1]  # 4 PDFs, each time one run of briefings (pdf._chunks)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["fails", "interrupted"])
+def test_an_overlapped_pdf_error_or_ctrl_c_leaves_the_pages_as_they_were(how: str, tmp_path: Path,
+                                                                          base_data: Path) -> None:
+    """A PDF that Typst cannot lay out stops the build with the error a build that waits raises;
+    Ctrl-C while the pages are made stops it too. Either way the content folder stays as the last
+    build left it (no half-written site), and no worker is left running (`_pdf_build`)."""
+    root = tmp_path / "project"
+    shutil.copytree(base_data, root / "data")
+    (root / "content").mkdir()
+    _pdf_build(root, "overlaps")
+    before = tree(root / "content")
+    shutil.rmtree(root / "cache")  # every PDF to be made again
+    set_field(root / "data" / "incidents" / "2020" / "04" / "attack.yml", "title", "A title edited between builds")
+    got = _pdf_build(root, how)
+    if how == "fails":
+        assert got["error"] == ["RuntimeError", "Typst could not lay out the briefing: a test's error"]
+        waited = tmp_path / "waited"
+        shutil.copytree(root, waited)
+        assert _pdf_build(waited, "waits-fails")["error"] == got["error"]
+    else:
+        assert got["error"] == ["KeyboardInterrupt", ""]
+    if _overlaps():
+        assert got["pdf workers"] == 1
+    assert tree(root / "content") == before
+    assert not (root / "content" / ".briefing-staging").exists()
