@@ -19,6 +19,7 @@ import pytest
 
 from conftest import REPO
 from generator import split
+from generator.children import Forked
 from generator.pagerecord import PageRecord
 from generator.site import generate
 from generator.validate import validate
@@ -310,3 +311,24 @@ def test_an_overlapped_pdf_error_or_ctrl_c_leaves_the_pages_as_they_were(how: st
         assert got["pdf workers"] == 1
     assert tree(root / "content") == before
     assert not (root / "content" / ".briefing-staging").exists()
+
+
+def test_a_worker_forked_later_holds_no_earlier_workers_pipe() -> None:
+    """A worker (children.Forked) closes the pipes of the workers forked before it: the page
+    worker of split.py, forked after the PDF workers, holds none of their pipes, and each reply
+    is its own job's."""
+    first = Forked.start(lambda: b"first")
+    assert first is not None
+    pipe = first.pipe
+
+    def second_job() -> bytes:
+        try:
+            os.fstat(pipe)
+        except OSError:
+            return b"closed"
+        return b"open"
+
+    second = Forked.start(second_job)
+    assert second is not None
+    assert (second.reply(), first.reply()) == (b"closed", b"first")
+    assert Forked._open == set()
