@@ -12,7 +12,9 @@ configuration alone.
 
 A worker that fails in any way (killed, out of memory, an error) costs time, never output: its
 families are made again here, over what it may have staged, so that an error a page raises is
-raised here as it would be without the worker. One process does everything for fewer than
+raised here as it would be without the worker (with one difference: when families of both
+processes fail, this process's error comes first, where one process meets the first failing
+family in FAMILIES order). One process does everything for fewer than
 `SPLIT_FROM` records (a fork costs more than it saves), without `fork`, on one CPU, and when
 the environment sets `BRIEFING_JOBS=1`. docs/design.md says why two processes and how the
 families are shared out; docs/performance.md has the figures.
