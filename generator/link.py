@@ -293,33 +293,45 @@ class Written:
         record_id = data.get("id")
         aliases = data.get("aliases")
         labels = [data.get("name")] + (aliases if isinstance(aliases, list) else [])
-        refs: list[tuple[Path_, str, str]] = []
-        add = refs.append
+        # Three lists filled side by side (not one list of triples split in three afterwards).
+        targets: list[str] = []
+        ids: list[str] = []
+        wheres: list[Path_] = []
         for pattern, target_kind in REFERENCES[kind]:
             # The two shapes every kind's references have, `field` and `field.*.key`, read
             # directly; `_expanded` gives the same for any other (and is what `expand` gives).
             if len(pattern) == 1:
                 value = _reference(data.get(pattern[0]))
                 if value is not None:
-                    add((pattern, target_kind, value))
+                    targets.append(target_kind)
+                    ids.append(value)
+                    wheres.append(pattern)
             elif len(pattern) == 3 and pattern[1] == "*":
                 head, key = pattern[0], pattern[2]
                 items = data.get(head)
                 if isinstance(items, list):
                     for i, item in enumerate(items):
                         if isinstance(item, dict) and key in item:
-                            value = _reference(item[key])
-                            if value is not None:
-                                add(((head, i, key), target_kind, value))
+                            value = item[key]
+                            if type(value) is not str:  # (a text is its own id: the usual case at once)
+                                value = _reference(value)
+                                if value is None:
+                                    continue
+                            targets.append(target_kind)
+                            ids.append(value)
+                            wheres.append((head, i, key))
             else:
                 found: list[tuple[Path_, str]] = []
                 _expanded(data, pattern, 0, (), found)
-                refs.extend((where, target_kind, value) for where, value in found)
+                for where, value in found:
+                    targets.append(target_kind)
+                    ids.append(value)
+                    wheres.append(where)
         if isinstance(record_id, int) and not isinstance(record_id, bool):
             record_id = str(record_id)
         return cls(kind, path, raw, record_id if isinstance(record_id, str) else None,
-                   tuple(label for label in labels if isinstance(label, str)), tuple(r[1] for r in refs),
-                   tuple(r[2] for r in refs), tuple(r[0] for r in refs))
+                   tuple(label for label in labels if isinstance(label, str)), tuple(targets), tuple(ids),
+                   tuple(wheres))
 
 
 def link(loaded: list[Loaded[Any]], written: list[Written],
