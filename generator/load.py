@@ -458,7 +458,20 @@ def _parse_plain(root: Any, text: str, out: LoadedFile) -> None:
             problems.append(problem("yaml-syntax", path, *_plain_pos(node), "depth", depth=MAX_DEPTH))
             return None
         if type(node) is not mapping_type:
-            return [walk(item, depth + 1) for item in node.args[1]]
+            items: list[Any] = []
+            add = items.append
+            for item in node.args[1]:
+                if type(item) is scalar_type:  # what walk() does with a scalar, without the call
+                    _, value, _, _, style = item.args
+                    if style or (value and value[0] not in numeric_start and value not in words):
+                        add(value)
+                    elif len(value) > MAX_INT_DIGITS and _long_number(value):
+                        add(long_number(item))
+                    else:
+                        add(resolve_plain(value))
+                else:
+                    add(walk(item, depth + 1))
+            return items
         out: dict[str, Any] = {}
         for key_node, value_node in node.args[1]:
             if type(key_node) is not scalar_type:
