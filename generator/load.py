@@ -252,9 +252,8 @@ class LoadedFile:
 class _Composer(CParser, BaseResolver):
     """libyaml's composer with a resolver that leaves every untagged node for us to type."""
 
-    def __init__(self, stream: str) -> None:
-        CParser.__init__(self, stream)
-        BaseResolver.__init__(self)
+    # No __init__ of our own: CParser's (in C) is all it needs. BaseResolver's only made the lists
+    # of path resolvers, which the hooks below never read (a Python call fewer per file).
 
     # The composer asks `resolve(kind, value, implicit)` of every node (685,000 calls for 10k
     # incidents): our answer is always _IMPLICIT. A C callable gives it without running any Python
@@ -376,6 +375,9 @@ FAST_WALK = True
 #: number); with the words in _WORDS, every other plain scalar is its own text (`resolve_plain`).
 _NUMERIC_START = frozenset("0123456789+-.")
 _WORDS = _NULLS | _TRUE | _FALSE
+#: The length of the longest of _WORDS: a longer text is none of them, known without hashing it
+#: (a summary of 300 characters was hashed to be looked up there).
+_WORD_MAX = max(map(len, _WORDS))
 
 
 class _PlainNode(BaseException):
@@ -434,7 +436,7 @@ def _parse_plain(root: Any, text: str, out: LoadedFile) -> None:
     path, problems = out.path, out.problems
     tainted = False
     scalar_type, mapping_type = _PlainScalar, _PlainMapping
-    numeric_start, words = _NUMERIC_START, _WORDS
+    numeric_start, words, word_max = _NUMERIC_START, _WORDS, _WORD_MAX
 
     def long_number(node: Any) -> str:
         nonlocal tainted
@@ -449,7 +451,7 @@ def _parse_plain(root: Any, text: str, out: LoadedFile) -> None:
         # Scalars never reach here from a mapping (inlined below); a list's items and a root do.
         if type(node) is scalar_type:
             _, value, _, _, style = node.args
-            if style or (value and value[0] not in numeric_start and value not in words):
+            if style or (value and value[0] not in numeric_start and (len(value) > word_max or value not in words)):
                 return value
             if len(value) > MAX_INT_DIGITS and _long_number(value):
                 return long_number(node)
@@ -463,7 +465,8 @@ def _parse_plain(root: Any, text: str, out: LoadedFile) -> None:
             for item in node.args[1]:
                 if type(item) is scalar_type:  # what walk() does with a scalar, without the call
                     _, value, _, _, style = item.args
-                    if style or (value and value[0] not in numeric_start and value not in words):
+                    if style or (value and value[0] not in numeric_start
+                                 and (len(value) > word_max or value not in words)):
                         add(value)
                     elif len(value) > MAX_INT_DIGITS and _long_number(value):
                         add(long_number(item))
@@ -484,7 +487,7 @@ def _parse_plain(root: Any, text: str, out: LoadedFile) -> None:
                 continue
             if type(value_node) is scalar_type:
                 _, value, _, _, style = value_node.args
-                if style or (value and value[0] not in numeric_start and value not in words):
+                if style or (value and value[0] not in numeric_start and (len(value) > word_max or value not in words)):
                     out[key] = value
                 elif len(value) > MAX_INT_DIGITS and _long_number(value):
                     out[key] = long_number(value_node)
