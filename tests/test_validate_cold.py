@@ -11,6 +11,7 @@ base) and a synthetic folder written with mistakes of every sort (tests/cold_dat
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -197,7 +198,8 @@ def test_a_date_text_read_twice_gives_the_same_date_and_the_same_error() -> None
 
 
 @pytest.mark.parametrize(("title", "code"), [
-    ("", "empty-text"), ("   ", "empty-text"), (" " * (NAME_MAX + 1), "empty-text"),
+    ("", "empty-text"), ("   ", "empty-text"), (" " * (NAME_MAX + 1), "empty-text"), ("\u3000\u2003\n", "empty-text"),
+    ("\u3000x", None),
     ("x" * (NAME_MAX + 1), "text-too-long"), ("x" * NAME_MAX, None),
 ])
 def test_one_check_per_text_field_reports_as_two_did(title: str, code: str | None) -> None:
@@ -218,3 +220,156 @@ def test_one_check_per_text_field_reports_as_two_did(title: str, code: str | Non
 ])
 def test_the_ascii_shortcut_finds_what_the_search_finds(text: str) -> None:
     assert bidi._clean(text) == (bidi._SUSPECT.search(text) is None)
+
+
+# --- session 8: plain nodes, the composer's hooks and the models' shortcuts -----------------------
+
+PLAIN_CASES = {
+    "two-documents.yml": "id: a\n---\nid: b\n",
+    "trailing-marker.yml": "id: a\ntitle: x\n---\n",
+    "trailing-end.yml": "id: a\n...\n# done\n",
+    "empty-list.yml": "[]\n",
+    "null-root.yml": "~\n",
+    "scalar-root.yml": "just text\n",
+    "scalar-item.yml": "- id: a\n- 12\n- [x]\n",
+    "duplicate-in-flow.yml": "id: a\nactors: [{actor: x, actor: y}]\n",
+    "complex-key.yml": "? [a, b]\n: c\nid: a\n",
+    "deep.yml": "id: a\nextra: " + "[" * 70 + "]" * 70 + "\n",
+    "long-numbers.yml": "id: a\nn: " + "9" * 120 + "\nl: [" + "-" + "7" * 101 + ", 1]\n",
+    "words.yml": "a: falsey\nb: truE\nc: Nulls\nd: NULL\ne: FALSE\nf: ~\ng: True\nh: nulled text here\n",
+    "blank.yml": "title: \"\\u3000\\u2003\"\nplace: ' '\n",
+    "syntax.yml": "id: a\ntitle: [unclosed\n",
+}
+
+
+def test_plain_nodes_load_what_the_general_walk_loads_in_odd_shapes(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents of every shape the plain walk meets (a second document, end markers, a scalar
+    or an empty list for a file, duplicate and complex keys, nesting past the limit, numbers too
+    long, words that are almost true/false/null, a syntax error) give the same records and
+    problems through the plain nodes as through the general walk."""
+    paths = []
+    for name, text in PLAIN_CASES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    fast = [loaded_of(path) for path in paths]
+    slow(monkeypatch)
+    general = [loaded_of(path) for path in paths]
+    for path, (records, problems), (want_records, want_problems) in zip(paths, fast, general, strict=True):
+        assert problems == want_problems, path
+        assert same_records(records, want_records), path
+    assert any(p[3] == "yaml-multiple-documents" for p in fast[0][1])
+
+
+def test_the_composer_is_left_as_it_was_for_other_readers_of_yaml(tmp_path: Path) -> None:
+    """Plain nodes are made only for the time of one composition: after files good and bad were
+    loaded, another library's `yaml.load` with libyaml's loader gets PyYAML's own nodes."""
+    import yaml
+    from yaml import _yaml as binding
+    from yaml import nodes
+
+    for name, text in PLAIN_CASES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        load_file((tmp_path / name).as_posix())
+    names = vars(binding)  # (the stubs of the binding do not list the node classes it imports)
+    assert (names["ScalarNode"], names["SequenceNode"], names["MappingNode"]) == (
+        nodes.ScalarNode, nodes.SequenceNode, nodes.MappingNode)
+    assert yaml.load("a: [1, {b: c}]\n<<: {d: 1}\n", Loader=yaml.CSafeLoader) == {"a": [1, {"b": "c"}], "d": 1}
+
+
+@pytest.mark.parametrize("folder", ["cold", "example"], indirect=True)
+def test_with_another_thread_running_files_load_the_same(folder: Path) -> None:
+    """While another thread runs (as in `briefing serve`), the plain nodes are not used (another
+    composer could be handed them) and the general walk gives the same records and problems."""
+    import threading
+
+    files = yaml_files(folder)
+    alone = [loaded_of(path) for path in files]
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert threading.active_count() > 1
+        beside = [loaded_of(path) for path in files]
+    finally:
+        stop.set()
+        other.join()
+    for path, (records, problems), (want_records, want_problems) in zip(files, alone, beside, strict=True):
+        assert problems == want_problems, path
+        assert same_records(records, want_records), path
+
+
+def _casualty_errors(entry: dict[str, Any]) -> list[str]:
+    from generator.models import Casualty
+
+    try:
+        Casualty.model_validate(entry, context={})
+    except ValidationError as exc:
+        return [e["type"] for e in exc.errors()]
+    return []
+
+
+@pytest.mark.parametrize("subject", [{}, {"actor": "a"}, {"group": "civilians"}, {"actor": "a", "group": "civilians"}])
+@pytest.mark.parametrize("counts", [{}, {"killed": 1}, {"arrested": 0}, {"killed": None, "wounded": None},
+                                    {"abducted": {"low": 1, "best": 2, "high": 3}}, {"wounded": {"high": 2, "low": 3}}])
+def test_a_casualty_is_judged_as_casualty_rules_judge_it(subject: dict[str, Any], counts: dict[str, Any]) -> None:
+    """The casualty check answers the common case (one subject, a count) at once: every other
+    entry gets the first rule casualty_rules breaks, as before."""
+    from generator.models import casualty_rules
+
+    entry = {**subject, **counts}
+    errors = _casualty_errors(entry)
+    if "invalid-range" in errors:
+        return  # a range out of order fails first; the rules across fields are not reached
+    rules = [code for code, _ in casualty_rules(entry)]
+    assert errors == rules[:1]
+
+
+@pytest.mark.parametrize("value", [
+    [1, 2], [90, 180], [-90, -180], [90.5, 1], [1, 180.5], (1.5, 2.5), [True, 1], [1, False], ["1", 2], [1, 2, 3],
+    [1], [], "1, 2", None, [float("nan"), 1], [1, float("inf")], [WrittenFloat("1.10"), 2],
+])
+def test_coordinates_are_judged_as_before(value: Any) -> None:
+    """The shortcut for two numbers in range gives what the general check gives (the same pair,
+    or the same error)."""
+    from pydantic_core import PydanticCustomError
+
+    from generator.models import _coordinates
+
+    def as_before(value: Any) -> Any:
+        numbers = isinstance(value, (list, tuple)) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        if not numbers or len(value) != 2:
+            return "invalid-coordinates"
+        lat, lon = value
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return "invalid-coordinates range"
+        return (float(lat), float(lon))
+
+    try:
+        got: Any = _coordinates(value)
+    except PydanticCustomError as exc:
+        got = exc.type + (" range" if "lat" in (exc.context or {}) else "")
+    assert got == as_before(value)
+
+
+@pytest.mark.parametrize("counts", [
+    {"low": 1, "best": 2, "high": 3}, {"low": 2, "best": 2, "high": 2}, {"low": 3, "best": 2, "high": 4},
+    {"low": 1, "best": 5, "high": 4}, {"low": 1, "high": 0}, {"best": 1}, {}, {"low": 0, "best": None, "high": 1},
+])
+def test_a_range_is_judged_as_before(counts: dict[str, Any]) -> None:
+    """The order check answers a full range in order at once; any other gets the same error as
+    before (the first pair out of order, or no figure at all)."""
+    from generator.models import CountRange
+
+    given = [(k, counts[k]) for k in ("low", "best", "high") if counts.get(k) is not None]
+    want = None if not given else next(
+        (f"{a}={x} > {b}={y}" for (a, x), (b, y) in itertools.pairwise(given) if x > y), "ok")
+    got: str | None = "ok"
+    try:
+        CountRange.model_validate(counts, context={})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        ctx = error.get("ctx") or {}
+        got = f"{ctx['n1']}={ctx['v1']} > {ctx['n2']}={ctx['v2']}" if "n1" in ctx else None
+    assert got == want
