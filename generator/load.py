@@ -279,10 +279,10 @@ class _Composer(CParser, BaseResolver):
 
 class _PlainComposer(_Composer):
     """The composer of `_compose_plain`: the plain walk never reads a node's tag (a text without
-    `!` has none), so the answer to `resolve` may be anything, and slice(kind, value, implicit),
-    a C callable taking three arguments, gives one in two thirds of the time of `str.format`."""
+    `!` has none), so the answer to `resolve` may be anything, and `str.format` of the empty text
+    gives one at once (0.04 µs a node, against 0.2 for `str.format` of `_IMPLICIT`, which copies it)."""
 
-    resolve = slice  # type: ignore[assignment]  # called as (kind, value, implicit); the answer is ignored
+    resolve = "".format  # called as (kind, value, implicit); the answer, "", is never read
 
 
 def load_file(path: str, raw: bytes | None = None) -> LoadedFile:
