@@ -499,6 +499,10 @@ def _parse_plain(root: Any, text: str, out: LoadedFile) -> None:
                     out[key] = value
                 elif len(value) > MAX_INT_DIGITS and _long_number(value):
                     out[key] = long_number(value_node)
+                elif value[4:5] == "-" and value[:4].isdigit():
+                    out[key] = value  # a date: resolve_plain's answer, without the call
+                elif value.isdigit() and value.isascii():  # a count (not too long: see above): the same
+                    out[key] = int(value) if value[0] != "0" or len(value) == 1 else value
                 else:
                     out[key] = resolve_plain(value)
             else:
