@@ -340,7 +340,7 @@ def check_file(path: str, kind: str | None, context: dict[str, Any], raw_bytes: 
                keep_models: bool = True) -> FileResult:
     """Load one file (or `raw_bytes`, its bytes already read) and validate each of its records
     against the model of `kind`. Without `keep_models`, the result's `valid` is empty (their
-    `facts` are there)."""
+    `facts` are there), and is meant for `to_cache` at once (its records keep their values)."""
     loaded: LoadedFile = load_file(path, raw_bytes)
     problems = list(loaded.problems)
     valid: list[Loaded[Any]] = []
@@ -377,23 +377,29 @@ def check_file(path: str, kind: str | None, context: dict[str, Any], raw_bytes: 
         if not raw.aliased:
             problems.extend(text_warnings(raw, path))
     written = [Written.of(kind, path, raw) for raw in loaded.records]
-    for raw in loaded.records:
-        # What later stages need is in the models and in `written`; letting the values and the
-        # text go keeps memory near the size of the models (positions re-read the file if asked).
-        raw.data = None
-        raw.text = None
+    if keep_models:
+        for raw in loaded.records:
+            # What later stages need is in the models and in `written`; letting the values and the
+            # text go keeps memory near the size of the models (positions re-read the file if
+            # asked). Without models the result goes into the cache's form at once, and all of it.
+            raw.data = None
+            raw.text = None
     return FileResult(path, kind, count, written, valid, problems, facts)
 
 
 def to_cache(result: FileResult) -> tuple[tuple[CachedProblem, ...], tuple[CachedRecord, ...]]:
     """What the cache keeps of one file's result: its problems, and each record as written with
     the facts of the valid ones (no model: `briefing validate` needs none)."""
-    problems = tuple(CachedProblem(p.path, p.line, p.col, p.code, p.message, p.severity) for p in result.problems)
-    by_raw = {id(f.raw): f for f in result.facts}
+    problems = tuple(CachedProblem(p.path, p.line, p.col, p.code, p.message, p.severity)
+                     for p in result.problems) if result.problems else ()
+    facts, written = result.facts, result.written
+    # The facts are those of the valid records, in their order: as many as the records, they are
+    # each record's own, one by one (the usual case, without a table of them).
+    by_raw = None if len(facts) == len(written) else {id(f.raw): f for f in facts}
     records = []
-    for w in result.written:
+    for i, w in enumerate(written):
         raw = w.raw
-        f = by_raw.get(id(raw))
+        f = facts[i] if by_raw is None else by_raw.get(id(raw))
         if f is None:
             records.append(CachedRecord(raw.line, raw.col, raw.index, w.id, w.labels, w.targets, w.ids,
                                         encode_wheres(w.wheres)))
