@@ -163,21 +163,13 @@ def read_regular(path: str | os.PathLike[str], limit: int | None = MAX_FILE_BYTE
     return read_regular_stat(path, limit)[1]
 
 
-def read_regular_stat(path: str | os.PathLike[str], limit: int | None = MAX_FILE_BYTES,
-                      at: tuple[int, str] | None = None) -> tuple[os.stat_result, bytes]:
+def read_regular_stat(path: str | os.PathLike[str], limit: int | None = MAX_FILE_BYTES
+                      ) -> tuple[os.stat_result, bytes]:
     """`read_regular`, with the file's `fstat` taken once it was opened and before it was read (the
-    validation cache's stamp: a change after it shows as a changed size or mtime next time).
-
-    `at`: (the open descriptor of the file's folder, the file's name in it), to look the file up
-    relative to its folder instead of walking `path` again (the same checks; `path` is still the
-    name in problems)."""
+    validation cache's stamp: a change after it shows as a changed size or mtime next time)."""
     try:
-        if at is None:
-            refuse_type(os.lstat(path).st_mode)
-            fd = os.open(path, _OPEN_FLAGS)
-        else:
-            refuse_type(os.lstat(at[1], dir_fd=at[0]).st_mode)
-            fd = os.open(at[1], _OPEN_FLAGS, dir_fd=at[0])
+        refuse_type(os.lstat(path).st_mode)
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):  # replaced by a link meanwhile
             refuse_type(stat.S_IFLNK)

@@ -280,11 +280,11 @@ def stamp(mtime_ns: int, started_ns: int) -> int:
     return -1 if mtime_ns >= started_ns - RACY_NS else mtime_ns
 
 
-def read_stamped(path: str, at: tuple[int, str] | None = None) -> tuple[os.stat_result, bytes] | None:
+def read_stamped(path: str) -> tuple[os.stat_result, bytes] | None:
     """A file's stamp, then its bytes (a change after the stamp is a miss next time); None when
-    it cannot be read (the checks read it again, and report why). `at`: see `read_regular_stat`."""
+    it cannot be read (the checks read it again, and report why)."""
     try:
-        return read_regular_stat(path, at=at)  # the stamp from the open file, before its bytes
+        return read_regular_stat(path)  # the stamp from the open file, before its bytes
     except (OSError, Refused):
         return None
 

@@ -373,29 +373,3 @@ def test_a_range_is_judged_as_before(counts: dict[str, Any]) -> None:
         ctx = error.get("ctx") or {}
         got = f"{ctx['n1']}={ctx['v1']} > {ctx['n2']}={ctx['v2']}" if "n1" in ctx else None
     assert got == want
-
-
-@pytest.mark.parametrize("folder", ["cold", "example"], indirect=True)
-def test_a_worker_reading_files_by_their_folder_finds_what_reading_by_path_finds(folder: Path,
-                                                                                tmp_path: Path) -> None:
-    """A worker opens each folder once and reads its files relative to it: every file's entry
-    (records, problems, stamp) is the one reading by the whole path gives, also for a file that
-    became a link, one that is gone and one in a folder that is gone."""
-    import os
-
-    from generator.validate import _check_chunk, check_compact, discover
-    from generator.vcache import decode_entries
-
-    files, _ = discover(folder)
-    extra = tmp_path / "extra"
-    (extra / "incidents").mkdir(parents=True)
-    target = files[-1][0]
-    os.symlink(target, extra / "incidents" / "link.yml")
-    files += [((extra / "incidents" / "link.yml").as_posix(), "incidents"),
-              ((extra / "incidents" / "gone.yml").as_posix(), "incidents"),
-              ((extra / "gone" / "x.yml").as_posix(), "incidents")]
-    context: dict[str, Any] = {"event_types": None, "years": None}
-    by_folder = decode_entries(_check_chunk(files, context, 0, True))
-    by_path = [check_compact(path, kind, context, 0, True) for path, kind in files]
-    assert by_folder == by_path
-    assert [p.code for p in by_folder[-3].problems] == ["file-symlink"]
