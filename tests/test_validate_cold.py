@@ -373,3 +373,11 @@ def test_a_range_is_judged_as_before(counts: dict[str, Any]) -> None:
         ctx = error.get("ctx") or {}
         got = f"{ctx['n1']}={ctx['v1']} > {ctx['n2']}={ctx['v2']}" if "n1" in ctx else None
     assert got == want
+
+
+def test_a_blank_text_is_what_strip_called_blank() -> None:
+    """`_text_within` tells a blank text by `isspace()` (no copy) where it used `strip()`: the
+    same answer for every character, so for every text."""
+    import sys
+
+    assert all((not chr(c).strip()) == chr(c).isspace() for c in range(sys.maxunicode + 1))
