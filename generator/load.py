@@ -409,23 +409,22 @@ class _PlainMapping(_PlainNode):
     __slots__ = ()
 
 
-#: The names libyaml's composer (`yaml/_yaml.pyx`) makes its nodes by, looked up in its module
-#: at each node, and what `_compose_plain` has it make instead.
-_NODE_NAMES = ("ScalarNode", "SequenceNode", "MappingNode")
-_PLAIN_NODES = (_PlainScalar, _PlainSequence, _PlainMapping)
+#: The module of libyaml's composer (`yaml/_yaml.pyx`), where it looks up, at each node, the names
+#: it makes its nodes by: ScalarNode, SequenceNode and MappingNode.
+_NAMES = _binding.__dict__
+_NODES = (_NAMES["ScalarNode"], _NAMES["SequenceNode"], _NAMES["MappingNode"])
 
 
 def _compose_plain(text: str) -> Any:
     """`_compose`, with `_PlainNode`s for nodes: the composer's module names them for the time
-    of the call, then its own again. The caller makes sure that no other thread runs meanwhile
+    of the call, then PyYAML's own again (as found at import). The caller makes sure that no other thread runs meanwhile
     (another composer would be handed these nodes)."""
-    names = _binding.__dict__
-    kept = tuple(names[name] for name in _NODE_NAMES)
-    names.update(zip(_NODE_NAMES, _PLAIN_NODES, strict=True))
+    names = _NAMES
+    names["ScalarNode"], names["SequenceNode"], names["MappingNode"] = _PlainScalar, _PlainSequence, _PlainMapping
     try:
         return _compose(text, _PlainComposer)
     finally:
-        names.update(zip(_NODE_NAMES, kept, strict=True))
+        names["ScalarNode"], names["SequenceNode"], names["MappingNode"] = _NODES
 
 
 def _parse_plain(root: Any, text: str, out: LoadedFile) -> None:
