@@ -88,6 +88,14 @@ def test_two_processes_write_the_bytes_of_one(which: str, synth: Path, tmp_path:
     for jobs in ("1", "2"):
         monkeypatch.setenv(split.JOBS, jobs)
         started = _counted(monkeypatch)
+        shares: list[frozenset[str]] = []
+
+        def chosen(record: PageRecord | None, shares: list[frozenset[str]] = shares,
+                   choose: Any = split.worker_families) -> frozenset[str]:
+            shares.append(choose(record))
+            return shares[-1]
+
+        monkeypatch.setattr(split, "worker_families", chosen)
         root = tmp_path / "project"  # one folder for both: the page record names the data's files
         shutil.rmtree(root, ignore_errors=True)
         data = _copy(source, root)
@@ -98,6 +106,8 @@ def test_two_processes_write_the_bytes_of_one(which: str, synth: Path, tmp_path:
         (record_file,) = records.iterdir()
         seen[jobs] = [first, _generated(content), second, record_file.read_bytes()]
         assert len(started) == (0 if jobs == "1" else 2)
+        # the second build's worker also made the Data page: the share of a warm page record
+        assert shares == ([] if jobs == "1" else [split.WORKER_FAMILIES, split.WARM_WORKER_FAMILIES])
         monkeypatch.undo()
         monkeypatch.setattr(split, "SPLIT_FROM", 0)
     one, two = seen["1"], seen["2"]
