@@ -301,9 +301,12 @@ def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool
         # than hold them all beside the views; serve keeps them (its runs share no cache reads).
         # A build's few PDFs of an edit are made while it makes the pages (`overlap`): it takes
         # them when it writes them; serve (whose process has threads: no fork) waits for them.
+        # After an edit (the page record holds views: most pages are taken from disk), even the
+        # PDFs' input keys are worked out by that worker, beside the pages (pdf.PendingPdfs.planned).
+        edit = page_record is not None and render_cache is None and bool(page_record.old_views)
         pending = start_site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None),
                                   missing_fonts=missing_fonts, progress=progress, streamed=render_cache is None,
-                                  overlap=render_cache is None)
+                                  overlap=render_cache is None, ahead=edit)
     try:
         return _write(dataset, config, content, preview, pdfs, pending, data_dir, progress, render_cache, page_record)
     finally:
