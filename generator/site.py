@@ -515,13 +515,13 @@ def mkdocs_build(config_file: Path, site_dir: Path, early: EarlyMkDocs | None = 
     try:
         recover_site(site_dir)
         check_site(site_dir)
+        # MkDocs empties its site folder before a build but keeps hidden files, and copies none
+        # from the docs: the marker is there from the start, and stays.
+        make_marked(tmp)
     except BaseException:
         if early is not None:
             early.stop()
         raise
-    # MkDocs empties its site folder before a build but keeps hidden files, and copies none
-    # from the docs: the marker is there from the start, and stays.
-    make_marked(tmp)
     # `mkdocs build --strict` as MkDocs' own command runs it, with generator/partial.py's build:
     # partial when the previous site's record shows that only generated pages changed since.
     previous = ["--previous", str(site_dir)] if is_marked(site_dir) else []
