@@ -312,6 +312,11 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
     # Links, FIFOs and devices among the hand-written pages (and the theme's files) are refused
     # with the data's errors, before anything is written: MkDocs would copy what a link points to.
     # The records compacted as they are loaded (models.Compactor): a build holds them all at once.
+    # MkDocs' child is started now (its imports and configuration) and runs the build once the
+    # pages are written: its start overlaps the validation (site.EarlyMkDocs).
+    early = None if pages_only else site_mod.start_mkdocs(Path(mkdocs_config))
+    if early is not None:  # not used (invalid data, an error): ended with the command
+        click.get_current_context().call_on_close(early.stop)
     result = _checked(data, extra=site_mod.hand_written_problems(Path(content), Path(mkdocs_config)), compact=True)
     cache = None
     if not no_pdf:
@@ -350,7 +355,7 @@ def build_cmd(data: str, content: str, mkdocs_config: str, site_dir: str, previe
         return
     kept = f"{site_dir}/ was left as it was" if Path(site_dir).exists() else "no site was written"
     try:
-        site_mod.mkdocs_build(Path(mkdocs_config), Path(site_dir))
+        site_mod.mkdocs_build(Path(mkdocs_config), Path(site_dir), early=early)
     except site_mod.BuildError as exc:
         click.echo("\n".join(_safe(line) for line in exc.output.splitlines()), err=True)  # names from content/
         click.echo(_safe(f"mkdocs build failed; {kept}"), err=True)

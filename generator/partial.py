@@ -651,6 +651,8 @@ def main(argv: list[str]) -> None:
     from mkdocs.__main__ import cli
     from mkdocs.commands import build as build_module
 
+    if argv[:1] == ["--wait"] and len(argv) == 2:  # started ahead: site.EarlyMkDocs
+        argv = _waited(Path(argv[1]))
     previous: Path | None = None
     if argv[:1] == ["--previous"]:
         previous, argv = Path(argv[1]), argv[2:]
@@ -668,6 +670,30 @@ def main(argv: list[str]) -> None:
         # Python's tear-down of the whole site's objects, a tenth of a second at 10k incidents.
         logging.shutdown()
         os._exit(0 if done.code is None else done.code if isinstance(done.code, int) else 1)
+
+
+def _waited(config_file: Path) -> list[str]:
+    """`main`'s arguments, read as one line of JSON from standard input once MkDocs, Material,
+    the plugins and the Markdown extensions are imported: `config_file` is loaded once into
+    nothing, its log silenced (the build loads it again and logs what it logs). The
+    process ends quietly when its input ends first (`briefing` stopped before its pages)."""
+    from mkdocs.config import load_config
+
+    logging.disable(logging.CRITICAL)
+    try:
+        load_config(str(config_file))
+    except Exception:  # noqa: BLE001, S110  # any broken configuration: the build itself reports it
+        pass
+    finally:
+        logging.disable(logging.NOTSET)
+    line = sys.stdin.readline()
+    try:
+        args = json.loads(line) if line else None
+    except ValueError:
+        args = None
+    if not isinstance(args, list) or not all(isinstance(arg, str) for arg in args):
+        os._exit(0)  # nothing asked of it
+    return args
 
 
 if __name__ == "__main__":

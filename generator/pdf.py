@@ -587,6 +587,24 @@ class PdfCache:
 
         return Streamed(chunks)
 
+    def held_digest(self, key: str, digest: bytes) -> Content:
+        """`held` of the PDF whose key is `key` and BLAKE2b-256 `digest`, as a worker read it from
+        this cache (`_planned`): its cache file, read when it is written, which must have those
+        bytes (CannotWrite otherwise, as `held`). Only for a cache with a folder."""
+        assert self.folder is not None, "a PDF a worker found in the cache's folder"
+        path = self.folder / f"{key}.pdf"
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                kept = read_regular(path, limit=None)  # no link, no FIFO: as `get` reads it
+            except Refused:
+                kept = b""
+            if hashlib.blake2b(kept, digest_size=32).digest() != digest:
+                raise CannotWrite(path, OSError(errno.ESTALE, "the PDF cache changed while the site was built"))
+            yield kept
+
+        return Streamed(chunks)
+
     def link(self, inputs: str, key: str) -> None:
         """Note that the inputs `inputs` gave the PDF `key` (`<inputs>.key`, written as `put` writes)."""
         if self.folder is None or self.failed is not None:
@@ -846,13 +864,22 @@ def site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: b
 def start_site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, preview: bool = False,
                     cache: PdfCache | None = None, workers: int | None = None,
                     missing_fonts: list[fonts.MissingFont] | None = None, progress: Progress = quiet,
-                    streamed: bool = False, overlap: bool = False) -> PendingPdfs:
+                    streamed: bool = False, overlap: bool = False, ahead: bool = False) -> PendingPdfs:
     """`site_pdfs`, whose PDFs `collect` gives. With `overlap`, when the briefings to make fit in
     one fresh worker a CPU (an edit: a few months' briefings), they are made by workers forked
     now, which this process does not wait for: it makes the pages meanwhile, and `collect`
     takes the PDFs when the site's writer needs them (`stop` ends the workers if it never
     does). Otherwise (and without `overlap`) every PDF is made before this returns, as
-    `site_pdfs` makes them: the workers are forked while this process holds no page's view."""
+    `site_pdfs` makes them: the workers are forked while this process holds no page's view.
+
+    With `ahead` too (a build after an edit, `streamed`, with a cache folder), even the input keys
+    and the cache's look-ups are left to one worker forked now (`_planned`), which then makes the
+    briefings the cache lacks: this process goes on to its pages at once. If that worker fails in
+    any way, `collect` does it all here (the same PDFs, or the same error)."""
+    if ahead and overlap and streamed and cache is not None and cache.folder is not None and _fork_wanted(workers):
+        pending = PendingPdfs.planned(dataset, config, content, preview, cache, workers, missing_fonts, progress)
+        if pending is not None:
+            return pending
     ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=True)
     selections = Selections(ctx)  # the figures' tables are made only if a briefing is made
     cache = cache or PdfCache(None)
@@ -877,33 +904,101 @@ def start_site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, prev
 
     def finish(made_all: Iterable[_Made]) -> dict[str, Content]:
         """The PDFs of `out` and of `made_all` (those of `todo`, in order), kept in the cache."""
-        progress(PDFS, 0, len(todo))
-        unprinted: list[str] = []
-        for done, ((_, _, inputs), made) in enumerate(zip(todo, made_all, strict=True), start=1):
-            cache.used.add(made.key)
-            if made.cached:
-                cache.hits += 1
-            else:
-                cache.misses += 1
-                if made.all_fonts:  # a PDF printed with empty boxes is not kept (see _all_fonts)
-                    cache.put(made.key, made.data)  # at once: an interrupted build keeps what it has made
-            out[made.path] = cache.held(made.key, made.data) if streamed and made.all_fonts else made.data
-            if made.all_fonts and inputs is not None:
-                cache.link(inputs, made.key)  # after its PDF: a key file names only a PDF kept before it
-            if made.printed:
-                unprinted.append(made.printed)
-            progress(PDFS, done, len(todo))
-        if missing_fonts is not None:
-            # Only the texts with a character no font has can name a missing script (fonts.check).
-            missing_fonts.extend(fonts.check(unprinted, dataset))
-        cache.prune()
-        return dict(sorted(out.items()))
+        return _finish(dataset, cache, out, [inputs for _, _, inputs in todo], made_all, streamed, missing_fonts,
+                       progress)
 
     workers = workers if workers is not None else os.cpu_count() or 1
     runs = _chunks(job.printed)
     if overlap and requests and _overlap_wanted(len(runs), workers):
         return PendingPdfs(finish, job, runs)
     return PendingPdfs(finish, job, [], finish(_made(job, workers)))
+
+
+def _finish(dataset: Dataset, cache: PdfCache, out: dict[str, Content], inputs_all: list[str | None],
+            made_all: Iterable[_Made], streamed: bool, missing_fonts: list[fonts.MissingFont] | None,
+            progress: Progress) -> dict[str, Content]:
+    """The PDFs of `out` (taken from the cache) and of `made_all` (made, in order; `inputs_all`:
+    the input key of each), kept in the cache, by path; the missing fonts told, the cache pruned."""
+    progress(PDFS, 0, len(inputs_all))
+    unprinted: list[str] = []
+    for done, (inputs, made) in enumerate(zip(inputs_all, made_all, strict=True), start=1):
+        cache.used.add(made.key)
+        if made.cached:
+            cache.hits += 1
+        else:
+            cache.misses += 1
+            if made.all_fonts:  # a PDF printed with empty boxes is not kept (see _all_fonts)
+                cache.put(made.key, made.data)  # at once: an interrupted build keeps what it has made
+        out[made.path] = cache.held(made.key, made.data) if streamed and made.all_fonts else made.data
+        if made.all_fonts and inputs is not None:
+            cache.link(inputs, made.key)  # after its PDF: a key file names only a PDF kept before it
+        if made.printed:
+            unprinted.append(made.printed)
+        progress(PDFS, done, len(inputs_all))
+    if missing_fonts is not None:
+        # Only the texts with a character no font has can name a missing script (fonts.check).
+        missing_fonts.extend(fonts.check(unprinted, dataset))
+    cache.prune()
+    return dict(sorted(out.items()))
+
+
+def _fork_wanted(workers: int | None) -> bool:
+    """Whether the site's PDFs can be left to a worker forked now (`start_site_pdfs`'s `ahead`):
+    on Linux with a CPU to spare, and while Typst has not run here (see `_overlap_wanted`)."""
+    workers = workers if workers is not None else os.cpu_count() or 1
+    return _overlap_wanted(1, workers)
+
+
+class _Hit(msgspec.Struct, array_like=True):
+    """A briefing `_planned` found in the cache by its input key: its path, its input key, the
+    PDF's own key, and the BLAKE2b-256 of the PDF's bytes (which `PdfCache.held_digest` checks)."""
+
+    path: str
+    inputs: str
+    key: str
+    digest: bytes
+
+
+class _Plan(msgspec.Struct, array_like=True):
+    """What `_planned`'s worker sends back: the briefings found by their input keys, and the
+    others made (in order), each with its input key (None: it has none)."""
+
+    hits: list[_Hit]
+    inputs: list[str | None]
+    made: list[_Made]
+
+
+def _planned(dataset: Dataset, config: SiteConfig, content: Path, preview: bool, folder: Path,
+             workers: int | None) -> bytes:
+    """In the worker of `PendingPdfs.planned`: `start_site_pdfs`'s work up to the made PDFs (the
+    input keys, the cache's look-ups, the briefings it lacks made), as a `_Plan` in msgpack.
+    It only reads the cache (its PDFs are kept, and key files written, by the parent)."""
+    cache = PdfCache(folder)
+    ctx = Context(dataset, preview=preview, event_types=config.all_event_types(), pdfs=True)
+    selections = Selections(ctx)
+    keys = InputKeys(ctx, config, selections)
+    hits: list[_Hit] = []
+    todo: list[tuple[views.Request, str | None, str | None]] = []
+    for request in site_requests(ctx):
+        judgements = read_judgements(content, request.name)
+        key = keys.key(request, judgements)
+        cached = cache.lookup_keyed(key) if key is not None else None
+        if cached is not None and key is not None:
+            hits.append(_Hit(pdf_path(request), key, cached[0], hashlib.blake2b(cached[1], digest_size=32).digest()))
+        else:
+            todo.append((request, judgements, key))
+    requests = tuple(r for r, _, _ in todo)
+    if requests:
+        selections.prepare([r.region for r in requests])
+    job = _SiteJob(ctx, config, selections, requests, tuple(j for _, j, _ in todo), folder,
+                   tuple(views.printed_count(selections, r) for r in requests))
+    workers = workers if workers is not None else os.cpu_count() or 1
+    # One run of briefings (an edit's, `_chunks`) is made here, as one fresh worker makes it; more
+    # are shared out among fresh workers forked from here, as `site_pdfs` does (Typst's memory
+    # grows with each briefing a process lays out).
+    made = ([_make(job, index) for index in range(len(requests))] if len(_chunks(job.printed)) <= 1
+            else list(_made(job, workers)))
+    return msgspec.msgpack.encode(_Plan(hits, [k for _, _, k in todo], made))
 
 
 def _overlap_wanted(runs: int, workers: int) -> bool:
@@ -926,7 +1021,7 @@ class PendingPdfs:
     a worker failed to (killed, out of memory, an error): a PDF's error is so raised by this
     process, as it is without the workers, and a worker's failure costs time, never output."""
 
-    def __init__(self, finish: Callable[[Iterable[_Made]], dict[str, Content]], job: _SiteJob,
+    def __init__(self, finish: Callable[[Iterable[_Made]], dict[str, Content]], job: _SiteJob | None,
                  runs: list[range], done: dict[str, Content] | None = None) -> None:
         self._finish = finish
         self._job = job
@@ -935,10 +1030,49 @@ class PendingPdfs:
         self._workers: list[Forked | None] = []
         try:
             for run in runs:
+                assert job is not None, "runs are made of a job"
                 self._workers.append(Forked.start(functools.partial(_encoded_run, job, run)))
         except BaseException:
             self.stop()
             raise
+
+    @classmethod
+    def planned(cls, dataset: Dataset, config: SiteConfig, content: Path, preview: bool, cache: PdfCache,
+                workers: int | None, missing_fonts: list[fonts.MissingFont] | None,
+                progress: Progress) -> PendingPdfs | None:
+        """The site's PDFs left whole to one worker forked now (`_planned`); None when no process
+        can be started. `collect` takes them into `cache` (streamed, as `start_site_pdfs` gives
+        them), or does everything here when the worker failed."""
+        folder = cache.folder
+        assert folder is not None, "only a cache with a folder is looked up by a worker"
+        worker = Forked.start(functools.partial(_planned, dataset, config, content, preview, folder, workers))
+        if worker is None:
+            return None
+
+        def finish(_: Iterable[_Made]) -> dict[str, Content]:
+            reply = worker.reply()
+            plan = None
+            if reply is not None:
+                try:
+                    plan = msgspec.msgpack.decode(reply, type=_Plan)
+                except (msgspec.DecodeError, msgspec.ValidationError):
+                    plan = None
+            if plan is None or len(plan.inputs) != len(plan.made):  # all of it here: the same PDFs
+                return start_site_pdfs(dataset, config, content, preview=preview, cache=cache, workers=workers,
+                                       missing_fonts=missing_fonts, progress=progress, streamed=True).collect()
+            out: dict[str, Content] = {}
+            for hit in plan.hits:  # as `start_site_pdfs` takes them: counted, used, read when written
+                cache.used.update((hit.inputs, hit.key))
+                cache.hits += 1
+                out[hit.path] = cache.held_digest(hit.key, hit.digest)
+            for inputs in plan.inputs:
+                if inputs is not None:
+                    cache.used.add(inputs)  # looked up (`lookup_keyed`), not found
+            return _finish(dataset, cache, out, plan.inputs, plan.made, True, missing_fonts, progress)
+
+        pending = cls(finish, None, [])  # (`finish` reads the worker's reply, not `_made`'s runs)
+        pending._workers.append(worker)
+        return pending
 
     def collect(self) -> dict[str, Content]:
         """Every PDF of the site, by path (`site_pdfs`), once made."""
@@ -950,6 +1084,9 @@ class PendingPdfs:
         return self._done
 
     def _made(self) -> Iterator[_Made]:
+        job = self._job
+        if job is None:  # `planned`: its `finish` reads its worker's reply itself
+            return
         for run, worker in zip(self._runs, self._workers, strict=True):
             reply = worker.reply() if worker is not None else None
             made = None
@@ -959,7 +1096,7 @@ class PendingPdfs:
                 except (msgspec.DecodeError, msgspec.ValidationError):
                     made = None
             if made is None or len(made) != len(run):  # made here: the same bytes, or its error
-                made = [_make(self._job, index) for index in run]
+                made = [_make(job, index) for index in run]
             yield from made
 
     def stop(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -300,9 +301,12 @@ def _generate(dataset: Dataset, config: SiteConfig, content: Path, preview: bool
         # than hold them all beside the views; serve keeps them (its runs share no cache reads).
         # A build's few PDFs of an edit are made while it makes the pages (`overlap`): it takes
         # them when it writes them; serve (whose process has threads: no fork) waits for them.
+        # After an edit (the page record holds views: most pages are taken from disk), even the
+        # PDFs' input keys are worked out by that worker, beside the pages (pdf.PendingPdfs.planned).
+        edit = page_record is not None and render_cache is None and bool(page_record.old_views)
         pending = start_site_pdfs(dataset, config, content, preview=preview, cache=pdf_cache or PdfCache(None),
                                   missing_fonts=missing_fonts, progress=progress, streamed=render_cache is None,
-                                  overlap=render_cache is None)
+                                  overlap=render_cache is None, ahead=edit)
     try:
         return _write(dataset, config, content, preview, pdfs, pending, data_dir, progress, render_cache, page_record)
     finally:
@@ -423,50 +427,134 @@ def _write_refused(output: str) -> CannotWrite | None:
     return CannotWrite(match.group(4) or match.group(3), OSError(int(match.group(1)), match.group(2)))
 
 
-def mkdocs_build(config_file: Path, site_dir: Path) -> Built:
+def _mkdocs_env() -> dict[str, str]:
+    """The environment of `mkdocs_build`'s child process."""
+    # MkDocs stamps the build date into sitemap.xml.gz (its gzip header) and into the sitemap's
+    # <lastmod> when site_url is set; SOURCE_DATE_EPOCH replaces the clock there (the
+    # reproducible-builds convention: a release may pass its commit time; the default is fixed).
+    return {**os.environ, "PYTHONHASHSEED": "0", "NO_MKDOCS_2_WARNING": "1",
+            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0")}
+
+
+class EarlyMkDocs:
+    """`mkdocs_build`'s child process started ahead of the build (`start_mkdocs`): while this
+    process validates the data (one CPU), it starts Python and imports MkDocs, Material and the
+    Markdown extensions by loading `config_file` once, into nothing (`python -m generator.partial
+    --wait`), then waits for its arguments on its standard input. `mkdocs_build` sends them once
+    the pages are written; the build itself (its configuration loaded again, every page read) is
+    the same as a child started then. If this process ends or fails first, the child reads the
+    end of its input and exits without a word; it also dies with a killed `briefing`."""
+
+    def __init__(self, config_file: Path) -> None:
+        self.config_file = config_file.resolve()
+        # As `mkdocs_build` would start it: memory given back first (the peak a fork reports).
+        release_memory()
+        self.proc: subprocess.Popen[str] | None = subprocess.Popen(
+            [sys.executable, "-m", "generator.partial", "--wait", str(self.config_file)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_mkdocs_env(),
+            preexec_fn=preexec_die_with_parent(),
+        )
+
+    def run(self, config_file: Path, args: list[str]) -> tuple[int, str, str] | None:
+        """Run MkDocs with `args` (partial.main's) in the waiting child: (exit code, standard
+        output, standard error); None when the child cannot take them (it ended meanwhile, or
+        `config_file` is not the one it was started for): the caller starts one as before."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return None
+        if config_file.resolve() != self.config_file or proc.poll() is not None:
+            _end(proc)
+            return None
+        try:
+            out, err = proc.communicate(json.dumps(args) + "\n")
+        except BrokenPipeError:  # it ended between the poll and the write
+            _end(proc)
+            return None
+        return proc.returncode, out, err
+
+    def stop(self) -> None:
+        """End the child if it was not used (its input closed: it exits), and reap it."""
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            _end(proc)
+
+
+def _end(proc: subprocess.Popen[str]) -> None:
+    """Close a waiting child's input (it then exits) and reap it; killed if it does not end."""
+    try:
+        proc.communicate("", timeout=10)
+    except (subprocess.TimeoutExpired, BrokenPipeError, OSError, ValueError):
+        proc.kill()
+        proc.wait()
+
+
+def start_mkdocs(config_file: Path) -> EarlyMkDocs | None:
+    """`EarlyMkDocs` for `config_file`, when it is a file and the machine has a second CPU for
+    it (on one CPU, it would only take the validation's); else None."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    if cpus < 2 or not config_file.is_file():
+        return None
+    try:
+        return EarlyMkDocs(config_file)
+    except OSError:  # no process to spare: `mkdocs_build` starts one when it is needed
+        return None
+
+
+def mkdocs_build(config_file: Path, site_dir: Path, early: EarlyMkDocs | None = None) -> Built:
     """`mkdocs build --strict` into a temporary folder beside `site_dir`, swapped in on success;
     on failure the previous site is left as it was. When the previous site's build record
     (partial.RECORD) shows that only generated pages changed since, the new site starts as a copy
     of the previous one and MkDocs renders only those pages (generator/partial.py). The site holds
-    briefing's marker file (`.briefing-generated`): a `site_dir` without one is not replaced (NotOurs)."""
+    briefing's marker file (`.briefing-generated`): a `site_dir` without one is not replaced (NotOurs).
+    `early`: a child started ahead (`start_mkdocs`), which runs the build if it still can."""
     site_dir = site_dir.resolve()
     tmp, old = _working(site_dir)
-    recover_site(site_dir)
-    check_site(site_dir)
-    # MkDocs empties its site folder before a build but keeps hidden files, and copies none
-    # from the docs: the marker is there from the start, and stays.
-    make_marked(tmp)
-    # MkDocs stamps the build date into sitemap.xml.gz (its gzip header) and into the sitemap's
-    # <lastmod> when site_url is set; SOURCE_DATE_EPOCH replaces the clock there (the
-    # reproducible-builds convention: a release may pass its commit time; the default is fixed).
-    env = {**os.environ, "PYTHONHASHSEED": "0", "NO_MKDOCS_2_WARNING": "1",
-           "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0")}
+    try:
+        recover_site(site_dir)
+        check_site(site_dir)
+        # MkDocs empties its site folder before a build but keeps hidden files, and copies none
+        # from the docs: the marker is there from the start, and stays.
+        make_marked(tmp)
+    except BaseException:
+        if early is not None:
+            early.stop()
+        raise
     # `mkdocs build --strict` as MkDocs' own command runs it, with generator/partial.py's build:
     # partial when the previous site's record shows that only generated pages changed since.
     previous = ["--previous", str(site_dir)] if is_marked(site_dir) else []
-    # MkDocs is started by a fork (preexec_fn): its reported peak is at least this process's
-    # resident size at that moment, freed memory included unless it is given back first.
-    release_memory()
+    args = [*previous, "--strict", "-f", str(config_file), "-d", str(tmp)]
     try:
-        proc = subprocess.run(
-            # No --quiet: it hides warnings from the counter that --strict fails on (MkDocs 1.6).
-            [sys.executable, "-m", "generator.partial", *previous, "--strict", "-f", str(config_file), "-d", str(tmp)],
-            capture_output=True, text=True, env=env, check=False,
-            preexec_fn=preexec_die_with_parent(),  # a killed briefing takes its MkDocs with it
-        )
+        done = early.run(config_file, args) if early is not None else None
+        if done is None:
+            # MkDocs is started by a fork (preexec_fn): its reported peak is at least this process's
+            # resident size at that moment, freed memory included unless it is given back first.
+            release_memory()
+            proc = subprocess.run(
+                # No --quiet: it hides warnings from the counter that --strict fails on (MkDocs 1.6).
+                [sys.executable, "-m", "generator.partial", *args],
+                capture_output=True, text=True, env=_mkdocs_env(), check=False,
+                preexec_fn=preexec_die_with_parent(),  # a killed briefing takes its MkDocs with it
+            )
+            done = (proc.returncode, proc.stdout, proc.stderr)
     except BaseException:
+        if early is not None:
+            early.stop()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if proc.returncode != 0 or not is_marked(tmp):
+    returncode, stdout, stderr = done
+    if returncode != 0 or not is_marked(tmp):
         shutil.rmtree(tmp, ignore_errors=True)
-        output = (proc.stdout + proc.stderr).strip()
+        output = (stdout + stderr).strip()
         refused = _write_refused(output)
         if refused is not None:  # a full disk, a read-only folder: MkDocs' traceback says where
             raise refused
         raise BuildError(output or "MkDocs removed the site's marker file")
     swap_folder(tmp, site_dir, old)
     remove_marked(old, missing_ok=True)
-    return Built(site_dir, (proc.stdout + proc.stderr).strip())
+    return Built(site_dir, (stdout + stderr).strip())
 
 
 def _mkdocs_folders(config_file: Path) -> list[Path]:

@@ -2,7 +2,7 @@
 and one worker forked from it once the data is validated.
 
 The worker inherits the dataset (a fork copies nothing until it is written to), makes the pages
-of its families (`WORKER_FAMILIES`: views, rendering, and staging them in the writer's staging
+of its families (`worker_families`: views, rendering, and staging them in the writer's staging
 folder, write.TreeWriter) and sends back, as plain data (msgpack through msgspec, never
 unpickled), which paths it staged, which were new or unchanged, and what it added to the page
 record (pagerecord.Changes). Meanwhile this process makes the other families and stages them
@@ -40,6 +40,12 @@ from .write import Content, TreeWriter, WriteResult
 #: The families the worker makes: about half of the work at 100,000 incidents (the timeline's
 #: month pages alone are a third of it; "What's new" reads the data's history, the worker does).
 WORKER_FAMILIES = frozenset({"timeline", "sources", "tags", "whatsnew", "corrections", "explorer"})
+#: The worker's families in a build whose page record holds views (an edit, cache warm): the
+#: views of most families are then taken from disk by their input keys, and the Data page's four
+#: exports, made whole in every build, are the largest family left (about a third of the pages'
+#: CPU at 10,000 incidents); the worker takes them too, or this process would do two thirds of
+#: the work while the worker idles (docs/performance.md, "helper edit3, session 8").
+WARM_WORKER_FAMILIES = WORKER_FAMILIES | {"data"}
 #: With fewer records (incidents and statements) than this, one process makes every page.
 SPLIT_FROM = 2000
 #: The environment variable that, set to 1, keeps the build in one process.
@@ -70,6 +76,13 @@ def split_wanted(records: int) -> bool:
     return cpus >= 2 and records >= SPLIT_FROM
 
 
+def worker_families(record: PageRecord | None) -> frozenset[str]:
+    """The names of the families the worker makes: `WARM_WORKER_FAMILIES` when the page `record`
+    (started) holds views of a previous build, `WORKER_FAMILIES` otherwise. Either share gives
+    the same files: each page is a function of the dataset and the configuration alone."""
+    return WARM_WORKER_FAMILIES if record is not None and record.old_views else WORKER_FAMILIES
+
+
 #: Makes the pages of some families (their views: site.site_pages), each to be rendered as it is
 #: written (site.streamed_pages, through the page record), telling `Progress` as they are made.
 Part = Callable[[tuple[Family, ...], Progress], dict[str, Content]]
@@ -94,8 +107,9 @@ def build_pages(content: Path, part: Part, pdfs: Callable[[], Mapping[str, Conte
             writer.discard()
             raise
         return writer.finish()
-    here = tuple(f for f in FAMILIES if f.name not in WORKER_FAMILIES)
-    there = tuple(f for f in FAMILIES if f.name in WORKER_FAMILIES)
+    names = worker_families(record)
+    here = tuple(f for f in FAMILIES if f.name not in names)
+    there = tuple(f for f in FAMILIES if f.name in names)
     writer.begin()  # the staging folder both processes write into
     try:
         def work() -> bytes:

@@ -12,11 +12,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import REPO
+from generator import site as site_mod
+from generator.cli import cli
 from generator.partial import PARTIAL_NOTE, RECORD
 from generator.serve import Regenerator
-from generator.site import BuildError, Built, mkdocs_build
+from generator.site import BuildError, Built, EarlyMkDocs, mkdocs_build, start_mkdocs
 from test_build import Project, make_project, set_field, site_files, tree
 from test_incremental import _actor_renamed, _added, _deleted, _title
 from test_serve import differing, synthetic
@@ -176,3 +179,82 @@ def test_a_record_the_disk_does_not_confirm_costs_a_whole_build(tmp_path: Path, 
     assert not built.partial
     assert differing(site_files(project.site), whole(project, tmp_path / "whole")) == []
     assert b"<script>alert(1)</script>" not in b"".join(site_files(project.site).values())
+
+
+# --- MkDocs' child started ahead of the build (site.EarlyMkDocs) ---------------------------------------
+
+
+def _timeless(output: str) -> list[str]:
+    """MkDocs' messages but the seconds it took."""
+    return [line for line in output.splitlines() if not line.endswith(" seconds")]
+
+
+@pytest.mark.slow
+def test_mkdocs_started_ahead_builds_the_bytes_of_mkdocs_started_after(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`briefing build` starts MkDocs' child while it validates the data, and gives it its
+    arguments once the pages are written: the site (whole, then partial after an edit) and what
+    MkDocs says are those of a child started then, warnings and a failed --strict build included."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    project = make_project(tmp_path / "p", REPO / "data")
+    early = start_mkdocs(project.mkdocs)
+    assert early is not None  # (the tests run on two CPUs or more)
+    assert Regenerator(project.data, project.content).run()
+    built = mkdocs_build(project.mkdocs, project.site, early=early)
+    assert early.proc is None  # used
+    assert not built.partial and site_files(project.site) == whole(project, tmp_path / "whole-0")
+    _title(project.data)
+    early = start_mkdocs(project.mkdocs)
+    assert Regenerator(project.data, project.content).run()
+    built = mkdocs_build(project.mkdocs, project.site, early=early)
+    assert built.partial
+    assert differing(site_files(project.site), whole(project, tmp_path / "whole-1")) == []
+    # a warning (a link to an anchor no page has) fails the build with the same output
+    record = project.data / "incidents" / "2020" / "04" / "insurgent-activity-uptick.yml"
+    _anchor_link(project, record)
+    record.unlink()
+    assert Regenerator(project.data, project.content).run()
+    before = tree(project.site)
+    with pytest.raises(BuildError) as ahead:
+        mkdocs_build(project.mkdocs, project.site, early=start_mkdocs(project.mkdocs))
+    with pytest.raises(BuildError) as then:
+        mkdocs_build(project.mkdocs, project.site)
+    assert _timeless(ahead.value.output) == _timeless(then.value.output)
+    assert "does not contain an anchor" in ahead.value.output
+    assert tree(project.site) == before
+
+
+def test_a_child_started_ahead_and_not_used_ends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child that is never given its arguments (invalid data, an error) ends quietly when the
+    command ends, and one started for another configuration is not used (MkDocs is started anew)."""
+    project = make_project(tmp_path / "p", REPO / "data")
+    early = start_mkdocs(project.mkdocs)
+    assert early is not None and early.proc is not None
+    proc = early.proc
+    early.stop()
+    assert early.proc is None and proc.returncode == 0 and proc.stdout is not None and proc.stdout.closed
+    other = tmp_path / "other.yml"
+    shutil.copy2(project.mkdocs, other)
+    early = start_mkdocs(other)
+    assert early is not None and early.proc is not None
+    proc = early.proc
+    assert Regenerator(project.data, project.content).run()
+    built = mkdocs_build(project.mkdocs, project.site, early=early)  # not other.yml's child
+    assert proc.returncode == 0 and not built.partial and (project.site / "index.html").is_file()
+    # `briefing build` on invalid data: its child is ended with the command
+    (project.data / "incidents" / "2020" / "04" / "insurgent-activity-uptick.yml").write_text("id: [\n")
+    started: list[EarlyMkDocs] = []
+    original = site_mod.start_mkdocs
+
+    def counted(config: Path) -> EarlyMkDocs | None:
+        made = original(config)
+        if made is not None:
+            started.append(made)
+        return made
+
+    monkeypatch.setattr(site_mod, "start_mkdocs", counted)
+    result = CliRunner().invoke(cli, ["build", "--no-pdf", "--no-cache", "--data", str(project.data), "--content",
+                                      str(project.content), "--mkdocs-config", str(project.mkdocs),
+                                      "--site", str(project.site)])
+    assert result.exit_code == 1, result.output
+    assert len(started) == 1 and started[0].proc is None  # stopped, and reaped

@@ -88,6 +88,14 @@ def test_two_processes_write_the_bytes_of_one(which: str, synth: Path, tmp_path:
     for jobs in ("1", "2"):
         monkeypatch.setenv(split.JOBS, jobs)
         started = _counted(monkeypatch)
+        shares: list[frozenset[str]] = []
+
+        def chosen(record: PageRecord | None, shares: list[frozenset[str]] = shares,
+                   choose: Any = split.worker_families) -> frozenset[str]:
+            shares.append(choose(record))
+            return shares[-1]
+
+        monkeypatch.setattr(split, "worker_families", chosen)
         root = tmp_path / "project"  # one folder for both: the page record names the data's files
         shutil.rmtree(root, ignore_errors=True)
         data = _copy(source, root)
@@ -98,6 +106,8 @@ def test_two_processes_write_the_bytes_of_one(which: str, synth: Path, tmp_path:
         (record_file,) = records.iterdir()
         seen[jobs] = [first, _generated(content), second, record_file.read_bytes()]
         assert len(started) == (0 if jobs == "1" else 2)
+        # the second build's worker also made the Data page: the share of a warm page record
+        assert shares == ([] if jobs == "1" else [split.WORKER_FAMILIES, split.WARM_WORKER_FAMILIES])
         monkeypatch.undo()
         monkeypatch.setattr(split, "SPLIT_FROM", 0)
     one, two = seen["1"], seen["2"]
@@ -193,7 +203,9 @@ def test_every_family_is_made_once() -> None:
 #: process, whose forks it would make unsafe (pdf._overlap_wanted). argv: data, content, PDF cache,
 #: and how: "waits" (the PDFs made before the pages), "overlaps" (by workers not waited for, the
 #: build's way), "fails" (overlapped, every PDF raises Typst's error), "interrupted" (overlapped,
-#: Ctrl-C while this process makes its pages). Prints what the build did, as JSON.
+#: Ctrl-C while this process makes its pages), "ahead" (overlapped, with a page record: after an
+#: edit, even the input keys in the worker, pdf.PendingPdfs.planned), "ahead-killed" (that worker
+#: killed). Prints what the build did, as JSON.
 _BUILD = r"""
 import json, os, sys
 from pathlib import Path
@@ -213,6 +225,14 @@ class Counted(children.Forked):
         return worker
 
 pdf.Forked = Counted
+planned = []
+plan = pdf.PendingPdfs.planned.__func__
+
+def counted_plan(cls, *args):
+    planned.append(1)
+    return plan(cls, *args)
+
+pdf.PendingPdfs.planned = classmethod(counted_plan)
 split.SPLIT_FROM = 0  # the base data's few records split too (unless BRIEFING_JOBS=1)
 if how.startswith("waits"):
     pdf._overlap_wanted = lambda runs, workers: False
@@ -224,12 +244,20 @@ if how == "interrupted":
     def stopped(ctx):
         raise KeyboardInterrupt
     split.FAMILIES = tuple(Family(f.name, stopped) if f.name == "actors" else f for f in split.FAMILIES)
+record = None
+if how.startswith("ahead"):
+    from generator.pagerecord import PageRecord
+    record = PageRecord(data.parent / "record", content)
+if how.startswith("ahead-killed"):
+    def killed(*args):
+        os.kill(os.getpid(), 9)
+    pdf._planned = killed
 result = validate(data)
 pdfs = pdf.PdfCache(cache)
 fonts = []
 try:
     written = generate(result.dataset, result.config, content, pdfs=True, pdf_cache=pdfs, missing_fonts=fonts,
-                       data_dir=data)
+                       data_dir=data, page_record=record)
     out = {"written": [written.written, written.unchanged, written.deleted], "hits": pdfs.hits,
            "misses": pdfs.misses, "fonts": [f.message("") for f in fonts]}
 except BaseException as exc:
@@ -240,6 +268,7 @@ try:
 except ChildProcessError:
     out["children left"] = False
 out["pdf workers"] = len(started)
+out["planned"] = len(planned)
 print(json.dumps(out))
 """
 
@@ -263,30 +292,38 @@ def _overlaps() -> bool:
 def test_pdfs_made_beside_the_pages_give_the_bytes_of_a_build_that_waits(
         jobs: str, tmp_path: Path, base_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The PDFs made by workers that the build does not wait for: the same files, counts, PDF
-    cache and warnings as a build that makes them first, on a cold build and after an edit."""
+    cache and warnings as a build that makes them first, on a cold build and after an edit (with
+    a PDF of the cache edited by hand meanwhile: it is made again, never published); after an
+    edit with a page record, the input keys worked out by the worker too (and by this process
+    when that worker is killed)."""
     monkeypatch.setattr(split, "SPLIT_FROM", 0)
     monkeypatch.setenv(split.JOBS, jobs)
     seen: dict[str, list[object]] = {}
     workers: dict[str, list[int]] = {}
-    for how in ("waits", "overlaps"):
+    for how in ("waits", "overlaps", "ahead", "ahead-killed"):
         root = tmp_path / "project"  # one folder for both: the PDFs' input keys name the data's files
         shutil.rmtree(root, ignore_errors=True)
         shutil.copytree(base_data, root / "data")
         (root / "content").mkdir()
         cold = _pdf_build(root, how)
         set_field(root / "data" / "incidents" / "2020" / "04" / "attack.yml", "title", "A title edited between builds")
+        edited_by_hand = min((root / "cache").glob("*.pdf"))  # (by name: the same one in each run)
+        edited_by_hand.write_bytes(edited_by_hand.read_bytes().replace(b"%%EOF", b"%%EOF\n% planted"))
         edited = _pdf_build(root, how)
         workers[how] = [cold.pop("pdf workers"), edited.pop("pdf workers")]
+        assert [cold.pop("planned"), edited.pop("planned")] == ([0, 1] if how.startswith("ahead") and _overlaps()
+                                                                else [0, 0])
         seen[how] = [cold, edited, _generated(root / "content"), sorted(p.name for p in (root / "cache").iterdir())]
         assert "pdf/2020-04.pdf" in edited["written"][0]  # the edited month's PDF made again
-    assert seen["waits"] == seen["overlaps"]
+    assert seen["waits"] == seen["overlaps"] == seen["ahead"] == seen["ahead-killed"]
     assert workers["waits"] == [0, 0]
     if _overlaps():
         assert workers["overlaps"] == [1, 1]  # 4 PDFs, each time one run of briefings (pdf._chunks)
+        assert workers["ahead"] == [1, 1]  # after the edit: the worker of `planned`, which makes them too
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how", ["fails", "interrupted"])
+@pytest.mark.parametrize("how", ["fails", "interrupted", "ahead-fails"])
 def test_an_overlapped_pdf_error_or_ctrl_c_leaves_the_pages_as_they_were(how: str, tmp_path: Path,
                                                                           base_data: Path) -> None:
     """A PDF that Typst cannot lay out stops the build with the error a build that waits raises;
@@ -295,12 +332,12 @@ def test_an_overlapped_pdf_error_or_ctrl_c_leaves_the_pages_as_they_were(how: st
     root = tmp_path / "project"
     shutil.copytree(base_data, root / "data")
     (root / "content").mkdir()
-    _pdf_build(root, "overlaps")
+    _pdf_build(root, "ahead" if how.startswith("ahead") else "overlaps")
     before = tree(root / "content")
     shutil.rmtree(root / "cache")  # every PDF to be made again
     set_field(root / "data" / "incidents" / "2020" / "04" / "attack.yml", "title", "A title edited between builds")
     got = _pdf_build(root, how)
-    if how == "fails":
+    if how.endswith("fails"):  # (ahead: the worker of `planned` fails, then this process as it would alone)
         assert got["error"] == ["RuntimeError", "Typst could not lay out the briefing: a test's error"]
         waited = tmp_path / "waited"
         shutil.copytree(root, waited)
