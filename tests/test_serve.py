@@ -249,6 +249,22 @@ def test_a_partial_rebuild_after_an_edit_gives_the_bytes_of_a_whole_build(
         assert shown, "the new title is on no page"
         index = json.loads(served_site["search/search_index.json"])
         assert any(f"A title edited while serving, number {n}" in doc["text"] for doc in index["docs"])
+        # MkDocs' own watcher then sees the pages written and asks again: nothing to build, the
+        # site stays the whole build's
+        served()
+        assert served.last_kind == "none"
+        assert differing(tree(tmp_path / "served"), whole_site) == []
+
+    # A new day (the sitemap's date): the same pages are built again, and the site is again what
+    # a whole build of that day gives
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(24 * 3600))
+    served()
+    assert served.last_kind == "partial"
+    whole = site_builder(project, tmp_path / "whole-next-day")
+    whole()
+    next_day = tree(tmp_path / "served")
+    assert differing(next_day, tree(tmp_path / "whole-next-day")) == []
+    assert b"1970-01-02" in next_day["sitemap.xml"]
 
 
 def test_a_rebuild_is_whole_unless_only_generated_pages_changed() -> None:

@@ -179,17 +179,20 @@ def _build(ctx: Context) -> tuple[RegionsIndex, list[Page | Kept], list[ChartSpe
     rows: list[IndexRow] = []
     seen: set[str] = set()
 
-    def walk(entries: Iterable[Entry[Region]], depth: int) -> None:
-        for entry in entries:
-            if entry.id in seen:  # a parent loop is a validation error; never recurse forever
-                continue
-            seen.add(entry.id)
-            r = entry.record
-            rows.append(IndexRow(depth, ctx.region_ref(r.id, REGIONS_INDEX), slug_label(r.level), r.disputed,
-                                 shared.counts.get(r.id, 0)))
-            walk(shared.children.get(r.id, []), depth + 1)
-
-    walk(shared.children.get(None, []), 0)
+    # Depth first, each region before its children, in the order of `children`. A loop of its
+    # own rather than a nested function calling itself: such a function is a reference cycle
+    # (it holds itself through its closure) that kept this run's context, and with it every
+    # record list and table the views made, until a garbage collection found it.
+    todo: list[tuple[Entry[Region], int]] = [(entry, 0) for entry in reversed(shared.children.get(None, []))]
+    while todo:
+        entry, depth = todo.pop()
+        if entry.id in seen:  # a parent loop is a validation error; never recurse forever
+            continue
+        seen.add(entry.id)
+        r = entry.record
+        rows.append(IndexRow(depth, ctx.region_ref(r.id, REGIONS_INDEX), slug_label(r.level), r.disputed,
+                             shared.counts.get(r.id, 0)))
+        todo.extend((child, depth + 1) for child in reversed(shared.children.get(r.id, [])))
     return RegionsIndex(REGIONS_INDEX, tuple(rows)), pages_out, charts
 
 
