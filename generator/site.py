@@ -92,6 +92,7 @@ class RenderCache:
         self.hits = 0  # pages of the last run taken from the cache (for the serve log and tests)
         self.same = 0  # of them, pages whose digest was not made again (`same_page`; for tests)
         self.views = ViewMemo()  # the record views of the last run (views/common.py)
+        self.views.between_runs = True
         self.history: LoadMemo | None = None  # the files "What's new" parsed last run (changes.py)
         self.exports: ExportMemo | None = None  # each record's text in each export (export.py)
         self.env: Environment | None = None  # the Jinja environment of the current salt (`environment`)

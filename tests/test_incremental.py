@@ -18,8 +18,8 @@ from pydantic import BaseModel
 from conftest import REPO
 from generator.models import Actor
 from generator.serve import Regenerator
-from generator.site import _digest, site_pages
-from generator.validate import validate
+from generator.site import _digest, generate, site_pages
+from generator.validate import validate, validated
 from generator.views.common import Download, Page, Ref
 from test_build import make_project, set_field, tree
 from test_serve import synthetic
@@ -166,6 +166,8 @@ def test_pages_after_edits_in_serve_are_the_bytes_of_a_cold_run(tmp_path: Path, 
     project = make_project(tmp_path / "p", source)
     cold_content = tmp_path / "cold"
     shutil.copytree(project.content, cold_content)
+    built_content = tmp_path / "built"
+    shutil.copytree(project.content, built_content)
     said: list[str] = []
     serving = Regenerator(project.data, project.content, say=said.append)
     assert serving.run()
@@ -194,6 +196,11 @@ def test_pages_after_edits_in_serve_are_the_bytes_of_a_cold_run(tmp_path: Path, 
             env = serving.render_cache.env  # the sources page's outlets not edited kept their blocks
             assert env is not None and (data == "example" or env.globals["source_block"].hits > 0)  # one outlet there
             assert "A title edited while serving".encode() in b"".join(tree(project.content).values())
+    # and what serve shows after them all is what `briefing build` writes for the same data (its
+    # own paths: no memo kept between runs, its tables read from pandas, pages streamed)
+    result = validated(project.data)
+    generate(result.dataset, result.config, built_content, data_dir=project.data)
+    assert tree(built_content) == tree(project.content)
 
 
 def _kinds(value: object, where: tuple[str, ...], seen: dict[tuple[str, ...], set[str]]) -> None:

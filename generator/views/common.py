@@ -245,6 +245,9 @@ class ViewMemo:
         self._world_key = b""
         self._dataset = Dataset()  # of the run (`start`): its records' digests
         self.kept_hits = 0  # views of this run taken from the page record (for tests)
+        # Kept between the runs of one process (serve's, site.RenderCache): views may then keep
+        # more of each record (figures.tables' rows) than a build, which makes every page once, holds.
+        self.between_runs = False
 
     def start(self, dataset: Dataset, event_types: dict[str, str], preview: bool, pdfs: bool = False) -> None:
         """Begin a run over `dataset`: keep the views only if what they name is the same objects."""

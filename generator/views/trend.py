@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar, cast
 
 import pandas as pd
 
@@ -89,11 +89,21 @@ class CasualtyIndex:
     """The rows of `figures.tables(...).casualties`, by incident and by subject, so that pages can
     sum them per incident without filtering the whole table again for every figure."""
 
-    def __init__(self, casualties: pd.DataFrame) -> None:
+    def __init__(self, casualties: pd.DataFrame, made: list[dict[str, object]] | None = None) -> None:
+        """`made`: the table's rows as figures.tables made them (serve's), read instead of the
+        table, which pandas gives back a value at a time (0.08 s at 10k incidents): the same rows
+        in the same order."""
         self.rows: dict[str, list[tuple[Subject, str, int]]] = defaultdict(list)
         self.incidents_of: dict[Subject, set[str]] = defaultdict(set)
+        if made is not None:
+            for item in made:
+                incident_id = str(item["id"])
+                subject: Subject = ("actor" if item["is_actor"] else "group", str(item["subject"]))
+                self.rows[incident_id].append((subject, str(item["kind"]), int(cast(int, item["value"]))))
+                self.incidents_of[subject].add(incident_id)
+            return
         for row in casualties.itertuples(index=False):
-            subject: Subject = ("actor" if row.is_actor else "group", str(row.subject))
+            subject = ("actor" if row.is_actor else "group", str(row.subject))
             self.rows[row.id].append((subject, row.kind, int(row.value)))
             self.incidents_of[subject].add(row.id)
 
@@ -111,7 +121,8 @@ def casualty_index(tables: Tables) -> CasualtyIndex:
     both read it; read only)."""
     made = tables.__dict__.get("_casualty_index")
     if not isinstance(made, CasualtyIndex):
-        made = CasualtyIndex(tables.casualties)
+        rows = tables.__dict__.get("_casualty_rows")
+        made = CasualtyIndex(tables.casualties, rows if isinstance(rows, list) else None)
         object.__setattr__(tables, "_casualty_index", made)  # a cache, not a field of the frozen tables
     return made
 
