@@ -95,6 +95,17 @@ class CasualtyIndex:
         in the same order."""
         self.rows: dict[str, list[tuple[Subject, str, int]]] = defaultdict(list)
         self.incidents_of: dict[Subject, set[str]] = defaultdict(set)
+        # (incident, kind) -> the sum of every subject's count: what `count` gives without `only`
+        # or `without`, asked for every incident of a region and of each of its months (75,000
+        # times per run at 10k incidents), made once from the same rows.
+        self._totals: dict[tuple[str, str], int] = {}
+        self._read(casualties, made)
+        totals = self._totals
+        for incident_id, rows in self.rows.items():
+            for _, kind, value in rows:
+                totals[incident_id, kind] = totals.get((incident_id, kind), 0) + value
+
+    def _read(self, casualties: pd.DataFrame, made: list[dict[str, object]] | None) -> None:
         if made is not None:
             for item in made:
                 incident_id = str(item["id"])
@@ -111,6 +122,8 @@ class CasualtyIndex:
               without: Subject | None = None) -> int | None:
         """The sum of an incident's `kind` counts (of one subject, or all but one); None when it
         gives none."""
+        if only is None and without is None:
+            return self._totals.get((incident_id, kind))
         values = [value for subject, k, value in self.rows.get(incident_id, ())
                   if k == kind and (only is None or subject == only) and (without is None or subject != without)]
         return sum(values) if values else None
