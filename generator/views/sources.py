@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -93,13 +95,13 @@ def build(ctx: Context) -> SourcesPage:
         record = source.record
         items = []
         for key, item in sorted(cited[source_id].items()):
-            entries = newest_first(item.entries.values())
-            items.append(CitedItem(
-                key[1] if key[0] == 0 else None,
-                tuple(sorted(item.titles)), tuple(sorted(item.published)), tuple(sorted(item.archive_urls)),
-                tuple(record_link(ctx, e, SOURCES_PAGE) for e in entries[:LIST_CAP]),
-                max(0, len(entries) - LIST_CAP),
-            ))
+            # An item is made of the records that cite it alone (their citations give its titles,
+            # dates and archives): kept under those record objects between serve's runs
+            # (ViewMemo.page), so an edit makes again only the items its record cites (10,000
+            # items at 10k incidents, each sorted and linked: most of this page's time).
+            items.append(ctx.memo.page("sources", repr((source_id, key)),
+                                       tuple(e.record for e in item.entries.values()), "",
+                                       functools.partial(_item, ctx, key, item)))
         ids = citing[source_id]
         outlets.append(Outlet(
             record.id, record.name, KIND_WORDS.get(record.kind, record.kind),
@@ -110,6 +112,16 @@ def build(ctx: Context) -> SourcesPage:
         ))
     outlets.sort(key=lambda o: (o.name.casefold(), o.id))
     return SourcesPage(SOURCES_PAGE, tuple(outlets), href(SOURCES_PAGE, TIMELINE_INDEX))
+
+
+def _item(ctx: Context, key: tuple[int, str], item: _Gathered) -> CitedItem:
+    entries = newest_first(item.entries.values())
+    return CitedItem(
+        key[1] if key[0] == 0 else None,
+        tuple(sorted(item.titles)), tuple(sorted(item.published)), tuple(sorted(item.archive_urls)),
+        tuple(record_link(ctx, e, SOURCES_PAGE) for e in entries[:LIST_CAP]),
+        max(0, len(entries) - LIST_CAP),
+    )
 
 
 #: The memo's tag under which `pages` leaves this run's page for the search entries (views/search.py),
