@@ -279,3 +279,42 @@ def test_a_rebuild_is_whole_unless_only_generated_pages_changed() -> None:
     assert changed_generated(before, {**before, "about.md": (2, 10, 6)}) is None  # hand-written
     assert changed_generated(before, {**before, "timeline/2020-05.md": (5, 10, 6)}) is None  # added
     assert changed_generated(before, {k: v for k, v in before.items() if k != "charts/a.svg"}) is None  # removed
+
+
+@pytest.mark.slow
+def test_pages_written_while_mkdocs_builds_are_built_by_the_next_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit regenerated while MkDocs is building (the server's watcher then asks for one more
+    build) is built by that next build, not taken for "nothing changed", and the site is then
+    what a whole build of the same pages gives."""
+    import generator.serve as serve_mod
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    project = make_project(tmp_path / "p", REPO / "data")
+    regenerator = Regenerator(project.data, project.content)
+    assert regenerator.run()
+    served = site_builder(project, tmp_path / "served")
+    served()
+    incident = min(project.data.glob("incidents/**/*.yml"))
+    real_build = serve_mod.run_build
+
+    def build_then_edit(*args: object, **kwargs: object) -> object:
+        state = real_build(*args, **kwargs)  # type: ignore[arg-type]  # run_build's own arguments, passed on
+        set_field(incident, "title", "A title edited during a build")
+        assert regenerator.run()  # the pages written before this build ends
+        return state
+
+    set_field(incident, "title", "A title edited before the build")
+    assert regenerator.run()
+    monkeypatch.setattr(serve_mod, "run_build", build_then_edit)
+    served()
+    monkeypatch.setattr(serve_mod, "run_build", real_build)
+    served()  # what the server's loop does next: the pages changed since this build's snapshot
+    assert served.last_kind == "partial"
+    whole = site_builder(project, tmp_path / "whole")
+    whole()
+    site = tree(tmp_path / "served")
+    assert differing(site, tree(tmp_path / "whole")) == []
+    assert any(b"A title edited during a build" in html for path, html in site.items() if path.endswith(".html"))
+    served()
+    assert served.last_kind == "none"
