@@ -131,6 +131,7 @@ class _Shared:
     roles: dict[str, list[tuple[str, str]]]  # incident id -> (actor, role)
     entries: dict[str, Entry[Incident]]
     statements: list[Entry[Statement]]
+    statements_in: dict[str, list[int]]  # region id -> the positions in `statements` of those naming it
     children: dict[str | None, list[Entry[Region]]]
     counts: dict[str, int]  # rolled-up incident counts
     latest: dict[str, str]  # region id -> the month of its PDF briefing (only when the build makes PDFs)
@@ -154,6 +155,11 @@ def _build(ctx: Context) -> tuple[RegionsIndex, list[Page | Kept], list[ChartSpe
     for chain in inc["regions"]:
         for region_id in chain:  # each incident counts in its region and every ancestor
             counts[region_id] += 1
+    statements = ctx.statements()
+    statements_in: dict[str, list[int]] = defaultdict(list)
+    for position, statement in enumerate(statements):
+        for named in dict.fromkeys(statement.record.regions):
+            statements_in[named].append(position)
     shared = _Shared(
         ids=figures.ids_by_region(inc),
         casualties=casualty_index(tables),
@@ -163,7 +169,8 @@ def _build(ctx: Context) -> tuple[RegionsIndex, list[Page | Kept], list[ChartSpe
         group=dict(zip(inc["id"], inc["group"], strict=True)),
         roles=roles,
         entries={e.id: e for e in ctx.incidents()},
-        statements=ctx.statements(),
+        statements=statements,
+        statements_in=statements_in,
         children=_children(ctx),
         counts=dict(counts),
         latest=region_latest_months(ctx) if ctx.pdfs else {},
@@ -199,7 +206,9 @@ def _build(ctx: Context) -> tuple[RegionsIndex, list[Page | Kept], list[ChartSpe
 def _related(ctx: Context, shared: _Shared, region_id: str) -> list[Entry[Statement]]:
     """The statements about the region or any of its sub-regions."""
     named = {region_id} | ctx.dataset.region_descendants(region_id)
-    return [e for e in shared.statements if named.intersection(e.record.regions)]
+    # in the order of `statements`: each region's positions, not every statement per region
+    found = sorted({position for name in named for position in shared.statements_in.get(name, ())})
+    return [shared.statements[position] for position in found]
 
 
 def _kept_region_page(ctx: Context, shared: _Shared, region_id: str) -> list[Page | ChartSpec | Kept]:
