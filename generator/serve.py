@@ -182,7 +182,7 @@ class _Wake:
     its watcher polls the docs folder every half second (MkDocs 1.6's `LiveReloadServer`, whose
     `watch` callback this does). When the server has not those attributes (another MkDocs), it
     does nothing and the polling notices the change as before. The polling still sees the pages
-    written, and asks for one more rebuild, which renders no page again (SiteBuilder's partial build).
+    written, and asks for one more rebuild, which finds nothing changed and does nothing (SiteBuilder).
 
     `holding` keeps the server from starting a rebuild while the pages are written: its watcher
     notices the first folder the writer swaps in and would otherwise snapshot the docs folder
