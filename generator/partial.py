@@ -26,6 +26,7 @@ the one the record describes. A missing, stale, planted or damaged record costs 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import importlib.metadata
@@ -39,10 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from markupsafe import Markup
 from mkdocs.plugins import BasePlugin, event_priority
 
 from .load import Refused, read_regular
+from .mkdocs_split import SplitBuild
+from .mkdocs_split import decode_value as _decode
+from .mkdocs_split import encode_value as _encode
 from .write import GENERATED, copy_site, put_file, visible_tree
 
 if TYPE_CHECKING:
@@ -172,11 +175,13 @@ class _DirtyNotes(logging.Filter):
 
 def run_build(config: MkDocsConfig, previous: BuildState | None, changed: set[str] | None,
               now: BuildState, *, serve_url: str | None = None,
-              build: Callable[..., None] | None = None) -> BuildState:
+              build: Callable[..., None] | None = None, split: bool = False) -> BuildState:
     """MkDocs' build of `config` into its site folder: whole when `changed` is None, else partial
     (the site folder holds the output of the build `previous` describes, and `changed` names the
     docs files to render again). `now` holds the snapshot this build reads (docs, hashes); the
-    state of this build is returned. `build`: MkDocs' build function (its own by default)."""
+    state of this build is returned. `build`: MkDocs' build function (its own by default).
+    `split`: a whole build may render its pages in two processes (mkdocs_split.SplitBuild; only a
+    process that builds once and ends: `briefing build`'s, never `briefing serve`)."""
     if build is None:
         from mkdocs.commands.build import build as mkdocs_build
 
@@ -188,8 +193,13 @@ def run_build(config: MkDocsConfig, previous: BuildState | None, changed: set[st
     notes = _DirtyNotes()
     logger = logging.getLogger("mkdocs.commands.build")
     logger.addFilter(notes)
+    splitter = None
+    if split and changed is None and serve_url is None:
+        splitter = SplitBuild(partial.note_page)
+        config.plugins["briefing-split-build"] = splitter
     try:
-        build(config, serve_url=serve_url, dirty=changed is not None)
+        with splitter.patched() if splitter is not None else contextlib.nullcontext():
+            build(config, serve_url=serve_url, dirty=changed is not None)
     finally:
         logger.removeFilter(notes)
     if changed is not None and before is not None:
@@ -311,6 +321,12 @@ class _PartialBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # Mk
 
     def on_page_context(self, context: Any, /, *, page: Page,
                         config: MkDocsConfig, nav: Navigation) -> Any:  # noqa: ARG002  # MkDocs' event signature
+        self.note_page(page)
+        return context
+
+    def note_page(self, page: Page) -> None:
+        """Record the page's title and front matter, anchors and links to anchors, as the theme
+        sees them (at `on_page_context`; mkdocs_split.SplitBuild: a page the worker rendered)."""
         uri = page.file.src_uri
         if uri in self.nav:
             self.state.shown[uri] = (page.title, page.meta)
@@ -326,7 +342,6 @@ class _PartialBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # Mk
             self.state.links[uri] = {target.src_uri: dict(named) for target, named in page.links_to_anchors.items()}
         else:
             self.state.links.pop(uri, None)
-        return context
 
 
 def _answer(value: bool) -> Callable[[], bool]:
@@ -404,44 +419,6 @@ def site_stamps(site: Path) -> dict[str, Stamp]:
     """Every file of a built site, as `snapshot` names them (the hidden names at its top, the
     marker and the record, are no part of it)."""
     return snapshot(site)
-
-
-def _encode(value: Any) -> Any:
-    """A title or front-matter value as JSON: a string as it is, `Markup` as {"m": text}, a list
-    as {"l": [...]}, a mapping as {"d": [[key, value], ...]}; ValueError for anything else."""
-    if value is None or isinstance(value, (bool, int)) or (isinstance(value, float) and value == value
-                                                           and value not in (float("inf"), float("-inf"))):
-        return value
-    if isinstance(value, Markup):
-        return {"m": str(value)}
-    if type(value) is str:
-        return value
-    if type(value) is list:
-        return {"l": [_encode(item) for item in value]}
-    if type(value) is dict:
-        return {"d": [[_encode(key), _encode(item)] for key, item in value.items()]}
-    raise ValueError(f"cannot record a {type(value).__name__}")
-
-
-def _decode(value: Any) -> Any:
-    """The value `_encode` encoded; ValueError for anything it cannot have written."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, dict) and len(value) == 1:
-        (tag, inner), = value.items()
-        # Escaped text, as the hooks make every title (html.escape with quotes): a record that
-        # holds markup there is no record of ours.
-        if tag == "m" and isinstance(inner, str) and not any(c in inner for c in "<>\"'"):
-            return Markup(inner)  # noqa: S704  # escaped when it was recorded (checked just now)
-        if tag == "l" and isinstance(inner, list):
-            return [_decode(item) for item in inner]
-        if tag == "d" and isinstance(inner, list):
-            pairs = [(_decode(pair[0]), _decode(pair[1])) for pair in inner
-                     if isinstance(pair, list) and len(pair) == 2]
-            if len(pairs) != len(inner) or any(isinstance(key, (list, dict)) for key, _ in pairs):
-                raise ValueError("a mapping of another form")
-            return dict(pairs)
-    raise ValueError("a value of another form")
 
 
 @dataclass
@@ -533,7 +510,8 @@ _LINKABLE = (".pdf", ".csv", ".json", ".geojson", ".svg", ".png")
 
 #: The plugins known to write nothing into the site but the pages MkDocs renders and their own
 #: files (Material's search index; the privacy plugin's patched style sheets and scripts).
-_KNOWN_PLUGINS = frozenset({"search", "material/search", "privacy", "material/privacy", "briefing-partial-build"})
+_KNOWN_PLUGINS = frozenset({"search", "material/search", "privacy", "material/privacy", "briefing-partial-build",
+                            "briefing-split-build"})
 
 
 def _known_plugins(config: MkDocsConfig) -> bool:
@@ -599,7 +577,7 @@ def build_site(config: MkDocsConfig, previous_site: Path | None, build: Callable
     if changed is not None:
         logging.getLogger("mkdocs.briefing").info(f"{PARTIAL_NOTE}: {len(changed)} changed files of the docs "
                                                   "rendered or copied again, the rest kept from the previous site")
-    state = run_build(config, previous, changed, now, build=build)
+    state = run_build(config, previous, changed, now, build=build, split=True)
     if key is not None:
         try:
             data = record_bytes(Record(key, site_stamps(site), state))
