@@ -60,7 +60,7 @@ SPLIT_FROM = 8_000_000
 SPLIT_FROM_VAR = "BRIEFING_MKDOCS_SPLIT_FROM"
 #: The worker's share of the pages' Markdown: this process also copies the static files, renders
 #: the sitemap, checks the anchors and writes the search index.
-WORKER_SHARE = 0.5
+WORKER_SHARE = 0.53
 
 #: What the split notes in the build's log (the tests read it).
 SPLIT_NOTE = "Pages rendered by two processes"
@@ -257,6 +257,7 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
         self._building = False
         self._prefix = 0  # search entries before the first page (none in Material's plugin)
         self._real: dict[str, Any] = {}
+        self._titles: dict[int, Any] = {}  # the titles MkDocs gave pages before they were read
         self._files: Files | None = None  # the build's files (MkDocs passes them to `_populate_page`)
 
     # -- around MkDocs' build ---------------------------------------------------------------------
@@ -295,6 +296,10 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
         if len(self.files) < 2 or not split_wanted(sum(sizes)):
             return nav
         self.index = {file.src_uri: i for i, file in enumerate(self.files)}
+        # The titles the navigation of mkdocs.yml gave (MkDocs sets them when it makes the page):
+        # a page made again here after the worker failed starts from them, not from the worker's.
+        self._titles = {i: file.page.__dict__["title"] for i, file in enumerate(self.files)
+                        if file.page is not None and "title" in file.page.__dict__}
         self.theirs = share_out(sizes)
         release_memory()  # the worker starts from what this process really holds (children.py)
         parent = os.getpid()
@@ -429,6 +434,8 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
         page = self.files[index].page
         assert page is not None  # made by MkDocs before it is populated
         page.__dict__.pop("title", None)  # the worker's, if it sent it: read again as MkDocs reads it
+        if index in self._titles:
+            page.title = self._titles[index]
         page.links_to_anchors = None
         self.current = index
         self._real["_populate_page"](page, config, files, False)

@@ -20,7 +20,7 @@ PACKAGE = REPO / "generator"
 #: in exactly one. A new module goes in the lowest stage that holds everything it imports.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("codes", "problems", "errors", "progress", "dates", "routes", "charts", "render", "sanitize", "children",
-              "write", "geo")),
+              "mkdocs_split", "write", "geo")),
     ("load", ("load", "explain", "bidi", "vcache", "partial", "pagerecord")),
     ("models", ("models", "kinds", "config", "schema")),
     ("link", ("link", "pages", "fonts", "validate", "changes")),
