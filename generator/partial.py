@@ -194,7 +194,10 @@ def run_build(config: MkDocsConfig, previous: BuildState | None, changed: set[st
     logger = logging.getLogger("mkdocs.commands.build")
     logger.addFilter(notes)
     splitter = None
-    if split and changed is None and serve_url is None:
+    # Only with the plugins known to keep no state of a page but what the split sends back (the
+    # search entries; the privacy plugin when it fetches nothing): another plugin's would miss the
+    # worker's pages.
+    if split and changed is None and serve_url is None and _known_plugins(config) and not _fetching(config):
         splitter = SplitBuild(partial.note_page)
         config.plugins["briefing-split-build"] = splitter
     try:
@@ -511,7 +514,7 @@ _LINKABLE = (".pdf", ".csv", ".json", ".geojson", ".svg", ".png")
 #: The plugins known to write nothing into the site but the pages MkDocs renders and their own
 #: files (Material's search index; the privacy plugin's patched style sheets and scripts).
 _KNOWN_PLUGINS = frozenset({"search", "material/search", "privacy", "material/privacy", "briefing-partial-build",
-                            "briefing-split-build"})
+                            "briefing-split-build", "briefing-frozen-heap"})
 
 
 def _known_plugins(config: MkDocsConfig) -> bool:
@@ -523,6 +526,18 @@ def _known_plugins(config: MkDocsConfig) -> bool:
     hooks = {name for name, module in loaded.items()
              if theme is not None and Path(str(getattr(module, "__file__", ""))).resolve().parent == theme}
     return all(name in _KNOWN_PLUGINS or name in hooks for name in config.plugins)
+
+
+def _fetching(config: MkDocsConfig) -> bool:
+    """Whether Material's privacy plugin downloads external assets in this build (then it keeps,
+    from each page, the assets to copy into the site at its end)."""
+    for name, plugin in config.plugins.items():
+        if name in ("privacy", "material/privacy"):
+            options: Any = getattr(plugin, "config", None)
+            if options is None or (options.get("enabled", True) and options.get("assets", True)
+                                   and options.get("assets_fetch", True)):
+                return True
+    return False
 
 
 def _unwritten(config: MkDocsConfig, docs: dict[str, Stamp],

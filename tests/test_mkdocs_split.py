@@ -230,3 +230,25 @@ def test_the_worker_gets_about_its_share_of_the_markdown() -> None:
     assert abs(theirs / sum(sizes) - 0.5) < 0.01
     assert 0 < len(worker) < len(sizes)
     assert mkdocs_split.share_out([], 0.5) == set()
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("split_small")
+def test_one_process_when_asked_or_with_a_plugin_it_does_not_know(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """BRIEFING_JOBS=1 keeps MkDocs in one process; so does a hook of the site's own (it may keep
+    what it sees of each page, which the worker would not send back); and a site under the
+    threshold (the example data's, without the test's lower one)."""
+    project = make_project(tmp_path / "p", REPO / "data")
+    _pages(project)
+    _one(project, tmp_path / "one", monkeypatch)
+    hook = tmp_path / "counting.py"
+    hook.write_text("seen = []\n\ndef on_page_markdown(markdown, page, config, files):\n"
+                    "    seen.append(page.file.src_uri)\n    return markdown\n", encoding="utf-8")
+    config = project.mkdocs.read_text(encoding="utf-8")
+    project.mkdocs.write_text(config + f"  - {hook}\n", encoding="utf-8")
+    assert mkdocs_split.SPLIT_NOTE not in mkdocs_build(project.mkdocs, tmp_path / "hooked").output
+    project.mkdocs.write_text(config, encoding="utf-8")
+    assert mkdocs_split.SPLIT_NOTE in mkdocs_build(project.mkdocs, tmp_path / "split").output
+    monkeypatch.delenv(mkdocs_split.SPLIT_FROM_VAR)
+    assert mkdocs_split.SPLIT_NOTE not in mkdocs_build(project.mkdocs, tmp_path / "small").output
