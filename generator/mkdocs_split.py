@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 #: The environment variable that, set to 1, keeps the build in one process (as split.JOBS).
 JOBS = "BRIEFING_JOBS"
 #: A site with less Markdown than this (bytes) is built by one process: the worker's start and the
-#: exchange cost more than they save. The example data has about 1 MB; 10,000 incidents about 19 MB.
+#: exchange cost more than they save. The example data has 0.2 MB; 10,000 incidents about 28 MB.
 SPLIT_FROM = 8_000_000
 #: The environment variable that sets another threshold (bytes; the tests split a small site).
 SPLIT_FROM_VAR = "BRIEFING_MKDOCS_SPLIT_FROM"
