@@ -18,7 +18,7 @@ from conftest import REPO
 from generator import mkdocs_split
 from generator.partial import RECORD
 from generator.serve import Regenerator
-from generator.site import BuildError, Built, mkdocs_build
+from generator.site import BuildError, Built, mkdocs_build, start_mkdocs
 from test_build import Project, make_project, site_files, tree
 from test_serve import differing, synthetic
 
@@ -66,7 +66,8 @@ def split_small(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("split_small")
 def test_two_processes_build_the_bytes_of_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: str) -> None:
     """Every file of the site (pages, navigation, search index, sitemap, copied files) and every
-    message of the build are those of a build in one process."""
+    message of the build are those of a build in one process; with MkDocs' child started ahead
+    too."""
     source = REPO / "data" if data == "example" else synthetic(tmp_path / "synth", 300)
     project = make_project(tmp_path / "p", source)
     _pages(project)
@@ -74,6 +75,12 @@ def test_two_processes_build_the_bytes_of_one(tmp_path: Path, monkeypatch: pytes
     two = _two(project, tmp_path / "two")
     assert differing(site_files(tmp_path / "one"), site_files(tmp_path / "two")) == []
     assert _messages(two.output, tmp_path / "two") == _messages(one.output, tmp_path / "one")
+    # MkDocs' child started ahead, as `briefing build` starts it (site.start_mkdocs): split too
+    early = start_mkdocs(project.mkdocs)
+    assert early is not None  # (the tests run on two CPUs or more)
+    ahead = mkdocs_build(project.mkdocs, tmp_path / "ahead", early=early)
+    assert mkdocs_split.SPLIT_NOTE in ahead.output
+    assert differing(site_files(tmp_path / "one"), site_files(tmp_path / "ahead")) == []
 
 
 def _warned(project: Project) -> list[str]:
