@@ -251,7 +251,7 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
         self.held: list[tuple[int, logging.LogRecord]] = []
         self.current = -1  # the page being made (log records are held with it)
         self.pid = 0
-        self.from_worker = self.to_worker = -1  # the pipes (this process's ends)
+        self.read_end = self.write_end = -1  # the pipes (this process's ends)
         self.failed = False  # the worker failed: its pages are made here
         self._handlers: list[logging.Handler] | None = None  # the `mkdocs` logger's, while held
         self._building = False
@@ -324,7 +324,7 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
                 die_with_parent(parent)  # a killed build leaves no worker writing behind it
                 os.close(up_read)
                 os.close(down_write)
-                self.role, self.to_worker, self.from_worker = "worker", up_write, down_read
+                self.role, self.write_end, self.read_end = "worker", up_write, down_read
                 self._hold()
             except BaseException:  # noqa: BLE001  # the worker never goes back into the parent's code
                 os._exit(1)
@@ -332,7 +332,7 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.close(up_write)
         os.close(down_read)
-        self.role, self.pid, self.from_worker, self.to_worker = "parent", pid, up_read, down_write
+        self.role, self.pid, self.read_end, self.write_end = "parent", pid, up_read, down_write
         log.info(f"{SPLIT_NOTE}: {len(self.theirs)} of {len(self.files)} pages by a second one")
         self._hold()
         return nav
@@ -382,8 +382,8 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
                 links = {target.src_uri: dict(named) for target, named in page.links_to_anchors.items()}
             anchors = sorted(page.present_anchor_ids) if page.present_anchor_ids is not None else None
             read.append(_Read(index, encode_value([page.title, page.meta]), anchors, links))
-        _send(self.to_worker, msgspec.msgpack.encode(_Populated(read, self._logs())))
-        data = _receive(self.from_worker)
+        _send(self.write_end, msgspec.msgpack.encode(_Populated(read, self._logs())))
+        data = _receive(self.read_end)
         if data is None:
             os._exit(1)
         for index, shown in msgspec.msgpack.decode(data, type=_Shown).pages:
@@ -401,7 +401,7 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
         page.title, page.meta = title, meta
 
     def _parent_exchange(self, config: MkDocsConfig, files: Files) -> None:
-        data = _receive(self.from_worker)
+        data = _receive(self.read_end)
         populated = None
         if data is not None:
             try:
@@ -419,7 +419,7 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
                     raise ValueError("pages missing")
                 shown = [(index, encode_value([page.title, page.meta])) for index in sorted(self.populated)
                          if (page := self.files[index].page) is not None]
-                _send(self.to_worker, msgspec.msgpack.encode(_Shown(shown)))
+                _send(self.write_end, msgspec.msgpack.encode(_Shown(shown)))
             except (msgspec.DecodeError, msgspec.ValidationError, ValueError, KeyError, OSError):
                 populated = None
         if populated is None:  # no worker any more: its pages are read here, in their place
@@ -493,8 +493,8 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
     def _worker_end(self) -> None:
         try:
             built = _Built(sorted(self.entries.items()), self._logs())
-            _send(self.to_worker, msgspec.msgpack.encode(built))
-            os.close(self.to_worker)
+            _send(self.write_end, msgspec.msgpack.encode(built))
+            os.close(self.write_end)
         except BaseException:  # noqa: BLE001  # the parent renders the worker's pages itself
             os._exit(1)
         os._exit(0)
@@ -502,7 +502,7 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
     def _parent_end(self, config: MkDocsConfig, doc_files: Any, nav: Navigation, env: Any, dirty: bool) -> None:
         built = None
         if not self.failed:
-            data = _receive(self.from_worker)
+            data = _receive(self.read_end)
             ok = self._wait_worker()
             if data is not None and ok:
                 try:
@@ -560,11 +560,11 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, 0)
             self.pid = 0
-        for fd in (self.from_worker, self.to_worker):
+        for fd in (self.read_end, self.write_end):
             if fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(fd)
-        self.from_worker = self.to_worker = -1
+        self.read_end = self.write_end = -1
 
     # -- log records -------------------------------------------------------------------------------------
 
