@@ -196,10 +196,9 @@ def run_build(config: MkDocsConfig, previous: BuildState | None, changed: set[st
     splitter = None
     # Only with the plugins known to keep no state of a page but what the split sends back (the
     # search entries; the privacy plugin when it fetches nothing): another plugin's would miss the
-    # worker's pages.
-    # (The frozen heap keeps none: it collects garbage between pages.)
+    # worker's pages. (The frozen heap, one of them, keeps none: it collects garbage between pages.)
     if (split and changed is None and serve_url is None and not _fetching(config)
-            and _known_plugins(config, also=frozenset({"briefing-frozen-heap"}))):
+            and _known_plugins(config)):
         splitter = SplitBuild(partial.note_page)
         config.plugins["briefing-split-build"] = splitter
     try:
@@ -516,11 +515,11 @@ _LINKABLE = (".pdf", ".csv", ".json", ".geojson", ".svg", ".png")
 #: The plugins known to write nothing into the site but the pages MkDocs renders and their own
 #: files (Material's search index; the privacy plugin's patched style sheets and scripts).
 _KNOWN_PLUGINS = frozenset({"search", "material/search", "privacy", "material/privacy", "briefing-partial-build",
-                            "briefing-split-build"})
+                            "briefing-split-build", "briefing-frozen-heap"})
 
 
-def _known_plugins(config: MkDocsConfig, also: frozenset[str] = frozenset()) -> bool:
-    """Whether every plugin of `config` is one of _KNOWN_PLUGINS (or of `also`) or a hook of the
+def _known_plugins(config: MkDocsConfig) -> bool:
+    """Whether every plugin of `config` is one of _KNOWN_PLUGINS or a hook of the
     theme's own folder (site_overrides: the sanitizer and the search entries, which write nothing
     else)."""
     custom = getattr(config.theme, "custom_dir", None)
@@ -528,7 +527,7 @@ def _known_plugins(config: MkDocsConfig, also: frozenset[str] = frozenset()) -> 
     loaded: Any = config.hooks or {}
     hooks = {name for name, module in loaded.items()
              if theme is not None and Path(str(getattr(module, "__file__", ""))).resolve().parent == theme}
-    return all(name in _KNOWN_PLUGINS or name in also or name in hooks for name in config.plugins)
+    return all(name in _KNOWN_PLUGINS or name in hooks for name in config.plugins)
 
 
 def _fetching(config: MkDocsConfig) -> bool:

@@ -258,3 +258,19 @@ def test_a_child_started_ahead_and_not_used_ends(tmp_path: Path, monkeypatch: py
                                       "--site", str(project.site)])
     assert result.exit_code == 1, result.output
     assert len(started) == 1 and started[0].proc is None  # stopped, and reaped
+
+
+def test_a_partial_build_shares_the_unchanged_pages_with_the_previous_site(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """After one title edited, the pages MkDocs does not render again are the previous site's
+    files (hard links), not copies: a partial build of `briefing build` costs the pages that
+    changed, not a copy of the whole site. (Session 7's collector plugin, unknown to the list of
+    plugins that write nothing else, made every page a copy until this was found.)"""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    project = make_project(tmp_path / "p", REPO / "data")
+    assert not build(project).partial
+    about = project.site / "about" / "index.html"
+    before = about.stat().st_ino
+    _title(project.data)
+    assert build(project).partial
+    assert about.stat().st_ino == before
