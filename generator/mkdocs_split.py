@@ -24,7 +24,8 @@ pages itself, over any file the worker wrote, and raises what they raise as one 
 The worker dies with this process (children.die_with_parent) and writes nothing but its pages.
 
 Only `briefing build`'s whole builds split (never a partial one, never `briefing serve`), and
-only a site with at least SPLIT_FROM bytes of Markdown, on Linux with two CPUs or more, unless
+only a site with at least SPLIT_FROM bytes of Markdown, on Linux with two CPUs or more, under
+MkDocs 1.6 (MKDOCS_SERIES: the functions it replaces are MkDocs' internals), unless
 the environment sets BRIEFING_JOBS=1. docs/design.md says why; docs/performance.md has figures.
 """
 
@@ -56,6 +57,10 @@ JOBS = "BRIEFING_JOBS"
 #: A site with less Markdown than this (bytes) is built by one process: the worker's start and the
 #: exchange cost more than they save. The example data has 0.2 MB; 10,000 incidents about 28 MB.
 SPLIT_FROM = 8_000_000
+#: The MkDocs series whose build functions `SplitBuild.patched` replaces (their names and
+#: signatures are MkDocs' internals, not its API): under another version the build stays whole in
+#: one process (requirements.lock pins 1.6.1; pyproject allows any 1.x from 1.6).
+MKDOCS_SERIES = "1.6."
 #: The environment variable that sets another threshold (bytes; the tests split a small site).
 SPLIT_FROM_VAR = "BRIEFING_MKDOCS_SPLIT_FROM"
 #: The worker's share of the pages' Markdown: this process also copies the static files, renders
@@ -183,6 +188,13 @@ def _receive(fd: int) -> bytes | None:
 # --- the split ----------------------------------------------------------------------------------------
 
 
+def mkdocs_version() -> str:
+    """The installed MkDocs' version ("" when it cannot be told)."""
+    import mkdocs
+
+    return str(getattr(mkdocs, "__version__", ""))
+
+
 def split_wanted(markdown_bytes: int) -> bool:
     """Whether a whole build of pages holding `markdown_bytes` of Markdown is shared by two
     processes (see the module's text)."""
@@ -190,6 +202,8 @@ def split_wanted(markdown_bytes: int) -> bool:
         return False
     if not hasattr(os, "fork") or not sys.platform.startswith("linux"):
         return False
+    if not mkdocs_version().startswith(MKDOCS_SERIES):
+        return False  # the page functions replaced here are those of this series (see patched)
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux

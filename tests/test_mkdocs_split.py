@@ -259,3 +259,14 @@ def test_one_process_when_asked_or_with_a_plugin_it_does_not_know(tmp_path: Path
     assert mkdocs_split.SPLIT_NOTE in mkdocs_build(project.mkdocs, tmp_path / "split").output
     monkeypatch.delenv(mkdocs_split.SPLIT_FROM_VAR)
     assert mkdocs_split.SPLIT_NOTE not in mkdocs_build(project.mkdocs, tmp_path / "small").output
+
+
+def test_one_process_under_another_mkdocs_series(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The split replaces build functions of MkDocs 1.6 (internals, not its API): a site big enough
+    to split stays in one process when another MkDocs is installed."""
+    monkeypatch.delenv("BRIEFING_JOBS", raising=False)
+    monkeypatch.setattr(mkdocs_split.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    big = mkdocs_split.SPLIT_FROM * 2
+    assert mkdocs_split.split_wanted(big)
+    monkeypatch.setattr(mkdocs_split, "mkdocs_version", lambda: "1.7.0")
+    assert not mkdocs_split.split_wanted(big)
