@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -274,3 +276,27 @@ def test_a_partial_build_shares_the_unchanged_pages_with_the_previous_site(tmp_p
     _title(project.data)
     assert build(project).partial
     assert about.stat().st_ino == before
+
+
+def test_one_process_asked_starts_no_child_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`BRIEFING_JOBS=1` keeps a build to one process at a time: no MkDocs child is started to
+    run beside the validation; MkDocs is started once the pages are written, and builds the same
+    site."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    monkeypatch.setenv("BRIEFING_JOBS", "1")
+    project = make_project(tmp_path / "p", REPO / "data")
+    assert start_mkdocs(project.mkdocs) is None
+    started: list[list[str]] = []
+    popen = subprocess.Popen
+
+    def spied(args: list[str], *rest: Any, **options: Any) -> subprocess.Popen[Any]:
+        started.append([str(arg) for arg in args])
+        return popen(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", spied)
+    result = CliRunner().invoke(cli, ["build", "--no-pdf", "--no-cache", "--data", str(project.data), "--content",
+                                      str(project.content), "--mkdocs-config", str(project.mkdocs),
+                                      "--site", str(project.site)])
+    assert result.exit_code == 0, result.output
+    assert not [args for args in started if "--wait" in args]
+    assert [args for args in started if "generator.partial" in args]  # MkDocs ran, once the pages were written
