@@ -370,8 +370,36 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
             except BaseException:  # noqa: BLE001  # the parent makes the worker's pages again, and raises this
                 os._exit(1)
         else:
-            self._real["_populate_page"](page, config, files, dirty)
+            error: Exception | None = None
+            try:
+                self._real["_populate_page"](page, config, files, dirty)
+            except Exception as exc:  # noqa: BLE001  # raised again below, once the log is one process's
+                error = exc
+            if error is not None:
+                # (outside the handler: an error of an earlier page, raised first, is not chained to this one)
+                self._failed_at(index, config, files)
+                raise error
         self.populated.add(index)
+
+    def _failed_at(self, index: int, config: MkDocsConfig, files: Files) -> None:
+        """A page of this process raised while it was converted: what one process does before it
+        stops there. The worker is stopped and its pages before this one are converted here, in
+        order (their warnings are said; one of them may raise first, as in one process)."""
+        self._worker_failed()
+        for earlier in sorted(self.theirs):
+            if earlier > index:
+                break
+            try:
+                self._redo_populate(earlier, config, files)
+            except Exception:
+                self._said_up_to(earlier)  # it raised first: one process stopped there
+                raise
+        self._said_up_to(index)
+
+    def _said_up_to(self, index: int) -> None:
+        """Forget what pages after `index` logged: one process stopped at that page (it raised)
+        and never converted them."""
+        self.held = [(page, record) for page, record in self.held if page <= index]
 
     # -- step 2: the exchange ------------------------------------------------------------------------
 
@@ -439,7 +467,11 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
         if populated is None:  # no worker any more: its pages are read here, in their place
             self._worker_failed()
             for index in sorted(self.theirs):
-                self._redo_populate(index, config, files)
+                try:
+                    self._redo_populate(index, config, files)
+                except Exception:
+                    self._said_up_to(index)  # this process's pages after it: one process never read them
+                    raise
         held = self.held + [(log.index, self._record(log)) for log in (populated.logs if populated else [])]
         self.held = []
         self._release(sorted(held, key=lambda item: item[0]))

@@ -270,3 +270,50 @@ def test_one_process_under_another_mkdocs_series(monkeypatch: pytest.MonkeyPatch
     assert mkdocs_split.split_wanted(big)
     monkeypatch.setattr(mkdocs_split, "mkdocs_version", lambda: "1.7.0")
     assert not mkdocs_split.split_wanted(big)
+
+
+def _logged(output: str, folder: Path) -> list[str]:
+    """The build's log lines (`_messages`), without the traceback an error prints (its frames are
+    those of the process that raised it)."""
+    return [line for line in _messages(output, folder) if line.startswith(("INFO", "WARNING", "ERROR"))]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("whose", ["worker", "parent"])
+@pytest.mark.usefixtures("split_small")
+def test_a_page_error_says_what_one_process_says_before_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            whose: str) -> None:
+    """A page that raises while it is converted, with warnings in pages of both processes before
+    and after it: the build prints the warnings one process prints before it stops at that page
+    (those of the pages before it, the other process's included; none of the pages after it),
+    then the same error."""
+    project = make_project(tmp_path / "p", REPO / "data")
+    _pages(project)
+    _warned(project)
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import InclusionLevel, get_files
+
+    config = load_config(str(project.mkdocs))
+    files = get_files(config).documentation_pages(inclusion=InclusionLevel.is_included)
+    sizes = [(project.content / f.src_uri).stat().st_size for f in files]
+    theirs = mkdocs_split.share_out(sizes)
+    warned = {i for i, f in enumerate(files) if f.src_uri.split("/")[0] in ("timeline", "actors", "regions")}
+    if whose == "worker":  # the worker's first page that has a page of this process with warnings after it
+        index = min(i for i in theirs if any(j > i and j not in theirs for j in warned))
+    else:  # this process's last page that has a worker's page with warnings before it
+        index = max(i for i in range(len(files)) if i not in theirs and any(j < i and j in theirs for j in warned))
+    page = files[index].src_uri
+    faults = tmp_path / "faults"
+    faults.mkdir()
+    (faults / "sitecustomize.py").write_text(textwrap.dedent(_PAGE_ERROR.format(page=page)), encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(faults))
+    with pytest.raises(BuildError) as one:
+        _one(project, tmp_path / "one", monkeypatch)
+    with pytest.raises(BuildError) as two:
+        mkdocs_build(project.mkdocs, tmp_path / "two")
+    assert mkdocs_split.SPLIT_NOTE in two.value.output
+    said = _logged(one.value.output, tmp_path / "one")
+    if whose == "parent":
+        assert any(line.startswith("WARNING") for line in said)  # (the worker's pages before it warned)
+    assert said[-1] == f"ERROR   -  Error reading page '{page}': this page cannot be read"
+    assert _logged(two.value.output, tmp_path / "two") == said
