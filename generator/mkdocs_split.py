@@ -462,7 +462,8 @@ class SplitBuild(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDoc
                 shown = [(index, encode_value([page.title, page.meta])) for index in sorted(self.populated)
                          if (page := self.files[index].page) is not None]
                 _send(self.write_end, msgspec.msgpack.encode(_Shown(shown)))
-            except (msgspec.DecodeError, msgspec.ValidationError, ValueError, KeyError, OSError):
+            # (OverflowError: msgpack carries no integer past 64 bits, which front matter may hold)
+            except (msgspec.DecodeError, msgspec.ValidationError, ValueError, KeyError, OSError, OverflowError):
                 populated = None
         if populated is None:  # no worker any more: its pages are read here, in their place
             self._worker_failed()

@@ -317,3 +317,34 @@ def test_a_page_error_says_what_one_process_says_before_it(tmp_path: Path, monke
         assert any(line.startswith("WARNING") for line in said)  # (the worker's pages before it warned)
     assert said[-1] == f"ERROR   -  Error reading page '{page}': this page cannot be read"
     assert _logged(two.value.output, tmp_path / "two") == said
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("split_small")
+def test_front_matter_the_exchange_cannot_carry_costs_time_not_bytes(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hand-written page of this process's share whose front matter holds a number too big for
+    the exchange between the processes (past 64 bits): the worker's pages are made here, and the
+    site is one process's, not a failed build."""
+    project = make_project(tmp_path / "p", REPO / "data")
+    _pages(project)
+    page = project.content / "big-number.md"
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import InclusionLevel, get_files
+
+    text = "---\nfigure: 123456789012345678901234567890\n---\n# A big number\n"
+    page.write_text(text, encoding="utf-8")
+    files = get_files(load_config(str(project.mkdocs))).documentation_pages(inclusion=InclusionLevel.is_included)
+    index = [f.src_uri for f in files].index("big-number.md")
+    for _ in range(200):  # its size chosen so that this process, not the worker, converts it
+        page.write_text(text, encoding="utf-8")
+        sizes = [(project.content / f.src_uri).stat().st_size for f in files]
+        if index not in mkdocs_split.share_out(sizes):
+            break
+        text += "\nMore words.\n"
+    else:
+        raise AssertionError("no size of the page leaves it to this process")
+    one = _one(project, tmp_path / "one", monkeypatch)
+    two = _two(project, tmp_path / "two")
+    assert differing(site_files(tmp_path / "one"), site_files(tmp_path / "two")) == []
+    assert _messages(two.output, tmp_path / "two") == _messages(one.output, tmp_path / "one")
