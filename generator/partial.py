@@ -379,7 +379,7 @@ def _config_texts(config_file: Path) -> list[bytes] | None:
     return texts
 
 
-def _folder_stamps(folder: Path) -> list[tuple[str, int, int]]:
+def folder_stamps(folder: Path) -> list[tuple[str, int, int]]:
     """Every file under `folder`: its path, size and modification time."""
     stamps = []
     for root, dirs, files in os.walk(folder):
@@ -392,6 +392,19 @@ def _folder_stamps(folder: Path) -> list[tuple[str, int, int]]:
                 continue
             stamps.append((path.relative_to(folder).as_posix(), st.st_size, st.st_mtime_ns))
     return stamps
+
+
+def watched_stamps(config: MkDocsConfig) -> list[tuple[str, Any]]:
+    """The stamps of what a served site's build reads besides the docs and the configuration file:
+    the theme's own folder (`custom_dir`) and the configuration's `watch` paths (what MkDocs'
+    server watches for the user). A change there is a whole build in `briefing serve`, as it is a
+    new environment (`environment_key`) in `briefing build`."""
+    paths = []
+    custom = getattr(config.theme, "custom_dir", None)
+    if custom:
+        paths.append(Path(custom))
+    paths.extend(Path(str(item)) for item in (config.watch or []))
+    return [(str(path), folder_stamps(path) if path.is_dir() else file_stamp(path)) for path in paths]
 
 
 def environment_key(config: MkDocsConfig) -> str | None:
@@ -414,7 +427,7 @@ def environment_key(config: MkDocsConfig) -> str | None:
     packages = sorted((str(d.metadata["Name"]), d.version) for d in importlib.metadata.distributions())
     digest.update(repr((_VERSION, sys.version, sys.executable, os.environ.get("SOURCE_DATE_EPOCH"),
                         os.environ.get("PYTHONHASHSEED"), packages,
-                        [(str(folder), _folder_stamps(folder)) for folder in folders],
+                        [(str(folder), folder_stamps(folder)) for folder in folders],
                         [(hook, file_stamp(Path(hook))) for hook in hooks])).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 

@@ -25,7 +25,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Callable, ClassVar, TextIO
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, TextIO
 from urllib.parse import urlsplit
 
 import jinja2
@@ -37,7 +37,7 @@ from watchdog.observers.polling import PollingObserver
 
 from .config import CONFIG_NAME
 from .errors import EXIT_USAGE, BriefingError, InvalidData
-from .partial import BuildState, Stamp, changed_docs, file_stamp, racy_hashes, run_build, snapshot
+from .partial import BuildState, Stamp, changed_docs, file_stamp, racy_hashes, run_build, snapshot, watched_stamps
 from .partial import changed_generated as changed_generated  # where tests and older callers find it
 from .validate import FileMemo, validated
 from .write import CannotWrite, WriteError, temporary_folder
@@ -477,6 +477,7 @@ class SiteBuilder:
         self._serve_url = serve_url
         self._last: BuildState | None = None  # what the last good build read and showed
         self._last_config: Stamp | None = None
+        self._last_watched: list[tuple[str, Any]] | None = None  # the theme's and `watch:` files then
         self._last_day = ""  # the build date of the last good build (MkDocs' get_build_date)
         self.last_kind = ""  # "whole", "partial" or "none" (nothing to build): the last build (for tests)
         self._compiled = _CompiledTemplates()  # the theme's templates, compiled once per process
@@ -512,7 +513,11 @@ class SiteBuilder:
         now = snapshot(docs)
         config_stamp = file_stamp(Path(config.config_file_path)) if config.config_file_path else None
         previous, self._last = self._last, None  # until this build succeeds: a failed one leaves the site half built
-        changed = changed_docs(previous, now, docs) if config_stamp == self._last_config else None
+        # A changed configuration, theme folder or watched path (what the user asked MkDocs to
+        # watch: a style sheet, a template) may change every page: a whole build.
+        watched = watched_stamps(config)
+        same = config_stamp == self._last_config and watched == self._last_watched
+        changed = changed_docs(previous, now, docs) if same else None
         day = get_build_date()  # what the sitemap stamps every page with (SOURCE_DATE_EPOCH or today)
         if changed == set() and day == self._last_day:
             # Nothing MkDocs reads changed since the last good build, on the same day: the site is
@@ -529,4 +534,4 @@ class SiteBuilder:
         state = run_build(config, previous, changed, BuildState(now, racy_hashes(docs, now, started)),
                           serve_url=self._serve_url)
         self.last_kind = "whole" if changed is None else "partial"
-        self._last, self._last_config, self._last_day = state, config_stamp, day
+        self._last, self._last_config, self._last_day, self._last_watched = state, config_stamp, day, watched

@@ -318,3 +318,29 @@ def test_pages_written_while_mkdocs_builds_are_built_by_the_next_build(
     assert any(b"A title edited during a build" in html for path, html in site.items() if path.endswith(".html"))
     served()
     assert served.last_kind == "none"
+
+
+@pytest.mark.slow
+def test_a_watched_theme_edited_while_serving_is_a_whole_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template of the theme's own folder, which the user asked MkDocs to watch (`watch:`),
+    edited while serving: the next build renders every page with it (no "nothing changed", no
+    partial build of no page), as `briefing build` does for a new theme."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    project = make_project(tmp_path / "p", REPO / "data")
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "site_overrides", theme)
+    config = project.mkdocs.read_text(encoding="utf-8").replace(str(REPO / "site_overrides") + "\n", f"{theme}\n", 1)
+    project.mkdocs.write_text(config + f"watch:\n  - {theme}\n", encoding="utf-8")
+    assert Regenerator(project.data, project.content).run()
+    served = site_builder(project, tmp_path / "served")
+    served()
+    served()
+    assert served.last_kind == "none"
+    main = theme / "main.html"
+    main.write_text(main.read_text(encoding="utf-8").replace(
+        "{{ super() }}", '{{ super() }}\n  <meta name="x-edited" content="theme edited while serving">', 1),
+        encoding="utf-8")
+    served()
+    assert served.last_kind == "whole"
+    pages = [html for path, html in tree(tmp_path / "served").items() if path.endswith(".html")]
+    assert all(b"theme edited while serving" in html for html in pages if b"<head>" in html)
