@@ -47,6 +47,28 @@ except (OSError, AttributeError):
     _malloc_trim = None
 
 
+#: The environment variable that, set to 1, keeps a build to one process at a time (split.py's
+#: pages, mkdocs_split.py's MkDocs pages, site.py's MkDocs started ahead).
+JOBS = "BRIEFING_JOBS"
+
+
+def one_process_asked() -> bool:
+    """Whether the environment asks for one process at a time (`BRIEFING_JOBS=1`)."""
+    return os.environ.get(JOBS, "").strip() == "1"
+
+
+def two_processes_possible() -> bool:
+    """Whether a forked worker may share a build's work: not when one process is asked for, only
+    on Linux (with fork) and with two CPUs or more for this process."""
+    if one_process_asked() or not hasattr(os, "fork") or not sys.platform.startswith("linux"):
+        return False
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return cpus >= 2
+
+
 def release_memory() -> None:
     """Before forking: collect the garbage and give the free memory back to the system, so that
     a child starts from what this process really holds. A forked child's resident size (and

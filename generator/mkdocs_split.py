@@ -36,7 +36,6 @@ import logging
 import os
 import signal
 import struct
-import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -44,7 +43,8 @@ import msgspec
 from markupsafe import Markup
 from mkdocs.plugins import BasePlugin, event_priority
 
-from .children import die_with_parent, release_memory
+from .children import JOBS as JOBS  # where the tests find it
+from .children import die_with_parent, release_memory, two_processes_possible
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -52,8 +52,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-#: The environment variable that, set to 1, keeps the build in one process (as split.JOBS).
-JOBS = "BRIEFING_JOBS"
 #: A site with less Markdown than this (bytes) is built by one process: the worker's start and the
 #: exchange cost more than they save. The example data has 0.2 MB; 10,000 incidents about 28 MB.
 SPLIT_FROM = 8_000_000
@@ -198,20 +196,12 @@ def mkdocs_version() -> str:
 def split_wanted(markdown_bytes: int) -> bool:
     """Whether a whole build of pages holding `markdown_bytes` of Markdown is shared by two
     processes (see the module's text)."""
-    if os.environ.get(JOBS, "").strip() == "1":
-        return False
-    if not hasattr(os, "fork") or not sys.platform.startswith("linux"):
-        return False
     if not mkdocs_version().startswith(MKDOCS_SERIES):
         return False  # the page functions replaced here are those of this series (see patched)
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cpus = os.cpu_count() or 1
     threshold = SPLIT_FROM
     with contextlib.suppress(ValueError):
         threshold = int(os.environ.get(SPLIT_FROM_VAR, SPLIT_FROM))
-    return cpus >= 2 and markdown_bytes >= threshold
+    return two_processes_possible() and markdown_bytes >= threshold
 
 
 def share_out(sizes: list[int], share: float = WORKER_SHARE) -> set[int]:

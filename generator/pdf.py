@@ -508,6 +508,22 @@ def to_pdf(document: Document) -> bytes:
     return pdf
 
 
+def _kept_file(path: Path, digest: bytes) -> Content:
+    """The cache file at `path`, read when it is written, which must have the BLAKE2b-256 `digest`
+    (CannotWrite otherwise: a cache changed meanwhile by another build is not published)."""
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            kept = read_regular(path, limit=None)  # no link, no FIFO: as `PdfCache.get` reads it
+        except Refused:
+            kept = b""
+        if hashlib.blake2b(kept, digest_size=32).digest() != digest:
+            raise CannotWrite(path, OSError(errno.ESTALE, "the PDF cache changed while the site was built"))
+        yield kept
+
+    return Streamed(chunks)
+
+
 @dataclass
 class PdfCache:
     """Rendered PDFs by the hash of their Typst input (`<folder>/<hash>.pdf`), so that a build renders
@@ -576,16 +592,7 @@ class PdfCache:
         path = self.folder / f"{key}.pdf"
         digest = hashlib.blake2b(data, digest_size=32).digest()
 
-        def chunks() -> Iterator[bytes]:
-            try:
-                kept = read_regular(path, limit=None)  # no link, no FIFO: as `get` reads it
-            except Refused:
-                kept = b""
-            if hashlib.blake2b(kept, digest_size=32).digest() != digest:
-                raise CannotWrite(path, OSError(errno.ESTALE, "the PDF cache changed while the site was built"))
-            yield kept
-
-        return Streamed(chunks)
+        return _kept_file(path, digest)
 
     def held_digest(self, key: str, digest: bytes) -> Content:
         """`held` of the PDF whose key is `key` and BLAKE2b-256 `digest`, as a worker read it from
@@ -594,16 +601,7 @@ class PdfCache:
         assert self.folder is not None, "a PDF a worker found in the cache's folder"
         path = self.folder / f"{key}.pdf"
 
-        def chunks() -> Iterator[bytes]:
-            try:
-                kept = read_regular(path, limit=None)  # no link, no FIFO: as `get` reads it
-            except Refused:
-                kept = b""
-            if hashlib.blake2b(kept, digest_size=32).digest() != digest:
-                raise CannotWrite(path, OSError(errno.ESTALE, "the PDF cache changed while the site was built"))
-            yield kept
-
-        return Streamed(chunks)
+        return _kept_file(path, digest)
 
     def link(self, inputs: str, key: str) -> None:
         """Note that the inputs `inputs` gave the PDF `key` (`<inputs>.key`, written as `put` writes)."""

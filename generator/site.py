@@ -31,11 +31,11 @@ from .problems import Problem
 from .progress import PAGES, Progress, quiet
 from .render import TEMPLATES, BlockMemo, environment, render
 from .charts import ChartSpec, render_svg
-from .children import preexec_die_with_parent, release_memory
+from .children import one_process_asked, preexec_die_with_parent, release_memory
 from .views.common import Context, Download, Family, Kept, Page, ViewMemo
 from .views.export import frozen_heap
 from .views.families import FAMILIES
-from .split import JOBS, build_pages
+from .split import build_pages
 from .write import (GENERATED, MARKER, WRITE_ERRNOS, CannotWrite, Content, NotOurs, Streamed, WriteResult, is_marked,
                     make_marked, put_back, remove_marked, swap_folder, write_tree)
 
@@ -526,9 +526,9 @@ def _end(proc: subprocess.Popen[str]) -> None:
 def start_mkdocs(config_file: Path) -> EarlyMkDocs | None:
     """`EarlyMkDocs` for `config_file`, when it is a file and the machine has a second CPU for
     it (on one CPU, it would only take the validation's); else None. None too when the
-    environment sets BRIEFING_JOBS=1 (split.JOBS): one process at a time was asked for, and the
+    environment sets BRIEFING_JOBS=1 (children.JOBS): one process at a time was asked for, and the
     child would run beside the validation."""
-    if os.environ.get(JOBS, "").strip() == "1":
+    if one_process_asked():
         return None
     try:
         cpus = len(os.sched_getaffinity(0))

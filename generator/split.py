@@ -22,15 +22,14 @@ families are shared out; docs/performance.md has the figures.
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from collections.abc import Mapping
 from typing import Callable
 
 import msgspec
 
-from .children import Forked, release_memory
+from .children import JOBS as JOBS  # where the tests and callers find it
+from .children import Forked, release_memory, two_processes_possible
 from .pagerecord import Changes, PageRecord
 from .progress import PAGES, Progress, quiet
 from .views.common import Family
@@ -48,8 +47,6 @@ WORKER_FAMILIES = frozenset({"timeline", "sources", "tags", "whatsnew", "correct
 WARM_WORKER_FAMILIES = WORKER_FAMILIES | {"data"}
 #: With fewer records (incidents and statements) than this, one process makes every page.
 SPLIT_FROM = 2000
-#: The environment variable that, set to 1, keeps the build in one process.
-JOBS = "BRIEFING_JOBS"
 
 
 class _Reply(msgspec.Struct, array_like=True):
@@ -65,15 +62,7 @@ class _Reply(msgspec.Struct, array_like=True):
 def split_wanted(records: int) -> bool:
     """Whether a build of `records` records (incidents and statements) makes its pages in two
     processes (see the module's text)."""
-    if os.environ.get(JOBS, "").strip() == "1":
-        return False
-    if not hasattr(os, "fork") or not sys.platform.startswith("linux"):
-        return False
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cpus = os.cpu_count() or 1
-    return cpus >= 2 and records >= SPLIT_FROM
+    return two_processes_possible() and records >= SPLIT_FROM
 
 
 def worker_families(record: PageRecord | None) -> frozenset[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,6 +183,23 @@ def test_a_worker_that_dies_costs_time_not_bytes(tmp_path: Path, monkeypatch: py
     assert "the worker failed" not in built.output
 
 
+def _shared(project: Project) -> tuple[list[Any], set[int]]:
+    """The project's documentation pages in MkDocs' order, and the indexes of the worker's share."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import InclusionLevel, get_files
+
+    files = get_files(load_config(str(project.mkdocs))).documentation_pages(inclusion=InclusionLevel.is_included)
+    return files, mkdocs_split.share_out([(project.content / f.src_uri).stat().st_size for f in files])
+
+
+def _failing(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs processes started from now on raise when they convert `page` (_PAGE_ERROR)."""
+    faults = tmp_path / "faults"
+    faults.mkdir()
+    (faults / "sitecustomize.py").write_text(textwrap.dedent(_PAGE_ERROR.format(page=page)), encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(faults))
+
+
 _PAGE_ERROR = """
 import os
 from mkdocs.structure import pages as _pages
@@ -206,17 +224,9 @@ def test_an_error_in_a_workers_page_fails_the_build_and_leaves_the_site(tmp_path
     mkdocs_build(project.mkdocs, project.site)
     (project.site / RECORD).unlink()  # the next build is whole (and so split), not partial
     before = tree(project.site)
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import InclusionLevel, get_files
-
-    config = load_config(str(project.mkdocs))
-    files = get_files(config).documentation_pages(inclusion=InclusionLevel.is_included)
-    sizes = [(project.content / f.src_uri).stat().st_size for f in files]
-    page = files[min(mkdocs_split.share_out(sizes))].src_uri  # one of the worker's pages
-    faults = tmp_path / "faults"
-    faults.mkdir()
-    (faults / "sitecustomize.py").write_text(textwrap.dedent(_PAGE_ERROR.format(page=page)), encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", str(faults))
+    files, theirs = _shared(project)
+    page = files[min(theirs)].src_uri  # one of the worker's pages
+    _failing(page, tmp_path, monkeypatch)
     with pytest.raises(BuildError) as one:
         _one(project, tmp_path / "one", monkeypatch)
     with pytest.raises(BuildError) as two:
@@ -290,23 +300,14 @@ def test_a_page_error_says_what_one_process_says_before_it(tmp_path: Path, monke
     project = make_project(tmp_path / "p", REPO / "data")
     _pages(project)
     _warned(project)
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import InclusionLevel, get_files
-
-    config = load_config(str(project.mkdocs))
-    files = get_files(config).documentation_pages(inclusion=InclusionLevel.is_included)
-    sizes = [(project.content / f.src_uri).stat().st_size for f in files]
-    theirs = mkdocs_split.share_out(sizes)
+    files, theirs = _shared(project)
     warned = {i for i, f in enumerate(files) if f.src_uri.split("/")[0] in ("timeline", "actors", "regions")}
     if whose == "worker":  # the worker's first page that has a page of this process with warnings after it
         index = min(i for i in theirs if any(j > i and j not in theirs for j in warned))
     else:  # this process's last page that has a worker's page with warnings before it
         index = max(i for i in range(len(files)) if i not in theirs and any(j < i and j in theirs for j in warned))
     page = files[index].src_uri
-    faults = tmp_path / "faults"
-    faults.mkdir()
-    (faults / "sitecustomize.py").write_text(textwrap.dedent(_PAGE_ERROR.format(page=page)), encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", str(faults))
+    _failing(page, tmp_path, monkeypatch)
     with pytest.raises(BuildError) as one:
         _one(project, tmp_path / "one", monkeypatch)
     with pytest.raises(BuildError) as two:
