@@ -338,6 +338,10 @@ def _parse(text: str, out: LoadedFile) -> None:
     except yaml.YAMLError as exc:  # any other parser complaint: still a problem, not a crash
         out.problems.append(problem("yaml-syntax", path, 1, 1, "parser", error=exc))
         return
+    if plain and root is not None and not isinstance(root, _PlainNode):
+        # A PyYAML whose composer no longer makes its nodes by the module's names (`_compose_plain`)
+        # gave its own nodes: they take the general walk, which reads them as they are.
+        plain = False
     if plain:
         if root is None or (type(root) is _PlainScalar and not root.args[4] and root.args[1] in _NULLS):
             out.problems.append(problem("file-empty", path, 1, 1))

@@ -261,6 +261,21 @@ def test_plain_nodes_load_what_the_general_walk_loads_in_odd_shapes(tmp_path: Pa
     assert any(p[3] == "yaml-multiple-documents" for p in fast[0][1])
 
 
+@pytest.mark.parametrize("folder", ["cold", "example"], indirect=True)
+def test_a_pyyaml_that_makes_its_own_nodes_still_loads_every_file(folder: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PyYAML whose composer no longer makes its nodes by its module's names (the plain nodes
+    are then never made) loads every file through the general walk: the same records and
+    problems, not every file refused as "not a record"."""
+    files = yaml_files(folder)
+    want = [loaded_of(path) for path in files]
+    monkeypatch.setattr(load, "_compose_plain", load._compose)  # PyYAML's own nodes, as such a PyYAML gives
+    got = [loaded_of(path) for path in files]
+    for path, (records, problems), (want_records, want_problems) in zip(files, got, want, strict=True):
+        assert problems == want_problems, path
+        assert same_records(records, want_records), path
+
+
 def test_the_composer_is_left_as_it_was_for_other_readers_of_yaml(tmp_path: Path) -> None:
     """Plain nodes are made only for the time of one composition: after files good and bad were
     loaded, another library's `yaml.load` with libyaml's loader gets PyYAML's own nodes."""
