@@ -57,16 +57,22 @@ def one_process_asked() -> bool:
     return os.environ.get(JOBS, "").strip() == "1"
 
 
+def cpus_allowed() -> int:
+    """How many processes a build may keep busy at once: the CPUs this process may use, or 1 when
+    the environment asks for one process at a time (`BRIEFING_JOBS=1`: the page families, MkDocs,
+    the validation workers and the PDF workers alike)."""
+    if one_process_asked():
+        return 1
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def two_processes_possible() -> bool:
     """Whether a forked worker may share a build's work: not when one process is asked for, only
     on Linux (with fork) and with two CPUs or more for this process."""
-    if one_process_asked() or not hasattr(os, "fork") or not sys.platform.startswith("linux"):
-        return False
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cpus = os.cpu_count() or 1
-    return cpus >= 2
+    return hasattr(os, "fork") and sys.platform.startswith("linux") and cpus_allowed() >= 2
 
 
 def release_memory() -> None:

@@ -48,7 +48,7 @@ import msgspec
 
 from . import fonts, geo
 from .charts import GROUP_COLOURS, render_svg
-from .children import Forked, pool_options
+from .children import Forked, cpus_allowed, pool_options
 from .config import SiteConfig
 from .link import Dataset, Entry
 from .models import event_label
@@ -678,7 +678,7 @@ def render_many(documents: dict[str, Document], cache: PdfCache | None = None, w
             todo[key] = document
     cache.misses += len(todo)
     rendered: dict[str, bytes] = {}
-    workers = workers if workers is not None else min(len(todo), os.cpu_count() or 1)
+    workers = workers if workers is not None else min(len(todo), cpus_allowed())
     if _compiler.cache_info().currsize:
         # Typst has run in this process: its threads may hold locks that a forked worker would
         # inherit held, and wait on forever. Render here instead (the same bytes).
@@ -905,7 +905,7 @@ def start_site_pdfs(dataset: Dataset, config: SiteConfig, content: Path, *, prev
         return _finish(dataset, cache, out, [inputs for _, _, inputs in todo], made_all, streamed, missing_fonts,
                        progress)
 
-    workers = workers if workers is not None else os.cpu_count() or 1
+    workers = workers if workers is not None else cpus_allowed()
     runs = _chunks(job.printed)
     if overlap and requests and _overlap_wanted(len(runs), workers):
         return PendingPdfs(finish, job, runs)
@@ -943,7 +943,7 @@ def _finish(dataset: Dataset, cache: PdfCache, out: dict[str, Content], inputs_a
 def _fork_wanted(workers: int | None) -> bool:
     """Whether the site's PDFs can be left to a worker forked now (`start_site_pdfs`'s `ahead`):
     on Linux with a CPU to spare, and while Typst has not run here (see `_overlap_wanted`)."""
-    workers = workers if workers is not None else os.cpu_count() or 1
+    workers = workers if workers is not None else cpus_allowed()
     return _overlap_wanted(1, workers)
 
 
@@ -990,7 +990,7 @@ def _planned(dataset: Dataset, config: SiteConfig, content: Path, preview: bool,
         selections.prepare([r.region for r in requests])
     job = _SiteJob(ctx, config, selections, requests, tuple(j for _, j, _ in todo), folder,
                    tuple(views.printed_count(selections, r) for r in requests))
-    workers = workers if workers is not None else os.cpu_count() or 1
+    workers = workers if workers is not None else cpus_allowed()
     # One run of briefings (an edit's, `_chunks`) is made here, as one fresh worker makes it; more
     # are shared out among fresh workers forked from here, as `site_pdfs` does (Typst's memory
     # grows with each briefing a process lays out).

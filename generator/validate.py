@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Sequence
 from pydantic import ValidationError
 
 from .bidi import text_warnings
-from .children import die_with_parent, pool_options
+from .children import cpus_allowed, die_with_parent, pool_options
 from .config import SiteConfig, find_config, load_config
 from .link import (Dataset, Facts, Loaded, Written, check_links, dates_after_sources, link, loops_and_names,
                    record_warnings)
@@ -537,15 +537,11 @@ PARALLEL_FROM = 2000
 
 def default_workers(files: int) -> int:
     """How many processes check `files` files by default: two when there are many and this process
-    may use two CPUs or more, else one (docs/performance.md: the same report, measured in CPU and
-    wall time both ways)."""
+    may use two CPUs or more (children.cpus_allowed: not under `BRIEFING_JOBS=1`), else one
+    (docs/performance.md: the same report, measured in CPU and wall time both ways)."""
     if files < PARALLEL_FROM:
         return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cpus = os.cpu_count() or 1
-    return 2 if cpus >= 2 else 1
+    return 2 if cpus_allowed() >= 2 else 1
 
 
 def check_many(items: list[tuple[str, str | None]], context: dict[str, Any], started_ns: int, hashed: bool,

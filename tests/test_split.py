@@ -282,20 +282,22 @@ def _pdf_build(root: Path, how: str) -> dict[str, Any]:
     return found
 
 
-def _overlaps() -> bool:
-    """Whether this machine makes a build's PDFs beside its pages (a CPU to spare: pdf._overlap_wanted)."""
-    return len(os.sched_getaffinity(0)) >= 2 and (os.cpu_count() or 1) >= 2 and sys.platform.startswith("linux")
+def _overlaps(jobs: str = "") -> bool:
+    """Whether this machine makes a build's PDFs beside its pages (a CPU to spare: pdf._overlap_wanted),
+    with BRIEFING_JOBS set to `jobs` (1: one process at a time, no PDF worker)."""
+    return (jobs != "1" and len(os.sched_getaffinity(0)) >= 2 and (os.cpu_count() or 1) >= 2
+            and sys.platform.startswith("linux"))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])  # the pages in one process, in two (split.py)
 def test_pdfs_made_beside_the_pages_give_the_bytes_of_a_build_that_waits(
         jobs: str, tmp_path: Path, base_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The PDFs made by workers that the build does not wait for: the same files, counts, PDF
-    cache and warnings as a build that makes them first, on a cold build and after an edit (with
-    a PDF of the cache edited by hand meanwhile: it is made again, never published); after an
-    edit with a page record, the input keys worked out by the worker too (and by this process
-    when that worker is killed)."""
+    """The PDFs made by workers that the build does not wait for (none under BRIEFING_JOBS=1):
+    the same files, counts, PDF cache and warnings as a build that makes them first, on a cold
+    build and after an edit (with a PDF of the cache edited by hand meanwhile: it is made again,
+    never published); after an edit with a page record, the input keys worked out by the worker
+    too (and by this process when that worker is killed)."""
     monkeypatch.setattr(split, "SPLIT_FROM", 0)
     monkeypatch.setenv(split.JOBS, jobs)
     seen: dict[str, list[object]] = {}
@@ -311,13 +313,13 @@ def test_pdfs_made_beside_the_pages_give_the_bytes_of_a_build_that_waits(
         edited_by_hand.write_bytes(edited_by_hand.read_bytes().replace(b"%%EOF", b"%%EOF\n% planted"))
         edited = _pdf_build(root, how)
         workers[how] = [cold.pop("pdf workers"), edited.pop("pdf workers")]
-        assert [cold.pop("planned"), edited.pop("planned")] == ([0, 1] if how.startswith("ahead") and _overlaps()
+        assert [cold.pop("planned"), edited.pop("planned")] == ([0, 1] if how.startswith("ahead") and _overlaps(jobs)
                                                                 else [0, 0])
         seen[how] = [cold, edited, _generated(root / "content"), sorted(p.name for p in (root / "cache").iterdir())]
         assert "pdf/2020-04.pdf" in edited["written"][0]  # the edited month's PDF made again
     assert seen["waits"] == seen["overlaps"] == seen["ahead"] == seen["ahead-killed"]
     assert workers["waits"] == [0, 0]
-    if _overlaps():
+    if _overlaps(jobs):
         assert workers["overlaps"] == [1, 1]  # 4 PDFs, each time one run of briefings (pdf._chunks)
         assert workers["ahead"] == [1, 1]  # after the edit: the worker of `planned`, which makes them too
 
@@ -369,3 +371,46 @@ def test_a_worker_forked_later_holds_no_earlier_workers_pipe() -> None:
     assert second is not None
     assert (second.reply(), first.reply()) == (b"closed", b"first")
     assert Forked._open == set()
+
+
+#: Installed as `sitecustomize` in the processes of a build: each fork is written down, and the
+#: thresholds are lowered so that the example data's build would use every kind of worker.
+_FORK_LOG = """
+import os
+_fork = os.fork
+
+def fork():
+    with open(os.environ["FORK_LOG"], "a", encoding="utf-8") as log:
+        log.write(f"{os.getpid()}\\n")
+    return _fork()
+
+os.fork = fork
+from generator import split, validate
+split.SPLIT_FROM = 0
+validate.PARALLEL_FROM = 0
+"""
+
+
+@pytest.mark.slow
+def test_one_process_asked_forks_no_worker(tmp_path: Path) -> None:
+    """`BRIEFING_JOBS=1`: a whole build, PDFs included, forks no worker (validation, page
+    families, PDF briefings, MkDocs' pages) and makes the site a build with workers makes; the
+    same build without it forks (so the count would see them)."""
+    from test_build import make_project
+
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(_FORK_LOG, encoding="utf-8")
+    sites, forks = {}, {}
+    for jobs in ("2", "1"):
+        project = make_project(tmp_path / f"jobs-{jobs}", REPO / "data")
+        log = tmp_path / f"forks-{jobs}.log"
+        env = {**os.environ, "PYTHONPATH": str(hooks), "FORK_LOG": str(log), "BRIEFING_JOBS": jobs,
+               "BRIEFING_MKDOCS_SPLIT_FROM": "0", "SOURCE_DATE_EPOCH": "0"}
+        done = project.build(env=env, pdf=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        forks[jobs] = log.read_text(encoding="utf-8").split() if log.exists() else []
+        sites[jobs] = {k: v for k, v in tree(project.site).items() if not k.endswith(".briefing-build.json")}
+    assert forks["2"], "the build with workers forked none: the count sees nothing"
+    assert forks["1"] == []
+    assert sites["1"] == sites["2"]
