@@ -572,8 +572,14 @@ def _unwritten(config: MkDocsConfig, docs: dict[str, Stamp],
     rewritten = {*config.theme.static_templates, *config.extra_templates, "sitemap.xml.gz", "search/search_index.json"}
     link: set[str] = set()
     skip: set[str] = set()
-    for path in docs:
-        file = File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
+    files = {path: File(path, config.docs_dir, config.site_dir, config.use_directory_urls) for path in docs}
+    # Two docs files of one output path (a hand-written `sources.md` and the generated
+    # `sources/index.md`, with directory URLs: MkDocs sees clashes within one folder only): the one
+    # unchanged says nothing of what the build writes there. Copied, never linked nor skipped.
+    seen: set[str] = set()
+    for file in files.values():
+        (rewritten if file.dest_uri in seen else seen).add(file.dest_uri)
+    for path, file in files.items():
         page = file.is_documentation_page()
         if file.dest_uri in rewritten:
             continue  # copied (into a new file), never linked nor skipped

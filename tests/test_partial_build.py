@@ -300,3 +300,22 @@ def test_one_process_asked_starts_no_child_ahead(tmp_path: Path, monkeypatch: py
     assert result.exit_code == 0, result.output
     assert not [args for args in started if "--wait" in args]
     assert [args for args in started if "generator.partial" in args]  # MkDocs ran, once the pages were written
+
+
+def test_a_hand_written_page_of_a_generated_page_s_path_is_never_shared(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hand-written `sources.md` is, with directory URLs, the page `sources/index.html`, as the
+    generated `sources/index.md` is (MkDocs checks clashes within one folder only). It never
+    changes in a partial build, but the generated page does, and MkDocs writes that page in place:
+    the file of that path is copied, never shared with the live site (hostile9)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    project = make_project(tmp_path / "p", REPO / "data")
+    (project.content / "sources.md").write_text("# A page by hand\n\nWritten by hand.\n", encoding="utf-8")
+    build(project)
+    page = project.site / "sources" / "index.html"
+    kept = tmp_path / "kept.html"
+    os.link(page, kept)  # the live site's file, as it is
+    before = kept.read_bytes()
+    _title(project.data)
+    assert build(project).partial
+    assert kept.read_bytes() == before
