@@ -379,11 +379,13 @@ def _config_texts(config_file: Path) -> list[bytes] | None:
     return texts
 
 
-def folder_stamps(folder: Path) -> list[tuple[str, int, int]]:
-    """Every file under `folder`: its path, size and modification time."""
+def folder_stamps(folder: Path, skip: frozenset[str] = frozenset()) -> list[tuple[str, int, int]]:
+    """Every file under `folder`: its path, size and modification time. Not under the folders
+    `skip` names (real paths)."""
     stamps = []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")  # what Python writes as it imports
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__"  # what Python writes as it imports
+                         and (not skip or os.path.realpath(os.path.join(root, d)) not in skip))
         for name in sorted(files):
             path = Path(root) / name
             try:
@@ -404,7 +406,16 @@ def watched_stamps(config: MkDocsConfig) -> list[tuple[str, Any]]:
     if custom:
         paths.append(Path(custom))
     paths.extend(Path(str(item)) for item in (config.watch or []))
-    return [(str(path), folder_stamps(path) if path.is_dir() else file_stamp(path)) for path in paths]
+    # Not the docs (compared file by file: a watched folder holding them, the project's, would make
+    # every generated page a whole build) nor the site (which each build rewrites).
+    skip = frozenset(os.path.realpath(folder) for folder in (config.docs_dir, config.site_dir) if folder)
+    stamps: list[tuple[str, Any]] = []
+    for path in paths:
+        real = os.path.realpath(path)
+        if any(real == folder or real.startswith(folder.rstrip(os.sep) + os.sep) for folder in skip):
+            continue
+        stamps.append((str(path), folder_stamps(path, skip) if path.is_dir() else file_stamp(path)))
+    return stamps
 
 
 def environment_key(config: MkDocsConfig) -> str | None:

@@ -344,3 +344,30 @@ def test_a_watched_theme_edited_while_serving_is_a_whole_build(tmp_path: Path, m
     assert served.last_kind == "whole"
     pages = [html for path, html in tree(tmp_path / "served").items() if path.endswith(".html")]
     assert all(b"theme edited while serving" in html for html in pages if b"<head>" in html)
+
+
+@pytest.mark.slow
+def test_a_watched_docs_folder_keeps_partial_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`watch:` naming the docs folder: a record edited while serving is still a partial build
+    (the docs are compared page by page, not as a watched path whose every generated page is a
+    change), and a looping link, a FIFO or a dangling link there break nothing
+    (hostile9)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    project = make_project(tmp_path / "p", REPO / "data")
+    loop = project.root / "loop"
+    loop.mkdir()
+    (loop / "self").symlink_to(loop)
+    (loop / "dangling").symlink_to(loop / "nowhere")
+    os.mkfifo(loop / "fifo")
+    watch = f"watch:\n  - {project.content}\n  - {loop}\n"
+    project.mkdocs.write_text(project.mkdocs.read_text(encoding="utf-8") + watch, encoding="utf-8")
+    assert Regenerator(project.data, project.content).run()
+    served = site_builder(project, tmp_path / "served")
+    served()
+    set_field(min(project.data.glob("incidents/**/*.yml")), "title", "A title edited while serving")
+    assert Regenerator(project.data, project.content).run()
+    served()
+    assert served.last_kind == "partial"
+    (loop / "fifo").unlink()
+    served()  # a watched file gone: a whole build
+    assert served.last_kind == "whole"
