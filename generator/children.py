@@ -65,7 +65,7 @@ def cpus_allowed() -> int:
         return 1
     try:
         return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not Linux
+    except (AttributeError, OSError):  # not Linux, or a sandbox refusing the call (seccomp)
         return os.cpu_count() or 1
 
 

@@ -31,7 +31,7 @@ from .problems import Problem
 from .progress import PAGES, Progress, quiet
 from .render import TEMPLATES, BlockMemo, environment, render
 from .charts import ChartSpec, render_svg
-from .children import one_process_asked, preexec_die_with_parent, release_memory
+from .children import cpus_allowed, one_process_asked, preexec_die_with_parent, release_memory
 from .views.common import Context, Download, Family, Kept, Page, ViewMemo
 from .views.export import frozen_heap
 from .views.families import FAMILIES
@@ -528,13 +528,7 @@ def start_mkdocs(config_file: Path) -> EarlyMkDocs | None:
     it (on one CPU, it would only take the validation's); else None. None too when the
     environment sets BRIEFING_JOBS=1 (children.JOBS): one process at a time was asked for, and the
     child would run beside the validation."""
-    if one_process_asked():
-        return None
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cpus = os.cpu_count() or 1
-    if cpus < 2 or not config_file.is_file():
+    if one_process_asked() or cpus_allowed() < 2 or not config_file.is_file():
         return None
     try:
         return EarlyMkDocs(config_file)

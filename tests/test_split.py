@@ -414,3 +414,20 @@ def test_one_process_asked_forks_no_worker(tmp_path: Path) -> None:
     assert forks["2"], "the build with workers forked none: the count sees nothing"
     assert forks["1"] == []
     assert sites["1"] == sites["2"]
+
+
+def test_a_machine_refusing_the_affinity_question_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sched_getaffinity` raising OSError (a sandbox's seccomp filter): the number of CPUs comes
+    from `os.cpu_count`, as the PDF workers had it before children.cpus_allowed, and one CPU is
+    one process (hostile9)."""
+    from generator import children
+
+    def refused(_pid: int) -> set[int]:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.delenv("BRIEFING_JOBS", raising=False)
+    monkeypatch.setattr(children.os, "sched_getaffinity", refused, raising=False)
+    monkeypatch.setattr(children.os, "cpu_count", lambda: 4)
+    assert children.cpus_allowed() == 4
+    monkeypatch.setattr(children.os, "cpu_count", lambda: None)
+    assert children.cpus_allowed() == 1 and not children.two_processes_possible()
