@@ -801,12 +801,14 @@ def _chunks(printed: tuple[int, ...]) -> list[range]:
 
 
 def _made(job: _SiteJob, workers: int) -> Iterator[_Made]:
-    """Every briefing of `job`, in order: in this process, or in `workers` forked processes each
-    making whole briefings (view, Typst input and PDF: all CPU-bound), so that no process holds
-    more than the documents it is making."""
+    """Every briefing of `job`, in order: in this process (`workers` 0), or in up to `workers`
+    forked processes at a time, each making whole briefings (view, Typst input and PDF: all
+    CPU-bound), so that no process holds more than the documents it is making. One CPU (or
+    BRIEFING_JOBS=1: `workers` 1) still takes fresh workers, one at a time while this process
+    waits: one process busy at once, and Typst's memory given back after each run."""
     count = len(job.requests)
     fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform.startswith("linux")
-    if workers <= 1 or count <= 1 or not fork or _compiler.cache_info().currsize:
+    if workers <= 0 or count <= 1 or not fork or _compiler.cache_info().currsize:
         # (Typst has run in this process: its threads may hold locks that a forked worker would
         # inherit held, and wait on forever. Everything is made here instead: the same bytes.)
         for index in range(count):

@@ -141,7 +141,7 @@ def test_an_edit_outside_a_briefings_months_keeps_its_key(many: Dataset) -> None
 def _build(data: Path, cache: Path | None) -> dict[str, bytes]:
     result = validate(data)
     return pdf.site_pdfs(result.dataset, result.config, data.parent / "content",
-                         cache=pdf.PdfCache(cache) if cache else pdf.PdfCache(None), workers=1)
+                         cache=pdf.PdfCache(cache) if cache else pdf.PdfCache(None), workers=0)
 
 
 @pytest.fixture
@@ -264,7 +264,7 @@ def test_a_cache_without_key_files_still_serves_its_pdfs(tmp_path: Path, base_da
         key.unlink()
     again = pdf.PdfCache(cache)
     result = validate(base_data)
-    assert pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=again, workers=1) == first
+    assert pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=again, workers=0) == first
     assert (again.hits, again.misses) == (4, 0)
     assert len(list(cache.glob("*.key"))) == 4
     shutil.rmtree(cache)
@@ -272,12 +272,13 @@ def test_a_cache_without_key_files_still_serves_its_pdfs(tmp_path: Path, base_da
 
 @pytest.mark.slow
 def test_briefings_made_in_worker_processes_are_the_same(tmp_path: Path, many: Dataset) -> None:
-    # site_pdfs forks workers that each make whole briefings: the same PDFs, cache entries and
-    # warnings as one process making them all.
+    # site_pdfs forks workers that each make whole briefings (two at a time, or one at a time for
+    # one CPU): the same PDFs, cache entries and warnings as one process making them all.
     config = SiteConfig()
     (tmp_path / "content").mkdir()
     alone, forked = pdf.PdfCache(tmp_path / "alone"), pdf.PdfCache(tmp_path / "forked")
-    one = pdf.site_pdfs(many, config, tmp_path / "content", cache=alone, workers=1)
+    one = pdf.site_pdfs(many, config, tmp_path / "content", cache=alone, workers=0)
+    assert pdf.site_pdfs(many, config, tmp_path / "content", cache=pdf.PdfCache(None), workers=1) == one
     two = pdf.site_pdfs(many, config, tmp_path / "content", cache=forked, workers=2)
     assert one == two and len(one) > 10
     assert (alone.hits, alone.misses) == (forked.hits, forked.misses) == (0, len(one))
@@ -291,17 +292,17 @@ def test_pdfs_streamed_from_the_cache_are_the_bytes_held_in_memory(tmp_path: Pat
     # no cache to read back from is held.
     (tmp_path / "content").mkdir()
     result = validate(base_data)
-    held = pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=pdf.PdfCache(None), workers=1)
+    held = pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=pdf.PdfCache(None), workers=0)
     for run in ("cold", "warm"):
         cache = pdf.PdfCache(tmp_path / "cache")
-        streamed = pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=cache, workers=1,
+        streamed = pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=cache, workers=0,
                                  streamed=True)
         assert sorted(streamed) == sorted(held), run
         assert all(isinstance(content, Streamed) for content in streamed.values()), run
         assert {path: content.data() for path, content in streamed.items()  # type: ignore[union-attr]  # all Streamed
                 } == held, run
     # Without a cache, the bytes themselves.
-    assert pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=pdf.PdfCache(None), workers=1,
+    assert pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=pdf.PdfCache(None), workers=0,
                          streamed=True) == held
 
 
@@ -310,7 +311,7 @@ def test_a_pdf_changed_in_the_cache_during_the_build_is_not_published(tmp_path: 
     result = validate(base_data)
     cache = tmp_path / "cache"
     streamed = pdf.site_pdfs(result.dataset, result.config, tmp_path / "content", cache=pdf.PdfCache(cache),
-                             workers=1, streamed=True)
+                             workers=0, streamed=True)
     for kept in cache.glob("*.pdf"):  # another build (or anyone) rewrites the cache meanwhile
         kept.write_bytes(b"%PDF-1.7 other bytes")
     content = streamed["pdf/2020-04.pdf"]

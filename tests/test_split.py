@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO
-from generator import split
+from generator import pdf, split
 from generator.children import Forked
 from generator.pagerecord import PageRecord
 from generator.site import generate
@@ -392,10 +392,12 @@ validate.PARALLEL_FROM = 0
 
 
 @pytest.mark.slow
-def test_one_process_asked_forks_no_worker(tmp_path: Path) -> None:
-    """`BRIEFING_JOBS=1`: a whole build, PDFs included, forks no worker (validation, page
-    families, PDF briefings, MkDocs' pages) and makes the site a build with workers makes; the
-    same build without it forks (so the count would see them)."""
+def test_one_process_asked_forks_no_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`BRIEFING_JOBS=1`: a whole build forks no worker beside it (validation, page families,
+    MkDocs' pages) and makes the site a build with workers makes; the same build without it forks
+    (so the count would see them). The PDF briefings are then not made beside the pages either,
+    but by fresh workers one at a time while the build waits (Typst's memory given back after
+    each run: pdf._made)."""
     from test_build import make_project
 
     hooks = tmp_path / "hooks"
@@ -407,13 +409,17 @@ def test_one_process_asked_forks_no_worker(tmp_path: Path) -> None:
         log = tmp_path / f"forks-{jobs}.log"
         env = {**os.environ, "PYTHONPATH": str(hooks), "FORK_LOG": str(log), "BRIEFING_JOBS": jobs,
                "BRIEFING_MKDOCS_SPLIT_FROM": "0", "SOURCE_DATE_EPOCH": "0"}
-        done = project.build(env=env, pdf=True)
+        done = project.build(env=env)
         assert done.returncode == 0, done.stdout + done.stderr
         forks[jobs] = log.read_text(encoding="utf-8").split() if log.exists() else []
         sites[jobs] = {k: v for k, v in tree(project.site).items() if not k.endswith(".briefing-build.json")}
     assert forks["2"], "the build with workers forked none: the count sees nothing"
     assert forks["1"] == []
     assert sites["1"] == sites["2"]
+    monkeypatch.setenv("BRIEFING_JOBS", "1")
+    assert not pdf._fork_wanted(None)  # no PDF worker beside the pages
+    monkeypatch.setenv("BRIEFING_JOBS", "2")
+    assert pdf._fork_wanted(None) == split.two_processes_possible()
 
 
 def test_a_machine_refusing_the_affinity_question_builds(monkeypatch: pytest.MonkeyPatch) -> None:
