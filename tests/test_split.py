@@ -418,8 +418,6 @@ def test_one_process_asked_forks_no_worker(tmp_path: Path, monkeypatch: pytest.M
     assert sites["1"] == sites["2"]
     monkeypatch.setenv("BRIEFING_JOBS", "1")
     assert not pdf._fork_wanted(None)  # no PDF worker beside the pages
-    monkeypatch.setenv("BRIEFING_JOBS", "2")
-    assert pdf._fork_wanted(None) == split.two_processes_possible()
 
 
 def test_a_machine_refusing_the_affinity_question_builds(monkeypatch: pytest.MonkeyPatch) -> None:
