@@ -90,15 +90,20 @@ def same_records(a: list[tuple[Any, ...]], b: list[tuple[Any, ...]]) -> bool:
     return len(a) == len(b) and all(same(x[0], y[0]) and x[1:] == y[1:] for x, y in zip(a, b, strict=True))
 
 
+def assert_same_loads(paths: list[Path], got: list[Any], want: list[Any]) -> None:
+    """Each file's records and problems (`loaded_of`) in `got` are those in `want`."""
+    for path, (records, problems), (want_records, want_problems) in zip(paths, got, want, strict=True):
+        assert problems == want_problems, path
+        assert same_records(records, want_records), path
+
+
 @pytest.mark.parametrize("folder", FOLDERS, indirect=True)
 def test_the_plain_walk_loads_what_the_general_walk_loads(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = yaml_files(folder)
     fast = [loaded_of(path) for path in files]
     slow(monkeypatch)
     general = [loaded_of(path) for path in files]
-    for path, (records, problems), (want_records, want_problems) in zip(files, fast, general, strict=True):
-        assert problems == want_problems, path
-        assert same_records(records, want_records), path
+    assert_same_loads(files, fast, general)
 
 
 @pytest.mark.parametrize("folder", FOLDERS, indirect=True)
@@ -255,9 +260,7 @@ def test_plain_nodes_load_what_the_general_walk_loads_in_odd_shapes(tmp_path: Pa
     fast = [loaded_of(path) for path in paths]
     slow(monkeypatch)
     general = [loaded_of(path) for path in paths]
-    for path, (records, problems), (want_records, want_problems) in zip(paths, fast, general, strict=True):
-        assert problems == want_problems, path
-        assert same_records(records, want_records), path
+    assert_same_loads(paths, fast, general)
     assert any(p[3] == "yaml-multiple-documents" for p in fast[0][1])
 
 
@@ -271,9 +274,7 @@ def test_a_pyyaml_that_makes_its_own_nodes_still_loads_every_file(folder: Path,
     want = [loaded_of(path) for path in files]
     monkeypatch.setattr(load, "_compose_plain", load._compose)  # PyYAML's own nodes, as such a PyYAML gives
     got = [loaded_of(path) for path in files]
-    for path, (records, problems), (want_records, want_problems) in zip(files, got, want, strict=True):
-        assert problems == want_problems, path
-        assert same_records(records, want_records), path
+    assert_same_loads(files, got, want)
 
 
 def test_the_composer_is_left_as_it_was_for_other_readers_of_yaml(tmp_path: Path) -> None:
